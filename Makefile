@@ -1,0 +1,36 @@
+# make run: install into .venv on first use, then run the main job on the built-in scenario.
+# make test: install, then run the tests, ruff and mypy --strict.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UVDIR := .uvtool
+UV := $(UVDIR)/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+
+.PHONY: install run test lint typecheck bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(UVDIR)
+	$(UVDIR)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(VENV)/bin/mlf run mlf-1963 --out out/
+
+test: install
+	$(VENV)/bin/python -m pytest -q -n 2
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy src
+
+bench: install
+	$(UV) sync --frozen --group bench
+	$(VENV)/bin/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) $(UVDIR) out .pytest_cache .mypy_cache .ruff_cache

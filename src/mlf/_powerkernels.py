@@ -1,0 +1,363 @@
+"""Hot loops of :mod:`mlf.power`: numba kernels, each with a pure-numpy twin.
+
+The numba versions are used when numba imports; :data:`HAVE_NUMBA` says so and tests call the
+numpy twins directly (``use_numba=False``) to check that both give the same numbers.
+
+Counting arrays have three kinds of entries:
+
+* ``int64``: exact counts, used when every count is below 2**63 (n ≤ 62 players);
+* ``object`` (Python ints): exact counts of any size, numpy path only (slow, exact on request);
+* ``float64``: *probabilities* (each added player halves the array, so an entry is the share
+  of random coalitions with that size/weight): never overflows, ~1e-13 relative error.
+
+References
+----------
+.. [1] Brams, S. J. and Affuso, P. J. (1976). Power and size: a new paradox. *Theory and
+   Decision* 7, 29-56 (generating functions for Banzhaf and Shapley-Shubik counts).
+.. [2] Bilbao, J. M., Fernández, J. R., Jiménez Losada, A. and López, J. J. (2000).
+   Generating functions for computing power indices efficiently. *TOP* 8(2), 191-213.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+try:  # pragma: no cover - exercised when numba is installed
+    import numba
+
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover - exercised on platforms without numba
+    numba = None  # type: ignore[assignment]
+    HAVE_NUMBA = False
+
+Arr = NDArray[Any]
+
+
+# --------------------------------------------------------------------------------------------
+# 1-D generating function: f[s] = #coalitions of weight s (s < size)
+
+
+def _dp1_numpy(weights: NDArray[np.int64], size: int, dtype: Any) -> Arr:
+    f = np.zeros(size, dtype=dtype)
+    f[0] = 1
+    half = np.dtype(dtype) == np.float64
+    for w in weights:
+        w = int(w)
+        if w < size:
+            if w == 0:
+                f = f + f
+            else:
+                f[w:] = f[w:] + f[: size - w]
+        if half:
+            f *= 0.5
+    return f
+
+
+def _loo1_window_numpy(f: Arr, w: int, lo: int, hi: int) -> Any:
+    """Σ_{s=lo}^{hi} g[s] where f = g ⊗ (1 + x^w) (halved when float): remove one player."""
+    size = f.shape[0]
+    hi = min(hi, size - 1)
+    lo = max(lo, 0)
+    if hi < lo:
+        return f.dtype.type(0) if f.dtype != object else 0
+    half = f.dtype == np.float64
+    top = hi + 1
+    if w == 0:
+        g = f[:top] if half else f[:top] // 2
+        return g[lo:top].sum()
+    g = np.empty(top, dtype=f.dtype)
+    scale = 2.0 if half else 1
+    first = min(w, top)
+    g[:first] = f[:first] * scale
+    s = w
+    while s < top:
+        e = min(s + w, top)
+        g[s:e] = f[s:e] * scale - g[s - w : e - w]
+        s = e
+    return g[lo:top].sum()
+
+
+# --------------------------------------------------------------------------------------------
+# 2-D generating function: F[k, s] = #coalitions of size k and weight s (s < size)
+
+
+def _dp2_numpy(weights: NDArray[np.int64], kmax: int, size: int, dtype: Any) -> Arr:
+    F = np.zeros((kmax + 1, size), dtype=dtype)
+    F[0, 0] = 1
+    half = np.dtype(dtype) == np.float64
+    for w in weights:
+        w = int(w)
+        if w < size:
+            F[1:, w:] = F[1:, w:] + F[:-1, : size - w]
+        if half:
+            F *= 0.5
+    return F
+
+
+def _loo2_numpy(F: Arr, w: int) -> Arr:
+    """G with F = G ⊗ (1 + y x^w) (halved when float): remove one player of weight w.
+
+    Integers: the recursion G[k] = F[k] - shift_w G[k-1], exact. Floats: that recursion only
+    up to half the size (where it damps errors), the rest by complementation,
+    G[k, s] = G[m-k, T-s] (m others of total weight T); this needs the full weight range
+    (``size`` = total weight + 1), which the float callers use.
+    """
+    K, size = F.shape
+    half = F.dtype == np.float64
+    scale = 2.0 if half else 1
+    G = np.zeros_like(F)
+    m = K - 2  # number of other players
+    up_to = m // 2 if half else K - 1
+    G[0] = F[0] * scale
+    for k in range(1, up_to + 1):
+        G[k] = F[k] * scale
+        if w < size:
+            G[k, w:] -= G[k - 1, : size - w]
+    if half:
+        np.maximum(G, 0.0, out=G)
+        top = size - 1 - w  # total weight of the others
+        for k in range(up_to + 1, m + 1):
+            if top >= 0:
+                G[k, : top + 1] = G[m - k, top::-1]
+    return G
+
+
+# --------------------------------------------------------------------------------------------
+# numba versions
+
+if HAVE_NUMBA:  # pragma: no branch
+
+    @numba.njit(cache=True)
+    def _dp1_nb(weights: Arr, f: Arr, half: bool) -> None:  # pragma: no cover - compiled
+        size = f.shape[0]
+        f[0] = 1
+        for w in weights:
+            if w == 0:
+                if not half:
+                    for s in range(size):
+                        f[s] += f[s]
+                continue
+            for s in range(size - 1, w - 1, -1):
+                f[s] += f[s - w]
+            if half:
+                for s in range(size):
+                    f[s] *= 0.5
+
+    @numba.njit(cache=True)
+    def _dp1_half_nb(weights: Arr, f: Arr) -> None:  # pragma: no cover - compiled
+        size = f.shape[0]
+        f[0] = 1.0
+        for w in weights:
+            if w == 0:
+                continue
+            for s in range(size - 1, w - 1, -1):
+                f[s] = 0.5 * (f[s] + f[s - w])
+            for s in range(min(w, size)):
+                f[s] *= 0.5
+
+    @numba.njit(cache=True)
+    def _loo1_window_nb(f: Arr, w: int, lo: int, hi: int, half: bool) -> Any:  # pragma: no cover
+        size = f.shape[0]
+        if hi > size - 1:
+            hi = size - 1
+        if lo < 0:
+            lo = 0
+        acc = f[0] * 0
+        if hi < lo:
+            return acc
+        top = hi + 1
+        g = np.empty(top, dtype=f.dtype)
+        if w == 0:
+            for s in range(lo, top):
+                acc += f[s] if half else f[s] // 2
+            return acc
+        for s in range(top):
+            v = 2 * f[s] if half else f[s]
+            if s >= w:
+                v -= g[s - w]
+            g[s] = v
+            if s >= lo:
+                acc += v
+        return acc
+
+    @numba.njit(cache=True)
+    def _dp2_nb(weights: Arr, F: Arr, half: bool) -> None:  # pragma: no cover - compiled
+        K, size = F.shape
+        F[0, 0] = 1
+        m = 0
+        for w in weights:
+            m += 1
+            ktop = min(m, K - 1)
+            for k in range(ktop, 0, -1):
+                for s in range(size - 1, w - 1, -1):
+                    F[k, s] += F[k - 1, s - w]
+            if half:
+                for k in range(ktop + 1):
+                    for s in range(size):
+                        F[k, s] *= 0.5
+
+    @numba.njit(cache=True)
+    def _loo2_nb(F: Arr, w: int, half: bool) -> Arr:  # pragma: no cover - compiled
+        K, size = F.shape
+        G = np.zeros_like(F)
+        scale = 2.0 if half else 1.0
+        m = K - 2
+        up_to = m // 2 if half else K - 1
+        for s in range(size):
+            G[0, s] = F[0, s] * scale
+        for k in range(1, up_to + 1):
+            for s in range(size):
+                v = F[k, s] * scale
+                if s >= w:
+                    v -= G[k - 1, s - w]
+                if half and v < 0.0:
+                    v = 0.0
+                G[k, s] = v
+        if half:
+            top = size - 1 - w
+            for k in range(up_to + 1, m + 1):
+                for s in range(top + 1):
+                    G[k, s] = G[m - k, top - s]
+        return G
+
+    @numba.njit(cache=True)
+    def _enum_threshold_nb(  # pragma: no cover - compiled
+        w: Arr,
+        t: Arr,
+        cap: int,
+        want_crit: bool,
+    ) -> tuple[Any, ...]:
+        """Enumerate all 2^n coalitions of the game "w(S) ≥ t[|S|]" (players sorted by
+        decreasing weight) and count what every index needs in one pass."""
+        n = w.shape[0]
+        lo_bits = n // 2
+        hi_bits = n - lo_bits
+        nlo = 1 << lo_bits
+        nhi = 1 << hi_bits
+        lo_w = np.zeros(nlo, dtype=np.int64)
+        lo_c = np.zeros(nlo, dtype=np.int64)
+        for m in range(1, nlo):
+            b = 0
+            while not (m >> b) & 1:
+                b += 1
+            lo_w[m] = lo_w[m & (m - 1)] + w[b]
+            lo_c[m] = lo_c[m & (m - 1)] + 1
+        hi_w = np.zeros(nhi, dtype=np.int64)
+        hi_c = np.zeros(nhi, dtype=np.int64)
+        for m in range(1, nhi):
+            b = 0
+            while not (m >> b) & 1:
+                b += 1
+            hi_w[m] = hi_w[m & (m - 1)] + w[lo_bits + b]
+            hi_c[m] = hi_c[m & (m - 1)] + 1
+        # r_of[e]: number of players with weight > e, found by a scan over sorted weights
+        swings = np.zeros((n, n + 1), dtype=np.int64)  # [player, |S|]
+        jcount = np.zeros((n, n + 1), dtype=np.int64)  # [player, #critical in S]
+        mwc_size = np.zeros((n, n + 1), dtype=np.int64)  # [player, |S|] over minimal S
+        wins_by_size = np.zeros(n + 1, dtype=np.int64)
+        mwc_count = 0
+        stored = np.zeros(cap, dtype=np.int64)
+        nstored = 0
+        for h in range(nhi):
+            hw = hi_w[h]
+            hc = hi_c[h]
+            base = h << lo_bits
+            for lm in range(nlo):
+                c = hc + lo_c[lm]
+                p = hw + lo_w[lm]
+                if p < t[c]:
+                    continue
+                wins_by_size[c] += 1
+                m = base | lm
+                if c == 0:
+                    continue
+                e = p - t[c - 1]
+                r = 0
+                while r < n and w[r] > e:
+                    r += 1
+                cm = m & ((1 << r) - 1)
+                nc = 0
+                x = cm
+                while x:
+                    x &= x - 1
+                    nc += 1
+                if nc == 0:
+                    continue
+                x = cm
+                while x:
+                    b = 0
+                    y = x & (-x)
+                    while (y >> b) != 1:
+                        b += 1
+                    swings[b, c] += 1
+                    if want_crit:
+                        jcount[b, nc] += 1
+                    x &= x - 1
+                if nc == c:
+                    mwc_count += 1
+                    if nstored < cap:
+                        stored[nstored] = m
+                        nstored += 1
+                    x = m
+                    while x:
+                        b = 0
+                        y = x & (-x)
+                        while (y >> b) != 1:
+                            b += 1
+                        mwc_size[b, c] += 1
+                        x &= x - 1
+        return wins_by_size, swings, jcount, mwc_size, mwc_count, stored[:nstored]
+
+
+def dp1(weights: NDArray[np.int64], size: int, dtype: Any, use_numba: bool = True) -> Arr:
+    """f[s] for s < size: number (int) or share (float) of coalitions of weight s."""
+    size = max(size, 1)
+    if use_numba and HAVE_NUMBA and np.dtype(dtype) != object:
+        f = np.zeros(size, dtype=dtype)
+        if np.dtype(dtype) == np.float64:
+            _dp1_half_nb(weights.astype(np.int64), f)
+        else:
+            _dp1_nb(weights.astype(np.int64), f, False)
+        return f
+    return _dp1_numpy(weights, size, dtype)
+
+
+def loo1_window(f: Arr, w: int, lo: int, hi: int, use_numba: bool = True) -> Any:
+    """Remove one player of weight w from f and sum the result over weights lo..hi."""
+    if use_numba and HAVE_NUMBA and f.dtype != object:
+        return _loo1_window_nb(f, int(w), int(lo), int(hi), f.dtype == np.float64)
+    return _loo1_window_numpy(f, int(w), int(lo), int(hi))
+
+
+def dp2(
+    weights: NDArray[np.int64], kmax: int, size: int, dtype: Any, use_numba: bool = True
+) -> Arr:
+    """F[k, s] (k ≤ kmax, s < size): coalitions by size and weight (count or share)."""
+    size = max(size, 1)
+    if use_numba and HAVE_NUMBA and np.dtype(dtype) != object:
+        F = np.zeros((kmax + 1, size), dtype=dtype)
+        _dp2_nb(weights.astype(np.int64), F, np.dtype(dtype) == np.float64)
+        return F
+    return _dp2_numpy(weights, kmax, size, dtype)
+
+
+def loo2(F: Arr, w: int, use_numba: bool = True) -> Arr:
+    """Remove one player of weight w from a size-by-weight array."""
+    if use_numba and HAVE_NUMBA and F.dtype != object:
+        out: Arr = _loo2_nb(F, int(w), F.dtype == np.float64)
+        return out
+    return _loo2_numpy(F, int(w))
+
+
+def enum_threshold(
+    w: NDArray[np.int64], t: NDArray[np.int64], cap: int, want_crit: bool
+) -> tuple[Arr, Arr, Arr, Arr, int, Arr]:
+    """Numba full enumeration of "w(S) ≥ t[|S|]" (w sorted decreasing); see the kernel."""
+    if not HAVE_NUMBA:  # pragma: no cover
+        raise RuntimeError("numba is not available")
+    out = _enum_threshold_nb(w.astype(np.int64), t.astype(np.int64), int(cap), bool(want_crit))
+    wins, sw, jc, ms, cnt, stored = out
+    return wins, sw, jc, ms, int(cnt), stored

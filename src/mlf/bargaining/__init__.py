@@ -1,0 +1,40 @@
+"""Negotiation models behind one interface: forecast how talks settle each element.
+
+Models (see each module for the literature):
+
+- ``compromise``: capability x salience weighted mean (Achen 2006; Thomson et al. 2006).
+- ``median``: capability x salience weighted median (the one-dimensional Condorcet winner).
+- ``nash``: asymmetric Nash bargaining solution, status quo as disagreement point.
+- ``bdm``: Bueno de Mesquita's expected-utility model (Scholz, Calbert & Smith 2011).
+- ``smp``: KTAB's Spatial Model of Politics (Wise et al., KAPSARC 2015-2017).
+
+Use :func:`forecast` with a :class:`BargainingInput`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mlf.bargaining.base import BargainingInput, Forecast, Model, ProgressFn, check_params
+from mlf.bargaining.registry import MODELS
+from mlf.errors import BargainingError
+
+__all__ = ["MODELS", "BargainingInput", "Forecast", "Model", "forecast"]
+
+
+def forecast(
+    inp: BargainingInput,
+    model: str = "compromise",
+    params: Mapping[str, Any] | None = None,
+    seed: int = 0,
+    progress: ProgressFn | None = None,
+) -> Forecast:
+    """Run the named model on ``inp`` and return its :class:`Forecast`."""
+    try:
+        impl = MODELS[model]
+    except KeyError:
+        raise BargainingError(
+            f"unknown model {model!r} (known: {', '.join(sorted(MODELS))})"
+        ) from None
+    return impl.run(inp, check_params(impl, params), seed, progress)

@@ -1,0 +1,67 @@
+"""The ``mlf`` command line: typer commands, rich tables and progress; nothing else lives here.
+
+Each sub-module registers its commands on :data:`app`; the library below never prints.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from mlf import __version__
+from mlf.errors import MlfError, ScenarioErrors
+
+app = typer.Typer(
+    name="mlf",
+    help="Model the 1963 NATO MLF talks, and talks like them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mlf {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", callback=_version, is_eager=True
+    ),
+) -> None:
+    """mlf: who joins a shared arrangement, on what terms, who pays, who controls it."""
+
+
+def fail(error: MlfError) -> None:
+    """Print a user error as one line per problem on stderr and exit with its code."""
+    if isinstance(error, ScenarioErrors):
+        for line in error.lines():
+            typer.echo(line, err=True)
+    else:
+        typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(error.exit_code)
+
+
+def _register() -> None:
+    # Each command module adds its commands to `app` when imported.
+    import importlib
+    import pkgutil
+
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        importlib.import_module(f"{__name__}.{info.name}")
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except MlfError as error:  # a command that forgot to catch its own
+        typer.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)

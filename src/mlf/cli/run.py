@@ -1,0 +1,136 @@
+"""``mlf run``: the whole path on a scenario, a summary table, result.json and report.html."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mlf.cli import app, fail
+from mlf.errors import MlfError, UsageError
+
+
+def _fmt_money(x: float | None, currency: str) -> str:
+    if x is None:
+        return "-"
+    return f"{x:,.3f} {currency}".strip()
+
+
+def summary_table(result: dict[str, Any]) -> Table:
+    """The comparison as a rich table (one row per alternative)."""
+    man = result["manifest"]
+    sc = result["scenario"]
+    table = Table(
+        title=f"{sc['title']} ({sc['date']}) - model {man['model']}, seed {man['seed']}",
+        show_lines=True,
+        expand=False,
+    )
+    for col in ("alternative", "support", "outcome", "agreed terms", "members", "veto",
+                "annual cost / member", "manning", "guardrails"):
+        table.add_column(col, overflow="fold")
+    for alt in result["alternatives"]:
+        terms = "\n".join(f"{v['title']}: {v['label']}" for v in alt.get("agreed", {}).values())
+        arr = alt.get("arrangement") or {}
+        cost = arr.get("cost") or {}
+        cur = cost.get("currency", "")
+        pays = cost.get("payments") or {}
+        share = cost.get("budget_share") or {}
+        members = alt.get("members") or []
+        cost_txt = "\n".join(
+            f"{m}: {_fmt_money(pays.get(m), cur)} ({share.get(m, 0.0):.1%} of budget)"
+            for m in members
+        )
+        power = alt.get("power") or {}
+        veto = ", ".join(power.get("veto_players", [])) or "-"
+        man_ = alt.get("manning") or {}
+        manning = "-" if not man_ else ("feasible" if man_.get("feasible") else "INFEASIBLE")
+        flags = []
+        for name, g in (alt.get("guardrails") or {}).items():
+            ok = g.get("ok", True)
+            if name == "genuinely_european" and not g.get("required"):
+                flags.append(f"european: {'yes' if ok else 'no'}")
+            else:
+                flags.append(f"{name}: {'ok' if ok else 'FLAG'}")
+        table.add_row(
+            f"{alt['title']}\n[dim]{alt['id']}[/dim]",
+            f"{alt['support']:.2f}",
+            f"{alt['status']}\n[dim]{alt['detail']}[/dim]",
+            terms or "-",
+            ", ".join(members) or "-",
+            veto,
+            cost_txt or "-",
+            manning,
+            "\n".join(flags),
+        )
+    return table
+
+
+@app.command()
+def run(
+    scenario: str = typer.Argument("mlf-1963", help="Scenario file or built-in id."),
+    model: str | None = typer.Option(None, "--model", help="Negotiation model (default: the scenario's)."),
+    alternative: str | None = typer.Option(None, "--alternative", help="Run only this alternative."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed (default: the scenario's)."),
+    out: Path | None = typer.Option(None, "--out", help="Folder for result.json and report.html."),
+    as_json: bool = typer.Option(False, "--json", help="Print result.json to stdout."),
+) -> None:
+    """Run every alternative with apparent support through talks, participation and analysis."""
+    from mlf.scenario import load_scenario
+    from mlf.talks import run_scenario
+
+    console = Console(stderr=as_json)
+    try:
+        if seed is not None and seed < 0:
+            raise UsageError(f"--seed must be a non-negative integer, got {seed}")
+        loaded = load_scenario(scenario)
+        for w in loaded.warnings:
+            console.print(f"[yellow]{w}[/yellow]", highlight=False)
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            disable=as_json,
+        ) as progress:
+            task = progress.add_task("talks", total=None)
+
+            def tick(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            result = run_scenario(
+                loaded, model=model, seed=seed, alternative=alternative, progress=tick
+            )
+        data = result.to_dict()
+        text = json.dumps(data, indent=2, sort_keys=False, allow_nan=False)
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "result.json").write_text(text + "\n", encoding="utf-8")
+            try:
+                from mlf.report import write_html
+
+                write_html(data, out / "report.html")
+            except ImportError:  # pragma: no cover - report module missing
+                pass
+        if as_json:
+            typer.echo(text)
+            return
+        console.print(summary_table(data))
+        bq = data.get("british_question")
+        if bq:
+            console.print(f"[bold]The British question:[/bold] {bq['summary']}", highlight=False)
+        for b in data["below_threshold"]:
+            console.print(
+                f"below the support threshold: {b['title']} ({b['id']}), support {b['support']:.2f}",
+                highlight=False,
+            )
+        if out is not None:
+            console.print(f"wrote {out / 'result.json'} and {out / 'report.html'}", highlight=False)
+    except MlfError as error:
+        fail(error)

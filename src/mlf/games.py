@@ -1,0 +1,970 @@
+"""Simple games: the control rules of a shared force (who must agree before it acts).
+
+A *simple game* on players N gives every coalition S ⊆ N the value "winning" (S can act) or
+"losing". All games built here are monotone (a superset of a winning coalition wins), so the
+power indices of :mod:`mlf.power` apply.
+
+Game classes
+------------
+* :class:`WeightedGame` ``[q; w1, ..., wn]``: S wins iff Σ_{i∈S} w_i ≥ q (or > q when
+  ``strict``). Weights and quota may be integers, decimals or exact fractions; they are scaled
+  to integers exactly, so no rounding ever decides a vote. :meth:`WeightedGame.of_total`
+  takes the quota as a fraction of the total weight (``"2/3"`` means Σ w(S) ≥ 2/3 · Σ w).
+* :class:`VectorWeightedGame`: several weighted games over the same players, all must hold
+  (e.g. the EU double majority "55 % of states and 65 % of population").
+* :class:`AndGame` / :class:`OrGame` (also ``g & h`` and ``g | h``): compositions. The EU
+  Lisbon rule "(≥ 15 states AND ≥ 65 % pop) OR ≥ 24 states" is
+  ``VectorWeightedGame([count15, pop65]) | count24``.
+* :class:`UnanimityGame`: every member of a set must agree (``label="veto"`` for veto sets).
+* :class:`BlocGame`: a group votes as one bloc decided by its own internal rule (a game over
+  the bloc's members); the same class expresses the *restriction* of a game to a subset
+  (players outside the subset are dummies), see :meth:`Game.restrict`.
+* :class:`MinimalWinningGame`: a game given by its minimal winning coalitions.
+
+Every game answers :meth:`Game.is_winning` for a coalition given as player names or as an
+``int`` bitmask (bit i = ``players[i]``), and vectorised :meth:`Game.winning` over an array of
+``uint64`` bitmasks (n ≤ 64) and :meth:`Game.winning_rows` over a boolean membership matrix
+(any n) for enumeration and Monte Carlo.
+
+Rule specs
+----------
+Scenario files state control rules in a small grammar, checked statically by
+:func:`validate_rule_spec` and turned into a game by :func:`game_from_spec` given a
+:class:`RuleContext` (the members, named groups and named weight vectors). A rule spec is a
+mapping with exactly one key:
+
+``{unanimity: SET}`` / ``{veto: SET}``
+    every member of SET must be in the coalition (``veto`` is reported as a veto set).
+``{majority: Q}``
+    at least the fraction Q of the members (by count): count ≥ Q·n. Q is a fraction string
+    ``"2/3"``, a number in [0, 1], or ``"1/2+"`` meaning *strictly more* than half (a simple
+    majority); ``"1/2"`` alone means half or more.
+``{at_least: K}``
+    at least K members (absolute count).
+``{weighted: {weights: WEIGHTS, quota: QUOTA, over: SET}}``
+    WEIGHTS is a named vector from the context (``contribution``, ``gdp``, ``capability``,
+    ...), ``equal`` (1 each), or an explicit mapping ``{actor: number}`` (members not listed
+    weigh 0). QUOTA is an absolute int/decimal, a fraction string ``"2/3"`` or ``"65%"`` of the
+    total weight over SET (≥), or ``"1/2+"`` (strictly more than the fraction). ``over``
+    defaults to ``members``; members outside it weigh 0.
+``{vector: [{weights: ..., quota: ..., over: ...}, ...]}``
+    all components must hold (a vector-weighted game).
+``{all: [RULE, ...]}`` / ``{any: [RULE, ...]}``
+    AND / OR.
+``{bloc: {members: SET, rule: RULE}}``
+    the bloc approves iff the coalition's members inside SET satisfy RULE, evaluated as a game
+    over SET only (inside RULE, ``members`` means the bloc's members).
+``{minimal_winning: [[A, B], [C, D]]}``
+    the coalitions containing one of the listed coalitions win.
+``{restrict: {to: SET, rule: RULE}}``
+    the game RULE over SET; members outside SET are dummies.
+
+SET is ``members``, a group name from the context (``non_X`` is derived as the members minus
+group ``X`` when not given), a single actor id, or an explicit list of actor ids. Actor ids that
+are not members raise :class:`~mlf.errors.GameError` naming them, unless
+``game_from_spec(..., missing="drop")``, which removes them (a veto by a non-member
+disappears; a minimal winning coalition loses that actor). A bloc with no members or a quota
+that can never be met is allowed: check :attr:`Game.has_winning` and :attr:`Game.is_proper`.
+
+MLF examples (members US, UK, FRG, IT, ...; group ``european``; vector ``contribution``)::
+
+    {unanimity: members}                                   # every member can stop a firing
+    {weighted: {weights: contribution, quota: "2/3"}}      # the larger contributors decide
+    {all: [{veto: [US]}, {weighted: {weights: contribution, quota: "2/3"}}]}
+    {all: [{veto: [US]}, {bloc: {members: european, rule: {majority: "2/3"}}}]}
+    {bloc: {members: european, rule: {majority: "2/3"}}}   # European clause: no US veto
+
+References
+----------
+.. [1] Taylor, A. D. and Zwicker, W. S. (1999). *Simple Games*. Princeton University Press.
+.. [2] Felsenthal, D. S. and Machover, M. (1998). *The Measurement of Voting Power*.
+   Edward Elgar.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mlf.errors import GameError
+
+__all__ = [
+    "AndGame",
+    "BlocGame",
+    "Game",
+    "MinimalWinningGame",
+    "OrGame",
+    "RuleContext",
+    "UnanimityGame",
+    "VectorWeightedGame",
+    "WeightedGame",
+    "game_from_spec",
+    "parse_number",
+    "parse_weighted",
+    "validate_rule_spec",
+]
+
+Number = int | float | Fraction | Decimal | str
+Coalition = Iterable[str] | int
+
+_MAX_ENUM = 24  # players up to which properties are checked by enumerating all coalitions
+_CHUNK = 1 << 18
+
+
+def parse_number(value: object, what: str = "number") -> Fraction:
+    """Read an int, a decimal (``"0.65"`` or a float, taken as its decimal text) or a fraction
+    (``"2/3"``, :class:`~fractions.Fraction`) exactly."""
+    if isinstance(value, bool):
+        raise GameError(f"{what}: expected a number, got {value!r}")
+    if isinstance(value, Fraction | int):
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise GameError(f"{what}: {value!r} is not a finite number")
+        return Fraction(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise GameError(f"{what}: {value!r} is not a finite number")
+        return Fraction(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if "/" in text:
+                num, den = text.split("/", 1)
+                return Fraction(Decimal(num.strip())) / Fraction(Decimal(den.strip()))
+            return Fraction(Decimal(text))
+        except (InvalidOperation, ValueError, ZeroDivisionError):
+            raise GameError(f"{what}: cannot read {value!r} as a number") from None
+    raise GameError(f"{what}: expected a number, got {type(value).__name__}")
+
+
+def _bits(masks: NDArray[np.uint64], n: int) -> NDArray[np.bool_]:
+    """Boolean membership matrix (len(masks), n) of bitmasks."""
+    shifts = np.arange(n, dtype=np.uint64)
+    return ((masks[:, None] >> shifts[None, :]) & np.uint64(1)).astype(np.bool_)
+
+
+class Game(ABC):
+    """A monotone simple game over named players (abstract base).
+
+    Subclasses implement :meth:`winning_rows`; :meth:`winning` (bitmasks) has a generic
+    implementation that subclasses may speed up.
+    """
+
+    players: tuple[str, ...]
+
+    def __init__(self, players: Sequence[str]) -> None:
+        names = tuple(str(p) for p in players)
+        if len(set(names)) != len(names):
+            dup = sorted({p for p in names if names.count(p) > 1})
+            raise GameError(f"duplicate player names: {', '.join(dup)}")
+        self.players = names
+        self._index = {p: i for i, p in enumerate(names)}
+
+    @property
+    def n(self) -> int:
+        """Number of players."""
+        return len(self.players)
+
+    def index(self, player: str) -> int:
+        """Position of a named player."""
+        try:
+            return self._index[player]
+        except KeyError:
+            raise GameError(f"unknown player {player!r}") from None
+
+    def mask(self, coalition: Coalition) -> int:
+        """Bitmask (bit i = ``players[i]``) of a coalition of names or of an int mask."""
+        if isinstance(coalition, int | np.integer):
+            m = int(coalition)
+            if m < 0 or m >> self.n:
+                raise GameError(f"coalition mask {m} has bits outside the {self.n} players")
+            return m
+        if isinstance(coalition, str):
+            coalition = [coalition]
+        m = 0
+        for p in coalition:
+            m |= 1 << self.index(p)
+        return m
+
+    def members_of(self, mask: int) -> tuple[str, ...]:
+        """Player names in a bitmask, in player order."""
+        return tuple(p for i, p in enumerate(self.players) if mask >> i & 1)
+
+    def is_winning(self, coalition: Coalition) -> bool:
+        """Whether a coalition (names or int bitmask) wins."""
+        m = self.mask(coalition)
+        row = np.zeros((1, self.n), dtype=np.bool_)
+        for i in range(self.n):
+            row[0, i] = bool(m >> i & 1)
+        return bool(self.winning_rows(row)[0])
+
+    @abstractmethod
+    def winning_rows(self, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """Vectorised test over a boolean membership matrix of shape (m, n)."""
+
+    def winning(self, masks: NDArray[np.uint64]) -> NDArray[np.bool_]:
+        """Vectorised test over ``uint64`` bitmasks (requires n ≤ 64)."""
+        if self.n > 64:
+            raise GameError(f"bitmask evaluation needs at most 64 players, the game has {self.n}")
+        masks = np.asarray(masks, dtype=np.uint64)
+        return self.winning_rows(_bits(masks, self.n))
+
+    # --- properties ---------------------------------------------------------------------
+
+    @property
+    def has_winning(self) -> bool:
+        """Whether some coalition wins (the grand coalition, the game being monotone)."""
+        return self.is_winning((1 << self.n) - 1)
+
+    @property
+    def is_proper(self) -> bool:
+        """Whether no two disjoint coalitions both win (S wins ⇒ N∖S loses)."""
+        if self.n > _MAX_ENUM:
+            raise GameError(
+                f"properness of a {self.n}-player game is checked by enumeration, "
+                f"which is limited to {_MAX_ENUM} players"
+            )
+        full = np.uint64((1 << self.n) - 1)
+        total = 1 << self.n
+        for start in range(0, total, _CHUNK):
+            m = np.arange(start, min(total, start + _CHUNK), dtype=np.uint64)
+            if np.any(self.winning(m) & self.winning(full ^ m)):
+                return False
+        return True
+
+    # --- composition ----------------------------------------------------------------------
+
+    def __and__(self, other: Game) -> AndGame:
+        return AndGame([self, other])
+
+    def __or__(self, other: Game) -> OrGame:
+        return OrGame([self, other])
+
+    def restrict(self, to: Iterable[str]) -> BlocGame:
+        """This game played by the players in ``to`` only; the others become dummies.
+
+        S wins in the result iff S ∩ ``to`` wins here (the restriction v|T of [1], extended to
+        N with the others as null players).
+        """
+        keep = set(to)
+        unknown = sorted(keep - set(self.players))
+        if unknown:
+            raise GameError(f"restrict: not players of the game: {', '.join(unknown)}")
+        sub = [p for p in self.players if p in keep]
+        inner = _Reindexed(self, sub)
+        return BlocGame(self.players, sub, inner, label="restrict")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self})"
+
+
+def _check_same_players(games: Sequence[Game], what: str) -> tuple[str, ...]:
+    if not games:
+        raise GameError(f"{what}: needs at least one game")
+    players = games[0].players
+    for g in games[1:]:
+        if g.players != players:
+            raise GameError(f"{what}: all games must have the same players in the same order")
+    return players
+
+
+class WeightedGame(Game):
+    """Weighted majority game ``[q; w1, ..., wn]``: S wins iff w(S) ≥ q (``strict``: > q).
+
+    Weights and quota are exact rationals; :attr:`int_weights` and :attr:`int_quota` are the
+    equivalent integer game (common denominator cleared; a strict quota becomes ≥ q + 1), which
+    is what the algorithms use.
+
+    References
+    ----------
+    .. [1] von Neumann, J. and Morgenstern, O. (1944). *Theory of Games and Economic
+       Behavior*, §50 (weighted majority games).
+    """
+
+    def __init__(
+        self,
+        players: Sequence[str],
+        weights: Sequence[Number],
+        quota: Number,
+        *,
+        strict: bool = False,
+    ) -> None:
+        super().__init__(players)
+        if len(weights) != self.n:
+            raise GameError(f"{len(weights)} weights for {self.n} players")
+        ws = [parse_number(w, "weight") for w in weights]
+        neg = [p for p, w in zip(self.players, ws, strict=True) if w < 0]
+        if neg:
+            raise GameError(f"negative weight for {', '.join(neg)}: weights must be >= 0")
+        q = parse_number(quota, "quota")
+        self.weights: tuple[Fraction, ...] = tuple(ws)
+        self.quota: Fraction = q
+        self.strict = strict
+        den = math.lcm(q.denominator, *(w.denominator for w in ws))
+        iw = tuple(int(w * den) for w in ws)
+        qs = q * den  # an integer
+        iq = int(qs) + 1 if strict else int(qs)
+        g = math.gcd(*iw) if any(iw) else 0
+        if g > 1:
+            iw = tuple(w // g for w in iw)
+            iq = -((-iq) // g)  # ceil: w(S)·g ≥ iq ⇔ w(S) ≥ ceil(iq / g)
+        self.int_weights: tuple[int, ...] = iw
+        self.int_quota: int = iq
+        self.total: int = sum(iw)
+        self._w64: NDArray[np.int64] | None = (
+            np.array(iw, dtype=np.int64) if self.total < 2**62 else None
+        )
+
+    @classmethod
+    def of_total(
+        cls,
+        players: Sequence[str],
+        weights: Sequence[Number],
+        fraction: Number,
+        *,
+        strict: bool = False,
+    ) -> WeightedGame:
+        """Quota given as an exact fraction of the total weight (``"2/3"``: w(S) ≥ 2/3 · w(N))."""
+        ws = [parse_number(w, "weight") for w in weights]
+        f = parse_number(fraction, "quota fraction")
+        if f < 0 or f > 1:
+            raise GameError(f"quota fraction {f} must lie in [0, 1]")
+        return cls(players, ws, f * sum(ws, Fraction(0)), strict=strict)
+
+    @property
+    def is_counting(self) -> bool:
+        """Whether all (integer) weights are equal: a pure head-count rule."""
+        return len(set(self.int_weights)) <= 1
+
+    def winning_rows(self, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        if self._w64 is not None:
+            return np.asarray(rows.astype(np.int64) @ self._w64 >= self.int_quota)
+        w = np.array(self.int_weights, dtype=object)
+        return np.asarray(rows.astype(object) @ w >= self.int_quota, dtype=np.bool_)
+
+    def winning(self, masks: NDArray[np.uint64]) -> NDArray[np.bool_]:
+        if self._w64 is None or self.n > 64:
+            return super().winning(masks)
+        masks = np.asarray(masks, dtype=np.uint64)
+        acc = np.zeros(masks.shape, dtype=np.int64)
+        one = np.uint64(1)
+        for i, w in enumerate(self.int_weights):
+            if w:
+                acc += ((masks >> np.uint64(i)) & one).astype(np.int64) * w
+        return np.asarray(acc >= self.int_quota)
+
+    def is_winning(self, coalition: Coalition) -> bool:
+        m = self.mask(coalition)
+        return sum(w for i, w in enumerate(self.int_weights) if m >> i & 1) >= self.int_quota
+
+    @property
+    def is_proper(self) -> bool:
+        if 2 * self.int_quota > self.total:
+            return True
+        return super().is_proper
+
+    def __str__(self) -> str:
+        def fmt(x: Fraction) -> str:
+            return str(x.numerator) if x.denominator == 1 else str(x)
+
+        op = ">" if self.strict else ""
+        return f"[{op}{fmt(self.quota)}; {', '.join(fmt(w) for w in self.weights)}]"
+
+
+class VectorWeightedGame(Game):
+    """Vector-weighted game: S wins iff it wins in every component weighted game.
+
+    References
+    ----------
+    .. [1] Taylor, A. D. and Zwicker, W. S. (1999). *Simple Games*, ch. 1.7 (dimension).
+    """
+
+    def __init__(self, components: Sequence[WeightedGame]) -> None:
+        players = _check_same_players(components, "vector-weighted game")
+        super().__init__(players)
+        self.components: tuple[WeightedGame, ...] = tuple(components)
+
+    def winning_rows(self, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        out = self.components[0].winning_rows(rows)
+        for c in self.components[1:]:
+            out &= c.winning_rows(rows)
+        return out
+
+    def winning(self, masks: NDArray[np.uint64]) -> NDArray[np.bool_]:
+        out = self.components[0].winning(masks)
+        for c in self.components[1:]:
+            out &= c.winning(masks)
+        return out
+
+    def __str__(self) -> str:
+        return " & ".join(str(c) for c in self.components)
+
+
+class AndGame(Game):
+    """S wins iff it wins in every component game (intersection of the winning sets)."""
+
+    def __init__(self, games: Sequence[Game]) -> None:
+        players = _check_same_players(games, "all")
+        super().__init__(players)
+        self.games: tuple[Game, ...] = tuple(games)
+
+    def winning_rows(self, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        out = self.games[0].winning_rows(rows)
+        for g in self.games[1:]:
+            out = out & g.winning_rows(rows)
+        return out
+
+    def winning(self, masks: NDArray[np.uint64]) -> NDArray[np.bool_]:
+        out = self.games[0].winning(masks)
+        for g in self.games[1:]:
+            out = out & g.winning(masks)
+        return out
+
+    def __str__(self) -> str:
+        return "all(" + ", ".join(str(g) for g in self.games) + ")"
+
+
+class OrGame(Game):
+    """S wins iff it wins in some component game (union of the winning sets)."""
+
+    def __init__(self, games: Sequence[Game]) -> None:
+        players = _check_same_players(games, "any")
+        super().__init__(players)
+        self.games: tuple[Game, ...] = tuple(games)
+
+    def winning_rows(self, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        out = self.games[0].winning_rows(rows)
+        for g in self.games[1:]:
+            out = out | g.winning_rows(rows)
+        return out
+
+    def winning(self, masks: NDArray[np.uint64]) -> NDArray[np.bool_]:
+        out = self.games[0].winning(masks)
+        for g in self.games[1:]:
+            out = out | g.winning(masks)
+        return out
+
+    def __str__(self) -> str:
+        return "any(" + ", ".join(str(g) for g in self.games) + ")"
+
+
+class UnanimityGame(Game):
+    """S wins iff it contains every player of ``required`` (a veto set; empty: always wins)."""
+
+    def __init__(
+        self,
+        players: Sequence[str],
+        required: Iterable[str],
+        *,
+        label: Literal["unanimity", "veto"] = "unanimity",
+    ) -> None:
+        super().__init__(players)
+        req = set(required)
+        unknown = sorted(req - set(self.players))
+        if unknown:
+            raise GameError(f"{label}: not players of the game: {', '.join(unknown)}")
+        self.required: tuple[str, ...] = tuple(p for p in self.players if p in req)
+        self.label = label
+        self.required_mask = self.mask(self.required)
+        self._idx = np.array([self.index(p) for p in self.required], dtype=np.intp)
+
+    def winning_rows(self, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        if len(self._idx) == 0:
+            return np.ones(rows.shape[0], dtype=np.bool_)
+        return np.asarray(rows[:, self._idx].all(axis=1))
+
+    def winning(self, masks: NDArray[np.uint64]) -> NDArray[np.bool_]:
+        if self.n > 64:
+            return super().winning(masks)
+        r = np.uint64(self.required_mask)
+        return np.asarray((np.asarray(masks, dtype=np.uint64) & r) == r)
+
+    def is_winning(self, coalition: Coalition) -> bool:
+        return self.mask(coalition) & self.required_mask == self.required_mask
+
+    def __str__(self) -> str:
+        return f"{self.label}({', '.join(self.required)})"
+
+
+class _Reindexed(Game):
+    """A game over a subset of another game's players: S ⊆ sub wins iff it wins in ``game``."""
+
+    def __init__(self, game: Game, sub: Sequence[str]) -> None:
+        super().__init__(sub)
+        self.game = game
+        self._pos = np.array([game.index(p) for p in sub], dtype=np.intp)
+
+    def winning_rows(self, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        full = np.zeros((rows.shape[0], self.game.n), dtype=np.bool_)
+        full[:, self._pos] = rows
+        return self.game.winning_rows(full)
+
+    def __str__(self) -> str:
+        return str(self.game)
+
+
+class BlocGame(Game):
+    """A bloc ``bloc`` votes as one, by its internal rule ``inner`` (a game over the bloc).
+
+    S wins iff S ∩ bloc wins in ``inner``; players outside the bloc are dummies. With
+    ``label="restrict"`` this is the restriction of ``inner`` to the bloc, embedded in the
+    larger player set. Used inside :class:`AndGame` it expresses conditions such as "US consent
+    and 2/3 of the Europeans voting as a bloc".
+
+    References
+    ----------
+    .. [1] Owen, G. (1977). Values of games with a priori unions. In *Essays in Mathematical
+       Economics and Game Theory*, Springer (the composition of a bloc's internal rule).
+    """
+
+    def __init__(
+        self,
+        players: Sequence[str],
+        bloc: Sequence[str],
+        inner: Game,
+        *,
+        label: Literal["bloc", "restrict"] = "bloc",
+    ) -> None:
+        super().__init__(players)
+        unknown = sorted(set(bloc) - set(self.players))
+        if unknown:
+            raise GameError(f"{label}: not players of the game: {', '.join(unknown)}")
+        if tuple(inner.players) != tuple(bloc):
+            raise GameError(f"{label}: the internal rule must be a game over the bloc's members")
+        self.bloc: tuple[str, ...] = tuple(bloc)
+        self.inner = inner
+        self.label = label
+        self._pos = np.array([self.index(p) for p in self.bloc], dtype=np.intp)
+
+    def winning_rows(self, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        return self.inner.winning_rows(np.ascontiguousarray(rows[:, self._pos]))
+
+    def winning(self, masks: NDArray[np.uint64]) -> NDArray[np.bool_]:
+        if self.n > 64:
+            return super().winning(masks)
+        masks = np.asarray(masks, dtype=np.uint64)
+        sub = np.zeros(masks.shape, dtype=np.uint64)
+        one = np.uint64(1)
+        for j, i in enumerate(self._pos):
+            sub |= ((masks >> np.uint64(i)) & one) << np.uint64(j)
+        return self.inner.winning(sub)
+
+    def is_winning(self, coalition: Coalition) -> bool:
+        m = self.mask(coalition)
+        sub = sum(1 << j for j, i in enumerate(self._pos) if m >> int(i) & 1)
+        return self.inner.is_winning(sub)
+
+    def __str__(self) -> str:
+        return f"{self.label}[{', '.join(self.bloc)}]({self.inner})"
+
+
+class MinimalWinningGame(Game):
+    """The game whose winning coalitions are the supersets of the listed coalitions.
+
+    An empty list gives the game in which nothing wins; a list holding the empty coalition, the
+    game in which everything wins.
+    """
+
+    def __init__(self, players: Sequence[str], coalitions: Iterable[Iterable[str]]) -> None:
+        super().__init__(players)
+        masks = sorted({self.mask(list(c)) for c in coalitions})
+        # keep only the inclusion-minimal ones
+        minimal = [m for m in masks if not any(o != m and o & m == o for o in masks)]
+        self.masks: tuple[int, ...] = tuple(minimal)
+        self.coalitions: tuple[tuple[str, ...], ...] = tuple(self.members_of(m) for m in minimal)
+
+    def winning_rows(self, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        out = np.zeros(rows.shape[0], dtype=np.bool_)
+        for m in self.masks:
+            idx = [i for i in range(self.n) if m >> i & 1]
+            out |= rows[:, idx].all(axis=1) if idx else True
+        return out
+
+    def winning(self, masks: NDArray[np.uint64]) -> NDArray[np.bool_]:
+        if self.n > 64:
+            return super().winning(masks)
+        masks = np.asarray(masks, dtype=np.uint64)
+        out = np.zeros(masks.shape, dtype=np.bool_)
+        for m in self.masks:
+            mm = np.uint64(m)
+            out |= (masks & mm) == mm
+        return out
+
+    def is_winning(self, coalition: Coalition) -> bool:
+        s = self.mask(coalition)
+        return any(s & m == m for m in self.masks)
+
+    def __str__(self) -> str:
+        return (
+            "minimal_winning(" + "; ".join("{" + ", ".join(c) + "}" for c in self.coalitions) + ")"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# The literature's notation [q; w1, ..., wn]
+
+_WEIGHTED_RE = re.compile(r"^\s*\[\s*([^;\]]+?)\s*;\s*([^\]]*?)\s*\]\s*$")
+
+
+def parse_weighted(text: str, names: Sequence[str] | None = None) -> WeightedGame:
+    """Parse ``"[q; w1, w2, ...]"`` into a :class:`WeightedGame` (players ``P1..Pn`` by default).
+
+    Weights are integers, decimals or fractions (``"1/3"``). The quota is absolute, except that
+    a quota written with a ``%`` sign (``"65%"``) or as a fraction below 1 (``"2/3"``) is a share
+    of the total weight; a leading ``>`` makes it strict (``"[>1/2; ...]"``: more than half).
+    An absolute quota above the total weight, a negative weight or a names-count mismatch is an
+    error.
+    """
+    m = _WEIGHTED_RE.match(text)
+    if not m:
+        raise GameError(f"cannot read {text!r} as a weighted game: expected '[q; w1, w2, ...]'")
+    qtext, wtext = m.group(1).strip(), m.group(2)
+    parts = [p.strip() for p in wtext.split(",")]
+    if not wtext.strip() or any(not p for p in parts):
+        raise GameError(f"cannot read {text!r}: the weight list is empty or has an empty entry")
+    weights = [parse_number(p, "weight") for p in parts]
+    if names is None:
+        players = [f"P{i + 1}" for i in range(len(weights))]
+    else:
+        players = list(names)
+        if len(players) != len(weights):
+            raise GameError(f"{len(players)} names given for {len(weights)} weights")
+    strict = qtext.startswith(">")
+    if strict:
+        qtext = qtext[1:].strip()
+    share: Fraction | None = None
+    if qtext.endswith("%"):
+        share = parse_number(qtext[:-1], "quota") / 100
+    elif "/" in qtext and parse_number(qtext, "quota") < 1:
+        share = parse_number(qtext, "quota")
+    if any(w < 0 for w in weights):
+        raise GameError(f"negative weight in {text!r}: weights must be >= 0")
+    if share is not None:
+        if share > 1:
+            raise GameError(f"quota share {qtext} exceeds the total weight")
+        return WeightedGame.of_total(players, weights, share, strict=strict)
+    q = parse_number(qtext, "quota")
+    total = sum(weights, Fraction(0))
+    if q > total or (strict and q >= total):
+        raise GameError(f"quota {qtext} exceeds the total weight {total}: no coalition can win")
+    return WeightedGame(players, weights, q, strict=strict)
+
+
+# --------------------------------------------------------------------------------------------
+# Rule specs
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule spec refers to: the members (players, in order), named groups and named
+    weight vectors."""
+
+    members: tuple[str, ...]
+    groups: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    weights: Mapping[str, Mapping[str, float | int | Fraction]] = field(default_factory=dict)
+
+
+_RULE_KEYS = (
+    "unanimity",
+    "veto",
+    "majority",
+    "at_least",
+    "weighted",
+    "vector",
+    "all",
+    "any",
+    "bloc",
+    "minimal_winning",
+    "restrict",
+)
+
+
+def _fail(path: str, reason: str) -> GameError:
+    return GameError(f"{path}: {reason}")
+
+
+def _check_set(value: object, path: str) -> None:
+    if isinstance(value, str):
+        if not value.strip():
+            raise _fail(path, "empty set name")
+        return
+    if isinstance(value, list | tuple):
+        for k, v in enumerate(value):
+            if not isinstance(v, str):
+                raise _fail(f"{path}[{k}]", f"actor ids are strings, got {v!r}")
+        return
+    raise _fail(path, f"expected 'members', a group name or a list of actor ids, got {value!r}")
+
+
+def _check_quota(value: object, path: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Fraction | Decimal):
+        raise _fail(path, f"expected a number or a fraction string like '2/3', got {value!r}")
+    try:
+        _quota_parts(value, path)
+    except GameError as e:
+        raise _fail(path, str(e)) from None
+
+
+def _quota_parts(value: object, path: str) -> tuple[Fraction, bool, bool]:
+    """(value, is_share_of_total, strict)."""
+    if isinstance(value, Fraction):
+        return value, True, False
+    if isinstance(value, str):
+        text = value.strip()
+        strict = text.endswith("+")
+        if strict:
+            text = text[:-1].strip()
+        if text.endswith("%"):
+            return parse_number(text[:-1], "quota") / 100, True, strict
+        if "/" in text:
+            return parse_number(text, "quota"), True, strict
+        if strict:
+            raise GameError("'+' (strictly more) only follows a fraction such as '1/2+'")
+        return parse_number(text, "quota"), False, False
+    return parse_number(value, "quota"), False, False
+
+
+def _check_weights(value: object, path: str) -> None:
+    if isinstance(value, str):
+        return
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise _fail(path, f"actor ids are strings, got {k!r}")
+            try:
+                w = parse_number(v, "weight")
+            except GameError as e:
+                raise _fail(f"{path}.{k}", str(e)) from None
+            if w < 0:
+                raise _fail(f"{path}.{k}", "weights must be >= 0")
+        return
+    raise _fail(path, f"expected a named weight vector or a mapping actor: number, got {value!r}")
+
+
+def _check_mapping(value: object, path: str, required: set[str], optional: set[str]) -> None:
+    if not isinstance(value, Mapping):
+        raise _fail(path, f"expected a mapping with keys {sorted(required)}, got {value!r}")
+    keys = set(value)
+    missing = required - keys
+    if missing:
+        raise _fail(path, f"missing {', '.join(sorted(missing))}")
+    extra = keys - required - optional
+    if extra:
+        raise _fail(path, f"unknown key(s) {', '.join(sorted(map(str, extra)))}")
+
+
+def validate_rule_spec(spec: object, path: str = "rule") -> None:
+    """Check a rule spec's structure (no context needed); raise ``GameError("<path>: reason")``."""
+    if not isinstance(spec, Mapping) or len(spec) != 1:
+        raise _fail(
+            path, f"a rule is a mapping with exactly one of the keys {', '.join(_RULE_KEYS)}"
+        )
+    ((key, body),) = spec.items()
+    p = f"{path}.{key}"
+    if key in ("unanimity", "veto"):
+        _check_set(body, p)
+    elif key == "majority":
+        if isinstance(body, bool) or not isinstance(body, int | float | str | Fraction | Decimal):
+            raise _fail(p, f"expected a fraction such as '2/3' or '1/2+', got {body!r}")
+        try:
+            text = body.strip().rstrip("+") if isinstance(body, str) else body
+            f = parse_number(text, "majority")
+        except GameError as e:
+            raise _fail(p, str(e)) from None
+        if not 0 <= f <= 1:
+            raise _fail(p, f"the fraction {f} must lie in [0, 1]")
+    elif key == "at_least":
+        if isinstance(body, bool) or not isinstance(body, int) or body < 0:
+            raise _fail(p, f"expected a non-negative integer, got {body!r}")
+    elif key == "weighted":
+        _check_component(body, p)
+    elif key == "vector":
+        if not isinstance(body, list | tuple) or not body:
+            raise _fail(p, "expected a non-empty list of {weights, quota} components")
+        for k, c in enumerate(body):
+            _check_component(c, f"{p}[{k}]")
+    elif key in ("all", "any"):
+        if not isinstance(body, list | tuple) or not body:
+            raise _fail(p, "expected a non-empty list of rules")
+        for k, r in enumerate(body):
+            validate_rule_spec(r, f"{p}[{k}]")
+    elif key == "bloc":
+        _check_mapping(body, p, {"members", "rule"}, set())
+        assert isinstance(body, Mapping)
+        _check_set(body["members"], f"{p}.members")
+        validate_rule_spec(body["rule"], f"{p}.rule")
+    elif key == "restrict":
+        _check_mapping(body, p, {"to", "rule"}, set())
+        assert isinstance(body, Mapping)
+        _check_set(body["to"], f"{p}.to")
+        validate_rule_spec(body["rule"], f"{p}.rule")
+    elif key == "minimal_winning":
+        if not isinstance(body, list | tuple):
+            raise _fail(p, "expected a list of coalitions (lists of actor ids)")
+        for k, c in enumerate(body):
+            if not isinstance(c, list | tuple):
+                raise _fail(f"{p}[{k}]", f"expected a list of actor ids, got {c!r}")
+            _check_set(list(c), f"{p}[{k}]")
+    else:
+        raise _fail(path, f"unknown rule {key!r}; expected one of {', '.join(_RULE_KEYS)}")
+
+
+def _check_component(body: object, path: str) -> None:
+    _check_mapping(body, path, {"weights", "quota"}, {"over"})
+    assert isinstance(body, Mapping)
+    _check_weights(body["weights"], f"{path}.weights")
+    _check_quota(body["quota"], f"{path}.quota")
+    if "over" in body:
+        _check_set(body["over"], f"{path}.over")
+
+
+class _Builder:
+    def __init__(self, ctx: RuleContext, missing: str) -> None:
+        self.ctx = ctx
+        self.missing = missing
+        self.members = tuple(ctx.members)
+
+    def resolve(self, value: object, path: str) -> list[str]:
+        """Actor ids of a SET (members order for names; missing ids handled per policy)."""
+        ctx = self.ctx
+        if isinstance(value, str):
+            if value == "members":
+                return list(self.members)
+            if value in ctx.groups:
+                ids = [str(a) for a in ctx.groups[value]]
+            elif value.startswith("non_") and value[4:] in ctx.groups:
+                excl = set(map(str, ctx.groups[value[4:]]))
+                return [m for m in self.members if m not in excl]
+            elif value in self.members:
+                ids = [value]
+            else:
+                known = sorted(ctx.groups)
+                raise _fail(
+                    path,
+                    f"unknown group or actor {value!r} (groups: {', '.join(known) or 'none'})",
+                )
+        else:
+            assert isinstance(value, list | tuple)
+            ids = [str(a) for a in value]
+        return self.keep(ids, path)
+
+    def keep(self, ids: list[str], path: str) -> list[str]:
+        mem = set(self.members)
+        absent = [a for a in ids if a not in mem]
+        if absent and self.missing == "error":
+            raise _fail(path, f"not members: {', '.join(dict.fromkeys(absent))}")
+        wanted = set(ids)
+        return [m for m in self.members if m in wanted]
+
+    def weights(self, value: object, over: list[str], path: str) -> list[Fraction]:
+        ctx = self.ctx
+        inside = set(over)
+        if isinstance(value, str):
+            if value == "equal":
+                return [Fraction(1 if m in inside else 0) for m in self.members]
+            if value not in ctx.weights:
+                raise _fail(
+                    path,
+                    f"unknown weight vector {value!r} "
+                    f"(known: {', '.join(sorted(ctx.weights)) or 'none'}, equal)",
+                )
+            vec = ctx.weights[value]
+            lack = [m for m in over if m not in vec]
+            if lack:
+                raise _fail(path, f"weight vector {value!r} has no value for {', '.join(lack)}")
+            out = [
+                parse_number(vec[m], "weight") if m in inside else Fraction(0) for m in self.members
+            ]
+        else:
+            assert isinstance(value, Mapping)
+            self.keep([str(k) for k in value], path)
+            out = [
+                parse_number(value[m], "weight") if m in inside and m in value else Fraction(0)
+                for m in self.members
+            ]
+        if any(w < 0 for w in out):
+            raise _fail(path, "weights must be >= 0")
+        return out
+
+    def component(self, body: Mapping[str, object], path: str) -> WeightedGame:
+        over = self.resolve(body.get("over", "members"), f"{path}.over")
+        ws = self.weights(body["weights"], over, f"{path}.weights")
+        q, share, strict = _quota_parts(body["quota"], f"{path}.quota")
+        if share:
+            return WeightedGame.of_total(self.members, ws, q, strict=strict)
+        return WeightedGame(self.members, ws, q, strict=strict)
+
+    def build(self, spec: object, path: str) -> Game:
+        assert isinstance(spec, Mapping)
+        ((key, body),) = spec.items()
+        p = f"{path}.{key}"
+        mem = self.members
+        if key in ("unanimity", "veto"):
+            return UnanimityGame(mem, self.resolve(body, p), label=key)
+        if key == "majority":
+            strict = isinstance(body, str) and body.strip().endswith("+")
+            text = body.strip().rstrip("+") if isinstance(body, str) else body
+            f = parse_number(text, "majority")
+            return WeightedGame(mem, [1] * len(mem), f * len(mem), strict=strict)
+        if key == "at_least":
+            assert isinstance(body, int)
+            return WeightedGame(mem, [1] * len(mem), body)
+        if key == "weighted":
+            assert isinstance(body, Mapping)
+            return self.component(body, p)
+        if key == "vector":
+            assert isinstance(body, list | tuple)
+            return VectorWeightedGame([self.component(c, f"{p}[{k}]") for k, c in enumerate(body)])
+        if key in ("all", "any"):
+            assert isinstance(body, list | tuple)
+            games = [self.build(r, f"{p}[{k}]") for k, r in enumerate(body)]
+            if len(games) == 1:
+                return games[0]
+            return AndGame(games) if key == "all" else OrGame(games)
+        if key in ("bloc", "restrict"):
+            assert isinstance(body, Mapping)
+            sub = self.resolve(body["members" if key == "bloc" else "to"], p)
+            subset = set(sub)
+            inner_ctx = RuleContext(
+                members=tuple(sub),
+                groups={g: [a for a in v if a in subset] for g, v in self.ctx.groups.items()},
+                weights=self.ctx.weights,
+            )
+            inner = _Builder(inner_ctx, self.missing).build(body["rule"], f"{p}.rule")
+            return BlocGame(mem, sub, inner, label=key)
+        if key == "minimal_winning":
+            assert isinstance(body, list | tuple)
+            return MinimalWinningGame(
+                mem, [self.keep([str(a) for a in c], f"{p}[{k}]") for k, c in enumerate(body)]
+            )
+        raise _fail(path, f"unknown rule {key!r}")  # pragma: no cover - validated before
+
+
+def game_from_spec(
+    spec: object,
+    ctx: RuleContext,
+    *,
+    missing: Literal["error", "drop"] = "error",
+    path: str = "rule",
+) -> Game:
+    """Build the game a rule spec describes over ``ctx.members`` (grammar: module docstring).
+
+    ``missing="drop"`` silently removes actor ids that are not members (a veto by a
+    non-member disappears); ``"error"`` (default) raises :class:`GameError` naming them.
+    """
+    if missing not in ("error", "drop"):
+        raise GameError(f"missing must be 'error' or 'drop', got {missing!r}")
+    if len(set(ctx.members)) != len(ctx.members):
+        raise GameError("rule context: duplicate member ids")
+    validate_rule_spec(spec, path)
+    return _Builder(ctx, missing).build(spec, path)

@@ -1,0 +1,1088 @@
+"""Power indices of simple games: who can make or break a decision of the force.
+
+:func:`power_indices` computes, for a game of :mod:`mlf.games`, the indices below (definitions
+as in ``reference/power.md``; W = winning coalitions, M = minimal winning coalitions,
+swings_i = #{S ∈ W : i ∈ S, S∖{i} ∉ W}):
+
+=====================  ======================================================================
+``banzhaf_absolute``   Penrose-Banzhaf: swings_i / 2^(n-1) [1]_ [2]_
+``banzhaf``            normalised Banzhaf: swings_i / Σ_j swings_j
+``shapley_shubik``     Σ_{S∈W, i pivotal} (|S|-1)!(n-|S|)!/n! [3]_
+``johnston``           Σ_{S∈W, i critical} 1/c(S) (c(S) = #critical members), normalised [4]_
+``deegan_packel``      (1/|M|) Σ_{S∈M∋i} 1/|S| [5]_
+``holler``             public good index m_i / Σ_j m_j, m_i = #{S∈M : i∈S} [6]_
+``coleman_prevent``    swings_i / |W| [7]_
+``coleman_initiate``   swings_i / (2^n - |W|) [7]_
+``coleman_act``        |W| / 2^n (one number for the whole body, not per player) [7]_
+=====================  ======================================================================
+
+Algorithms (the result's ``algorithm`` names the one used)
+----------------------------------------------------------
+``enumeration-threshold``
+    games of the form "w(S) ≥ t[|S|]" (weighted games, head counts, double majorities and their
+    AND/OR over one weight vector, e.g. the EU Lisbon rule) with n ≤ 30: one numba pass over all
+    2^n coalitions. In such a game the critical members of a winning S are exactly its members
+    heavier than w(S) - t[|S|-1], so every index is counted in the same pass, exactly.
+``enumeration``
+    any game with n ≤ 25: vectorised numpy over all 2^n bitmasks (chunks), exact integers.
+``generating-function``
+    weighted games (and "w(S) ≥ t[|S|]" games with moderate total weight) of any size:
+    dynamic programmes over (size, weight) [8]_ [9]_, pseudo-polynomial in the quota.
+    Counts are int64 when n ≤ 62 (every count < 2^63, so exact), Python ints when exact
+    output is requested for larger n (slow), and otherwise float64 *probabilities* (each added
+    player halves the table) which cannot overflow even at n = 1000; one player is removed by
+    deconvolution. Johnston and the minimal-winning indices use further exact DPs whose
+    cost is O(D²·n·Q) and O(n³·Q) (D distinct weights, Q the quota); when these exceed a budget
+    they are left out of an "all indices" request (see ``omitted``) and refused when named.
+``montecarlo``
+    random coalitions (Banzhaf, Johnston, Coleman) and random orders (Shapley-Shubik) drawn from
+    ``numpy.random.default_rng(seed)``; standard errors by batch means (20 batches), the 95 %
+    interval is ±1.96 SE. Deegan-Packel and Holler need all minimal winning coalitions and have
+    no Monte Carlo estimate here.
+
+Exact results are computed from exact integers; ``exact=True`` returns them as
+:class:`fractions.Fraction`, otherwise as floats.
+
+References
+----------
+.. [1] Penrose, L. S. (1946). The elementary statistics of majority voting. *J. Royal
+   Statistical Society* 109, 53-57.
+.. [2] Banzhaf, J. F. (1965). Weighted voting doesn't work. *Rutgers Law Review* 19, 317-343.
+.. [3] Shapley, L. S. and Shubik, M. (1954). A method for evaluating the distribution of power
+   in a committee system. *American Political Science Review* 48, 787-792.
+.. [4] Johnston, R. J. (1978). On the measurement of power. *Environment and Planning A* 10,
+   907-914.
+.. [5] Deegan, J. and Packel, E. W. (1978). A new index of power for simple n-person games.
+   *Int. J. Game Theory* 7, 113-123.
+.. [6] Holler, M. J. (1982). Forming coalitions and measuring voting power. *Political
+   Studies* 30, 262-271.
+.. [7] Coleman, J. S. (1971). Control of collectivities and the power of a collectivity to
+   act. In *Social Choice*, Gordon and Breach, 269-300.
+.. [8] Brams, S. J. and Affuso, P. J. (1976). Power and size: a new paradox. *Theory and
+   Decision* 7, 29-56.
+.. [9] Bilbao, J. M., Fernández, J. R., Jiménez Losada, A. and López, J. J. (2000). Generating
+   functions for computing power indices efficiently. *TOP* 8(2), 191-213.
+.. [10] Felsenthal, D. S. and Machover, M. (1998). *The Measurement of Voting Power*. Edward
+   Elgar (definitions, the UN Security Council and EEC examples).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mlf import _powerkernels as K
+from mlf.errors import GameError
+from mlf.games import (
+    AndGame,
+    Game,
+    OrGame,
+    UnanimityGame,
+    VectorWeightedGame,
+    WeightedGame,
+)
+
+__all__ = [
+    "INDEX_NAMES",
+    "EuropeanTest",
+    "MonteCarloInfo",
+    "PowerResult",
+    "dummy_players",
+    "is_genuinely_european",
+    "minimal_winning_coalitions",
+    "power_indices",
+    "veto_players",
+    "winning_coalition_count",
+]
+
+INDEX_NAMES: tuple[str, ...] = (
+    "banzhaf",
+    "banzhaf_absolute",
+    "shapley_shubik",
+    "johnston",
+    "deegan_packel",
+    "holler",
+    "coleman_act",
+    "coleman_prevent",
+    "coleman_initiate",
+)
+_MC_INDICES = frozenset(INDEX_NAMES) - {"deegan_packel", "holler"}
+_BANZHAF_FAMILY = frozenset(
+    {"banzhaf", "banzhaf_absolute", "coleman_act", "coleman_prevent", "coleman_initiate"}
+)
+_MAX_ENUM = 25  # numpy enumeration of 2^n coalitions
+_MAX_ENUM_NUMBA = 30  # numba enumeration of threshold games
+_DP_BUDGET = 4e9  # element operations allowed for one exact DP
+
+Value = float | Fraction
+Progress = Callable[[int, int], None] | None
+
+
+@dataclass(frozen=True)
+class MonteCarloInfo:
+    """How a Monte Carlo estimate was made and how uncertain it is."""
+
+    seed: int | None
+    samples: int
+    batches: int
+    standard_errors: dict[str, dict[str, float]]
+    confidence: float = 0.95
+
+    def half_width(self, index: str, player: str) -> float:
+        """Half-width of the 95 % confidence interval (1.96 standard errors)."""
+        return 1.959963984540054 * self.standard_errors[index][player]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types."""
+        return {
+            "seed": self.seed,
+            "samples": self.samples,
+            "batches": self.batches,
+            "confidence": self.confidence,
+            "standard_errors": self.standard_errors,
+        }
+
+
+@dataclass(frozen=True)
+class PowerResult:
+    """Power indices of one game, how they were computed, and the game's key facts."""
+
+    players: tuple[str, ...]
+    method: str  # "exact" | "montecarlo"
+    algorithm: str
+    indices: dict[str, dict[str, Value]]
+    coleman_act: Value | None
+    veto_players: tuple[str, ...]
+    dummies: tuple[str, ...]
+    winning_coalitions: int | None
+    minimal_winning_count: int | None
+    minimal_winning: tuple[tuple[str, ...], ...] = ()
+    montecarlo: MonteCarloInfo | None = None
+    omitted: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI's JSON object: players, method, indices (floats), veto players, dummies,
+        number of winning coalitions and the Coleman power to act."""
+        return {
+            "players": list(self.players),
+            "method": self.method,
+            "indices": {
+                name: {p: float(v) for p, v in vals.items()} for name, vals in self.indices.items()
+            },
+            "veto_players": list(self.veto_players),
+            "dummies": list(self.dummies),
+            "winning_coalitions": self.winning_coalitions,
+            "coleman_act": None if self.coleman_act is None else float(self.coleman_act),
+        }
+
+    def to_full_dict(self) -> dict[str, Any]:
+        """Everything, losslessly: exact values as ``"p/q"`` strings next to the floats."""
+        out = self.to_dict()
+        out["algorithm"] = self.algorithm
+        out["minimal_winning_count"] = self.minimal_winning_count
+        out["minimal_winning"] = [list(c) for c in self.minimal_winning]
+        out["montecarlo"] = None if self.montecarlo is None else self.montecarlo.to_dict()
+        out["omitted"] = dict(self.omitted)
+        if self.method == "exact":
+            out["exact"] = {
+                name: {p: str(v) for p, v in vals.items()} for name, vals in self.indices.items()
+            }
+        return out
+
+
+@dataclass(frozen=True)
+class EuropeanTest:
+    """The memorandum's test: no non-European veto, and the Europeans can act alone."""
+
+    ok: bool
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types."""
+        return {"ok": self.ok, "reason": self.reason}
+
+
+# --------------------------------------------------------------------------------------------
+# raw exact or float counts -> indices
+
+
+@dataclass
+class _Raw:
+    """What an engine found; ints are exact counts, floats are shares (see each field)."""
+
+    n: int
+    act: Value  # |W| / 2^n
+    pbi: list[Value]  # swings_i / 2^(n-1)
+    winning: int | None
+    ssi: list[Value] | None = None
+    johnston: list[Value] | None = None  # Σ 1/c(S), any common scale
+    dp: list[Value] | None = None  # Deegan-Packel, final
+    holler: list[Value] | None = None  # m_i, any common scale
+    mwc_count: int | None = None
+    mwc_list: list[int] = field(default_factory=list)
+
+
+def _fr(x: int, y: int) -> Fraction:
+    return Fraction(x, y) if y else Fraction(0)
+
+
+def _raw_from_counts(
+    n: int,
+    wins_by_size: Sequence[int],
+    swings_by_size: Sequence[Sequence[int]],
+    jcount: Sequence[Sequence[int]] | None,
+    mwc_size: Sequence[Sequence[int]] | None,
+    mwc_count: int | None,
+    mwc_list: list[int],
+) -> _Raw:
+    """Exact Fractions from integer counts (by player and size / number of critical members)."""
+    wins = sum(int(x) for x in wins_by_size)
+    full = 1 << n
+    pbi: list[Value] = [
+        Fraction(sum(int(x) for x in row), full // 2 or 1) for row in swings_by_size
+    ]
+    fact = [math.factorial(k) for k in range(n + 1)]
+    ssi: list[Value] = []
+    for row in swings_by_size:
+        num = sum(int(row[k]) * fact[k - 1] * fact[n - k] for k in range(1, n + 1))
+        ssi.append(Fraction(num, fact[n]))
+    raw = _Raw(n=n, act=Fraction(wins, full), pbi=pbi, winning=wins, ssi=ssi)
+    if jcount is not None:
+        raw.johnston = [
+            sum((Fraction(int(row[c]), c) for c in range(1, n + 1) if row[c]), Fraction(0))
+            for row in jcount
+        ]
+    if mwc_size is not None and mwc_count is not None:
+        raw.mwc_count = mwc_count
+        raw.holler = [Fraction(sum(int(x) for x in row)) for row in mwc_size]
+        raw.dp = [
+            sum((Fraction(int(row[k]), k) for k in range(1, n + 1) if row[k]), Fraction(0))
+            / (mwc_count or 1)
+            for row in mwc_size
+        ]
+        raw.mwc_list = mwc_list
+    return raw
+
+
+def _normalise(xs: list[Value]) -> list[Value]:
+    tot = sum(xs, Fraction(0)) if xs and isinstance(xs[0], Fraction) else sum(xs, 0.0)
+    if not tot:
+        return [x * 0 for x in xs]
+    return [x / tot for x in xs]
+
+
+def _assemble(
+    game: Game,
+    raw: _Raw,
+    want: list[str],
+    *,
+    exact: bool,
+    method: str,
+    algorithm: str,
+    mwc_cap: int,
+    omitted: dict[str, str],
+    mc: MonteCarloInfo | None = None,
+    dummies: tuple[str, ...] | None = None,
+) -> PowerResult:
+    players = game.players
+
+    def out(xs: Sequence[Value]) -> dict[str, Value]:
+        if exact:
+            return {
+                p: (x if isinstance(x, Fraction) else Fraction(x))
+                for p, x in zip(players, xs, strict=True)
+            }
+        return {p: float(x) for p, x in zip(players, xs, strict=True)}
+
+    act = raw.act
+    vals: dict[str, Sequence[Value]] = {}
+    for name in want:
+        if name == "banzhaf_absolute":
+            vals[name] = raw.pbi
+        elif name == "banzhaf":
+            vals[name] = _normalise(list(raw.pbi))
+        elif name == "shapley_shubik" and raw.ssi is not None:
+            vals[name] = raw.ssi
+        elif name == "johnston" and raw.johnston is not None:
+            vals[name] = _normalise(list(raw.johnston))
+        elif name == "deegan_packel" and raw.dp is not None:
+            vals[name] = raw.dp
+        elif name == "holler" and raw.holler is not None:
+            vals[name] = _normalise(list(raw.holler))
+        elif name == "coleman_prevent":
+            vals[name] = [x / (2 * act) if act else x * 0 for x in raw.pbi]
+        elif name == "coleman_initiate":
+            vals[name] = [x / (2 * (1 - act)) if act != 1 else x * 0 for x in raw.pbi]
+    indices = {name: out(v) for name, v in vals.items()}
+    if dummies is None:
+        dummies = tuple(p for p, x in zip(players, raw.pbi, strict=True) if x == 0)
+    coleman: Value = (act if isinstance(act, Fraction) else Fraction(act)) if exact else float(act)
+    return PowerResult(
+        players=players,
+        method=method,
+        algorithm=algorithm,
+        indices=indices,
+        coleman_act=coleman,
+        veto_players=veto_players(game),
+        dummies=dummies,
+        winning_coalitions=raw.winning,
+        minimal_winning_count=raw.mwc_count,
+        minimal_winning=tuple(game.members_of(m) for m in raw.mwc_list[:mwc_cap]),
+        montecarlo=mc,
+        omitted=omitted,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# structure: "w(S) >= t[|S|]"
+
+
+def _threshold_form(game: Game) -> tuple[list[int], list[int]] | None:
+    """Integer weights w and thresholds t[0..n] with S winning iff w(S) ≥ t[|S|], or None.
+
+    Covers weighted games, head counts and their AND/OR (vector-weighted included) as long as
+    all non-counting components share one weight vector. t uses total+1 for "never" and 0
+    for "always".
+    """
+    n = game.n
+    base: list[int] | None = None
+
+    def leaf(g: Game) -> tuple[str, Any] | None:
+        if isinstance(g, WeightedGame):
+            if g.is_counting:
+                unit = g.int_weights[0] if n else 0
+                return ("count", [unit * c >= g.int_quota for c in range(n + 1)])
+            return ("weight", (g.int_weights, g.int_quota))
+        if isinstance(g, UnanimityGame) and len(g.required) == n:
+            return ("count", [c == n for c in range(n + 1)])
+        return None
+
+    def walk(g: Game) -> list[tuple[str, Any]] | None:
+        nonlocal base
+        lf = leaf(g)
+        if lf is not None:
+            if lf[0] == "weight":
+                ws, _ = lf[1]
+                if base is None:
+                    base = list(ws)
+                elif list(ws) != base:
+                    return None
+            return [lf]
+        return None
+
+    def thresholds(g: Game) -> list[int | None] | None:
+        # None entry = "never wins" marker resolved later (needs the base total)
+        parts: list[Game]
+        if isinstance(g, VectorWeightedGame):
+            parts, mode = list(g.components), "and"
+        elif isinstance(g, AndGame):
+            parts, mode = list(g.games), "and"
+        elif isinstance(g, OrGame):
+            parts, mode = list(g.games), "or"
+        else:
+            lf = walk(g)
+            if lf is None:
+                return None
+            kind, data = lf[0]
+            if kind == "count":
+                return [0 if ok else None for ok in data]
+            return [int(data[1])] * (n + 1)
+        subs = [thresholds(p) for p in parts]
+        if any(s is None for s in subs):
+            return None
+        out: list[int | None] = []
+        for c in range(n + 1):
+            col = [s[c] for s in subs if s is not None]
+            if mode == "and":
+                out.append(
+                    None if any(x is None for x in col) else max(x for x in col if x is not None)
+                )
+            else:
+                fin = [x for x in col if x is not None]
+                out.append(min(fin) if fin else None)
+        return out
+
+    t = thresholds(game)
+    if t is None:
+        return None
+    w = base if base is not None else [1] * n
+    total = sum(w)
+    never = total + 1
+    return w, [never if x is None else max(0, min(x, never)) for x in t]
+
+
+# --------------------------------------------------------------------------------------------
+# engines
+
+
+def _enumeration(game: Game, want_j: bool, want_m: bool, cap: int, progress: Progress) -> _Raw:
+    """All 2^n coalitions, numpy, exact integer counts (any game, n ≤ _MAX_ENUM)."""
+    n = game.n
+    total = 1 << n
+    win = np.empty(total, dtype=np.bool_)
+    chunk = 1 << 20
+    done = 0
+    for start in range(0, total, chunk):
+        stop = min(total, start + chunk)
+        win[start:stop] = game.winning(np.arange(start, stop, dtype=np.uint64))
+        done += 1
+        if progress is not None:
+            progress(stop, total)
+    size = np.bitwise_count(np.arange(total, dtype=np.uint64)).astype(np.uint8)
+    crit = np.zeros(total, dtype=np.uint8)
+    swings = np.zeros((n, n + 1), dtype=np.int64)
+    for i in range(n):
+        w3 = win.reshape(-1, 2, 1 << i)
+        sw = w3[:, 1, :] & ~w3[:, 0, :]
+        c3 = crit.reshape(-1, 2, 1 << i)
+        c3[:, 1, :] += sw
+        swings[i] = np.bincount(size.reshape(-1, 2, 1 << i)[:, 1, :][sw], minlength=n + 1)
+    wins_by_size = np.bincount(size[win], minlength=n + 1)
+    jcount = mwc_size = None
+    mwc_count: int | None = None
+    mwc_list: list[int] = []
+    if want_j:
+        jcount = np.zeros((n, n + 1), dtype=np.int64)
+        for i in range(n):
+            w3 = win.reshape(-1, 2, 1 << i)
+            sw = w3[:, 1, :] & ~w3[:, 0, :]
+            jcount[i] = np.bincount(crit.reshape(-1, 2, 1 << i)[:, 1, :][sw], minlength=n + 1)
+    if want_m:
+        mwc = win & (crit == size) & (size > 0)
+        if win[0]:
+            mwc[:] = False
+            mwc[0] = True
+        mwc_count = int(mwc.sum())
+        mwc_list = [int(x) for x in np.flatnonzero(mwc)[:cap]]
+        mwc_size = np.zeros((n, n + 1), dtype=np.int64)
+        for i in range(n):
+            m3 = mwc.reshape(-1, 2, 1 << i)[:, 1, :]
+            mwc_size[i] = np.bincount(size.reshape(-1, 2, 1 << i)[:, 1, :][m3], minlength=n + 1)
+    return _raw_from_counts(
+        n, wins_by_size.tolist(), swings.tolist(),
+        None if jcount is None else jcount.tolist(),
+        None if mwc_size is None else mwc_size.tolist(), mwc_count, mwc_list,
+    )  # fmt: skip
+
+
+def _enumeration_threshold(w: list[int], t: list[int], cap: int) -> _Raw:
+    """Numba pass over all coalitions of "w(S) ≥ t[|S|]" (n ≤ _MAX_ENUM_NUMBA)."""
+    n = len(w)
+    order = sorted(range(n), key=lambda i: (-w[i], i))
+    ws = np.array([w[i] for i in order], dtype=np.int64)
+    wins, sw, jc, ms, cnt, stored = K.enum_threshold(ws, np.array(t, dtype=np.int64), cap, True)
+    inv = [0] * n
+    for pos, i in enumerate(order):
+        inv[i] = pos
+    sw_l = [sw[inv[i]].tolist() for i in range(n)]
+    jc_l = [jc[inv[i]].tolist() for i in range(n)]
+    ms_l = [ms[inv[i]].tolist() for i in range(n)]
+    if t[0] <= 0:  # the empty coalition wins: it is the only minimal winning coalition
+        cnt, ms_l, stored = 1, [[0] * (n + 1) for _ in range(n)], np.zeros(1, dtype=np.int64)
+    masks = []
+    for m in stored.tolist():
+        masks.append(sum(1 << order[b] for b in range(n) if m >> b & 1))
+    return _raw_from_counts(n, wins.tolist(), sw_l, jc_l, ms_l, cnt, masks)
+
+
+def _dp_dtype(n: int, exact: bool) -> Any:
+    if n <= 62:
+        return np.int64
+    return object if exact else np.float64
+
+
+def _window(t: list[int], k: int, w: int) -> tuple[int, int]:
+    """Weights s of T (|T| = k, i ∉ T) with T losing and T + i winning: [t[k+1]-w, t[k]-1]."""
+    return t[k + 1] - w, t[k] - 1
+
+
+def _dp_swings(w: list[int], t: list[int], want_ssi: bool, exact: bool, use_numba: bool) -> _Raw:
+    """Banzhaf / Shapley-Shubik / |W| by generating functions (pseudo-polynomial).
+
+    With one quota a 1-D table of coalition weights suffices for Banzhaf [8]_; Shapley-Shubik
+    (or a size-dependent threshold) needs the table by size and weight [9]_. One player of
+    weight x is removed by deconvolution, once per distinct weight.
+    """
+    n = len(w)
+    dtype = _dp_dtype(n, exact)
+    is_float = dtype == np.float64
+    warr = np.array(w, dtype=np.int64)
+    total = sum(w)
+    never = total + 1
+    classes: dict[int, list[int]] = {}
+    for i, x in enumerate(w):
+        classes.setdefault(x, []).append(i)
+    pbi: list[Value] = [0.0] * n
+    if not want_ssi and len(set(t)) == 1:
+        q = min(t[0], never)
+        f = K.dp1(warr, q + 1, dtype, use_numba)
+        losing: Any = f[:q].sum() if q > 0 else 0
+        for x, members in classes.items():
+            s = K.loo1_window(f, x, q - x, q - 1, use_numba)
+            for i in members:
+                pbi[i] = _pbi_value(s, n, is_float)
+        act = _act_value(losing, n, is_float)
+        return _Raw(n=n, act=act, pbi=pbi, winning=_count_value(act, n, losing, is_float))
+    finite = [x for x in t if x < never]
+    mixed = len(finite) not in (0, len(t))
+    size = total + 1 if (is_float or mixed) else (max(finite) if finite else 0) + 1
+    F = K.dp2(warr, n, size, dtype, use_numba)
+    losing = 0
+    for k in range(n + 1):
+        if t[k] >= never:
+            losing += math.comb(n, k) / 2**n if is_float else math.comb(n, k)
+        elif t[k] > 0:
+            losing += F[k, : t[k]].sum()
+    ssi: list[Value] | None = [0.0] * n if want_ssi else None
+    lg = [math.lgamma(k + 1) for k in range(n + 1)]
+    fact = [math.factorial(k) for k in range(n + 1)] if not is_float else []
+    for x, members in classes.items():
+        G = K.loo2(F, x, use_numba)
+        by_k: list[Any] = []
+        for k in range(n):
+            lo = max(t[k + 1] - x, 0)
+            if t[k] >= never:  # T always loses: all of size k with weight >= lo
+                alltot = math.comb(n - 1, k) / 2 ** (n - 1) if is_float else math.comb(n - 1, k)
+                by_k.append(alltot - (G[k, : min(lo, size)].sum() if lo > 0 else 0))
+            else:
+                hi = min(t[k] - 1, size - 1)
+                by_k.append(G[k, lo : hi + 1].sum() if hi >= lo else 0)
+        tot = sum(by_k)
+        sv: Value
+        if is_float:
+            ln2 = math.log(2)
+            sv = float(sum(
+                float(b) * math.exp((n - 1) * ln2 + lg[k] + lg[n - 1 - k] - lg[n])
+                for k, b in enumerate(by_k) if b
+            ))  # fmt: skip
+        else:
+            num = sum(int(b) * fact[k] * fact[n - 1 - k] for k, b in enumerate(by_k))
+            sv = Fraction(num, fact[n])
+        for i in members:
+            pbi[i] = _pbi_value(tot, n, is_float)
+            if ssi is not None:
+                ssi[i] = sv
+    act = _act_value(losing, n, is_float)
+    winning = _count_value(act, n, losing, is_float)
+    return _Raw(n=n, act=act, pbi=pbi, winning=winning, ssi=ssi)
+
+
+def _pbi_value(s: Any, n: int, is_float: bool) -> Value:
+    if is_float:
+        return float(s)
+    return Fraction(int(s), 1 << (n - 1)) if n else Fraction(0)
+
+
+def _act_value(losing: Any, n: int, is_float: bool) -> Value:
+    if is_float:
+        return 1.0 - float(losing)
+    return Fraction((1 << n) - int(losing), 1 << n)
+
+
+def _count_value(act: Value, n: int, losing: Any, is_float: bool) -> int:
+    if is_float:  # rounded from the float share: exact only while 2^n < 2^53
+        return round(Fraction(float(act)) * (1 << n))
+    return (1 << n) - int(losing)
+
+
+def _mwc_dp(w: list[int], t: list[int], exact_dtype: Any) -> tuple[int, list[list[int]]]:
+    """Minimal winning coalitions of "w(S) ≥ t[|S|]" by size, per player (exact integers).
+
+    S (size c) is minimal iff it wins and loses without its lightest member j; with the players
+    in increasing weight order and j the first member of S, S = {j} ∪ T, T after j,
+    |T| = c - 1, t[c] - w_j ≤ w(T) < t[c-1].
+    """
+    n = len(w)
+    order = sorted(range(n), key=lambda i: (w[i], i))
+    ws = [w[i] for i in order]
+    size = sum(w) + 1  # full range: a size-c coalition may be minimal whatever its weight
+
+    def add(F: NDArray[Any], x: int) -> NDArray[Any]:
+        G = F.copy()
+        if x < size:
+            G[1:, x:] += F[:-1, : size - x]
+        return G
+
+    # suffix DPs: suf[j] = players after position j
+    empty = np.zeros((n + 1, size), dtype=exact_dtype)
+    empty[0, 0] = 1
+    suf: list[NDArray[Any]] = [empty] * n
+    cur = empty
+    for j in range(n - 1, -1, -1):
+        suf[j] = cur
+        cur = add(cur, ws[j])
+    by = [[0] * (n + 1) for _ in range(n)]
+    count = 0
+
+    def window_sum(F: NDArray[Any], k: int, lo: int, hi: int) -> int:
+        lo, hi = max(lo, 0), min(hi, size - 1)
+        if k < 0 or hi < lo:
+            return 0
+        return int(F[k, lo : hi + 1].sum())
+
+    for j in range(n):
+        for c in range(1, n + 1):
+            v = window_sum(suf[j], c - 1, t[c] - ws[j], t[c - 1] - 1)
+            if v:
+                by[order[j]][c] += v
+                count += v
+    for x in range(1, n):
+        F = suf[x]
+        for j in range(x - 1, -1, -1):
+            for c in range(2, n + 1):
+                v = window_sum(F, c - 2, t[c] - ws[j] - ws[x], t[c - 1] - 1 - ws[x])
+                if v:
+                    by[order[x]][c] += v
+            F = add(F, ws[j])
+    return count, by
+
+
+def _johnston_dp(w: list[int], q: int, exact_dtype: Any) -> list[list[int]]:
+    """jcount[i][h]: winning S ∋ i with i critical and h critical members (weighted game).
+
+    In [q; w] the critical members of a winning S are its members heavier than e = w(S) - q,
+    so for e between two consecutive distinct weights the critical set is S ∩ H (H = players
+    at least as heavy as the upper one): count S by (#members in H, weight) as the product of
+    a DP over H and one over the others.
+    """
+    n = len(w)
+    levels = sorted(set(w), reverse=True)
+    total = sum(w)
+    size = q + (levels[0] if levels else 0) + 1
+    jc = [[0] * (n + 1) for _ in range(n)]
+    for m, v in enumerate(levels):
+        if v == 0:
+            break
+        nxt = levels[m + 1] if m + 1 < len(levels) else 0
+        p_lo, p_hi = q + nxt, min(q + v - 1, total)
+        if p_hi < p_lo:
+            continue
+        heavy = [x for x in w if x >= v]
+        light = [x for x in w if x < v]
+        H = K.dp2(np.array(heavy, dtype=np.int64), len(heavy), size, exact_dtype, False)
+        L = K.dp1(np.array(light, dtype=np.int64), size, exact_dtype, False)
+        for x in sorted(set(heavy)):
+            Hm = K.loo2(H, x, False)  # heavy coalitions without one player of weight x
+            counts = [0] * (n + 1)
+            for p in range(p_lo, p_hi + 1):
+                # S = {i} ∪ A ∪ B: A ⊆ heavy∖i, B ⊆ light, w(A) + w(B) = p - x
+                r = p - x
+                if r < 0:
+                    continue
+                seg = L[r::-1][: r + 1]
+                vals = Hm[:, : r + 1] @ seg
+                for h in range(len(heavy)):
+                    if vals[h]:
+                        counts[h + 1] += int(vals[h])
+            for i in range(n):
+                if w[i] == x:
+                    for h in range(n + 1):
+                        jc[i][h] += counts[h]
+    return jc
+
+
+def _dp_engine(
+    w: list[int],
+    t: list[int],
+    want: set[str],
+    explicit: bool,
+    exact: bool,
+    cap: int,
+    use_numba: bool,
+) -> tuple[_Raw, dict[str, str]]:
+    n = len(w)
+    omitted: dict[str, str] = {}
+    dtype = _dp_dtype(n, exact)
+    want_ssi = "shapley_shubik" in want
+    if want_ssi:
+        size = (sum(w) if dtype == np.float64 else max(x for x in t if x <= sum(w) + 1)) + 1
+        levels = len(set(w))
+        cells = (n + 1) * size
+        why = None
+        if cells > 1.2e8:
+            why = f"the size-by-weight table would have {cells:.1e} cells"
+        elif cells * levels * (1 if dtype != object else 50) > 2 * _DP_BUDGET:
+            why = f"the exact Shapley-Shubik DP would take ~{cells * levels:.1e} steps"
+        if why is not None:
+            if explicit:
+                raise GameError(f"shapley_shubik: {why}; use samples= for a Monte Carlo estimate")
+            omitted["shapley_shubik"] = why
+            want_ssi = False
+    raw = _dp_swings(w, t, want_ssi, exact, use_numba)
+    total = sum(w)
+    finite = [x for x in t if x <= total]
+    tmax = max(finite) if finite else 0
+    exact_dtype: Any = np.int64 if n <= 62 else object
+    constant = len(set(t)) == 1
+    # Johnston
+    if "johnston" in want:
+        levels = len(set(w))
+        cost = levels * levels * n * (tmax + max(w, default=0)) * (1 if n <= 62 else 50)
+        why = None
+        if not constant:
+            why = "Johnston by DP needs a plain weighted game (one quota)"
+        elif cost > _DP_BUDGET:
+            why = f"the exact Johnston DP would take ~{cost:.1e} steps"
+        if why is None:
+            jc = _johnston_dp(w, t[0], exact_dtype)
+            raw.johnston = [
+                sum((_fr(row[h], h) for h in range(1, n + 1) if row[h]), Fraction(0)) for row in jc
+            ]
+        elif explicit:
+            raise GameError(f"johnston: {why}; use samples= for a Monte Carlo estimate")
+        else:
+            omitted["johnston"] = why
+    if want & {"deegan_packel", "holler"}:
+        cost = n**3 * (total + 1) / 2 * (1 if n <= 62 else 50)
+        if cost > _DP_BUDGET:
+            why = f"the exact minimal-winning DP would take ~{cost:.1e} steps"
+            if explicit:
+                raise GameError(f"deegan_packel/holler: {why}")
+            omitted["deegan_packel"] = omitted["holler"] = why
+        else:
+            cnt, by = _mwc_dp(w, t, exact_dtype)
+            raw.mwc_count = cnt
+            raw.holler = [Fraction(sum(row)) for row in by]
+            raw.dp = [
+                sum((Fraction(row[k], k) for k in range(1, n + 1) if row[k]), Fraction(0))
+                / (cnt or 1)
+                for row in by
+            ]
+            raw.mwc_list = _list_mwc(w, t, cap)
+    return raw, omitted
+
+
+def _list_mwc(w: list[int], t: list[int], cap: int) -> list[int]:
+    """Up to ``cap`` minimal winning coalitions of "w(S) ≥ t[|S|]" by depth-first search."""
+    n = len(w)
+    if cap <= 0:
+        return []
+    order = sorted(range(n), key=lambda i: (-w[i], i))
+    ws = [w[i] for i in order]
+    rest = [0] * (n + 1)
+    for j in range(n - 1, -1, -1):
+        rest[j] = rest[j + 1] + ws[j]
+    tmin_from = [min(t[c:]) for c in range(n + 1)]
+    out: list[int] = []
+    if t[0] <= 0:
+        return [0]
+
+    def wins(c: int, p: int) -> bool:
+        return p >= t[c]
+
+    def dfs(j: int, c: int, p: int, members: list[int]) -> None:
+        if len(out) >= cap:
+            return
+        if wins(c, p):
+            lightest = min(ws[k] for k in members)
+            if p - lightest < t[c - 1]:
+                out.append(sum(1 << order[k] for k in members))
+            return
+        if j == n or p + rest[j] < tmin_from[c + 1 if c < n else n]:
+            return
+        members.append(j)
+        dfs(j + 1, c + 1, p + ws[j], members)
+        members.pop()
+        dfs(j + 1, c, p, members)
+
+    dfs(0, 0, 0, [])
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Monte Carlo
+
+
+def _montecarlo(
+    game: Game,
+    want: list[str],
+    samples: int,
+    seed: int | None,
+    progress: Progress,
+) -> tuple[_Raw, MonteCarloInfo]:
+    n = game.n
+    rng = np.random.default_rng(seed)
+    batches = 20
+    per = [samples // batches + (1 if b < samples % batches else 0) for b in range(batches)]
+    form = _threshold_form(game)
+    need_ssi = "shapley_shubik" in want
+    need_flip = bool(set(want) & (_BANZHAF_FAMILY | {"johnston"}))
+    est: dict[str, list[NDArray[np.float64]]] = {k: [] for k in ("pbi", "ssi", "jr", "act")}
+    step = 4096
+    done = 0
+    for b, m in enumerate(per):
+        pbi_sum = np.zeros(n)
+        jr_sum = np.zeros(n)
+        ssi_sum = np.zeros(n)
+        act_sum = 0.0
+        for start in range(0, m, step):
+            size = min(step, m - start)
+            if need_flip:
+                X = rng.random((size, n)) < 0.5
+                win_with, win_without, win = _flips(game, X, form)
+                sw = win_with & ~win_without
+                pbi_sum += sw.sum(axis=0)
+                act_sum += float(win.sum())
+                crit = sw & X & win[:, None]
+                nc = crit.sum(axis=1)
+                ok = nc > 0
+                jr_sum += (crit[ok] / nc[ok, None]).sum(axis=0)
+            if need_ssi:
+                ssi_sum += _pivots(game, rng, size, form)
+            done += size
+            if progress is not None:
+                progress(done, samples)
+        est["pbi"].append(pbi_sum / m)
+        est["jr"].append(jr_sum / m)
+        est["ssi"].append(ssi_sum / m)
+        est["act"].append(np.array([act_sum / m]))
+    wts = np.array(per, dtype=float) / samples
+
+    def mean(key: str) -> NDArray[np.float64]:
+        return np.asarray(np.tensordot(wts, np.array(est[key]), axes=1))
+
+    def se_of(fn: Callable[[int | None], NDArray[np.float64]]) -> NDArray[np.float64]:
+        vals = np.array([fn(b) for b in range(batches)])
+        return np.asarray(vals.std(axis=0, ddof=1) / math.sqrt(batches))
+
+    def idx(name: str, b: int | None) -> NDArray[np.float64]:
+        def g(key: str) -> NDArray[np.float64]:
+            return mean(key) if b is None else est[key][b]
+
+        pbi, act = g("pbi"), float(g("act")[0])
+        if name == "banzhaf_absolute":
+            return pbi
+        if name == "banzhaf":
+            return pbi / pbi.sum() if pbi.sum() else pbi
+        if name == "shapley_shubik":
+            return g("ssi")
+        if name == "johnston":
+            jr = g("jr")
+            return jr / jr.sum() if jr.sum() else jr
+        if name == "coleman_prevent":
+            return pbi / (2 * act) if act else pbi * 0
+        if name == "coleman_initiate":
+            return pbi / (2 * (1 - act)) if act < 1 else pbi * 0
+        if name == "coleman_act":
+            return np.array([act])
+        raise AssertionError(name)  # pragma: no cover
+
+    ses: dict[str, dict[str, float]] = {}
+    for name in want:
+        se = se_of(lambda b, nm=name: idx(nm, b))
+        if name == "coleman_act":
+            ses[name] = {"*": float(se[0])}
+        else:
+            ses[name] = {p: float(v) for p, v in zip(game.players, se, strict=True)}
+    pbi = [float(x) for x in mean("pbi")]
+    act = float(mean("act")[0])
+    raw = _Raw(
+        n=n,
+        act=act,
+        pbi=pbi,
+        winning=round(act * 2.0**n) if n < 1000 else None,
+        ssi=[float(x) for x in mean("ssi")] if need_ssi else None,
+        johnston=[float(x) for x in mean("jr")] if "johnston" in want else None,
+    )
+    info = MonteCarloInfo(seed=seed, samples=samples, batches=batches, standard_errors=ses)
+    return raw, info
+
+
+def _flips(
+    game: Game, X: NDArray[np.bool_], form: tuple[list[int], list[int]] | None
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
+    """For each sample and player: does X ∪ {i} win, does X ∖ {i} win; and does X win."""
+    if form is not None:
+        w = np.array(form[0], dtype=np.float64)
+        t = np.array(form[1], dtype=np.float64)
+        p = X.astype(np.float64) @ w
+        c = X.sum(axis=1)
+        xi = X.astype(np.int64)
+        p_with = p[:, None] + w[None, :] * (1 - xi)
+        c_with = c[:, None] + (1 - xi)
+        p_wo = p[:, None] - w[None, :] * xi
+        c_wo = c[:, None] - xi
+        return p_with >= t[c_with], p_wo >= t[c_wo], p >= t[c]
+    n = game.n
+    win = game.winning_rows(X)
+    ww = np.empty(X.shape, dtype=np.bool_)
+    wo = np.empty(X.shape, dtype=np.bool_)
+    for i in range(n):
+        Y = X.copy()
+        Y[:, i] = True
+        ww[:, i] = game.winning_rows(Y)
+        Y[:, i] = False
+        wo[:, i] = game.winning_rows(Y)
+    return ww, wo, win
+
+
+def _pivots(
+    game: Game, rng: np.random.Generator, size: int, form: tuple[list[int], list[int]] | None
+) -> NDArray[np.float64]:
+    """Pivot counts per player over ``size`` random orders (binary search on the prefix)."""
+    n = game.n
+    perms = np.argsort(rng.random((size, n)), axis=1)
+    rank = np.empty_like(perms)
+    np.put_along_axis(rank, perms, np.arange(n)[None, :].repeat(size, 0), axis=1)
+    lo = np.zeros(size, dtype=np.int64)  # prefix of length lo loses (empty loses unless t0)
+    hi = np.full(size, n, dtype=np.int64)  # prefix of length hi wins
+    if form is not None:
+        w = np.array(form[0], dtype=np.float64)
+        t = np.array(form[1], dtype=np.float64)
+        cums = np.cumsum(w[perms], axis=1)
+        ks = np.arange(1, n + 1)
+        wins = cums >= t[ks][None, :]
+        first = np.argmax(wins, axis=1)
+        ok = wins[np.arange(size), first]
+        piv = perms[np.arange(size), first]
+        return np.bincount(piv[ok], minlength=n).astype(np.float64)
+    full_win = game.winning_rows(np.ones((size, n), dtype=np.bool_))
+    empty_win = game.winning_rows(np.zeros((size, n), dtype=np.bool_))
+    ok = full_win & ~empty_win
+    while True:
+        active = hi - lo > 1
+        if not active.any():
+            break
+        mid = (lo + hi) // 2
+        rows = rank < mid[:, None]
+        wm = game.winning_rows(rows)
+        hi = np.where(active & wm, mid, hi)
+        lo = np.where(active & ~wm, mid, lo)
+    piv = perms[np.arange(size), hi - 1]
+    return np.bincount(piv[ok], minlength=n).astype(np.float64)
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+
+
+def veto_players(game: Game) -> tuple[str, ...]:
+    """Players without whom nothing wins (N ∖ {i} loses), when something wins at all."""
+    n = game.n
+    if not game.has_winning:
+        return ()
+    full = (1 << n) - 1
+    return tuple(p for i, p in enumerate(game.players) if not game.is_winning(full & ~(1 << i)))
+
+
+def winning_coalition_count(game: Game) -> int:
+    """|W|, exactly."""
+    r = power_indices(game, ["coleman_act"], exact=True, mwc_cap=0)
+    assert r.winning_coalitions is not None
+    return r.winning_coalitions
+
+
+def dummy_players(game: Game) -> tuple[str, ...]:
+    """Players who never swing (zero Banzhaf power), exactly."""
+    return power_indices(game, ["banzhaf_absolute"], exact=True, mwc_cap=0).dummies
+
+
+def minimal_winning_coalitions(game: Game, cap: int = 1000) -> tuple[int, list[tuple[str, ...]]]:
+    """(number of minimal winning coalitions, up to ``cap`` of them as name tuples)."""
+    r = power_indices(game, ["holler"], exact=True, mwc_cap=cap)
+    assert r.minimal_winning_count is not None
+    return r.minimal_winning_count, list(r.minimal_winning)
+
+
+def is_genuinely_european(game: Game, european_members: Iterable[str]) -> EuropeanTest:
+    """The 1963 memorandum's test: no non-European is a veto player, and the European members
+    together win without the others."""
+    eu = set(european_members)
+    unknown = sorted(eu - set(game.players))
+    if unknown:
+        raise GameError(f"European members not in the game: {', '.join(unknown)}")
+    vetoes = [p for p in veto_players(game) if p not in eu]
+    if not game.has_winning:
+        return EuropeanTest(False, "no coalition can act under this rule")
+    if vetoes:
+        return EuropeanTest(False, f"non-European veto player(s): {', '.join(vetoes)}")
+    if not eu:
+        return EuropeanTest(False, "there are no European members")
+    if not game.is_winning(eu):
+        return EuropeanTest(False, "the European members cannot act without the others")
+    return EuropeanTest(True, "no non-European veto, and the European members can act alone")
+
+
+def power_indices(
+    game: Game,
+    indices: Iterable[str] | None = None,
+    *,
+    exact: bool = False,
+    samples: int | None = None,
+    seed: int | None = None,
+    mwc_cap: int = 1000,
+    progress: Progress = None,
+    use_numba: bool = True,
+) -> PowerResult:
+    """Power indices of ``game`` (all of :data:`INDEX_NAMES` by default).
+
+    Picks the fastest exact algorithm that applies (see the module docstring); with
+    ``samples`` it estimates by Monte Carlo instead (seeded by ``seed``). ``exact=True``
+    returns :class:`~fractions.Fraction` values. ``use_numba=False`` forces the numpy paths.
+    Raises :class:`GameError` for unknown index names, or when the game is too large for any
+    exact method and no ``samples`` were given.
+    """
+    explicit = indices is not None
+    want = list(INDEX_NAMES) if indices is None else list(dict.fromkeys(indices))
+    bad = [x for x in want if x not in INDEX_NAMES]
+    if bad:
+        raise GameError(f"unknown index {', '.join(bad)}; known: {', '.join(INDEX_NAMES)}")
+    if mwc_cap < 0:
+        raise GameError("mwc_cap must be >= 0")
+    n = game.n
+    per_player = [x for x in want if x != "coleman_act"]
+    if samples is not None:
+        if exact:
+            raise GameError("exact=True and samples= exclude each other")
+        if samples < 2 * 20:
+            raise GameError(f"samples must be at least 40 (20 batches), got {samples}")
+        no_mc = [x for x in want if x not in _MC_INDICES]
+        if no_mc and explicit:
+            raise GameError(f"{', '.join(no_mc)}: no Monte Carlo estimate (needs exact methods)")
+        mc_want = [x for x in want if x in _MC_INDICES]
+        raw, info = _montecarlo(game, mc_want, samples, seed, progress)
+        omitted = {x: "no Monte Carlo estimate" for x in no_mc}
+        dummies = tuple(p for p, x in zip(game.players, raw.pbi, strict=True) if x == 0)
+        return _assemble(
+            game, raw, [x for x in per_player if x in _MC_INDICES], exact=False,
+            method="montecarlo", algorithm="montecarlo", mwc_cap=mwc_cap,
+            omitted=omitted, mc=info, dummies=dummies,
+        )  # fmt: skip
+    want_j = "johnston" in want
+    want_m = "deegan_packel" in want or "holler" in want
+    form = _threshold_form(game)
+    omitted: dict[str, str] = {}
+    numba_ok = K.HAVE_NUMBA and use_numba
+    if form is not None and n <= _MAX_ENUM_NUMBA and numba_ok and sum(form[0]) < 2**62:
+        raw = _enumeration_threshold(form[0], form[1], mwc_cap)
+        algorithm = "enumeration-threshold"
+    elif form is not None and (n > _MAX_ENUM or len(set(form[1])) == 1) and _dp_cheap(form):
+        raw, omitted = _dp_engine(form[0], form[1], set(want), explicit, exact, mwc_cap, use_numba)
+        algorithm = "generating-function"
+    elif n <= _MAX_ENUM:
+        raw = _enumeration(game, want_j, want_m, mwc_cap, progress)
+        algorithm = "enumeration"
+    else:
+        raise GameError(
+            f"{n} players are too many for exact methods on this game "
+            f"(enumeration handles up to {_MAX_ENUM}, the DP only weighted games with a moderate "
+            f"total weight); pass samples= (CLI: --samples N) for a Monte Carlo estimate"
+        )
+    final = [x for x in per_player if x not in omitted]
+    return _assemble(
+        game, raw, final, exact=exact, method="exact", algorithm=algorithm,
+        mwc_cap=mwc_cap, omitted=omitted,
+    )  # fmt: skip
+
+
+def _dp_cheap(form: tuple[list[int], list[int]]) -> bool:
+    """Whether the weight tables of the generating-function DP are affordable (its 1-D
+    Banzhaf table has one cell per weight below the quota)."""
+    w, t = form
+    return sum(w) < 2**31 and (len(set(t)) == 1 or len(w) * sum(w) <= 1.2e8)

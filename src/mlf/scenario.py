@@ -1,0 +1,1299 @@
+"""Scenarios: a dated, sourced description of a negotiation, read from YAML.
+
+A scenario names the actors (governments or factions), the issues (the elements of an
+agreement), the alternatives on the table (which issues each leaves open, who is invited, its
+fixed settings) and the model settings. Every number may carry its sources, an ``estimate``
+flag and an uncertainty range ``[min, mode, max]`` that sensitivity runs sample from.
+
+Files are read with ruamel.yaml so that every node keeps its line and column, then validated
+by pydantic v2 models that forbid unknown keys, then cross-checked (references between the
+parts, ranges, sources, hindsight). Each problem becomes one located line,
+``FILE:LINE:COL: field.path: reason``; all of them are collected into one
+:class:`~mlf.errors.ScenarioErrors`.
+
+How an agreed value reaches the arrangement: each alternative has base ``settings`` (an
+:class:`ArrangementSettings`); every issue either ``sets`` one numeric field of it (a scale
+issue, e.g. ``force_size`` sets ``units``) or, for ordered options, each option carries its own
+``settings`` (e.g. each firing-rule option carries the control ``rule``). The talks layer
+applies the alternative's settings, then the fixed issue values, then the agreed values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from mlf.errors import GameError, ScenarioError, ScenarioErrors
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""Scenario files above this size are refused before parsing (real ones are a few kB)."""
+
+_ID = r"^[A-Za-z][A-Za-z0-9_.-]*$"
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _only_number(v: object) -> object:
+    # pydantic's lax mode would read True as 1 and "3" as 3.0: a YAML slip, refused here.
+    if isinstance(v, bool | str):
+        raise ValueError(f"expected a number, got {_short(v)}")
+    return v
+
+
+Num = Annotated[float, BeforeValidator(_only_number)]
+"""A float that refuses booleans and strings (finite: see ``allow_inf_nan``)."""
+Int = Annotated[int, BeforeValidator(_only_number)]
+"""An int that refuses booleans and strings."""
+
+
+def _short(v: object) -> str:
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
+
+
+def _earliest(partial: str) -> dt.date:
+    """The first day a partial date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) can mean."""
+    parts = [int(p) for p in partial.split("-")]
+    while len(parts) < 3:
+        parts.append(1)
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+class Source(_Model):
+    """A citation. ``confidence``: A primary document read in full ... D weak or own estimate."""
+
+    key: str = Field(pattern=r"^\S+$")
+    title: str
+    url: str | None = None
+    date: str | None = Field(
+        default=None, description="YYYY, YYYY-MM or YYYY-MM-DD: when the source was written"
+    )
+    confidence: Literal["A", "B", "C", "D"]
+    note: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v: object) -> object:
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, int):
+            return str(v)
+        if isinstance(v, str):
+            if not _PARTIAL_DATE.match(v):
+                raise ValueError(f"{v!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+            try:
+                _earliest(v)
+            except ValueError as exc:
+                raise ValueError(f"{v!r} is not a valid date ({exc})") from None
+        return v
+
+    @property
+    def earliest_date(self) -> dt.date | None:
+        return None if self.date is None else _earliest(self.date)
+
+
+class Quantity(_Model):
+    """A number with its provenance and (optionally) its uncertainty.
+
+    In YAML a bare number is shorthand for ``{value: number}``.
+    """
+
+    value: Num
+    unit: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    estimate: bool = False
+    range: tuple[Num, Num, Num] | None = Field(
+        default=None, description="uncertainty [min, mode, max] for sensitivity runs"
+    )
+    dist: Literal["triangular", "uniform"] = "triangular"
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, v: object) -> object:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return {"value": v}
+        if not isinstance(v, Mapping | BaseModel):
+            raise ValueError(f"expected a number or a mapping with a 'value', got {_kind_of(v)}")
+        return v
+
+    @model_validator(mode="after")
+    def _range(self) -> Quantity:
+        if self.range is not None:
+            lo, mode, hi = self.range
+            if not all(math.isfinite(x) for x in self.range):
+                raise ValueError("range must hold finite numbers")
+            if not lo <= mode <= hi:
+                raise ValueError(f"range [{lo:g}, {mode:g}, {hi:g}] needs min <= mode <= max")
+            if not lo <= self.value <= hi:
+                raise ValueError(f"value {self.value:g} lies outside its range [{lo:g}, {hi:g}]")
+        return self
+
+
+SplitRule = Literal["proportional", "gdp", "equal", "shapley", "nucleolus"]
+
+
+class ArrangementSettings(_Model):
+    """Settings an agreement fixes: force, control rule, cost rule, manning.
+
+    Every field is optional: an alternative gives a base, issues override fields.
+    """
+
+    units: Num | None = Field(default=None, ge=0, description="size of the force (missiles)")
+    rule: dict[str, Any] | None = Field(
+        default=None, description="the control (firing) rule; see mlf.games 'Rule specs'"
+    )
+    split: SplitRule | None = Field(default=None, description="how the cost is shared")
+    lead: str | None = Field(default=None, description="actor paying a fixed lead share")
+    lead_share: Num | None = Field(default=None, ge=0, le=1)
+    ceiling: Num | None = Field(default=None, gt=0, le=1, description="max share per member")
+    capital_per_unit: Num | None = Field(default=None, ge=0)
+    operating_per_unit_year: Num | None = Field(default=None, ge=0)
+    term_years: Num | None = Field(default=None, ge=0)
+    fixed_cost: Num | None = Field(default=None, ge=0)
+    cost_factor: Num | None = Field(default=None, gt=0, description="multiplies all costs")
+    currency: str | None = None
+    mixed_manning: bool | None = None
+    units_per_ship: Int | None = Field(default=None, gt=0)
+    crew_per_ship: Int | None = Field(default=None, gt=0)
+    max_crew_share: Num | None = Field(default=None, gt=0, le=1)
+    min_nationalities: Int | None = Field(default=None, ge=1)
+    in_kind: dict[str, Num] | None = Field(
+        default=None, description="units a named member brings in kind (e.g. UK Polaris boats)"
+    )
+    note: str | None = None
+
+    def merged(self, other: ArrangementSettings) -> ArrangementSettings:
+        """Fields set in ``other`` override those set here."""
+        data = self.model_dump(exclude_none=True)
+        data.update(other.model_dump(exclude_none=True))
+        return ArrangementSettings.model_validate(data)
+
+
+NUMERIC_TARGETS = (
+    "units",
+    "lead_share",
+    "ceiling",
+    "capital_per_unit",
+    "operating_per_unit_year",
+    "term_years",
+    "fixed_cost",
+    "cost_factor",
+    "max_crew_share",
+)
+"""Arrangement fields a scale issue may set with its agreed value."""
+
+
+class Scale(_Model):
+    lo: Num
+    hi: Num
+    unit: str = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> Scale:
+        if not (math.isfinite(self.lo) and math.isfinite(self.hi)):
+            raise ValueError("lo and hi must be finite")
+        if self.hi <= self.lo:
+            raise ValueError(f"hi ({self.hi:g}) must be above lo ({self.lo:g})")
+        return self
+
+
+class Option(_Model):
+    id: str = Field(pattern=_ID)
+    label: str
+    settings: ArrangementSettings = Field(default_factory=ArrangementSettings)
+    sources: list[str] = Field(default_factory=list)
+    estimate: bool = False
+    note: str | None = None
+
+
+class Issue(_Model):
+    """One element of an agreement: a numeric scale or ordered options."""
+
+    title: str
+    description: str | None = None
+    scale: Scale | None = None
+    options: list[Option] | None = None
+    status_quo: Num | str
+    sets: (
+        Literal[
+            "units",
+            "lead_share",
+            "ceiling",
+            "capital_per_unit",
+            "operating_per_unit_year",
+            "term_years",
+            "fixed_cost",
+            "cost_factor",
+            "max_crew_share",
+        ]
+        | None
+    ) = Field(default=None, description="arrangement field a scale issue's value sets")
+    scale_factor: Num = Field(
+        default=1.0, description="agreed value x scale_factor = the field's value (e.g. % -> 0.01)"
+    )
+    sources: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _kind(self) -> Issue:
+        if (self.scale is None) == (self.options is None):
+            raise ValueError("an issue needs exactly one of 'scale' or 'options'")
+        if self.options is not None:
+            if len(self.options) < 2:
+                raise ValueError("an options issue needs at least two options")
+            ids = [o.id for o in self.options]
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            if dup:
+                raise ValueError(f"duplicate option id {', '.join(dup)}")
+            if self.sets is not None:
+                raise ValueError("'sets' is for scale issues; options carry their own settings")
+        return self
+
+    @property
+    def is_scale(self) -> bool:
+        return self.scale is not None
+
+    @property
+    def lo(self) -> float:
+        return self.scale.lo if self.scale is not None else 0.0
+
+    @property
+    def hi(self) -> float:
+        if self.scale is not None:
+            return self.scale.hi
+        assert self.options is not None
+        return float(len(self.options) - 1)
+
+    @property
+    def unit(self) -> str:
+        return self.scale.unit if self.scale is not None else "option"
+
+    def option_index(self, option_id: str) -> int:
+        assert self.options is not None
+        for i, o in enumerate(self.options):
+            if o.id == option_id:
+                return i
+        raise KeyError(option_id)
+
+    def to_number(self, value: float | str) -> float:
+        """A value of this issue on its numeric axis (options: their index)."""
+        if isinstance(value, str):
+            return float(self.option_index(value))
+        return float(value)
+
+    def nearest_option(self, x: float) -> Option:
+        """The option whose index is nearest ``x`` (ties go to the lower index)."""
+        assert self.options is not None
+        i = int(min(max(math.floor(x + 0.5 - 1e-9), 0), len(self.options) - 1))
+        return self.options[i]
+
+
+class Position(_Model):
+    """An actor's position and salience on one issue."""
+
+    position: Num | str
+    salience: Quantity
+    range: tuple[Num, Num, Num] | None = Field(
+        default=None, description="uncertainty of a numeric position: [min, mode, max]"
+    )
+    dist: Literal["triangular", "uniform"] = "triangular"
+    sources: list[str] = Field(default_factory=list)
+    estimate: bool = False
+    note: str | None = None
+
+    @field_validator("position", mode="before")
+    @classmethod
+    def _not_bool(cls, v: object) -> object:
+        if isinstance(v, bool):
+            raise ValueError("expected a number or an option id, not a boolean")
+        return v
+
+    @model_validator(mode="after")
+    def _checks(self) -> Position:
+        s = self.salience
+        if not 0.0 <= s.value <= 1.0:
+            raise ValueError(f"salience {s.value:g} must lie in [0, 1]")
+        if s.range is not None and not (s.range[0] >= 0.0 and s.range[2] <= 1.0):
+            raise ValueError("salience range must lie in [0, 1]")
+        if self.range is not None:
+            if isinstance(self.position, str):
+                raise ValueError("a range needs a numeric position")
+            lo, mode, hi = self.range
+            if not lo <= mode <= hi:
+                raise ValueError(f"range [{lo:g}, {mode:g}, {hi:g}] needs min <= mode <= max")
+            if not lo <= self.position <= hi:
+                raise ValueError(f"position {self.position:g} lies outside its range")
+        return self
+
+
+class Weights(_Model):
+    """How an actor weighs the three terms of its utility of joining an arrangement."""
+
+    policy: Num = Field(default=1.0, ge=0)
+    voice: Num = Field(default=1.0, ge=0)
+    cost: Num = Field(default=1.0, ge=0)
+
+
+class Actor(_Model):
+    """A government (or a faction inside one)."""
+
+    name: str
+    european: bool
+    nuclear: bool = False
+    capability: Quantity
+    gdp: Quantity | None = None
+    defence_budget: Quantity | None = None
+    contribution: Quantity | None = Field(
+        default=None, description="the share of the cost it offers (relative weight)"
+    )
+    positions: dict[str, Position] = Field(default_factory=dict)
+    weights: Weights = Field(default_factory=Weights)
+    outside_option: dict[str, Quantity] = Field(
+        default_factory=dict, description="per alternative: the value of staying out"
+    )
+    support: dict[str, Quantity] = Field(
+        default_factory=dict, description="per alternative: support in [0, 1]"
+    )
+    sources: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _checks(self) -> Actor:
+        if self.capability.value < 0:
+            raise ValueError("capability must be non-negative")
+        for name in ("gdp", "defence_budget", "contribution"):
+            q = getattr(self, name)
+            if q is not None and q.value < 0:
+                raise ValueError(f"{name} must be non-negative")
+        return self
+
+
+class Alternative(_Model):
+    """One arrangement on the table."""
+
+    title: str
+    description: str | None = None
+    invited: list[str] = Field(min_length=1)
+    observers: list[str] = Field(
+        default_factory=list,
+        description="actors who weigh in on the talks (outside pressure) but cannot join",
+    )
+    open: list[str] = Field(default_factory=list, description="issues negotiated")
+    fixed: dict[str, Num | str] = Field(
+        default_factory=dict, description="values of issues this alternative settles up front"
+    )
+    settings: ArrangementSettings = Field(default_factory=ArrangementSettings)
+    fallback: Literal["status_quo"] = Field(
+        default="status_quo",
+        description="if talks fail: the status quo, never another alternative",
+    )
+    requires_european_control: bool = Field(
+        default=False, description="counts only if its control is genuinely European"
+    )
+    min_members: Int = Field(default=2, ge=1)
+    sources: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Settings(_Model):
+    model: str = "compromise"
+    model_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    support_threshold: Num = Field(default=0.25, ge=0, le=1)
+    seed: Int = Field(default=0, ge=0)
+    power_index: Literal["banzhaf", "shapley_shubik"] = "banzhaf"
+    max_renegotiations: Int = Field(default=10, ge=1)
+    pivotal_actor: str | None = Field(
+        default=None, description="the nation whose membership the agenda may be broadened for"
+    )
+    broadening_issue: str | None = Field(
+        default=None, description="options issue whose options broaden the agenda, in order"
+    )
+
+
+class Meta(_Model):
+    id: str = Field(pattern=_ID)
+    title: str
+    date: dt.date
+    description: str | None = None
+    sources: list[Source] = Field(default_factory=list)
+
+
+class Scenario(_Model):
+    """A whole scenario file."""
+
+    meta: Meta
+    settings: Settings = Field(default_factory=Settings)
+    issues: dict[str, Issue] = Field(min_length=1)
+    actors: dict[str, Actor] = Field(min_length=1)
+    alternatives: dict[str, Alternative] = Field(min_length=1)
+
+    def source(self, key: str) -> Source:
+        for s in self.meta.sources:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+
+# --------------------------------------------------------------------------- loading
+
+MAX_DEPTH = 48
+"""Deepest nesting of mappings and lists accepted (real scenarios nest about 8 deep)."""
+
+MAX_NODES = 200_000
+"""Most values a file may hold once aliases are expanded (stops "billion laughs" files)."""
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with where it came from."""
+
+    scenario: Scenario
+    path: str
+    sha256: str
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    builtin: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.scenario.meta.id
+
+
+Loc = list[str | int]
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class Problem(NamedTuple):
+    """A cross-check finding: where (``loc``), why, and how to name the place."""
+
+    loc: Loc
+    reason: str
+    path: Loc | None = None  # the reported field path when it differs from ``loc``
+    at_key: bool = False  # point at the key itself (unknown keys, bad ids)
+
+
+class _Locator:
+    """Maps a field path to the line and column (1-based) of its YAML node.
+
+    A scalar is located at its value; a mapping or a list at its key (or its ``-`` item), since
+    a block mapping's value starts on a later line; a missing field at its parent's key.
+    """
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+
+    def find(self, loc: Sequence[str | int], *, at_key: bool = False) -> tuple[int, int]:
+        node = self.root
+        lc = getattr(node, "lc", None)
+        where = (lc.line + 1, lc.col + 1) if lc is not None else (1, 1)
+        for n, part in enumerate(loc):
+            lc = getattr(node, "lc", None)
+            last = n == len(loc) - 1
+            if isinstance(node, Mapping) and part in node:
+                child = node[part]
+                pos = None
+                if lc is not None:
+                    try:
+                        kind = "key" if at_key and last else "value"
+                        if isinstance(child, Mapping | list) and not (
+                            last and not at_key and _is_flow(child)
+                        ):
+                            kind = "key"
+                        pos = lc.key(part) if kind == "key" else lc.value(part)
+                    except (KeyError, TypeError, AttributeError):
+                        pos = None
+                if pos is not None:
+                    where = (pos[0] + 1, pos[1] + 1)
+                node = child
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                if lc is not None:
+                    try:
+                        ln, cn = lc.item(part)
+                        where = (ln + 1, cn + 1)
+                    except (KeyError, TypeError, AttributeError, IndexError):
+                        pass
+                node = node[part]
+            else:
+                break  # a missing field: stay at the nearest existing node
+        return where
+
+
+def _is_flow(node: Any) -> bool:
+    fa = getattr(node, "fa", None)
+    return bool(fa is not None and fa.flow_style())
+
+
+def _mark(mark: Any) -> tuple[int | None, int | None]:
+    if mark is None:
+        return None, None
+    return mark.line + 1, mark.column + 1
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where flow brackets (``[``/``{``) first nest deeper than :data:`MAX_DEPTH`, if they do.
+
+    ruamel's scanner is quadratic in the flow nesting depth (seconds for a few thousand
+    brackets), so this cheap pass runs first. Quotes and comments are skipped; block scalars
+    are not, which can only over-count (never a real scenario's problem).
+    """
+    depth = 0
+    line, col = 1, 0
+    quote = ""
+    comment = False
+    prev = "\n"
+    for ch in text:
+        col += 1
+        if ch == "\n":
+            line, col, comment = line + 1, 0, False
+        elif comment:
+            pass
+        elif quote:
+            if ch == quote and not (quote == '"' and prev == "\\"):
+                quote = ""
+        elif ch in "'\"" and (prev in " \t\n[{,:" or col == 1):
+            quote = ch
+        elif ch == "#" and prev in " \t\n":
+            comment = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, col
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        prev = "\n" if ch == "\n" else ch
+    return None
+
+
+def _read_yaml(text: str, file: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    deep = _too_deep(text)
+    if deep is not None:
+        raise ScenarioErrors(
+            [
+                ScenarioError(
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    file=file,
+                    line=deep[0],
+                    col=deep[1],
+                )
+            ]
+        )
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        problem = " ".join(str(exc.problem or exc.context or "malformed YAML").split())
+        line, col = _mark(exc.problem_mark or exc.context_mark)
+        dup = re.search(r'duplicate key "(.*?)"', problem)
+        if dup is not None:
+            first = exc.context_mark
+            problem = f"duplicate key {dup.group(1)!r}"
+            if first is not None:
+                problem += f" (the mapping starts at line {first.line + 1})"
+        raise ScenarioErrors(
+            [ScenarioError(f"YAML syntax: {problem}", file=file, line=line, col=col)]
+        ) from None
+    except YAMLError as exc:
+        raise ScenarioErrors([ScenarioError(f"YAML syntax: {exc}", file=file)]) from None
+    except RecursionError:
+        raise ScenarioErrors(
+            [ScenarioError(f"nested more than {MAX_DEPTH} levels deep", file=file)]
+        ) from None
+
+
+class _Plain:
+    """Converts ruamel's containers to plain Python, refusing alias bombs and deep nesting."""
+
+    def __init__(self, file: str, locator: _Locator) -> None:
+        self.file = file
+        self.locator = locator
+        self.count = 0
+        self.stack: list[int] = []
+
+    def convert(self, node: Any, loc: Loc) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            self._fail(loc, f"more than {MAX_NODES} values once aliases are expanded")
+        if isinstance(node, Mapping | list):
+            if id(node) in self.stack:
+                self._fail(loc, "an alias refers to a node that contains it (a cycle)")
+            if len(self.stack) >= MAX_DEPTH:
+                self._fail(loc, f"nested more than {MAX_DEPTH} levels deep")
+            self.stack.append(id(node))
+            try:
+                if isinstance(node, Mapping):
+                    return {str(k): self.convert(v, [*loc, str(k)]) for k, v in node.items()}
+                return [self.convert(v, [*loc, i]) for i, v in enumerate(node)]
+            finally:
+                self.stack.pop()
+        if isinstance(node, dt.datetime):
+            return node.date()
+        if isinstance(node, str):
+            return str(node)  # ruamel's scalar string subclasses
+        return node
+
+    def _fail(self, loc: Loc, reason: str) -> None:
+        line, col = self.locator.find(loc)
+        raise ScenarioErrors(
+            [ScenarioError(reason, file=self.file, line=line, col=col, path=_dotted(loc))]
+        )
+
+
+_TYPE_WORDS = {
+    "float": "a number",
+    "int": "an integer",
+    "str": "a string",
+    "bool": "true or false",
+}
+
+
+def _reason(err: Mapping[str, Any]) -> str:
+    kind = str(err.get("type", ""))
+    msg = str(err.get("msg", "invalid"))
+    inp = err.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required field is missing"
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return f"expected a mapping, got {_kind_of(inp)}"
+    if kind in {"list_type", "tuple_type"}:
+        return f"expected a list, got {_kind_of(inp)}"
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == _ID:
+        return f"{_short(inp)} is not an id (a letter, then letters, digits, '_', '.' or '-')"
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            return msg[len(prefix) :]
+    if kind.endswith(("_type", "_parsing", "_error")) or kind in {
+        "finite_number",
+        "string_pattern_mismatch",
+        "too_short",
+        "too_long",
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+    }:
+        msg = f"{msg}, got {_short(inp)}"
+    return msg
+
+
+def _kind_of(v: object) -> str:
+    if isinstance(v, Mapping):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    return _short(v)
+
+
+def _dotted(loc: Sequence[str | int]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def _clean_loc(loc: Sequence[str | int]) -> tuple[list[str | int], str | None]:
+    """The field path without pydantic's union tags, and the union branch it came from."""
+    out: list[str | int] = []
+    tag: str | None = None
+    for p in loc:
+        if isinstance(p, str) and (
+            p in _TYPE_WORDS
+            or p in {"Quantity", "Num", "Int"}
+            or p.startswith(("function-", "tuple[", "constrained-"))
+        ):
+            tag = p
+            continue
+        out.append(p)
+    return out, tag
+
+
+def _pydantic_errors(exc: ValidationError, file: str, locator: _Locator) -> list[ScenarioError]:
+    """One located line per failing field; a union's failed branches merge into one line."""
+    grouped: dict[tuple[str | int, ...], list[tuple[Mapping[str, Any], str | None]]] = {}
+    for err in exc.errors():
+        loc, tag = _clean_loc(err["loc"])
+        grouped.setdefault(tuple(loc), []).append((err, tag))
+    out: list[ScenarioError] = []
+    for key, errs in grouped.items():
+        loc = list(key)
+        tags = [t for _, t in errs if t is not None]
+        if len(errs) > 1 and len(tags) == len(errs):
+            # A value that fits no branch of e.g. ``float | str``.
+            wanted = [_TYPE_WORDS.get(_base_tag(t), _base_tag(t)) for t in tags]
+            reasons = [_reason(e) for e, _ in errs]
+            specific = [r for r in reasons if not r.startswith(("Input should be", "expected a"))]
+            reason = (
+                specific[0]
+                if specific
+                else f"expected {' or '.join(wanted)}, got {_kind_of(errs[0][0].get('input'))}"
+            )
+            todo = [(errs[0][0], reason)]
+        else:
+            todo = [(e, _reason(e)) for e, _ in errs]
+        for detail, reason in todo:
+            at_key = detail["type"] == "extra_forbidden"
+            line, col = locator.find(loc, at_key=at_key)
+            out.append(ScenarioError(reason, file=file, line=line, col=col, path=_dotted(loc)))
+    return out
+
+
+def _base_tag(tag: str) -> str:
+    m = re.search(r"\b(float|int|str|bool)\b", tag)
+    return m.group(1) if m else tag
+
+
+def _decode(data: bytes, file: str) -> str:
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioErrors([_too_big(len(data), file)])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioErrors(
+            [ScenarioError("UTF-16 text: save the scenario as UTF-8", file=file, line=1, col=1)]
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, col = _byte_pos(data, nul)
+        raise ScenarioErrors(
+            [
+                ScenarioError(
+                    "binary file (a NUL byte): not a YAML scenario", file=file, line=line, col=col
+                )
+            ]
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _byte_pos(data, exc.start)
+        raise ScenarioErrors(
+            [
+                ScenarioError(
+                    f"not UTF-8 text (byte 0x{data[exc.start]:02x})", file=file, line=line, col=col
+                )
+            ]
+        ) from None
+
+
+def _byte_pos(data: bytes, at: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, at) + 1
+    return line, at - (data.rfind(b"\n", 0, at) + 1) + 1
+
+
+def _too_big(size: int, file: str) -> ScenarioError:
+    return ScenarioError(
+        f"file is {size / 2**20:.1f} MiB; scenario files are limited to "
+        f"{MAX_FILE_BYTES / 2**20:.0f} MiB",
+        file=file,
+    )
+
+
+def parse_scenario(
+    data: bytes | str, file: str = "<scenario>", *, strict: bool = False
+) -> tuple[Scenario, list[str]]:
+    """Parse and validate scenario text; return the scenario and its warnings.
+
+    Every problem is collected: the schema's (types, unknown keys, ranges) and the
+    cross-checks' (references between the parts, values against scales, sources), the latter
+    run on every part that passed the schema. Warnings (hindsight: a source dated after the
+    scenario's date) become errors when ``strict``.
+
+    Raises:
+        ScenarioErrors: every located problem, one line each, in file order.
+    """
+    if isinstance(data, bytes):
+        text = _decode(data, file)
+    else:
+        if len(data) > MAX_FILE_BYTES:
+            raise ScenarioErrors([_too_big(len(data.encode("utf-8")), file)])
+        text = data.removeprefix("\ufeff")
+    if not text.strip():
+        raise ScenarioErrors([ScenarioError("empty file: expected a YAML mapping", file=file)])
+    tree = _read_yaml(text, file)
+    if tree is None:
+        raise ScenarioErrors(
+            [ScenarioError("no YAML content (only comments?): expected a mapping", file=file)]
+        )
+    if not isinstance(tree, Mapping):
+        raise ScenarioErrors(
+            [
+                ScenarioError(
+                    f"expected a YAML mapping (meta:, issues:, ...) at the top, got "
+                    f"{'a list' if isinstance(tree, list) else 'the scalar ' + _short(tree)}",
+                    file=file,
+                    line=1,
+                    col=1,
+                )
+            ]
+        )
+    locator = _Locator(tree)
+    raw = _Plain(file, locator).convert(tree, [])
+    errors: list[ScenarioError] = []
+    scenario: Scenario | None = None
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        errors.extend(_pydantic_errors(exc, file, locator))
+    problems, warns = _cross_check(_Parts.from_raw(raw))
+
+    def located(p: Problem) -> ScenarioError:
+        line, col = locator.find(p.loc, at_key=p.at_key)
+        path = _dotted(p.path if p.path is not None else p.loc)
+        return ScenarioError(p.reason, file=file, line=line, col=col, path=path)
+
+    errors.extend(located(p) for p in problems)
+    hindsight = [located(p) for p in warns]
+    if strict:
+        errors.extend(hindsight)
+        hindsight = []
+    if errors or scenario is None:
+        errors.sort(key=lambda e: (e.line or 0, e.col or 0))
+        raise ScenarioErrors(errors)
+    hindsight.sort(key=lambda e: (e.line or 0, e.col or 0))
+    return scenario, [f"warning: {w}" for w in hindsight]
+
+
+# --------------------------------------------------------------------------- cross-checks
+
+
+@dataclass
+class _Parts:
+    """The parts of a scenario that passed the schema, and every id the file names.
+
+    Cross-checks run on the valid parts; a reference to a part that exists but is malformed
+    is not reported again as dangling.
+    """
+
+    date: dt.date | None = None
+    source_keys: list[object] = field(default_factory=list)  # in file order, as written
+    sources: dict[str, Source] = field(default_factory=dict)
+    settings: Settings | None = None
+    issue_ids: list[str] = field(default_factory=list)
+    issues: dict[str, Issue] = field(default_factory=dict)
+    actor_ids: list[str] = field(default_factory=list)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    alternative_ids: list[str] = field(default_factory=list)
+    alternatives: dict[str, Alternative] = field(default_factory=dict)
+
+    @classmethod
+    def from_raw(cls, raw: Mapping[str, Any]) -> _Parts:
+        from pydantic import TypeAdapter
+
+        parts = cls()
+        meta = raw.get("meta")
+        if isinstance(meta, Mapping):
+            with contextlib.suppress(ValidationError):
+                parts.date = TypeAdapter(dt.date).validate_python(meta.get("date"))
+            srcs = meta.get("sources")
+            for s in srcs if isinstance(srcs, list) else []:
+                if isinstance(s, Mapping):
+                    parts.source_keys.append(s.get("key"))
+                    src = _valid(Source, s)
+                    if src is not None and src.key not in parts.sources:
+                        parts.sources[src.key] = src
+        parts.settings = _valid(Settings, raw.get("settings", {}))
+        for name, model in (("issues", Issue), ("actors", Actor), ("alternatives", Alternative)):
+            section = raw.get(name)
+            if isinstance(section, Mapping):
+                getattr(parts, name[:-1] + "_ids").extend(section)
+                valid = getattr(parts, name)
+                for k, v in section.items():
+                    obj = _valid(model, v)
+                    if obj is not None:
+                        valid[k] = obj
+        return parts
+
+
+def _valid(model: type[_M], data: object) -> _M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        return None
+
+
+_ID_RE = re.compile(_ID)
+_RULE_PATH = re.compile(r"^rule((?:\.[^.\[\]:\s]+|\[\d+\])*): (.*)$")
+_RULE_ACTOR_SETS = ("unanimity", "veto", "members", "to", "over")
+
+
+def _fmt(value: float | str) -> str:
+    return repr(value) if isinstance(value, str) else f"{value:g}"
+
+
+def _cross_check(p: _Parts) -> tuple[list[Problem], list[Problem]]:
+    """References between the parts, values against scales, sources and hindsight."""
+    errs: list[Problem] = []
+    warns: list[Problem] = []
+    actor_ids = set(p.actor_ids)
+    issue_ids = set(p.issue_ids)
+
+    for section in ("issues", "actors", "alternatives"):
+        for k in getattr(p, section[:-1] + "_ids"):
+            if not _ID_RE.match(k):
+                errs.append(
+                    Problem(
+                        [section, k],
+                        f"{k!r} is not an id (a letter, then letters, digits, '_', '.' or '-')",
+                        at_key=True,
+                    )
+                )
+
+    seen: set[object] = set()
+    for i, k in enumerate(p.source_keys):
+        if k in seen and isinstance(k, str):
+            errs.append(Problem(["meta", "sources", i, "key"], f"duplicate source key {k!r}"))
+        seen.add(k)
+    known_sources = {k for k in p.source_keys if isinstance(k, str)}
+
+    def check_sources(loc: Loc, srcs: Sequence[str]) -> None:
+        for j, key in enumerate(srcs):
+            if key not in known_sources:
+                errs.append(Problem([*loc, "sources", j], f"unknown source key {key!r}"))
+                continue
+            src = p.sources.get(key)
+            first = None if src is None else src.earliest_date
+            if src is not None and first is not None and p.date is not None and first > p.date:
+                warns.append(
+                    Problem(
+                        [*loc, "sources", j],
+                        f"source {key!r} is dated {src.date}, after the scenario's date "
+                        f"{p.date.isoformat()} (hindsight)",
+                    )
+                )
+
+    def check_quantity(loc: Loc, q: Quantity | None) -> None:
+        if q is not None:
+            check_sources(loc, q.sources)
+
+    def check_settings(loc: Loc, st: ArrangementSettings) -> None:
+        if st.rule is not None:
+            errs.extend(_rule_problems([*loc, "rule"], st.rule, actor_ids))
+        if st.lead is not None and st.lead not in actor_ids:
+            errs.append(Problem([*loc, "lead"], f"unknown actor {st.lead!r}"))
+        for a, units in (st.in_kind or {}).items():
+            if a not in actor_ids:
+                errs.append(Problem([*loc, "in_kind", a], f"unknown actor {a!r}", at_key=True))
+            elif units < 0:
+                errs.append(Problem([*loc, "in_kind", a], f"{units:g} units: must be >= 0"))
+
+    for iid, issue in p.issues.items():
+        loc: Loc = ["issues", iid]
+        check_sources(loc, issue.sources)
+        errs.extend(_value_problems([*loc, "status_quo"], issue, issue.status_quo))
+        for j, opt in enumerate(issue.options or []):
+            check_sources([*loc, "options", j], opt.sources)
+            check_settings([*loc, "options", j, "settings"], opt.settings)
+
+    st = p.settings
+    if st is not None:
+        if st.pivotal_actor is not None and st.pivotal_actor not in actor_ids:
+            errs.append(
+                Problem(["settings", "pivotal_actor"], f"unknown actor {st.pivotal_actor!r}")
+            )
+        if st.broadening_issue is not None:
+            b_issue = p.issues.get(st.broadening_issue)
+            if st.broadening_issue not in issue_ids:
+                errs.append(
+                    Problem(
+                        ["settings", "broadening_issue"],
+                        f"unknown issue {st.broadening_issue!r}",
+                    )
+                )
+            elif b_issue is not None and b_issue.options is None:
+                errs.append(
+                    Problem(
+                        ["settings", "broadening_issue"],
+                        "the broadening issue needs ordered options",
+                    )
+                )
+        errs.extend(_model_problems(st))
+
+    for aid, actor in p.actors.items():
+        loc = ["actors", aid]
+        check_sources(loc, actor.sources)
+        for name in ("capability", "gdp", "defence_budget", "contribution"):
+            check_quantity([*loc, name], getattr(actor, name))
+        for iid, pos in actor.positions.items():
+            ploc: Loc = [*loc, "positions", iid]
+            check_sources(ploc, pos.sources)
+            check_quantity([*ploc, "salience"], pos.salience)
+            if iid not in issue_ids:
+                errs.append(Problem(ploc, f"unknown issue {iid!r}", at_key=True))
+                continue
+            on = p.issues.get(iid)
+            if on is None:
+                continue  # malformed: reported by the schema
+            errs.extend(_value_problems([*ploc, "position"], on, pos.position, path=ploc))
+            if pos.range is not None and on.scale is not None:
+                lo, _, hi = pos.range
+                if lo < on.scale.lo or hi > on.scale.hi:
+                    errs.append(
+                        Problem(
+                            [*ploc, "range"],
+                            f"range {lo:g}..{hi:g} is outside the issue's scale "
+                            f"{on.scale.lo:g}..{on.scale.hi:g}",
+                        )
+                    )
+        for kind in ("outside_option", "support"):
+            table: dict[str, Quantity] = getattr(actor, kind)
+            for ref, q in table.items():
+                if ref not in p.alternative_ids:
+                    errs.append(
+                        Problem([*loc, kind, ref], f"unknown alternative {ref!r}", at_key=True)
+                    )
+                check_quantity([*loc, kind, ref], q)
+                if kind == "support" and not 0 <= q.value <= 1:
+                    errs.append(
+                        Problem([*loc, kind, ref], f"support {q.value:g} must lie in [0, 1]")
+                    )
+
+    for alt_id, alt in p.alternatives.items():
+        loc = ["alternatives", alt_id]
+        check_sources(loc, alt.sources)
+        for field_name in ("invited", "observers"):
+            members: list[str] = getattr(alt, field_name)
+            for j, a in enumerate(members):
+                if a not in actor_ids:
+                    errs.append(Problem([*loc, field_name, j], f"unknown actor {a!r}"))
+                elif a in members[:j]:
+                    errs.append(Problem([*loc, field_name, j], f"{a!r} is listed twice"))
+        for j, a in enumerate(alt.observers):
+            if a in alt.invited:
+                errs.append(Problem([*loc, "observers", j], f"{a!r} is both invited and observer"))
+        for j, iid in enumerate(alt.open):
+            if iid not in issue_ids:
+                errs.append(Problem([*loc, "open", j], f"unknown issue {iid!r}"))
+            elif iid in alt.fixed:
+                errs.append(Problem([*loc, "open", j], f"issue {iid!r} is both open and fixed"))
+            elif iid in alt.open[:j]:
+                errs.append(Problem([*loc, "open", j], f"issue {iid!r} is listed twice"))
+        for iid, value in alt.fixed.items():
+            fixed_issue = p.issues.get(iid)
+            if iid not in issue_ids:
+                errs.append(Problem([*loc, "fixed", iid], f"unknown issue {iid!r}", at_key=True))
+            elif fixed_issue is not None:
+                errs.extend(_value_problems([*loc, "fixed", iid], fixed_issue, value))
+        check_settings([*loc, "settings"], alt.settings)
+        if alt.min_members > len(alt.invited):
+            errs.append(
+                Problem(
+                    [*loc, "min_members"],
+                    f"needs {alt.min_members} members but invites only {len(alt.invited)}",
+                )
+            )
+    return errs, warns
+
+
+def _model_problems(st: Settings) -> list[Problem]:
+    """The bargaining model named in the settings must exist (when the registry imports)."""
+    try:
+        from mlf.bargaining.registry import MODELS
+    except ImportError:  # pragma: no cover - engines still being written
+        return []
+    out: list[Problem] = []
+    if st.model not in MODELS:
+        out.append(
+            Problem(
+                ["settings", "model"],
+                f"unknown bargaining model {st.model!r} (known: {', '.join(sorted(MODELS))})",
+            )
+        )
+    for name in st.model_params:
+        if name not in MODELS:
+            out.append(
+                Problem(
+                    ["settings", "model_params", name],
+                    f"unknown bargaining model {name!r} (known: {', '.join(sorted(MODELS))})",
+                    at_key=True,
+                )
+            )
+    return out
+
+
+def _rule_problems(loc: Loc, rule: Mapping[str, Any], actor_ids: set[str]) -> list[Problem]:
+    """A control rule's grammar (:func:`mlf.games.validate_rule_spec`) and its actor ids."""
+    from mlf.games import validate_rule_spec
+
+    try:
+        validate_rule_spec(rule)
+    except GameError as exc:
+        m = _RULE_PATH.match(str(exc))
+        if m is None:
+            return [Problem(loc, f"invalid control rule: {exc}")]
+        sub: Loc = [
+            int(t[1:-1]) if t.startswith("[") else t[1:]
+            for t in re.findall(r"\.[^.\[\]]+|\[\d+\]", m.group(1))
+        ]
+        return [Problem([*loc, *sub], f"invalid control rule: {m.group(2)}")]
+    out: list[Problem] = []
+
+    def walk(node: Any, at: Loc, key: str | None) -> None:
+        if isinstance(node, Mapping):
+            for k, v in node.items():
+                if k == "weights" and isinstance(v, Mapping):
+                    for a in v:
+                        if a not in actor_ids:
+                            out.append(
+                                Problem(
+                                    [*at, k, a], f"unknown actor {a!r} in the weights", at_key=True
+                                )
+                            )
+                else:
+                    walk(v, [*at, k], str(k))
+        elif isinstance(node, list):
+            for j, v in enumerate(node):
+                if isinstance(v, str) and (key in _RULE_ACTOR_SETS or key == "minimal_winning"):
+                    if v not in actor_ids:
+                        out.append(Problem([*at, j], f"unknown actor {v!r}"))
+                else:
+                    walk(v, [*at, j], key if key == "minimal_winning" else None)
+
+    walk(rule, loc, None)
+    return out
+
+
+def _value_problems(
+    loc: Loc, issue: Issue, value: float | str, path: Loc | None = None
+) -> list[Problem]:
+    """``value`` must be a number on a scale issue's scale, or one of an options issue's ids."""
+    if issue.scale is not None:
+        if isinstance(value, str):
+            return [Problem(loc, f"{value!r} is not a number (the issue is a scale)", path)]
+        if not issue.scale.lo <= value <= issue.scale.hi:
+            return [
+                Problem(
+                    loc,
+                    f"{value:g} is outside the issue's scale "
+                    f"{issue.scale.lo:g}..{issue.scale.hi:g}",
+                    path,
+                )
+            ]
+        return []
+    ids = [o.id for o in issue.options or []]
+    if not isinstance(value, str) or value not in ids:
+        return [Problem(loc, f"{_fmt(value)} is not one of the options ({', '.join(ids)})", path)]
+    return []
+
+
+# --------------------------------------------------------------------------- files, built-ins
+
+
+def _builtin_dir() -> Any:
+    return resources.files("mlf") / "scenarios"
+
+
+def builtin_ids() -> list[str]:
+    """Ids of the scenarios that ship with mlf, sorted."""
+    return sorted(
+        p.name[: -len(".yaml")] for p in _builtin_dir().iterdir() if p.name.endswith(".yaml")
+    )
+
+
+def builtin_path(scenario_id: str) -> Path:
+    """The file of a built-in scenario (it may not exist: check :func:`builtin_ids`)."""
+    return Path(str(_builtin_dir() / f"{scenario_id}.yaml"))
+
+
+def load_scenario(ref: str | Path, *, strict: bool = False) -> LoadedScenario:
+    """Load a scenario from a path or a built-in id (a path that exists wins).
+
+    The size is checked before the file is read, so a huge file is refused at once.
+
+    Raises:
+        ScenarioErrors: with every located problem (one line each).
+    """
+    text_ref = str(ref)
+    path = Path(text_ref)
+    builtin = False
+    if not path.exists() and text_ref in builtin_ids():
+        path = builtin_path(text_ref)
+        builtin = True
+    if not path.exists():
+        known = ", ".join(builtin_ids()) or "none installed"
+        raise ScenarioErrors(
+            [
+                ScenarioError(
+                    f"no such file or built-in scenario (built-ins: {known})", file=text_ref
+                )
+            ]
+        )
+    if path.is_dir():
+        raise ScenarioErrors([ScenarioError("is a directory, not a scenario file", file=text_ref)])
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioErrors([_too_big(size, text_ref)])
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # a file growing meanwhile is still bounded
+    except OSError as exc:
+        raise ScenarioErrors(
+            [ScenarioError(f"cannot read: {exc.strerror or exc}", file=text_ref)]
+        ) from None
+    shown = f"{text_ref}.yaml" if builtin else text_ref
+    scenario, warnings = parse_scenario(data, shown, strict=strict)
+    return LoadedScenario(
+        scenario=scenario,
+        path=str(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+        warnings=tuple(warnings),
+        builtin=builtin,
+    )
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files (for editors); the cross-checks are not in it."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "mlf scenario"
+    return schema
+
+
+def dump_scenario(sc: Scenario) -> str:
+    """The scenario as YAML text (loads back to an equal scenario); defaults are left out."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    data = sc.model_dump(mode="json", exclude_defaults=True)
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue()
+
+
+def iter_quantities(sc: Scenario) -> Iterator[tuple[str, Quantity]]:
+    """Every number of the actors that carries provenance, with its dotted path."""
+    for aid, actor in sc.actors.items():
+        for name in ("capability", "gdp", "defence_budget", "contribution"):
+            q = getattr(actor, name)
+            if q is not None:
+                yield f"actors.{aid}.{name}", q
+        for iid, pos in actor.positions.items():
+            yield f"actors.{aid}.positions.{iid}.salience", pos.salience
+        for alt, q in actor.outside_option.items():
+            yield f"actors.{aid}.outside_option.{alt}", q
+        for alt, q in actor.support.items():
+            yield f"actors.{aid}.support.{alt}", q

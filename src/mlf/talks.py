@@ -1,0 +1,1031 @@
+"""The talks: one alternative through the whole path, and the comparison of all of them.
+
+For one alternative (DESIGN.md, "The one path")::
+
+    negotiate the open issues among the participants (bargaining model)
+      -> arrangement (control game, cost shares, force, manning)
+      -> participation: each invited nation decides for itself (stable member set)
+      -> members changed? renegotiate among the members, until a fixed point (or a cycle)
+    analysis: power in the control game, costs, manning, guardrails
+
+The comparison runs every alternative whose capability-weighted support reaches the scenario's
+threshold through the same path ("alternative proposals should be tested by discussion in the
+same way as the MLF itself, wherever there is apparent support for them", FRUS 1961-63 XIII
+doc. 206) and lists the others with their support.
+
+Guardrails from the memorandum, each reported for every alternative:
+
+* no selling: membership comes only from each nation's own decision; for each invited nation
+  that stays out, the side payment that would buy it in is shown (and never made);
+* fall-back: failed talks leave the status quo, never another alternative;
+* genuinely European: the control game is tested (:func:`mlf.power.is_genuinely_european`);
+  an alternative that requires European control and fails the test does not count;
+* the British question (:func:`british_question`): the smallest broadening of the agenda
+  under which joining becomes the pivotal nation's (the United Kingdom's) own best choice.
+
+Model of a nation's value of joining: see :mod:`mlf.participation`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from mlf import __version__
+from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
+from mlf.costs import (
+    CostError,
+    CostGame,
+    CostModel,
+    CostSplit,
+    split_nucleolus,
+    split_proportional,
+    split_shapley,
+)
+from mlf.errors import MlfError
+from mlf.games import Game, RuleContext, game_from_spec
+from mlf.participation import ParticipationGame, ParticipationResult, Terms, decide
+from mlf.power import is_genuinely_european, power_indices
+from mlf.scenario import (
+    Alternative,
+    ArrangementSettings,
+    Issue,
+    LoadedScenario,
+    Scenario,
+)
+
+ProgressFn = Callable[[int, int], None]
+
+
+class AnalysisError(MlfError):
+    """An alternative that cannot be analysed (shown as one line in the result)."""
+
+
+# --------------------------------------------------------------------------- negotiation
+
+
+@dataclass(frozen=True)
+class Agreed:
+    """The settled value of one issue."""
+
+    issue: str
+    value: float
+    label: str
+    source: str  # "negotiated" | "fixed" | "status quo"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "label": self.label, "source": self.source}
+
+
+def _label(issue: Issue, x: float) -> str:
+    if issue.options is not None:
+        return issue.nearest_option(x).label
+    unit = f" {issue.unit}" if issue.unit else ""
+    return f"{x:.4g}{unit}"
+
+
+def _snap(issue: Issue, x: float) -> float:
+    """Options settle on the nearest option; scales keep the forecast."""
+    if issue.options is not None:
+        return float(issue.option_index(issue.nearest_option(x).id))
+    return float(min(max(x, issue.lo), issue.hi))
+
+
+def bargaining_input(
+    sc: Scenario, issue_ids: Sequence[str], actors: Sequence[str]
+) -> BargainingInput:
+    """The negotiation of ``issue_ids`` among ``actors`` as arrays.
+
+    An actor without a position on an issue sits at the status quo with salience 0 there.
+    Options issues are placed on their index axis 0..m-1 (the options are ordered).
+    """
+    issues = [sc.issues[i] for i in issue_ids]
+    n, k = len(actors), len(issues)
+    pos = np.empty((n, k))
+    sal = np.zeros((n, k))
+    for j, (iid, issue) in enumerate(zip(issue_ids, issues, strict=True)):
+        sq = issue.to_number(issue.status_quo)
+        for a, aid in enumerate(actors):
+            p = sc.actors[aid].positions.get(iid)
+            if p is None:
+                pos[a, j] = sq
+            else:
+                pos[a, j] = issue.to_number(p.position)
+                sal[a, j] = p.salience.value
+    return BargainingInput(
+        actors=tuple(actors),
+        issues=tuple(issue_ids),
+        capability=np.array([sc.actors[a].capability.value for a in actors], dtype=np.float64),
+        position=pos,
+        salience=sal,
+        lo=np.array([i.lo for i in issues], dtype=np.float64),
+        hi=np.array([i.hi for i in issues], dtype=np.float64),
+        status_quo=np.array([i.to_number(i.status_quo) for i in issues], dtype=np.float64),
+    )
+
+
+def negotiate(
+    sc: Scenario,
+    alt: Alternative,
+    participants: Sequence[str],
+    model: str,
+    seed: int,
+) -> tuple[dict[str, Agreed], Forecast | None, list[str]]:
+    """Negotiate the alternative's open issues among ``participants`` and its observers.
+
+    Returns the agreed values of every issue the alternative settles (open and fixed), the
+    model's forecast (None if nothing was negotiated) and notes.
+    """
+    notes: list[str] = []
+    agreed: dict[str, Agreed] = {}
+    for iid, value in alt.fixed.items():
+        issue = sc.issues[iid]
+        x = issue.to_number(value)
+        agreed[iid] = Agreed(iid, x, _label(issue, x), "fixed")
+    actors = [*participants, *alt.observers]
+    weight = {
+        iid: sum(
+            sc.actors[a].capability.value * sc.actors[a].positions[iid].salience.value
+            for a in actors
+            if iid in sc.actors[a].positions
+        )
+        for iid in alt.open
+    }
+    live = [i for i in alt.open if weight[i] > 0]
+    for iid in alt.open:
+        if iid not in live:
+            issue = sc.issues[iid]
+            x = issue.to_number(issue.status_quo)
+            agreed[iid] = Agreed(iid, x, _label(issue, x), "status quo")
+            notes.append(f"nobody at the table cares about {iid}: it stays at the status quo")
+    if not live:
+        return agreed, None, notes
+    inp = bargaining_input(sc, live, actors)
+    params = sc.settings.model_params.get(model, {})
+    fc = forecast(inp, model, params, seed)
+    for j, iid in enumerate(live):
+        issue = sc.issues[iid]
+        x = _snap(issue, float(fc.outcome[j]))
+        agreed[iid] = Agreed(iid, x, _label(issue, x), "negotiated")
+    return agreed, fc, notes
+
+
+def arrangement_settings(
+    sc: Scenario, alt: Alternative, agreed: Mapping[str, Agreed]
+) -> ArrangementSettings:
+    """The alternative's base settings, overridden by what each settled issue sets."""
+    st = alt.settings
+    for iid, a in agreed.items():
+        issue = sc.issues[iid]
+        if issue.options is not None:
+            opt = issue.nearest_option(a.value)
+            st = st.merged(opt.settings)
+        elif issue.sets is not None:
+            st = st.merged(
+                ArrangementSettings.model_validate({issue.sets: a.value * issue.scale_factor})
+            )
+    return st
+
+
+# --------------------------------------------------------------------------- arrangement
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """What an agreement among ``members`` builds."""
+
+    members: tuple[str, ...]
+    settings: ArrangementSettings
+    game: Game | None
+    units: float
+    units_in_kind: float
+    annual_cost: float
+    split: CostSplit | None
+    payments: Mapping[str, float]  # annual, per member
+    budget_share: Mapping[str, float]  # annual payment / defence budget
+    feasible: bool
+    reason: str = ""
+
+
+def _groups(sc: Scenario, members: Sequence[str]) -> dict[str, list[str]]:
+    return {
+        "european": [m for m in members if sc.actors[m].european],
+        "non_european": [m for m in members if not sc.actors[m].european],
+        "nuclear": [m for m in members if sc.actors[m].nuclear],
+        "non_nuclear": [m for m in members if not sc.actors[m].nuclear],
+    }
+
+
+def _rule_actor_ids(spec: object) -> set[str]:
+    """Actor ids named explicitly in a rule spec (lists of ids, weight mappings)."""
+    found: set[str] = set()
+    if isinstance(spec, Mapping):
+        for key, value in spec.items():
+            if key == "weights" and isinstance(value, Mapping):
+                found.update(str(k) for k in value)
+            elif key in ("unanimity", "veto", "members", "over", "to") and isinstance(
+                value, list
+            ):
+                found.update(str(v) for v in value if isinstance(v, str))
+            elif key == "minimal_winning" and isinstance(value, list):
+                for c in value:
+                    if isinstance(c, list):
+                        found.update(str(v) for v in c)
+            else:
+                found.update(_rule_actor_ids(value))
+    elif isinstance(spec, list):
+        for v in spec:
+            found.update(_rule_actor_ids(v))
+    return found
+
+
+def _cost_model(st: ArrangementSettings) -> CostModel | None:
+    parts = (st.capital_per_unit, st.operating_per_unit_year, st.fixed_cost)
+    if all(p is None for p in parts):
+        return None
+    return CostModel(
+        capital_per_unit=st.capital_per_unit or 0.0,
+        operating_per_unit_year=st.operating_per_unit_year or 0.0,
+        term_years=st.term_years or 10.0,
+        fixed=st.fixed_cost or 0.0,
+        currency=st.currency or "",
+    )
+
+
+def _split(
+    sc: Scenario,
+    st: ArrangementSettings,
+    members: tuple[str, ...],
+    total: float,
+    requirements: Mapping[str, float],
+    cm: CostModel | None,
+) -> CostSplit:
+    rule = st.split or "proportional"
+    ceiling = st.ceiling
+    lead = st.lead if st.lead in members else None
+    rest = tuple(m for m in members if m != lead)
+    lead_share = float(st.lead_share or 0.0) if lead is not None else 0.0
+    if lead is not None and not rest:
+        lead_share = 1.0
+    if lead is not None and ceiling is not None and lead_share > ceiling + 1e-12:
+        raise CostError(
+            f"{lead}'s share {lead_share:.0%} is above the {ceiling:.0%} ceiling per member"
+        )
+    rest_total = total * (1.0 - lead_share)
+    rest_ceiling = None
+    if ceiling is not None and lead_share < 1.0:
+        rest_ceiling = min(1.0, ceiling / (1.0 - lead_share))
+    if not rest:
+        sub = None
+    elif rule == "proportional":
+        w = {m: sc.actors[m].contribution.value if sc.actors[m].contribution else 0.0 for m in rest}
+        if sum(w.values()) <= 0:
+            w = {m: 1.0 for m in rest}
+        sub = split_proportional(w, rest_total, rest_ceiling)
+    elif rule == "gdp":
+        gdp = {m: sc.actors[m].gdp.value if sc.actors[m].gdp else 0.0 for m in rest}
+        if sum(gdp.values()) <= 0:
+            raise CostError("split by GDP, but no member has a GDP")
+        sub = split_proportional(gdp, rest_total, rest_ceiling, rule="gdp")
+    elif rule == "equal":
+        sub = split_proportional({m: 1.0 for m in rest}, rest_total, rest_ceiling, rule="equal")
+    else:
+        if cm is None:
+            raise CostError(f"the {rule} split needs a cost model (capital or operating cost)")
+        factor = st.cost_factor or 1.0
+        game = CostGame.from_requirements(
+            rest,
+            [Fraction(requirements.get(m, 0.0)).limit_denominator(10**6) for m in rest],
+            lambda u: Fraction(cm.annual_cost(float(u)) * factor).limit_denominator(10**9),
+            aggregate="max",
+        )
+        sub = split_shapley(game) if rule == "shapley" else split_nucleolus(game)
+        scale = rest_total / sub.total if sub.total > 0 else 0.0
+        sub = CostSplit(
+            rule=sub.rule,
+            members=sub.members,
+            shares=sub.shares,
+            amounts=tuple(a * scale for a in sub.amounts),
+            total=rest_total,
+            in_core=sub.in_core,
+            notes=sub.notes,
+        )
+    shares: dict[str, float] = {}
+    if lead is not None:
+        shares[lead] = lead_share
+    if sub is not None:
+        for m, s in zip(sub.members, sub.shares, strict=True):
+            shares[m] = s * (1.0 - lead_share)
+    ordered = tuple(m for m in members if m in shares)
+    sh = tuple(shares[m] for m in ordered)
+    capped = tuple(sub.capped) if sub is not None else ()
+    notes = tuple(sub.notes) if sub is not None else ()
+    if lead is not None:
+        notes = (f"{lead} pays a fixed lead share of {lead_share:.0%}", *notes)
+    return CostSplit(
+        rule=rule,
+        members=ordered,
+        shares=sh,
+        amounts=tuple(s * total for s in sh),
+        total=total,
+        capped=capped,
+        in_core=sub.in_core if sub is not None else None,
+        notes=notes,
+    )
+
+
+def build_arrangement(
+    sc: Scenario, alt: Alternative, st: ArrangementSettings, members: Sequence[str]
+) -> Arrangement:
+    """The control game, force and cost split of an agreement among ``members``."""
+    mem = tuple(m for m in alt.invited if m in members)
+    units = float(st.units or 0.0)
+    in_kind = {m: float(v) for m, v in (st.in_kind or {}).items() if m in mem}
+    units_in_kind = sum(in_kind.values())
+
+    def infeasible(reason: str) -> Arrangement:
+        return Arrangement(mem, st, None, units, units_in_kind, 0.0, None, {}, {}, False, reason)
+
+    if len(mem) < alt.min_members:
+        return infeasible(
+            f"{len(mem)} member(s); the arrangement needs at least {alt.min_members}"
+        )
+    cm = _cost_model(st)
+    annual = cm.annual_cost(units) * (st.cost_factor or 1.0) if cm is not None else 0.0
+    requirements: dict[str, float] = {}
+    unit_issue = next(
+        (i for i, iss in sc.issues.items() if iss.sets == "units"), None
+    )
+    for m in mem:
+        p = sc.actors[m].positions.get(unit_issue) if unit_issue else None
+        requirements[m] = float(p.position) if p is not None and not isinstance(
+            p.position, str) else units
+    try:
+        split = _split(sc, st, mem, annual, requirements, cm) if annual > 0 else None
+    except CostError as exc:
+        return infeasible(str(exc))
+    payments = dict(zip(split.members, split.amounts, strict=True)) if split else {
+        m: 0.0 for m in mem
+    }
+    budget_share: dict[str, float] = {}
+    for m in mem:
+        pay = payments.get(m, 0.0)
+        if pay <= 0:
+            budget_share[m] = 0.0
+            continue
+        b = sc.actors[m].defence_budget
+        if b is None or b.value <= 0:
+            raise AnalysisError(f"costs missing: {m} pays {pay:.4g} a year but has no defence budget")
+        budget_share[m] = pay / b.value
+    game: Game | None = None
+    if st.rule is not None:
+        unknown = sorted(_rule_actor_ids(st.rule) - set(alt.invited))
+        if unknown:
+            raise AnalysisError(
+                f"the control rule refers to {', '.join(unknown)}, who {'is' if len(unknown) == 1 else 'are'} not invited"
+            )
+        value = {m: payments.get(m, 0.0) for m in mem}
+        if units > 0 and cm is not None:
+            per_unit = annual / units
+            for m, u in in_kind.items():
+                value[m] = value.get(m, 0.0) + per_unit * u
+        weights: dict[str, Mapping[str, float | int | Fraction]] = {
+            "contribution": value if sum(value.values()) > 0 else {m: 1.0 for m in mem},
+            "gdp": {m: sc.actors[m].gdp.value if sc.actors[m].gdp else 0.0 for m in mem},
+            "capability": {m: sc.actors[m].capability.value for m in mem},
+        }
+        ctx = RuleContext(members=mem, groups=_groups(sc, mem), weights=weights)
+        try:
+            game = game_from_spec(st.rule, ctx, missing="drop")
+        except MlfError as exc:
+            return infeasible(f"control rule cannot be built: {exc}")
+        if not game.has_winning:
+            return infeasible("under the control rule no coalition of these members can act")
+    return Arrangement(
+        mem, st, game, units, units_in_kind, annual, split, payments, budget_share, True
+    )
+
+
+# --------------------------------------------------------------------------- utility
+
+
+def policy_satisfaction(
+    sc: Scenario, actor: str, agreed: Mapping[str, Agreed]
+) -> float:
+    """Salience-weighted closeness of the agreed values to the actor's positions, in [0, 1].
+
+    ``sum_k s_k (1 - |x_k - p_k| / (hi_k - lo_k)) / sum_k s_k`` over the issues the actor has a
+    position on and the agreement settles; 0 when there is none.
+    """
+    num = 0.0
+    den = 0.0
+    for iid, a in agreed.items():
+        p = sc.actors[actor].positions.get(iid)
+        if p is None:
+            continue
+        issue = sc.issues[iid]
+        s = p.salience.value
+        num += s * (1.0 - abs(a.value - issue.to_number(p.position)) / (issue.hi - issue.lo))
+        den += s
+    return num / den if den > 0 else 0.0
+
+
+def _voice(sc: Scenario, arr: Arrangement, actor: str) -> float:
+    if arr.game is None:
+        return 0.0
+    res = power_indices(arr.game, indices=[sc.settings.power_index])
+    return float(res.indices[sc.settings.power_index][actor])
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class TalksRound:
+    """One pass of the loop: who negotiated, what they agreed, who then chose to join."""
+
+    participants: tuple[str, ...]
+    agreed: Mapping[str, Agreed]
+    members: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "participants": list(self.participants),
+            "agreed": {k: v.to_dict() for k, v in self.agreed.items()},
+            "members": list(self.members),
+        }
+
+
+@dataclass(frozen=True)
+class AlternativeOutcome:
+    """Everything mlf found about one alternative."""
+
+    id: str
+    title: str
+    support: float
+    status: str  # "agreement" | "no agreement" | "not analysed" | "does not count"
+    detail: str
+    rounds: tuple[TalksRound, ...] = ()
+    fixed_point: str = ""
+    forecast: Forecast | None = None
+    agreed: Mapping[str, Agreed] = field(default_factory=dict)
+    arrangement: Arrangement | None = None
+    participation: ParticipationResult | None = None
+    power: Mapping[str, Any] | None = None
+    european: Mapping[str, Any] | None = None
+    manning: Mapping[str, Any] | None = None
+    guardrails: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        if self.arrangement is None or self.status != "agreement":
+            return ()
+        return self.arrangement.members
+
+    def to_dict(self, sc: Scenario) -> dict[str, Any]:
+        arr = self.arrangement
+        out: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "support": self.support,
+            "status": self.status,
+            "detail": self.detail,
+            "members": list(self.members),
+            "fixed_point": self.fixed_point,
+            "rounds": [r.to_dict() for r in self.rounds],
+            "agreed": {
+                k: {**v.to_dict(), "title": sc.issues[k].title, "unit": sc.issues[k].unit}
+                for k, v in self.agreed.items()
+            },
+            "negotiation": None if self.forecast is None else _forecast_dict(sc, self.forecast),
+            "participation": None if self.participation is None else self.participation.to_dict(),
+            "power": self.power,
+            "european": self.european,
+            "manning": self.manning,
+            "guardrails": dict(self.guardrails),
+            "notes": list(self.notes),
+            "arrangement": None,
+        }
+        if arr is not None:
+            out["arrangement"] = {
+                "members": list(arr.members),
+                "feasible": arr.feasible,
+                "reason": arr.reason,
+                "units": arr.units,
+                "units_in_kind": arr.units_in_kind,
+                "rule": arr.settings.rule,
+                "rule_text": None if arr.game is None else str(arr.game),
+                "settings": arr.settings.model_dump(mode="json", exclude_none=True),
+                "cost": {
+                    "annual": arr.annual_cost,
+                    "currency": arr.settings.currency or "",
+                    "term_years": arr.settings.term_years,
+                    "split": None if arr.split is None else arr.split.to_dict(),
+                    "payments": dict(arr.payments),
+                    "budget_share": dict(arr.budget_share),
+                },
+            }
+        return out
+
+
+def _forecast_dict(sc: Scenario, fc: Forecast) -> dict[str, Any]:
+    issues: dict[str, Any] = {}
+    for j, iid in enumerate(fc.issues):
+        issue = sc.issues[iid]
+        issues[iid] = {
+            "title": issue.title,
+            "unit": issue.unit,
+            "options": None if issue.options is None else [o.label for o in issue.options],
+            "forecast": float(fc.outcome[j]),
+            "rounds": fc.trajectory[:, :, j].tolist(),
+            "outcome_by_round": fc.outcome_trajectory[:, j].tolist(),
+        }
+    return {
+        "model": fc.model,
+        "actors": list(fc.actors),
+        "converged": fc.converged,
+        "rounds": fc.rounds,
+        "stop_reason": fc.stop_reason,
+        "params": dict(fc.params),
+        "probabilities": None if fc.probabilities is None else fc.probabilities.tolist(),
+        "issues": issues,
+    }
+
+
+# --------------------------------------------------------------------------- one alternative
+
+
+def support_of(sc: Scenario, alt_id: str) -> float:
+    """Capability-weighted support: sum c_i s_i / sum c_i over actors stating a support."""
+    num = den = 0.0
+    for actor in sc.actors.values():
+        q = actor.support.get(alt_id)
+        if q is None:
+            continue
+        num += actor.capability.value * q.value
+        den += actor.capability.value
+    return num / den if den > 0 else 0.0
+
+
+def _seed_for(seed: int, index: int, step: int) -> int:
+    ss = np.random.SeedSequence([seed, index, step])
+    return int(ss.generate_state(1, dtype=np.uint32)[0])
+
+
+def run_alternative(
+    sc: Scenario,
+    alt_id: str,
+    *,
+    model: str | None = None,
+    seed: int | None = None,
+    enumerate_equilibria: bool = True,
+    alternative: Alternative | None = None,
+) -> AlternativeOutcome:
+    """Negotiate, decide, renegotiate until a fixed point; then analyse (see module doc).
+
+    A problem that makes the alternative impossible to analyse (costs missing, a rule naming
+    an actor who is not invited) becomes ``status == "not analysed"`` with a one-line detail.
+    """
+    alt = alternative if alternative is not None else sc.alternatives[alt_id]
+    mdl = model or sc.settings.model
+    if mdl not in MODELS:
+        raise MlfError(f"unknown model {mdl!r} (known: {', '.join(sorted(MODELS))})")
+    sd = sc.settings.seed if seed is None else seed
+    index = list(sc.alternatives).index(alt_id) if alt_id in sc.alternatives else 0
+    support = support_of(sc, alt_id)
+    try:
+        return _run(sc, alt_id, alt, mdl, sd, index, support, enumerate_equilibria)
+    except (AnalysisError, CostError) as exc:
+        return AlternativeOutcome(
+            id=alt_id, title=alt.title, support=support, status="not analysed", detail=str(exc)
+        )
+
+
+def _outside(sc: Scenario, actor: str, alt_id: str) -> float:
+    q = sc.actors[actor].outside_option.get(alt_id)
+    return q.value if q is not None else 0.0
+
+
+def _run(
+    sc: Scenario,
+    alt_id: str,
+    alt: Alternative,
+    model: str,
+    seed: int,
+    index: int,
+    support: float,
+    enumerate_all: bool,
+) -> AlternativeOutcome:
+    participants = tuple(alt.invited)
+    rounds: list[TalksRound] = []
+    seen: dict[frozenset[str], int] = {}
+    notes: list[str] = []
+    fixed_point = ""
+    agreed: dict[str, Agreed] = {}
+    fc: Forecast | None = None
+    part: ParticipationResult | None = None
+    settings = alt.settings
+    for step in range(sc.settings.max_renegotiations):
+        agreed, fc, n = negotiate(sc, alt, participants, model, _seed_for(seed, index, step))
+        notes.extend(x for x in n if x not in notes)
+        settings = arrangement_settings(sc, alt, agreed)
+        pg = _participation_game(sc, alt, settings, agreed)
+        part = decide(pg, enumerate_all=enumerate_all)
+        members = tuple(a for a in alt.invited if a in part.members)
+        rounds.append(TalksRound(participants, dict(agreed), members))
+        key = frozenset(members)
+        if key == frozenset(participants):
+            fixed_point = f"fixed point after {step + 1} round(s) of talks"
+            break
+        if len(members) < alt.min_members:
+            fixed_point = (
+                f"talks end after {step + 1} round(s): only {len(members)} nation(s) would join"
+            )
+            break
+        if key in seen:
+            fixed_point = (
+                f"cycle: the member set of round {seen[key] + 1} recurs in round {step + 1}"
+            )
+            break
+        seen[key] = step
+        participants = members
+    else:
+        fixed_point = f"no fixed point within {sc.settings.max_renegotiations} rounds"
+    assert part is not None
+    members = tuple(a for a in alt.invited if a in part.members)
+    arr = build_arrangement(sc, alt, settings, members)
+    guard: dict[str, Any] = {}
+    power: dict[str, Any] | None = None
+    european: dict[str, Any] | None = None
+    manning: dict[str, Any] | None = None
+    if arr.feasible and arr.game is not None:
+        pr = power_indices(arr.game)
+        power = pr.to_dict()
+        eu = [m for m in arr.members if sc.actors[m].european]
+        et = is_genuinely_european(arr.game, eu)
+        european = {"ok": et.ok, "reason": et.reason, "required": alt.requires_european_control}
+    if arr.feasible:
+        manning = _manning(arr)
+    status = "agreement" if arr.feasible else "no agreement"
+    detail = (
+        f"{len(arr.members)} members: {', '.join(arr.members)}"
+        if arr.feasible
+        else f"talks fail ({arr.reason}); the outcome is the status quo"
+    )
+    if arr.feasible and alt.requires_european_control and not (european or {}).get("ok", False):
+        status = "does not count"
+        detail = (
+            "the control rule is not genuinely European "
+            f"({(european or {}).get('reason', 'no joint control')}); the outcome is the status quo"
+        )
+    guard["no_selling"] = _no_selling(sc, alt, part, arr)
+    guard["fallback"] = {
+        "ok": True,
+        "outcome": "agreement" if status == "agreement" else "status quo",
+        "detail": "failed talks leave the status quo; no other alternative is implied"
+        if status != "agreement"
+        else "an agreement was reached; the fall-back (status quo) was not needed",
+    }
+    guard["genuinely_european"] = european or {
+        "ok": False,
+        "reason": "no joint control rule",
+        "required": alt.requires_european_control,
+    }
+    guard["fixed_point"] = {"ok": not fixed_point.startswith(("cycle", "no fixed")),
+                            "detail": fixed_point}
+    return AlternativeOutcome(
+        id=alt_id,
+        title=alt.title,
+        support=support,
+        status=status,
+        detail=detail,
+        rounds=tuple(rounds),
+        fixed_point=fixed_point,
+        forecast=fc,
+        agreed=agreed,
+        arrangement=arr,
+        participation=part,
+        power=power,
+        european=european,
+        manning=manning,
+        guardrails=guard,
+        notes=tuple(notes),
+    )
+
+
+def _participation_game(
+    sc: Scenario, alt: Alternative, st: ArrangementSettings, agreed: Mapping[str, Agreed]
+) -> ParticipationGame:
+    cache: dict[frozenset[str], Arrangement] = {}
+    voice_cache: dict[frozenset[str], dict[str, float]] = {}
+    policy = {a: policy_satisfaction(sc, a, agreed) for a in alt.invited}
+
+    def arrangement(members: frozenset[str]) -> Arrangement:
+        hit = cache.get(members)
+        if hit is None:
+            hit = build_arrangement(sc, alt, st, sorted(members))
+            cache[members] = hit
+        return hit
+
+    def terms(members: frozenset[str], actor: str) -> Terms:
+        w = sc.actors[actor].weights
+        arr = arrangement(members)
+        if not arr.feasible:
+            return Terms(0.0, 0.0, 0.0, w.policy, w.voice, w.cost, feasible=False, note=arr.reason)
+        if arr.game is None:
+            voice = 0.0
+        else:
+            v = voice_cache.get(members)
+            if v is None:
+                res = power_indices(arr.game, indices=[sc.settings.power_index])
+                v = {m: float(x) for m, x in res.indices[sc.settings.power_index].items()}
+                voice_cache[members] = v
+            voice = v[actor]
+        return Terms(policy[actor], voice, arr.budget_share.get(actor, 0.0),
+                     w.policy, w.voice, w.cost)
+
+    outside = {a: _outside(sc, a, alt_id_of(sc, alt)) for a in alt.invited}
+    return ParticipationGame(alt.invited, terms, outside)
+
+
+def alt_id_of(sc: Scenario, alt: Alternative) -> str:
+    for k, v in sc.alternatives.items():
+        if v is alt:
+            return k
+    for k, v in sc.alternatives.items():
+        if v.title == alt.title:
+            return k
+    return ""
+
+
+def _no_selling(
+    sc: Scenario, alt: Alternative, part: ParticipationResult, arr: Arrangement
+) -> dict[str, Any]:
+    """Membership only from each nation's own decision; price of each refusal, never paid."""
+    payments: dict[str, Any] = {}
+    flagged: list[str] = []
+    for d in part.decisions:
+        if d.join and d.margin < 0:
+            flagged.append(d.actor)
+        if not d.join and d.terms.feasible and d.terms.w_cost > 0:
+            gap = -d.margin
+            b = sc.actors[d.actor].defence_budget
+            money = gap / d.terms.w_cost * b.value if b is not None else None
+            payments[d.actor] = {
+                "utility_gap": gap,
+                "annual_payment": money,
+                "currency": arr.settings.currency or "",
+            }
+    return {
+        "ok": not flagged,
+        "flagged": flagged,
+        "detail": "every member joined by its own decision; no side payments are made"
+        if not flagged
+        else f"{', '.join(flagged)} would leave without a side payment",
+        "side_payments_that_would_buy_entry": payments,
+    }
+
+
+def _manning(arr: Arrangement) -> dict[str, Any] | None:
+    st = arr.settings
+    if not st.mixed_manning:
+        return {"mixed": False, "feasible": True, "reason": "national crews (no mixed manning)"}
+    from mlf.manning import ManningError, ManningRules, solve_manning
+
+    per_ship = st.units_per_ship or 8
+    ships = max(1, math.ceil(arr.units / per_ship)) if arr.units > 0 else 0
+    if ships == 0:
+        return {"mixed": True, "feasible": True, "reason": "no ships to crew", "ships": []}
+    total = sum(arr.payments.values())
+    targets = (
+        {m: arr.payments.get(m, 0.0) for m in arr.members}
+        if total > 0
+        else {m: 1.0 for m in arr.members}
+    )
+    try:
+        rules = ManningRules(
+            nations=arr.members,
+            ships=ships,
+            crew_per_ship=st.crew_per_ship or 300,
+            max_share=st.max_crew_share or 1.0,
+            min_nationalities=st.min_nationalities or 1,
+            targets=targets,
+        )
+        plan = solve_manning(rules)
+    except ManningError as exc:
+        return {"mixed": True, "feasible": False, "reason": str(exc)}
+    return {"mixed": True, **plan.to_dict()}
+
+
+# --------------------------------------------------------------------------- the comparison
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The result of ``mlf run``: every alternative, the British question, the manifest."""
+
+    loaded: LoadedScenario
+    model: str
+    seed: int
+    outcomes: tuple[AlternativeOutcome, ...]
+    below_threshold: tuple[tuple[str, str, float], ...]
+    british: Mapping[str, Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        sc = self.loaded.scenario
+        cited = _cited_sources(sc)
+        return {
+            "manifest": {
+                "mlf_version": __version__,
+                "scenario_id": sc.meta.id,
+                "scenario_sha256": self.loaded.sha256,
+                "scenario_path": self.loaded.path if not self.loaded.builtin else None,
+                "model": self.model,
+                "model_params": sc.settings.model_params.get(self.model, {}),
+                "seed": self.seed,
+                "support_threshold": sc.settings.support_threshold,
+                "power_index": sc.settings.power_index,
+            },
+            "scenario": {
+                "id": sc.meta.id,
+                "title": sc.meta.title,
+                "date": sc.meta.date.isoformat(),
+                "description": sc.meta.description,
+                "actors": {
+                    k: {
+                        "name": a.name,
+                        "european": a.european,
+                        "nuclear": a.nuclear,
+                        "capability": a.capability.value,
+                        "defence_budget": None
+                        if a.defence_budget is None
+                        else a.defence_budget.value,
+                        "gdp": None if a.gdp is None else a.gdp.value,
+                    }
+                    for k, a in sc.actors.items()
+                },
+                "warnings": list(self.loaded.warnings),
+            },
+            "alternatives": [o.to_dict(sc) for o in self.outcomes],
+            "below_threshold": [
+                {"id": i, "title": t, "support": s} for i, t, s in self.below_threshold
+            ],
+            "british_question": self.british,
+            "sources": [s.model_dump(mode="json", exclude_none=True) for s in cited],
+        }
+
+
+def _cited_sources(sc: Scenario) -> list[Any]:
+    import json
+
+    text = json.dumps(sc.model_dump(mode="json", exclude={"meta"}))
+    return [s for s in sc.meta.sources if f'"{s.key}"' in text]
+
+
+def run_scenario(
+    loaded: LoadedScenario,
+    *,
+    model: str | None = None,
+    seed: int | None = None,
+    alternative: str | None = None,
+    enumerate_equilibria: bool = True,
+    british: bool = True,
+    progress: ProgressFn | None = None,
+) -> RunResult:
+    """Run every alternative with apparent support through the same path (or just one)."""
+    sc = loaded.scenario
+    mdl = model or sc.settings.model
+    if mdl not in MODELS:
+        raise MlfError(f"unknown model {mdl!r} (known: {', '.join(sorted(MODELS))})")
+    sd = sc.settings.seed if seed is None else seed
+    if alternative is not None and alternative not in sc.alternatives:
+        raise MlfError(
+            f"unknown alternative {alternative!r} (known: {', '.join(sc.alternatives)})"
+        )
+    ids = [alternative] if alternative else list(sc.alternatives)
+    chosen: list[str] = []
+    below: list[tuple[str, str, float]] = []
+    for i in ids:
+        s = support_of(sc, i)
+        if alternative or s >= sc.settings.support_threshold:
+            chosen.append(i)
+        else:
+            below.append((i, sc.alternatives[i].title, s))
+    total = len(chosen) + (1 if british else 0)
+    outcomes: list[AlternativeOutcome] = []
+    for k, i in enumerate(chosen):
+        outcomes.append(
+            run_alternative(sc, i, model=mdl, seed=sd, enumerate_equilibria=enumerate_equilibria)
+        )
+        if progress is not None:
+            progress(k + 1, total)
+    bq = british_question(sc, outcomes, model=mdl, seed=sd) if british else None
+    if progress is not None and british:
+        progress(total, total)
+    return RunResult(loaded, mdl, sd, tuple(outcomes), tuple(below), bq)
+
+
+# --------------------------------------------------------------------------- the British question
+
+
+def british_question(
+    sc: Scenario,
+    outcomes: Sequence[AlternativeOutcome],
+    *,
+    model: str,
+    seed: int,
+) -> dict[str, Any] | None:
+    """The smallest broadening of the agenda that makes joining the pivot's own best choice.
+
+    The pivot is ``settings.pivotal_actor`` (the United Kingdom in the built-ins) and the
+    agenda is broadened along ``settings.broadening_issue`` (its options, in order, from narrow
+    to broad). For each analysed alternative that invites the pivot: if it already joins, the
+    answer is "no broadening needed"; otherwise the broadening issue is first put on the agenda
+    (opened, if the alternative fixed or omitted it), then fixed at each broader option in turn;
+    the first step at which the pivot joins is the answer. Otherwise: none in the scenario does.
+    """
+    pivot = sc.settings.pivotal_actor
+    issue_id = sc.settings.broadening_issue
+    if pivot is None or pivot not in sc.actors:
+        return None
+    name = sc.actors[pivot].name
+    result: dict[str, Any] = {"actor": pivot, "name": name, "issue": issue_id, "alternatives": {}}
+    answers: list[str] = []
+    for out in outcomes:
+        alt = sc.alternatives[out.id]
+        if pivot not in alt.invited or out.status == "not analysed":
+            continue
+        entry: dict[str, Any] = {"steps": []}
+        if pivot in out.members:
+            entry["answer"] = f"{name} joins {out.title} without any broadening"
+            entry["broadening"] = None
+            result["alternatives"][out.id] = entry
+            answers.append(entry["answer"])
+            continue
+        candidates: list[tuple[str, Alternative]] = []
+        if issue_id is not None and issue_id in sc.issues:
+            issue = sc.issues[issue_id]
+            current = out.agreed.get(issue_id)
+            start = int(current.value) if current is not None else 0
+            if issue_id not in alt.open:
+                fixed = {k: v for k, v in alt.fixed.items() if k != issue_id}
+                candidates.append(
+                    (
+                        f"put {issue.title.lower()} on the agenda",
+                        alt.model_copy(update={"open": [*alt.open, issue_id], "fixed": fixed}),
+                    )
+                )
+            if issue.options is not None:
+                for opt in issue.options[start + 1 :]:
+                    fixed = {**{k: v for k, v in alt.fixed.items()}, issue_id: opt.id}
+                    open_ = [i for i in alt.open if i != issue_id]
+                    candidates.append(
+                        (
+                            f"broaden {issue.title.lower()} to '{opt.label}'",
+                            alt.model_copy(update={"open": open_, "fixed": fixed}),
+                        )
+                    )
+        found = None
+        for label, variant in candidates:
+            trial = run_alternative(
+                sc, out.id, model=model, seed=seed, enumerate_equilibria=False, alternative=variant
+            )
+            dec = None
+            if trial.participation is not None:
+                dec = next((d for d in trial.participation.decisions if d.actor == pivot), None)
+            joined = pivot in trial.members
+            entry["steps"].append(
+                {
+                    "broadening": label,
+                    "joins": joined,
+                    "margin": None if dec is None else _finite(dec.margin),
+                    "members": list(trial.members),
+                    "status": trial.status,
+                }
+            )
+            if joined:
+                found = label
+                break
+        if found:
+            entry["answer"] = f"{name} joins {out.title} if the talks {found}"
+            entry["broadening"] = found
+        else:
+            entry["answer"] = (
+                f"no broadening within the scenario makes joining {out.title} "
+                f"{name}'s own best choice"
+            )
+            entry["broadening"] = None
+        result["alternatives"][out.id] = entry
+        answers.append(entry["answer"])
+    result["summary"] = "; ".join(answers) if answers else f"{name} is invited to no alternative"
+    return result
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
