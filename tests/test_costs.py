@@ -49,6 +49,13 @@ def g2() -> CostGame:
 # ----------------------------------------------------------------- oracles (test-only)
 
 
+def assert_close(a: object, b: object, tol: float) -> None:
+    x = np.asarray(a, dtype=np.float64)
+    y = np.asarray(b, dtype=np.float64)
+    assert x.shape == y.shape
+    assert np.all(np.abs(x - y) <= tol * np.maximum(1.0, np.abs(y))), (x, y)
+
+
 def shapley_by_permutations(game: CostGame) -> list[F]:
     """Average marginal cost over all n! orders, exact."""
     n = game.n
@@ -128,7 +135,7 @@ def test_g1_shapley_matches_littlechild_owen() -> None:
             phi[i] += F(5 * (lv - prev), len(users))
         prev = lv
     assert list(shapley_value(game, exact=True)) == phi
-    np.testing.assert_allclose(shapley_value(game), [float(p) for p in phi], rtol=1e-13)
+    assert_close(shapley_value(game), [float(p) for p in phi], tol=1e-13)
 
 
 def test_g2_reference_values() -> None:
@@ -152,7 +159,7 @@ def test_coopgame_r_manual_nucleolus() -> None:
     )
     assert game.kind == "value"
     assert nucleolus(game, exact=True) == (F(7, 2), F(9, 2), F(11, 2), F(15, 2))
-    np.testing.assert_allclose(nucleolus(game), [3.5, 4.5, 5.5, 7.5], atol=1e-9)
+    assert_close(nucleolus(game), [3.5, 4.5, 5.5, 7.5], tol=1e-9)
 
 
 @pytest.mark.parametrize(
@@ -196,9 +203,7 @@ def airport_games(draw: st.DrawFn) -> CostGame:
     req = draw(st.lists(st.integers(0, 12), min_size=n, max_size=n))
     fixed = draw(st.integers(0, 20))
     per = draw(st.integers(1, 6))
-    return CostGame.from_requirements(
-        [f"p{i}" for i in range(n)], req, lambda m: fixed + per * m
-    )
+    return CostGame.from_requirements([f"p{i}" for i in range(n)], req, lambda m: fixed + per * m)
 
 
 @settings(max_examples=40, deadline=None)
@@ -206,7 +211,7 @@ def airport_games(draw: st.DrawFn) -> CostGame:
 def test_shapley_matches_permutation_oracle(game: CostGame) -> None:
     exact = list(shapley_value(game, exact=True))
     assert exact == shapley_by_permutations(game)
-    np.testing.assert_allclose(shapley_value(game), [float(v) for v in exact], atol=1e-9)
+    assert_close(shapley_value(game), [float(v) for v in exact], tol=1e-9)
 
 
 @settings(max_examples=40, deadline=None)
@@ -278,7 +283,7 @@ def test_least_core_value_and_core_emptiness(game: CostGame) -> None:
     assert core_is_empty(game) == (eps > 0)
     eps_f, x_f = least_core(game)
     assert float(eps_f) == pytest.approx(float(eps), abs=1e-7)
-    np.testing.assert_allclose(np.asarray(x_f, dtype=float), [float(v) for v in x], atol=1e-7)
+    assert_close(np.asarray(x_f, dtype=float), [float(v) for v in x], tol=1e-7)
 
 
 def test_value_game_is_negated_cost_game() -> None:
@@ -292,7 +297,9 @@ def test_value_game_is_negated_cost_game() -> None:
 def test_single_player_game() -> None:
     game = CostGame.from_array(["solo"], [0, 12])
     assert nucleolus(game, exact=True) == (F(12),)
-    assert least_core(game) == (0.0, pytest.approx([12.0]))
+    eps, x = least_core(game)
+    assert eps == 0.0
+    assert_close(x, [12.0], tol=1e-12)
     assert shapley_value(game, exact=True) == (F(12),)
     assert not core_is_empty(game)
 

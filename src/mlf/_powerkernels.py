@@ -228,88 +228,114 @@ if HAVE_NUMBA:  # pragma: no branch
         w: Arr,
         t: Arr,
         cap: int,
-        want_crit: bool,
+        nchunks: int,
     ) -> tuple[Any, ...]:
-        """Enumerate all 2^n coalitions of the game "w(S) ≥ t[|S|]" (players sorted by
-        decreasing weight) and count what every index needs in one pass."""
+        """Visit every *winning* coalition of "w(S) ≥ t[|S|]" (players sorted by decreasing
+        weight, n ≤ 32) and count what every index needs.
+
+        A coalition is a high half h and a low half l; the low halves are grouped by size and
+        sorted by weight, so for each h the winning l of each size form a prefix found by
+        bisection. In a winning S (size c, weight p) the critical members are the members
+        heavier than p - t[c-1]: a prefix of the sorted players.
+        """
         n = w.shape[0]
-        lo_bits = n // 2
+        lo_bits = n // 2 + 1 if n > 1 else n
+        lo_bits = min(lo_bits, n)
         hi_bits = n - lo_bits
         nlo = 1 << lo_bits
         nhi = 1 << hi_bits
+        tz = np.zeros(1 << 16, dtype=np.int64)
+        pc = np.zeros(1 << 16, dtype=np.int64)
+        for v in range(1, 1 << 16):
+            pc[v] = pc[v >> 1] + (v & 1)
+        for b in range(16):
+            tz[1 << b] = b
         lo_w = np.zeros(nlo, dtype=np.int64)
         lo_c = np.zeros(nlo, dtype=np.int64)
         for m in range(1, nlo):
-            b = 0
-            while not (m >> b) & 1:
-                b += 1
+            low = m & (-m)
+            b = tz[low & 0xFFFF] if low & 0xFFFF else 16 + tz[low >> 16]
             lo_w[m] = lo_w[m & (m - 1)] + w[b]
             lo_c[m] = lo_c[m & (m - 1)] + 1
+        # low halves grouped by size, by decreasing weight inside a group
+        key = lo_c * (np.int64(1) << 50) - lo_w  # weights < 2^50 here
+        lo_order = np.argsort(key, kind="mergesort")
+        lo_off = np.zeros(lo_bits + 2, dtype=np.int64)
+        for m in range(nlo):
+            lo_off[lo_c[m] + 1] += 1
+        for c in range(lo_bits + 1):
+            lo_off[c + 1] += lo_off[c]
+        lo_sw = lo_w[lo_order]
         hi_w = np.zeros(nhi, dtype=np.int64)
         hi_c = np.zeros(nhi, dtype=np.int64)
         for m in range(1, nhi):
-            b = 0
-            while not (m >> b) & 1:
-                b += 1
+            low = m & (-m)
+            b = tz[low & 0xFFFF] if low & 0xFFFF else 16 + tz[low >> 16]
             hi_w[m] = hi_w[m & (m - 1)] + w[lo_bits + b]
             hi_c[m] = hi_c[m & (m - 1)] + 1
-        # r_of[e]: number of players with weight > e, found by a scan over sorted weights
-        swings = np.zeros((n, n + 1), dtype=np.int64)  # [player, |S|]
-        jcount = np.zeros((n, n + 1), dtype=np.int64)  # [player, #critical in S]
-        mwc_size = np.zeros((n, n + 1), dtype=np.int64)  # [player, |S|] over minimal S
-        wins_by_size = np.zeros(n + 1, dtype=np.int64)
-        mwc_count = 0
-        stored = np.zeros(cap, dtype=np.int64)
-        nstored = 0
-        for h in range(nhi):
-            hw = hi_w[h]
-            hc = hi_c[h]
-            base = h << lo_bits
-            for lm in range(nlo):
-                c = hc + lo_c[lm]
-                p = hw + lo_w[lm]
-                if p < t[c]:
-                    continue
-                wins_by_size[c] += 1
-                m = base | lm
-                if c == 0:
-                    continue
-                e = p - t[c - 1]
-                r = 0
-                while r < n and w[r] > e:
-                    r += 1
-                cm = m & ((1 << r) - 1)
-                nc = 0
-                x = cm
-                while x:
-                    x &= x - 1
-                    nc += 1
-                if nc == 0:
-                    continue
-                x = cm
-                while x:
-                    b = 0
-                    y = x & (-x)
-                    while (y >> b) != 1:
-                        b += 1
-                    swings[b, c] += 1
-                    if want_crit:
-                        jcount[b, nc] += 1
-                    x &= x - 1
-                if nc == c:
-                    mwc_count += 1
-                    if nstored < cap:
-                        stored[nstored] = m
-                        nstored += 1
-                    x = m
-                    while x:
-                        b = 0
-                        y = x & (-x)
-                        while (y >> b) != 1:
-                            b += 1
-                        mwc_size[b, c] += 1
-                        x &= x - 1
-        return wins_by_size, swings, jcount, mwc_size, mwc_count, stored[:nstored]
+        swings = np.zeros((nchunks, n, n + 1), dtype=np.int64)
+        jcount = np.zeros((nchunks, n, n + 1), dtype=np.int64)
+        mwc_size = np.zeros((nchunks, n, n + 1), dtype=np.int64)
+        wins_by_size = np.zeros((nchunks, n + 1), dtype=np.int64)
+        mwc_count = np.zeros(nchunks, dtype=np.int64)
+        stored = np.zeros((nchunks, cap), dtype=np.int64)
+        nstored = np.zeros(nchunks, dtype=np.int64)
+        per = (nhi + nchunks - 1) // nchunks
+        for ch in range(nchunks):
+            for h in range(ch * per, min(nhi, (ch + 1) * per)):
+                hw = hi_w[h]
+                hc = hi_c[h]
+                base = h << lo_bits
+                for lc in range(lo_bits + 1):
+                    c = hc + lc
+                    start = lo_off[lc]
+                    end = lo_off[lc + 1]
+                    need = t[c] - hw
+                    # winning low halves: lo_sw[start:k] >= need (descending)
+                    a = start
+                    z = end
+                    while a < z:
+                        mid = (a + z) >> 1
+                        if lo_sw[mid] >= need:
+                            a = mid + 1
+                        else:
+                            z = mid
+                    if a > start:
+                        wins_by_size[ch, c] += a - start
+                    if c == 0:
+                        continue
+                    tprev = t[c - 1]
+                    r = 0  # p decreases along the group, so r only grows
+                    for idx in range(start, a):
+                        lm = lo_order[idx]
+                        p = hw + lo_sw[idx]
+                        m = base | lm
+                        e = p - tprev
+                        while r < n and w[r] > e:
+                            r += 1
+                        cm = m & ((np.int64(1) << r) - 1)
+                        nc = pc[cm & 0xFFFF] + pc[(cm >> 16) & 0xFFFF]
+                        if nc == 0:
+                            continue
+                        x = cm
+                        while x:
+                            y = x & (-x)
+                            b = tz[y & 0xFFFF] if y & 0xFFFF else 16 + tz[(y >> 16) & 0xFFFF]
+                            swings[ch, b, c] += 1
+                            jcount[ch, b, nc] += 1
+                            x &= x - 1
+                        if nc == c:
+                            mwc_count[ch] += 1
+                            if nstored[ch] < cap:
+                                stored[ch, nstored[ch]] = m
+                                nstored[ch] += 1
+                            x = m
+                            while x:
+                                y = x & (-x)
+                                b = tz[y & 0xFFFF] if y & 0xFFFF else 16 + tz[(y >> 16) & 0xFFFF]
+                                mwc_size[ch, b, c] += 1
+                                x &= x - 1
+        return wins_by_size, swings, jcount, mwc_size, mwc_count, stored, nstored
 
 
 def dp1(weights: NDArray[np.int64], size: int, dtype: Any, use_numba: bool = True) -> Arr:
@@ -353,11 +379,21 @@ def loo2(F: Arr, w: int, use_numba: bool = True) -> Arr:
 
 
 def enum_threshold(
-    w: NDArray[np.int64], t: NDArray[np.int64], cap: int, want_crit: bool
-) -> tuple[Arr, Arr, Arr, Arr, int, Arr]:
-    """Numba full enumeration of "w(S) ≥ t[|S|]" (w sorted decreasing); see the kernel."""
+    w: NDArray[np.int64], t: NDArray[np.int64], cap: int
+) -> tuple[Arr, Arr, Arr, Arr, int, list[int]]:
+    """Numba enumeration of "w(S) ≥ t[|S|]" (w sorted decreasing, n ≤ 32, w < 2^50):
+    winning coalitions by size, swings [player, |S|], critical counts [player, #critical],
+    minimal winning by [player, |S|], their number and the first ``cap`` of them."""
     if not HAVE_NUMBA:  # pragma: no cover
         raise RuntimeError("numba is not available")
-    out = _enum_threshold_nb(w.astype(np.int64), t.astype(np.int64), int(cap), bool(want_crit))
-    wins, sw, jc, ms, cnt, stored = out
-    return wins, sw, jc, ms, int(cnt), stored
+    nchunks = 32
+    wins, sw, jc, ms, cnt, stored, nst = _enum_threshold_nb(
+        w.astype(np.int64), t.astype(np.int64), int(cap), nchunks
+    )
+    masks: list[int] = []
+    for ch in range(nchunks):  # chunk order = high-half order: deterministic
+        masks.extend(int(x) for x in stored[ch, : nst[ch]])
+    return (
+        wins.sum(axis=0), sw.sum(axis=0), jc.sum(axis=0), ms.sum(axis=0),
+        int(cnt.sum()), masks[:cap],
+    )  # fmt: skip

@@ -51,6 +51,7 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.linalg import qr as scipy_qr
 from scipy.optimize import linprog
 
 from mlf.errors import MlfError
@@ -809,7 +810,7 @@ class _Round:
 class _NucleolusRun:
     x: FloatArray
     rounds: list[_Round]
-    last_active: dict[int, int]  # mask -> last round index where it was an inequality
+    last_active: NDArray[np.int64]  # by mask: last round where it was an inequality, or -1
 
 
 def _require_lp_size(game: CostGame, what: str) -> None:
@@ -901,7 +902,7 @@ def _run_nucleolus(
     """
     grand = (1 << n) - 1
     if n == 1:
-        return _NucleolusRun(np.array([c[grand]]), [], {})
+        return _NucleolusRun(np.array([c[grand]]), [], np.full(2, -1, dtype=np.int64))
     if ir and sum(c[1 << i] for i in range(n)) < c[grand] - 1e-9:
         raise CostError(
             "no imputation exists: the members' stand-alone costs add up to less than the total"
@@ -915,14 +916,13 @@ def _run_nucleolus(
     fixed_ir: list[int] = []
     ir_open = list(range(n)) if ir else []
     rounds: list[_Round] = []
-    last_active: dict[int, int] = {}
+    last_active = np.full(1 << n, -1, dtype=np.int64)
     x_prev = np.full(n, c[grand] / n)
     for k in range(n + 1):
         if progress is not None:
             progress(k, n)
         masks = all_masks[active_idx]
-        for m in masks.tolist():
-            last_active[m] = k
+        last_active[masks] = k
         rows = rows_all[active_idx]
         b_ub = c[masks]
         ir_a = np.zeros((len(ir_open), n + 1))
@@ -1025,16 +1025,39 @@ def _exact_nucleolus(
             row[i] = one
             rows.append(row)
             rhs.append(c_exact[1 << i])
+    # keep a maximal independent subset of the rows (QR with column pivoting on the
+    # transpose); the other tight rows are checked below through complementary slackness
+    if len(rows) > width:
+        dense = np.array([[float(v) for v in r] for r in rows])
+        _q, rr, piv = scipy_qr(dense.T, mode="economic", pivoting=True)
+        diag = np.abs(np.diag(rr))
+        rank = int(np.sum(diag > 1e-9 * diag[0]))
+        keep = sorted(int(i) for i in piv[:rank])
+        rows = [rows[i] for i in keep]
+        rhs = [rhs[i] for i in keep]
     sol = _solve_exact(rows, rhs)
     if sol is None or not sol[1]:
         raise CostError("nucleolus: the exact recovery failed (degenerate LP); use exact=False")
     z = sol[0]
     x, ts = z[:n], z[n:]
-    sums = _coalition_sums(x, n)
     fail = CostError("nucleolus: could not certify the exact result; use exact=False")
-    for m, k in run.last_active.items():
-        if sums[m] - c_exact[m] > ts[k]:
-            raise fail
+    # primal feasibility in integers: everything times a common denominator
+    den = math.lcm(*(v.denominator for v in (*x, *ts, *c_exact)))
+    ci = [v.numerator * (den // v.denominator) for v in c_exact]
+    xi = [v.numerator * (den // v.denominator) for v in x]
+    ti = [v.numerator * (den // v.denominator) for v in ts]
+    big = max(abs(v) for v in (*ci, *xi, *ti))
+    dtype: type = np.int64 if big < 2**58 // (n + 2) else object
+    masks = np.arange(1 << n, dtype=np.int64)
+    inc: NDArray[Any] = ((masks[:, None] >> np.arange(n, dtype=np.int64)[None, :]) & 1).astype(
+        dtype
+    )
+    excess = inc @ np.array(xi, dtype=dtype) - np.array(ci, dtype=dtype)
+    la = run.last_active
+    seen = np.flatnonzero(la >= 0)
+    if np.any(excess[seen] > np.array(ti, dtype=dtype)[la[seen]]):
+        raise fail
+    sums = excess.tolist()
     if ir and any(x[i] > c_exact[1 << i] for i in range(n)):
         raise fail
     for k, rnd in enumerate(run.rounds):
@@ -1053,7 +1076,7 @@ def _exact_nucleolus(
         if sum(y.values(), Fraction(0)) != -1:
             raise fail
         for m, v in y.items():
-            if v != 0 and sums[m] - c_exact[m] != ts[k]:
+            if v != 0 and sums[m] != ti[k]:
                 raise fail
         for i, v in y_ir.items():
             if v != 0 and x[i] != c_exact[1 << i]:

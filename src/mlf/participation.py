@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_ENUMERATE = 14
+MAX_ENUMERATE = 12
 """Largest number of invited nations for which all 2^n member sets are enumerated."""
 
 

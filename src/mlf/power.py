@@ -68,6 +68,7 @@ References
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -77,7 +78,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from mlf import _powerkernels as K
 from mlf.errors import GameError
 from mlf.games import (
     AndGame,
@@ -117,10 +117,18 @@ _BANZHAF_FAMILY = frozenset(
     {"banzhaf", "banzhaf_absolute", "coleman_act", "coleman_prevent", "coleman_initiate"}
 )
 _MAX_ENUM = 25  # numpy enumeration of 2^n coalitions
-_MAX_ENUM_NUMBA = 30  # numba enumeration of threshold games
+_MAX_ENUM_NUMBA = 30  # numba enumeration of threshold games (needs n ≤ 32)  # numba enumeration of threshold games
 _DP_BUDGET = 4e9  # element operations allowed for one exact DP
 
 Value = float | Fraction
+
+
+def _kernels() -> Any:
+    """The kernel module, imported on first use (importing numba takes a while)."""
+    from mlf import _powerkernels
+
+    return _powerkernels
+
 Progress = Callable[[int, int], None] | None
 
 
@@ -473,10 +481,11 @@ def _enumeration(game: Game, want_j: bool, want_m: bool, cap: int, progress: Pro
 
 def _enumeration_threshold(w: list[int], t: list[int], cap: int) -> _Raw:
     """Numba pass over all coalitions of "w(S) ≥ t[|S|]" (n ≤ _MAX_ENUM_NUMBA)."""
+    K = _kernels()
     n = len(w)
     order = sorted(range(n), key=lambda i: (-w[i], i))
     ws = np.array([w[i] for i in order], dtype=np.int64)
-    wins, sw, jc, ms, cnt, stored = K.enum_threshold(ws, np.array(t, dtype=np.int64), cap, True)
+    wins, sw, jc, ms, cnt, stored = K.enum_threshold(ws, np.array(t, dtype=np.int64), cap)
     inv = [0] * n
     for pos, i in enumerate(order):
         inv[i] = pos
@@ -484,9 +493,9 @@ def _enumeration_threshold(w: list[int], t: list[int], cap: int) -> _Raw:
     jc_l = [jc[inv[i]].tolist() for i in range(n)]
     ms_l = [ms[inv[i]].tolist() for i in range(n)]
     if t[0] <= 0:  # the empty coalition wins: it is the only minimal winning coalition
-        cnt, ms_l, stored = 1, [[0] * (n + 1) for _ in range(n)], np.zeros(1, dtype=np.int64)
+        cnt, ms_l, stored = 1, [[0] * (n + 1) for _ in range(n)], [0]
     masks = []
-    for m in stored.tolist():
+    for m in stored:
         masks.append(sum(1 << order[b] for b in range(n) if m >> b & 1))
     return _raw_from_counts(n, wins.tolist(), sw_l, jc_l, ms_l, cnt, masks)
 
@@ -509,6 +518,7 @@ def _dp_swings(w: list[int], t: list[int], want_ssi: bool, exact: bool, use_numb
     (or a size-dependent threshold) needs the table by size and weight [9]_. One player of
     weight x is removed by deconvolution, once per distinct weight.
     """
+    K = _kernels()
     n = len(w)
     dtype = _dp_dtype(n, exact)
     is_float = dtype == np.float64
@@ -651,6 +661,7 @@ def _johnston_dp(w: list[int], q: int, exact_dtype: Any) -> list[list[int]]:
     at least as heavy as the upper one): count S by (#members in H, weight) as the product of
     a DP over H and one over the others.
     """
+    K = _kernels()
     n = len(w)
     levels = sorted(set(w), reverse=True)
     total = sum(w)
@@ -1058,12 +1069,22 @@ def power_indices(
     want_m = "deegan_packel" in want or "holler" in want
     form = _threshold_form(game)
     omitted: dict[str, str] = {}
-    numba_ok = K.HAVE_NUMBA and use_numba
-    if form is not None and n <= _MAX_ENUM_NUMBA and numba_ok and sum(form[0]) < 2**62:
+    numba_ok = use_numba and importlib.util.find_spec("numba") is not None
+    if (
+        form is not None
+        and 16 <= n <= _MAX_ENUM_NUMBA
+        and numba_ok
+        and sum(form[0]) < 2**50
+        and _kernels().HAVE_NUMBA
+    ):
         raw = _enumeration_threshold(form[0], form[1], mwc_cap)
         algorithm = "enumeration-threshold"
-    elif form is not None and (n > _MAX_ENUM or len(set(form[1])) == 1) and _dp_cheap(form):
-        raw, omitted = _dp_engine(form[0], form[1], set(want), explicit, exact, mwc_cap, use_numba)
+    elif (
+        form is not None
+        and (n > _MAX_ENUM or (n > 20 and len(set(form[1])) == 1))
+        and _dp_cheap(form)
+    ):
+        raw, omitted = _dp_engine(form[0], form[1], set(want), explicit, exact, mwc_cap, numba_ok)
         algorithm = "generating-function"
     elif n <= _MAX_ENUM:
         raw = _enumeration(game, want_j, want_m, mwc_cap, progress)

@@ -140,17 +140,23 @@ class Quantity(_Model):
             raise ValueError(f"expected a number or a mapping with a 'value', got {_kind_of(v)}")
         return v
 
+    @field_validator("range")
+    @classmethod
+    def _ordered(cls, r: tuple[float, float, float] | None) -> tuple[float, float, float] | None:
+        return _check_range(r)
+
     @model_validator(mode="after")
-    def _range(self) -> Quantity:
-        if self.range is not None:
-            lo, mode, hi = self.range
-            if not all(math.isfinite(x) for x in self.range):
-                raise ValueError("range must hold finite numbers")
-            if not lo <= mode <= hi:
-                raise ValueError(f"range [{lo:g}, {mode:g}, {hi:g}] needs min <= mode <= max")
-            if not lo <= self.value <= hi:
-                raise ValueError(f"value {self.value:g} lies outside its range [{lo:g}, {hi:g}]")
+    def _in_range(self) -> Quantity:
+        if self.range is not None and not self.range[0] <= self.value <= self.range[2]:
+            lo, _, hi = self.range
+            raise ValueError(f"value {self.value:g} lies outside its range [{lo:g}, {hi:g}]")
         return self
+
+
+def _check_range(r: tuple[float, float, float] | None) -> tuple[float, float, float] | None:
+    if r is not None and not r[0] <= r[1] <= r[2]:
+        raise ValueError(f"range [{r[0]:g}, {r[1]:g}, {r[2]:g}] needs min <= mode <= max")
+    return r
 
 
 SplitRule = Literal["proportional", "gdp", "equal", "shapley", "nucleolus"]
@@ -331,21 +337,30 @@ class Position(_Model):
             raise ValueError("expected a number or an option id, not a boolean")
         return v
 
-    @model_validator(mode="after")
-    def _checks(self) -> Position:
-        s = self.salience
+    @field_validator("salience")
+    @classmethod
+    def _unit(cls, s: Quantity) -> Quantity:
         if not 0.0 <= s.value <= 1.0:
             raise ValueError(f"salience {s.value:g} must lie in [0, 1]")
         if s.range is not None and not (s.range[0] >= 0.0 and s.range[2] <= 1.0):
             raise ValueError("salience range must lie in [0, 1]")
+        return s
+
+    @field_validator("range")
+    @classmethod
+    def _ordered(cls, r: tuple[float, float, float] | None) -> tuple[float, float, float] | None:
+        return _check_range(r)
+
+    @model_validator(mode="after")
+    def _in_range(self) -> Position:
         if self.range is not None:
+            lo, _, hi = self.range
             if isinstance(self.position, str):
                 raise ValueError("a range needs a numeric position")
-            lo, mode, hi = self.range
-            if not lo <= mode <= hi:
-                raise ValueError(f"range [{lo:g}, {mode:g}, {hi:g}] needs min <= mode <= max")
             if not lo <= self.position <= hi:
-                raise ValueError(f"position {self.position:g} lies outside its range")
+                raise ValueError(
+                    f"position {self.position:g} lies outside its range [{lo:g}, {hi:g}]"
+                )
         return self
 
 
@@ -380,15 +395,14 @@ class Actor(_Model):
     sources: list[str] = Field(default_factory=list)
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _checks(self) -> Actor:
-        if self.capability.value < 0:
-            raise ValueError("capability must be non-negative")
-        for name in ("gdp", "defence_budget", "contribution"):
-            q = getattr(self, name)
-            if q is not None and q.value < 0:
-                raise ValueError(f"{name} must be non-negative")
-        return self
+    @field_validator("capability", "gdp", "defence_budget", "contribution")
+    @classmethod
+    def _non_negative(cls, q: Quantity | None) -> Quantity | None:
+        if q is not None and q.value < 0:
+            raise ValueError(f"{q.value:g} is negative: must be >= 0")
+        if q is not None and q.range is not None and q.range[0] < 0:
+            raise ValueError(f"its range starts at {q.range[0]:g}: must be >= 0")
+        return q
 
 
 class Alternative(_Model):
@@ -586,6 +600,29 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _constructor() -> Any:
+    """ruamel's round-trip constructor, but timestamps stay text.
+
+    pydantic then parses dates with located errors; ruamel itself fails without a position on
+    an impossible date such as ``1963-13-45``.
+    """
+    global _CONSTRUCTOR
+    if _CONSTRUCTOR is None:
+        from ruamel.yaml.constructor import RoundTripConstructor
+
+        class _TextDates(RoundTripConstructor):
+            pass
+
+        _TextDates.add_constructor(
+            "tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str
+        )
+        _CONSTRUCTOR = _TextDates
+    return _CONSTRUCTOR
+
+
+_CONSTRUCTOR: Any = None
+
+
 def _read_yaml(text: str, file: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -603,18 +640,21 @@ def _read_yaml(text: str, file: str) -> Any:
             ]
         )
     yaml = YAML(typ="rt")
+    yaml.Constructor = _constructor()
     yaml.allow_duplicate_keys = False
     try:
         return yaml.load(text)
     except MarkedYAMLError as exc:
         problem = " ".join(str(exc.problem or exc.context or "malformed YAML").split())
+        if exc.context and problem.startswith("but "):
+            problem = f"{' '.join(str(exc.context).split())} {problem}"
         line, col = _mark(exc.problem_mark or exc.context_mark)
         dup = re.search(r'duplicate key "(.*?)"', problem)
         if dup is not None:
             first = exc.context_mark
             problem = f"duplicate key {dup.group(1)!r}"
             if first is not None:
-                problem += f" (the mapping starts at line {first.line + 1})"
+                problem += f" in the mapping that starts at line {first.line + 1}"
         raise ScenarioErrors(
             [ScenarioError(f"YAML syntax: {problem}", file=file, line=line, col=col)]
         ) from None
@@ -627,30 +667,41 @@ def _read_yaml(text: str, file: str) -> Any:
 
 
 class _Plain:
-    """Converts ruamel's containers to plain Python, refusing alias bombs and deep nesting."""
+    """Converts ruamel's containers to plain Python, refusing alias bombs and deep nesting.
+
+    An alias is a reference to an anchored node, so a few lines can stand for billions of
+    values ("billion laughs"). :meth:`measure` sizes the expanded tree in time linear in the
+    distinct nodes (sizes are memoised per node) before anything is expanded. (ruamel itself
+    already cuts an alias to an enclosing node, so there are no cycles.)
+    """
 
     def __init__(self, file: str, locator: _Locator) -> None:
         self.file = file
         self.locator = locator
-        self.count = 0
-        self.stack: list[int] = []
+        self.sizes: dict[int, int] = {}
 
-    def convert(self, node: Any, loc: Loc) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            self._fail(loc, f"more than {MAX_NODES} values once aliases are expanded")
-        if isinstance(node, Mapping | list):
-            if id(node) in self.stack:
-                self._fail(loc, "an alias refers to a node that contains it (a cycle)")
-            if len(self.stack) >= MAX_DEPTH:
-                self._fail(loc, f"nested more than {MAX_DEPTH} levels deep")
-            self.stack.append(id(node))
-            try:
-                if isinstance(node, Mapping):
-                    return {str(k): self.convert(v, [*loc, str(k)]) for k, v in node.items()}
-                return [self.convert(v, [*loc, i]) for i, v in enumerate(node)]
-            finally:
-                self.stack.pop()
+    def measure(self, node: Any, loc: Loc) -> int:
+        if not isinstance(node, Mapping | list):
+            return 1
+        known = self.sizes.get(id(node))
+        if known is not None:
+            return known
+        if len(loc) >= MAX_DEPTH:
+            self._fail(loc, f"nested more than {MAX_DEPTH} levels deep")
+        items = node.items() if isinstance(node, Mapping) else enumerate(node)
+        size = 1
+        for k, v in items:
+            size += 1 + self.measure(v, [*loc, str(k) if isinstance(node, Mapping) else k])
+            if size > MAX_NODES:
+                self._fail(loc, f"more than {MAX_NODES} values once aliases are expanded")
+        self.sizes[id(node)] = size
+        return size
+
+    def convert(self, node: Any) -> Any:
+        if isinstance(node, Mapping):
+            return {str(k): self.convert(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self.convert(v) for v in node]
         if isinstance(node, dt.datetime):
             return node.date()
         if isinstance(node, str):
@@ -848,7 +899,9 @@ def parse_scenario(
             ]
         )
     locator = _Locator(tree)
-    raw = _Plain(file, locator).convert(tree, [])
+    plain = _Plain(file, locator)
+    plain.measure(tree, [])
+    raw = plain.convert(tree)
     errors: list[ScenarioError] = []
     scenario: Scenario | None = None
     try:
@@ -1279,6 +1332,7 @@ def dump_scenario(sc: Scenario) -> str:
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     data = sc.model_dump(mode="json", exclude_defaults=True)
+    data["meta"]["date"] = sc.meta.date  # a YAML date, not a quoted string
     buf = io.StringIO()
     yaml.dump(data, buf)
     return buf.getvalue()

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -49,7 +49,14 @@ from mlf.costs import (
 )
 from mlf.errors import MlfError
 from mlf.games import Game, RuleContext, game_from_spec
-from mlf.participation import ParticipationGame, ParticipationResult, Terms, decide
+from mlf.participation import (
+    MAX_ENUMERATE,
+    ParticipationGame,
+    ParticipationResult,
+    Terms,
+    decide,
+    equilibria,
+)
 from mlf.power import is_genuinely_european, power_indices
 from mlf.scenario import (
     Alternative,
@@ -77,9 +84,11 @@ class Agreed:
     value: float
     label: str
     source: str  # "negotiated" | "fixed" | "status quo"
+    short: str = ""  # option id, or the value with its unit
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "label": self.label, "source": self.source}
+        return {"value": self.value, "label": self.label, "short": self.short,
+                "source": self.source}
 
 
 def _label(issue: Issue, x: float) -> str:
@@ -87,6 +96,16 @@ def _label(issue: Issue, x: float) -> str:
         return issue.nearest_option(x).label
     unit = f" {issue.unit}" if issue.unit else ""
     return f"{x:.4g}{unit}"
+
+
+def _short(issue: Issue, x: float) -> str:
+    if issue.options is not None:
+        return issue.nearest_option(x).id
+    return f"{x:.4g} {issue.unit}".strip()
+
+
+def _agreed(iid: str, issue: Issue, x: float, source: str) -> Agreed:
+    return Agreed(iid, x, _label(issue, x), source, _short(issue, x))
 
 
 def _snap(issue: Issue, x: float) -> float:
@@ -146,7 +165,7 @@ def negotiate(
     for iid, value in alt.fixed.items():
         issue = sc.issues[iid]
         x = issue.to_number(value)
-        agreed[iid] = Agreed(iid, x, _label(issue, x), "fixed")
+        agreed[iid] = _agreed(iid, issue, x, "fixed")
     actors = [*participants, *alt.observers]
     weight = {
         iid: sum(
@@ -161,7 +180,7 @@ def negotiate(
         if iid not in live:
             issue = sc.issues[iid]
             x = issue.to_number(issue.status_quo)
-            agreed[iid] = Agreed(iid, x, _label(issue, x), "status quo")
+            agreed[iid] = _agreed(iid, issue, x, "status quo")
             notes.append(f"nobody at the table cares about {iid}: it stays at the status quo")
     if not live:
         return agreed, None, notes
@@ -171,7 +190,7 @@ def negotiate(
     for j, iid in enumerate(live):
         issue = sc.issues[iid]
         x = _snap(issue, float(fc.outcome[j]))
-        agreed[iid] = Agreed(iid, x, _label(issue, x), "negotiated")
+        agreed[iid] = _agreed(iid, issue, x, "negotiated")
     return agreed, fc, notes
 
 
@@ -272,10 +291,11 @@ def _split(
     lead_share = float(st.lead_share or 0.0) if lead is not None else 0.0
     if lead is not None and not rest:
         lead_share = 1.0
+    held = ""
     if lead is not None and ceiling is not None and lead_share > ceiling + 1e-12:
-        raise CostError(
-            f"{lead}'s share {lead_share:.0%} is above the {ceiling:.0%} ceiling per member"
-        )
+        # The ceiling binds every member, the lead included (FACTS: 40% on any one nation).
+        held = f"{lead}'s agreed share {lead_share:.1%} is held at the {ceiling:.0%} ceiling"
+        lead_share = ceiling
     rest_total = total * (1.0 - lead_share)
     rest_ceiling = None
     if ceiling is not None and lead_share < 1.0:
@@ -326,7 +346,9 @@ def _split(
     capped = tuple(sub.capped) if sub is not None else ()
     notes = tuple(sub.notes) if sub is not None else ()
     if lead is not None:
-        notes = (f"{lead} pays a fixed lead share of {lead_share:.0%}", *notes)
+        notes = (f"{lead} pays a fixed lead share of {lead_share:.1%}", *notes)
+    if held:
+        notes = (held, *notes)
     return CostSplit(
         rule=rule,
         members=ordered,
@@ -636,7 +658,7 @@ def _run(
         notes.extend(x for x in n if x not in notes)
         settings = arrangement_settings(sc, alt, agreed)
         pg = _participation_game(sc, alt, settings, agreed)
-        part = decide(pg, enumerate_all=enumerate_all)
+        part = decide(pg, enumerate_all=False)
         members = tuple(a for a in alt.invited if a in part.members)
         rounds.append(TalksRound(participants, dict(agreed), members))
         key = frozenset(members)
@@ -658,6 +680,9 @@ def _run(
     else:
         fixed_point = f"no fixed point within {sc.settings.max_renegotiations} rounds"
     assert part is not None
+    if enumerate_all and len(alt.invited) <= MAX_ENUMERATE:
+        # All stable member sets under the terms finally agreed (once, at the end).
+        part = replace(part, equilibria=tuple(equilibria(pg)))
     members = tuple(a for a in alt.invited if a in part.members)
     arr = build_arrangement(sc, alt, settings, members)
     guard: dict[str, Any] = {}

@@ -115,6 +115,17 @@ from mlf.errors import BargainingError
 __all__ = ["BDM", "BDMModel", "IssueRun", "run_issue"]
 
 _MAX_ROUNDS = 100_000
+#: from this many actors on, ``engine="auto"`` uses the numba kernel (if numba imports)
+NUMBA_MIN_ACTORS = 48
+
+
+def _numba_kernel() -> Any:
+    """The compiled round kernel, or None when numba is not importable."""
+    try:
+        from mlf.bargaining._bdmkernels import round_kernel
+    except ImportError:  # pragma: no cover - numba is in the lock
+        return None
+    return round_kernel
 
 
 @dataclass(frozen=True)
@@ -336,9 +347,22 @@ def run_issue(
     stop: str = "rounds",
     probability: str = "scholz",
     progress: ProgressFn | None = None,
+    engine: str = "auto",
 ) -> IssueRun:
-    """Run the model on one issue; arrays in the caller's actor order."""
+    """Run the model on one issue; arrays in the caller's actor order.
+
+    ``engine``: ``"numpy"``, ``"numba"`` (the fused kernel of :mod:`._bdmkernels`) or
+    ``"auto"`` (numba from :data:`NUMBA_MIN_ACTORS` actors on, when it imports). Both compute
+    the same formulas; sums may differ in the last bits.
+    """
     n = x0.size
+    if engine not in ("auto", "numpy", "numba"):
+        raise BargainingError(f"bdm: engine must be auto, numpy or numba, got {engine!r}")
+    kernel = None
+    if engine == "numba" or (engine == "auto" and n >= NUMBA_MIN_ACTORS):
+        kernel = _numba_kernel()
+        if kernel is None and engine == "numba":
+            raise BargainingError("bdm: engine 'numba' asked for but numba is not importable")
     w = capability * salience
     # canonical actor order: by (position, capability, salience); identical actors tie
     order = np.lexsort((salience, capability, x0))
@@ -360,7 +384,17 @@ def run_issue(
             traj[t_round] = traj[t_round - 1]
             meds[t_round] = meds[t_round - 1]
         else:
-            new = _round(x, wc, sc, width, q, t, probability)
+            if kernel is not None:
+                mu = lower_weighted_median(x, wc)
+                new = np.asarray(
+                    kernel(
+                        x, wc, sc, width, q, t == "auto", 0.0 if t == "auto" else float(t),
+                        probability == "scholz", mu,
+                    ),
+                    dtype=np.float64,
+                )
+            else:
+                new = _round(x, wc, sc, width, q, t, probability)
             played = t_round
             fixed = bool(np.array_equal(new, x))
             x = new

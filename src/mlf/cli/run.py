@@ -26,44 +26,61 @@ def summary_table(result: dict[str, Any]) -> Table:
     man = result["manifest"]
     sc = result["scenario"]
     table = Table(
-        title=f"{sc['title']} ({sc['date']}) - model {man['model']}, seed {man['seed']}",
+        title=f"{sc['title']} ({sc['date']})\nmodel {man['model']}, seed {man['seed']}",
         show_lines=True,
-        expand=False,
     )
-    for col in ("alternative", "support", "outcome", "agreed terms", "members", "veto",
-                "annual cost / member", "manning", "guardrails"):
-        table.add_column(col, overflow="fold")
+    table.add_column("alternative", overflow="fold", max_width=22)
+    table.add_column("support", justify="right")
+    table.add_column("outcome", overflow="fold", max_width=26)
+    table.add_column("agreed terms", overflow="fold", max_width=34)
+    table.add_column("veto", overflow="fold", max_width=10)
+    table.add_column("cost a year", overflow="fold", max_width=22)
+    table.add_column("manning", overflow="fold", max_width=11)
+    table.add_column("guardrails", overflow="fold", max_width=16)
     for alt in result["alternatives"]:
-        terms = "\n".join(f"{v['title']}: {v['label']}" for v in alt.get("agreed", {}).values())
+        terms = "\n".join(
+            f"{k}: {v.get('short') or v['label']}" for k, v in alt.get("agreed", {}).items()
+        )
         arr = alt.get("arrangement") or {}
         cost = arr.get("cost") or {}
         cur = cost.get("currency", "")
-        pays = cost.get("payments") or {}
         share = cost.get("budget_share") or {}
         members = alt.get("members") or []
-        cost_txt = "\n".join(
-            f"{m}: {_fmt_money(pays.get(m), cur)} ({share.get(m, 0.0):.1%} of budget)"
-            for m in members
-        )
+        cost_txt = "-"
+        if members and cost.get("annual"):
+            top = max(members, key=lambda m: share.get(m, 0.0))
+            cost_txt = (
+                f"{_fmt_money(cost['annual'], cur)}; heaviest: {top} "
+                f"{share.get(top, 0.0):.1%} of its defence budget"
+            )
         power = alt.get("power") or {}
         veto = ", ".join(power.get("veto_players", [])) or "-"
         man_ = alt.get("manning") or {}
-        manning = "-" if not man_ else ("feasible" if man_.get("feasible") else "INFEASIBLE")
+        manning = "-"
+        if man_:
+            manning = "national" if not man_.get("mixed") else (
+                "feasible" if man_.get("feasible") else "INFEASIBLE"
+            )
         flags = []
         for name, g in (alt.get("guardrails") or {}).items():
             ok = g.get("ok", True)
-            if name == "genuinely_european" and not g.get("required"):
-                flags.append(f"european: {'yes' if ok else 'no'}")
+            if name == "genuinely_european":
+                if g.get("required") or ok:
+                    flags.append(f"european: {'yes' if ok else 'NO'}")
             else:
-                flags.append(f"{name}: {'ok' if ok else 'FLAG'}")
+                flags.append(f"{name.replace('_', ' ')}: {'ok' if ok else 'FLAG'}")
+        outcome = alt["status"]
+        if members:
+            outcome += f": {', '.join(members)}"
+        else:
+            outcome += f"\n[dim]{alt['detail']}[/dim]"
         table.add_row(
             f"{alt['title']}\n[dim]{alt['id']}[/dim]",
             f"{alt['support']:.2f}",
-            f"{alt['status']}\n[dim]{alt['detail']}[/dim]",
+            outcome,
             terms or "-",
-            ", ".join(members) or "-",
             veto,
-            cost_txt or "-",
+            cost_txt,
             manning,
             "\n".join(flags),
         )
@@ -83,7 +100,7 @@ def run(
     from mlf.scenario import load_scenario
     from mlf.talks import run_scenario
 
-    console = Console(stderr=as_json)
+    console = Console(stderr=as_json, width=max(Console().width, 140))
     try:
         if seed is not None and seed < 0:
             raise UsageError(f"--seed must be a non-negative integer, got {seed}")

@@ -1,0 +1,167 @@
+"""``mlf forecast``: run one negotiation model on a scenario's issues or a KTAB CSV file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
+from mlf.cli import app, fail
+from mlf.errors import MlfError, UsageError
+
+#: round columns shown at most (fewer on a narrow terminal); middle rounds are elided
+_MAX_COLUMNS = 12
+
+
+def _input_from_ktab(path: str) -> BargainingInput:
+    from mlf.bargaining.ktab import read_ktab_csv
+
+    return read_ktab_csv(path).to_input()
+
+
+def _input_from_scenario(
+    ref: str, alternative: str | None, issues: Sequence[str]
+) -> tuple[BargainingInput, str, dict[str, Any], int]:
+    """The negotiation of an alternative's issues among its invited nations and observers.
+
+    Returns the input, the scenario's model, that model's parameters and the scenario's seed.
+    """
+    from mlf.scenario import load_scenario
+    from mlf.talks import bargaining_input
+
+    sc = load_scenario(ref).scenario
+    alt_id = alternative if alternative is not None else next(iter(sc.alternatives))
+    if alt_id not in sc.alternatives:
+        known = ", ".join(sc.alternatives)
+        raise UsageError(f"--alternative {alt_id!r} is not in the scenario (known: {known})")
+    alt = sc.alternatives[alt_id]
+    issue_ids = list(issues) if issues else list(alt.open)
+    if not issue_ids:
+        raise UsageError(f"alternative {alt_id!r} has no open issues; name some with --issue")
+    unknown = [i for i in issue_ids if i not in sc.issues]
+    if unknown:
+        known = ", ".join(sc.issues)
+        raise UsageError(f"--issue {', '.join(unknown)}: not in the scenario (known: {known})")
+    actors = list(dict.fromkeys([*alt.invited, *alt.observers]))
+    inp = bargaining_input(sc, issue_ids, actors)
+    return inp, sc.settings.model, dict(sc.settings.model_params), sc.settings.seed
+
+
+def _select_issues(inp: BargainingInput, issues: Sequence[str]) -> BargainingInput:
+    if not issues:
+        return inp
+    unknown = [i for i in issues if i not in inp.issues]
+    if unknown:
+        known = ", ".join(inp.issues)
+        raise UsageError(f"--issue {', '.join(unknown)}: not in the file (known: {known})")
+    cols = [inp.issues.index(i) for i in issues]
+    return BargainingInput(
+        actors=inp.actors,
+        issues=tuple(issues),
+        capability=inp.capability,
+        position=inp.position[:, cols],
+        salience=inp.salience[:, cols],
+        lo=inp.lo[cols],
+        hi=inp.hi[cols],
+        status_quo=inp.status_quo[cols],
+    )
+
+
+def forecast_json(fc: Forecast) -> dict[str, Any]:
+    """The ``--json`` document: per issue the forecast, the rounds (per actor) and actors."""
+    return {
+        "model": fc.model,
+        "issues": {
+            iid: {
+                "forecast": float(fc.outcome[j]),
+                "rounds": fc.trajectory[:, :, j].tolist(),
+                "actors": list(fc.actors),
+                "converged": bool(fc.converged),
+            }
+            for j, iid in enumerate(fc.issues)
+        },
+    }
+
+
+def _columns(rounds: int, most: int = _MAX_COLUMNS) -> list[int | None]:
+    if rounds + 1 <= most:
+        return list(range(rounds + 1))
+    head = most // 2
+    tail = most - head - 1
+    return [*range(head), None, *range(rounds + 1 - tail, rounds + 1)]
+
+
+def _tables(fc: Forecast, width: int) -> list[tuple[str, Table]]:
+    name_w = max(len("forecast"), *(len(a) for a in fc.actors))
+    cols = _columns(fc.rounds, max(3, min(_MAX_COLUMNS, (width - name_w - 4) // 9)))
+    out = []
+    for j, iid in enumerate(fc.issues):
+        head = f"[bold]{iid}[/bold]: forecast [bold]{fc.outcome[j]:.6g}[/bold] ({fc.model})"
+        table = Table()
+        table.add_column("actor", no_wrap=True)
+        for c in cols:
+            table.add_column("…" if c is None else f"r{c}", justify="right", no_wrap=True)
+        for a, name in enumerate(fc.actors):
+            table.add_row(
+                name, *("…" if c is None else f"{fc.trajectory[c, a, j]:.4g}" for c in cols)
+            )
+        table.add_section()
+        table.add_row(
+            "forecast",
+            *("…" if c is None else f"{fc.outcome_trajectory[c, j]:.4g}" for c in cols),
+            style="bold",
+        )
+        out.append((head, table))
+    return out
+
+
+@app.command("forecast")
+def forecast_command(
+    scenario: str = typer.Argument(..., help="Scenario id or path, or a KTAB .csv file."),
+    issue: list[str] = typer.Option(  # noqa: B006
+        [], "--issue", help="Issue id to negotiate (repeatable; default: the open issues)."
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help=f"Model: {', '.join(sorted(MODELS))} (default: scenario's / smp)."
+    ),
+    alternative: str | None = typer.Option(
+        None, "--alternative", help="Alternative whose table negotiates (default: the first)."
+    ),
+    seed: int | None = typer.Option(None, "--seed", help="Seed (default: the scenario's)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Forecast how talks settle each issue, round by round."""
+    try:
+        if model is not None and model not in MODELS:
+            raise UsageError(f"--model {model!r} unknown (known: {', '.join(sorted(MODELS))})")
+        if seed is not None and seed < 0:
+            raise UsageError(f"--seed must be >= 0, got {seed}")
+        params: dict[str, Any] = {}
+        if scenario.lower().endswith(".csv"):
+            if alternative is not None:
+                raise UsageError("--alternative is for scenarios, not KTAB CSV files")
+            inp = _select_issues(_input_from_ktab(scenario), issue)
+            name = model or "smp"
+            sd = 0 if seed is None else seed
+        else:
+            inp, sc_model, all_params, sc_seed = _input_from_scenario(scenario, alternative, issue)
+            name = model or sc_model
+            params = dict(all_params.get(name, {}))
+            sd = sc_seed if seed is None else seed
+        fc = forecast(inp, name, params, sd)
+    except MlfError as error:
+        fail(error)
+        return
+    if as_json:
+        typer.echo(json.dumps(forecast_json(fc)))
+        return
+    console = Console()
+    for head, table in _tables(fc, console.width):
+        console.print(head)
+        console.print(table)
+    console.print(f"{fc.model}: {fc.stop_reason}", highlight=False)

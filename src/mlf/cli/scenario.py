@@ -1,0 +1,220 @@
+"""``mlf scenarios``, ``mlf check``, ``mlf show`` and ``mlf schema``: scenario files.
+
+Errors go to stderr, one located line each (``FILE:LINE:COL: field.path: reason``); output
+is rich tables sized to the terminal (readable at 100 columns).
+"""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mlf.cli import app, fail
+from mlf.errors import MlfError
+from mlf.scenario import (
+    LoadedScenario,
+    Quantity,
+    Scenario,
+    builtin_ids,
+    load_scenario,
+    scenario_json_schema,
+)
+
+_REF = typer.Argument(..., help="A scenario file or a built-in id (see `mlf scenarios`).")
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _load(ref: str, strict: bool = False) -> LoadedScenario:
+    try:
+        return load_scenario(ref, strict=strict)
+    except MlfError as error:
+        fail(error)
+        raise AssertionError("unreachable") from None  # fail() always exits
+
+
+def _warn(loaded: LoadedScenario) -> None:
+    for w in loaded.warnings:
+        typer.echo(w, err=True)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios (id, as-of date, title)."""
+    table = Table(title="Built-in scenarios", expand=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("alternatives", justify="right")
+    for sid in builtin_ids():
+        try:
+            sc = load_scenario(sid).scenario
+        except MlfError as error:
+            table.add_row(sid, "-", f"[red]invalid: {error}[/red]", "-")
+            continue
+        table.add_row(sid, sc.meta.date.isoformat(), sc.meta.title, str(len(sc.alternatives)))
+    if not table.row_count:
+        typer.echo("no built-in scenarios installed")
+        return
+    _console().print(table)
+
+
+@app.command()
+def check(
+    ref: str = _REF,
+    strict: bool = typer.Option(
+        False, "--strict", help="Treat warnings (hindsight sources) as errors."
+    ),
+) -> None:
+    """Validate a scenario: exit 0 if valid (warnings on stderr), 1 with every located error."""
+    loaded = _load(ref, strict=strict)
+    _warn(loaded)
+    sc = loaded.scenario
+    shown = f"{ref}.yaml" if loaded.builtin else ref
+    typer.echo(
+        f"OK {shown}: {sc.meta.id} as of {sc.meta.date.isoformat()}: "
+        f"{_plural(len(sc.actors), 'actor')}, {_plural(len(sc.issues), 'issue')}, "
+        f"{_plural(len(sc.alternatives), 'alternative')}, "
+        f"{_plural(len(sc.meta.sources), 'source')}, {_plural(len(loaded.warnings), 'warning')}"
+    )
+
+
+def _q(q: Quantity | None) -> str:
+    if q is None:
+        return "-"
+    text = f"{q.value:g}"
+    if q.unit:
+        text += f" {q.unit}"
+    return text + ("*" if q.estimate else "")
+
+
+def _position_table(sc: Scenario) -> Table:
+    table = Table(title="Positions (salience below)", expand=False, show_lines=True)
+    table.add_column("actor", no_wrap=True)
+    for iid in sc.issues:
+        table.add_column(iid, overflow="fold")
+    for aid, actor in sc.actors.items():
+        cells = []
+        for iid in sc.issues:
+            pos = actor.positions.get(iid)
+            if pos is None:
+                cells.append("[dim]-[/dim]")
+                continue
+            value = pos.position if isinstance(pos.position, str) else f"{pos.position:g}"
+            cells.append(f"{value}\n[dim]{pos.salience.value:g}[/dim]")
+        table.add_row(aid, *cells)
+    return table
+
+
+def _actor_table(sc: Scenario) -> Table:
+    table = Table(title="Actors", caption="* an estimate", expand=False)
+    for col in ("id", "name", "Eur.", "nuc.", "capab.", "GDP", "defence", "contrib."):
+        table.add_column(col, overflow="fold")
+    table.add_column("weights p/v/c", no_wrap=True)
+    for aid, a in sc.actors.items():
+        w = a.weights
+        table.add_row(
+            aid,
+            a.name,
+            "yes" if a.european else "no",
+            "yes" if a.nuclear else "no",
+            _q(a.capability),
+            _q(a.gdp),
+            _q(a.defence_budget),
+            _q(a.contribution),
+            f"{w.policy:g}/{w.voice:g}/{w.cost:g}",
+        )
+    return table
+
+
+def _issue_table(sc: Scenario) -> Table:
+    table = Table(title="Issues", expand=False, show_lines=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("values", overflow="fold")
+    table.add_column("status quo", overflow="fold")
+    for iid, issue in sc.issues.items():
+        if issue.scale is not None:
+            values = f"{issue.scale.lo:g}..{issue.scale.hi:g} {issue.scale.unit}".strip()
+            if issue.sets:
+                values += f" (sets {issue.sets})"
+        else:
+            values = " < ".join(o.id for o in issue.options or [])
+        sq = issue.status_quo if isinstance(issue.status_quo, str) else f"{issue.status_quo:g}"
+        table.add_row(iid, issue.title, values, sq)
+    return table
+
+
+def _alternative_table(sc: Scenario) -> Table:
+    table = Table(title="Alternatives", expand=False, show_lines=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("invited", overflow="fold")
+    table.add_column("open issues", overflow="fold")
+    table.add_column("fixed", overflow="fold")
+    table.add_column("min", justify="right")
+    for alt_id, alt in sc.alternatives.items():
+        fixed = "\n".join(
+            f"{k}={v if isinstance(v, str) else f'{v:g}'}" for k, v in alt.fixed.items()
+        )
+        title = alt.title + (" [European control]" if alt.requires_european_control else "")
+        table.add_row(
+            alt_id,
+            title,
+            ", ".join(alt.invited),
+            ", ".join(alt.open) or "-",
+            fixed or "-",
+            str(alt.min_members),
+        )
+    return table
+
+
+def _source_table(sc: Scenario) -> Table:
+    table = Table(title="Sources", expand=False)
+    table.add_column("key", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("conf.", justify="center")
+    table.add_column("title", overflow="fold")
+    for s in sc.meta.sources:
+        late = s.earliest_date is not None and s.earliest_date > sc.meta.date
+        date = (s.date or "-") + (" [yellow](later)[/yellow]" if late else "")
+        table.add_row(s.key, date, s.confidence, s.title)
+    return table
+
+
+@app.command()
+def show(ref: str = _REF) -> None:
+    """Show a scenario as tables: positions, actors, issues, alternatives, sources."""
+    loaded = _load(ref)
+    sc = loaded.scenario
+    console = _console()
+    console.print(f"[bold]{sc.meta.title}[/bold]")
+    console.print(
+        f"id {sc.meta.id}, as of {sc.meta.date.isoformat()}, model {sc.settings.model}, "
+        f"seed {sc.settings.seed}"
+    )
+    console.print(f"file {loaded.path} (sha256 {loaded.sha256[:12]})", overflow="fold")
+    for table in (
+        _position_table(sc),
+        _actor_table(sc),
+        _issue_table(sc),
+        _alternative_table(sc),
+        _source_table(sc),
+    ):
+        console.print(table)
+    _warn(loaded)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editors; cross-checks are not in it)."""
+    typer.echo(json.dumps(scenario_json_schema(), indent=2))

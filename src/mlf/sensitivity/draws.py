@@ -1,0 +1,269 @@
+"""Draws: the scenario's uncertain inputs, sampled from one seed, applied to a scenario.
+
+Every number in a scenario may carry an uncertainty range ``[min, mode, max]`` with a
+distribution (``triangular``, the default, or ``uniform``): the actors' quantities (capability,
+GDP, defence budget, contribution, saliences, outside options, support; see
+:func:`mlf.scenario.iter_quantities`) and numeric positions (``Position.range``). A draw gives each
+uncertain input one value; the scenario with those values is then run through the whole path.
+
+Sampling is by inverse transform: a point ``u`` in the unit cube (plain pseudo-random numbers
+from a :class:`numpy.random.Generator`, or a Latin hypercube design [2]_) is mapped through each
+input's inverse CDF [1]_. Draws come in fixed chunks (``chunk_size`` draws each); chunk ``c``
+uses the child seed ``SeedSequence(seed, spawn_key=(c,))`` (what ``SeedSequence(seed).spawn``
+gives as its ``c``-th child), so a chunk's draws depend only on the seed and the chunk index,
+never on how many workers run them.
+
+References
+----------
+.. [1] Devroye, L. (1986). *Non-Uniform Random Variate Generation*. Springer, ch. II.2
+   (inversion method).
+.. [2] McKay, M. D., Beckman, R. J. and Conover, W. J. (1979). "A comparison of three methods
+   for selecting values of input variables in the analysis of output from a computer code".
+   *Technometrics* 21(2): 239-245.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mlf.errors import MlfError, UsageError
+from mlf.scenario import Actor, Position, Quantity, Scenario
+
+FloatArray = NDArray[np.float64]
+Sampling = Literal["random", "lhs"]
+SAMPLINGS: tuple[str, ...] = ("random", "lhs")
+
+_QUANTITY_FIELDS = ("capability", "gdp", "defence_budget", "contribution")
+
+
+class SensitivityError(MlfError):
+    """A sweep that cannot run as asked (e.g. a scenario without uncertainty), exit code 1."""
+
+
+@dataclass(frozen=True)
+class UncertainInput:
+    """One uncertain number of a scenario.
+
+    ``path`` is the dotted path shown to users (``actors.FRG.positions.force_size.position``);
+    ``target`` locates the number without parsing the path (ids may contain dots):
+    ``(actor, field, key, sub)`` with ``field`` one of capability, gdp, defence_budget,
+    contribution, positions, outside_option, support; ``key`` the issue or alternative id and
+    ``sub`` ``"salience"`` or ``"position"`` for positions.
+    """
+
+    path: str
+    kind: Literal["quantity", "position"]
+    min: float
+    mode: float
+    max: float
+    dist: Literal["triangular", "uniform"]
+    target: tuple[str, str, str | None, str | None]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "min": self.min,
+            "mode": self.mode,
+            "max": self.max,
+            "dist": self.dist,
+        }
+
+
+def _from_quantity(
+    path: str, q: Quantity, target: tuple[str, str, str | None, str | None]
+) -> UncertainInput | None:
+    if q.range is None or q.range[0] == q.range[2]:
+        return None
+    lo, mode, hi = q.range
+    return UncertainInput(path, "quantity", lo, mode, hi, q.dist, target)
+
+
+def collect_inputs(sc: Scenario) -> tuple[UncertainInput, ...]:
+    """Every uncertain input of the scenario, in file order.
+
+    Ranges of zero width (``min == max``) are constants, not uncertainty, and are left out.
+    The paths of quantities are those of :func:`mlf.scenario.iter_quantities`.
+    """
+    found: list[UncertainInput] = []
+
+    def add(x: UncertainInput | None) -> None:
+        if x is not None:
+            found.append(x)
+
+    for aid, actor in sc.actors.items():
+        for name in _QUANTITY_FIELDS:
+            q = getattr(actor, name)
+            if q is not None:
+                add(_from_quantity(f"actors.{aid}.{name}", q, (aid, name, None, None)))
+        for iid, pos in actor.positions.items():
+            base = f"actors.{aid}.positions.{iid}"
+            add(_from_quantity(f"{base}.salience", pos.salience, (aid, "positions", iid, "salience")))
+            if pos.range is not None and pos.range[0] != pos.range[2]:
+                lo, mode, hi = pos.range
+                add(
+                    UncertainInput(
+                        f"{base}.position", "position", lo, mode, hi, pos.dist,
+                        (aid, "positions", iid, "position"),
+                    )
+                )
+        for kind in ("outside_option", "support"):
+            table: dict[str, Quantity] = getattr(actor, kind)
+            for alt, q in table.items():
+                add(_from_quantity(f"actors.{aid}.{kind}.{alt}", q, (aid, kind, alt, None)))
+    return tuple(found)
+
+
+# --------------------------------------------------------------------------- sampling
+
+
+def inverse_cdf(inputs: Sequence[UncertainInput], u: FloatArray) -> FloatArray:
+    """Map points ``u`` of the unit cube (rows = draws, columns = inputs) to input values.
+
+    Uniform on ``[a, b]``: ``a + u (b - a)``. Triangular ``(a, c, b)`` with
+    ``F_c = (c - a) / (b - a)``: ``a + sqrt(u (b - a)(c - a))`` for ``u < F_c``, else
+    ``b - sqrt((1 - u)(b - a)(b - c))`` (inversion, Devroye 1986, II.2).
+    """
+    u = np.asarray(u, dtype=np.float64)
+    if u.ndim != 2 or u.shape[1] != len(inputs):
+        raise ValueError(f"u must have shape (draws, {len(inputs)}), got {u.shape}")
+    lo = np.array([x.min for x in inputs], dtype=np.float64)
+    mode = np.array([x.mode for x in inputs], dtype=np.float64)
+    hi = np.array([x.max for x in inputs], dtype=np.float64)
+    width = hi - lo
+    tri = np.array([x.dist == "triangular" for x in inputs], dtype=bool)
+    out = lo + u * width
+    if tri.any():
+        fc = np.divide(mode - lo, width, out=np.zeros_like(width), where=width > 0)
+        left = lo + np.sqrt(u * width * (mode - lo))
+        right = hi - np.sqrt((1.0 - u) * width * (hi - mode))
+        t = np.where(u < fc, left, right)
+        out = np.where(tri, t, out)
+    return np.clip(out, lo, hi)
+
+
+def chunk_bounds(draws: int, chunk_size: int) -> list[tuple[int, int]]:
+    """``[(start, stop), ...]`` of every chunk: fixed by ``draws`` and ``chunk_size`` only."""
+    if draws <= 0:
+        raise UsageError(f"draws must be positive, got {draws}")
+    if chunk_size <= 0:
+        raise UsageError(f"chunk size must be positive, got {chunk_size}")
+    return [(s, min(s + chunk_size, draws)) for s in range(0, draws, chunk_size)]
+
+
+def chunk_generator(seed: int, chunk: int) -> np.random.Generator:
+    """The Generator of chunk ``chunk``: the ``chunk``-th child of ``SeedSequence(seed)``."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(chunk,))))
+
+
+def lhs_design(n_inputs: int, draws: int, seed: int) -> FloatArray:
+    """A Latin hypercube design in the unit cube, ``draws x n_inputs`` (McKay et al. 1979).
+
+    The design is stratified over all ``draws`` at once, so it is generated whole (8 bytes per
+    draw and input) and sliced into chunks.
+    """
+    from scipy.stats import qmc
+
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(2**31,))))
+    sampler = qmc.LatinHypercube(d=n_inputs, rng=rng)
+    return np.asarray(sampler.random(draws), dtype=np.float64)
+
+
+def sample_chunk(
+    inputs: Sequence[UncertainInput],
+    seed: int,
+    chunk: int,
+    start: int,
+    stop: int,
+    *,
+    sampling: str = "random",
+    design: FloatArray | None = None,
+) -> FloatArray:
+    """Values of the draws ``start..stop-1`` (chunk ``chunk``): shape ``(stop - start, inputs)``.
+
+    ``random``: uniforms from :func:`chunk_generator`. ``lhs``: rows ``start:stop`` of
+    ``design`` (from :func:`lhs_design`). Both go through :func:`inverse_cdf`.
+    """
+    if sampling == "random":
+        u = chunk_generator(seed, chunk).random((stop - start, len(inputs)))
+    elif sampling == "lhs":
+        if design is None:
+            raise ValueError("lhs sampling needs the design (lhs_design)")
+        u = design[start:stop]
+    else:
+        raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
+    return inverse_cdf(inputs, u)
+
+
+# --------------------------------------------------------------------------- applying a draw
+
+
+def _set_value(q: Quantity, v: float) -> Quantity:
+    return q.model_copy(update={"value": float(v)})
+
+
+def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[float]) -> Scenario:
+    """A copy of ``sc`` with each input set to its value; everything else is shared.
+
+    Only the actors touched are copied (pydantic ``model_copy``, no re-validation: every value
+    lies in its validated range), so a draw costs microseconds.
+    """
+    touched: dict[str, list[tuple[UncertainInput, float]]] = {}
+    for x, v in zip(inputs, values, strict=True):
+        touched.setdefault(x.target[0], []).append((x, float(v)))
+    actors = dict(sc.actors)
+    for aid, items in touched.items():
+        actor = sc.actors[aid]
+        update: dict[str, Any] = {}
+        positions: dict[str, Position] | None = None
+        tables: dict[str, dict[str, Quantity]] = {}
+        for x, v in items:
+            _, name, key, sub = x.target
+            if name in _QUANTITY_FIELDS:
+                q = getattr(actor, name)
+                update[name] = _set_value(q, v)
+            elif name == "positions":
+                assert key is not None
+                if positions is None:
+                    positions = dict(actor.positions)
+                pos = positions[key]
+                if sub == "salience":
+                    pos = pos.model_copy(update={"salience": _set_value(pos.salience, v)})
+                else:
+                    pos = pos.model_copy(update={"position": v})
+                positions[key] = pos
+            else:
+                assert key is not None
+                table = tables.get(name)
+                if table is None:
+                    table = dict(getattr(actor, name))
+                    tables[name] = table
+                table[key] = _set_value(table[key], v)
+        if positions is not None:
+            update["positions"] = positions
+        update.update(tables)
+        actors[aid] = actor.model_copy(update=update)
+    return sc.model_copy(update={"actors": actors})
+
+
+def current_values(sc: Scenario, inputs: Sequence[UncertainInput]) -> list[float]:
+    """The scenario's own values of the inputs (what the point run uses)."""
+    out: list[float] = []
+    for x in inputs:
+        aid, name, key, sub = x.target
+        actor: Actor = sc.actors[aid]
+        if name in _QUANTITY_FIELDS:
+            out.append(getattr(actor, name).value)
+        elif name == "positions":
+            assert key is not None
+            pos = actor.positions[key]
+            out.append(pos.salience.value if sub == "salience" else float(pos.position))
+        else:
+            assert key is not None
+            out.append(getattr(actor, name)[key].value)
+    return out

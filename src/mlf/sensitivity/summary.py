@@ -1,0 +1,284 @@
+"""Summaries of a sweep: DuckDB queries over its Parquet chunks, streamed (memory flat in N).
+
+For each alternative: the probability of agreement, of each invited nation joining, the
+distribution of each element's forecast (quantiles and a histogram), each nation's power and
+cost as a member, and which inputs matter most.
+
+Which inputs matter: standardised rank regression coefficients (SRRC) [1]_ [2]_. Inputs and
+output are replaced by their ranks (ties get their average rank) and the output's ranks are
+regressed on the inputs' ranks; with every variable standardised, the coefficients solve
+``R_xx b = r_xy``, where ``R_xx`` is the matrix of rank (Spearman) correlations between inputs and
+``r_xy`` those of the inputs with the output. ``b_i`` is the change of the output's rank, in
+standard deviations, per standard deviation of input ``i``'s rank with the others held fixed;
+its sign says the direction. The measure is global (inputs vary over their whole ranges
+together) and suits monotone relations; ``R^2 = r_xy . b`` says how much of the output's rank
+variance the inputs explain linearly. For a 0/1 output (agreement, a nation joining) it is a
+rank-based linear probability model. The correlations are DuckDB aggregates (window ``rank()``
+then ``corr``), so the data never sit in Python memory; only the small ``d x d`` system is solved
+with numpy.
+
+References
+----------
+.. [1] Iman, R. L. and Conover, W. J. (1979). "The use of the rank transform in regression".
+   *Technometrics* 21(4): 499-509.
+.. [2] Saltelli, A., Tarantola, S., Campolongo, F. and Ratto, M. (2004). *Sensitivity Analysis
+   in Practice*. Wiley, ch. 1.2 (standardised (rank) regression coefficients).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mlf.errors import UsageError
+from mlf.sensitivity.sweep import CHUNK_GLOB, read_manifest
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+QKEYS = ("q05", "q25", "q50", "q75", "q95")
+BINS = 20
+"""Histogram bins of a scale issue's forecast (options issues: one bin per option)."""
+
+METHOD = (
+    "standardised rank regression coefficients (SRRC; Iman & Conover 1979): the output's ranks "
+    "regressed on the inputs' ranks, all standardised"
+)
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _f(x: Any) -> float | None:
+    if x is None:
+        return None
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
+def _avg_rank(col: str) -> str:
+    c = _q(col)
+    return (
+        f"CASE WHEN {c} IS NULL THEN NULL ELSE "
+        f"(rank() OVER (PARTITION BY {c} IS NULL ORDER BY {c}) "
+        f"+ (count(*) OVER (PARTITION BY {c}) - 1) / 2.0) END"
+    )
+
+
+def srrc_from_correlations(
+    rxx: np.ndarray[Any, np.dtype[np.float64]], rxy: np.ndarray[Any, np.dtype[np.float64]]
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], float]:
+    """Solve ``R_xx b = r_xy`` (least squares, for a singular ``R_xx``); return ``b, R^2``."""
+    b, *_ = np.linalg.lstsq(rxx, rxy, rcond=None)
+    return b, float(rxy @ b)
+
+
+def _tornado(paths: Sequence[str], b: np.ndarray[Any, np.dtype[np.float64]]) -> list[dict[str, Any]]:
+    order = sorted(range(len(paths)), key=lambda i: (-abs(float(b[i])), i))
+    return [{"input": paths[i], "effect": float(b[i])} for i in order]
+
+
+def summarise(directory: str | Path) -> dict[str, Any]:
+    """The summary of the sweep in ``directory`` (the content of its ``summary.json``).
+
+    Shape: ``{"draws", "seed", "alternatives": {alt: {"p_agreement", "p_join", "forecast_quantiles",
+    "histograms", "power", "cost", "tornado", ...}}, ...}``. Quantiles are DuckDB's
+    ``quantile_cont`` (linear interpolation). Forecast distributions cover every draw in which
+    the talks settled the issue (whether or not an agreement followed); power and cost cover
+    the draws in which the nation is a member of an agreement.
+
+    Raises:
+        UsageError: not a sweep folder, or no finished chunk yet.
+    """
+    import duckdb
+
+    out = Path(directory)
+    manifest = read_manifest(out)
+    files = sorted(str(p) for p in out.glob(CHUNK_GLOB))
+    if not files:
+        raise UsageError(f"{out}: no finished chunk to summarise yet")
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET threads = 1")  # one thread: sums in a fixed order, results reproducible
+        con.execute("SET preserve_insertion_order = true")
+        file_list = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+        con.execute(f"CREATE VIEW d AS SELECT * FROM read_parquet({file_list})")
+        return _summarise(con, manifest)
+    finally:
+        con.close()
+
+
+def _one(con: Any, sql: str) -> tuple[Any, ...]:
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
+    n = int(_one(con, "SELECT count(*) FROM d")[0])
+    inputs = [str(x["path"]) for x in manifest["inputs"]]
+    issues_meta: Mapping[str, Any] = manifest["issues"]
+    pivot = manifest.get("pivotal_actor")
+    alts: dict[str, Any] = {}
+    outputs: list[tuple[str, str, str]] = []  # (alt, kind, column)
+    for a in manifest["alternatives"]:
+        invited: list[str] = manifest["invited"][a]
+        settled: list[str] = manifest["settled"][a]
+        exprs = [
+            f"avg({_q(a + '/agreement')}::DOUBLE)",
+            f"avg({_q(a + '/considered')}::DOUBLE)",
+            f"avg({_q(a + '/support')})",
+        ]
+        exprs += [f"avg({_q(f'{a}/join/{m}')}::DOUBLE)" for m in invited]
+        qlist = "[" + ", ".join(str(q) for q in QUANTILES) + "]"
+        for i in settled:
+            c = _q(f"{a}/value/{i}")
+            exprs += [f"quantile_cont({c}, {qlist})", f"avg({c})", f"min({c})", f"max({c})",
+                      f"count({c})"]
+        for kind in ("power", "cost"):
+            for m in invited:
+                c = _q(f"{a}/{kind}/{m}")
+                exprs += [f"quantile_cont({c}, {qlist})", f"avg({c})", f"count({c})"]
+        row = list(_one(con, "SELECT " + ", ".join(exprs) + " FROM d"))
+        p_agree, p_cons, support = row[0], row[1], row[2]
+        k = 3
+        p_join = {m: _f(row[k + j]) for j, m in enumerate(invited)}
+        k += len(invited)
+        fq: dict[str, Any] = {}
+        hist: dict[str, Any] = {}
+        for i in settled:
+            qs, mean, lo, hi, cnt = row[k : k + 5]
+            k += 5
+            fq[i] = _quantile_dict(qs, mean, cnt)
+            hist[i] = _histogram(con, f"{a}/value/{i}", issues_meta[i], _f(lo), _f(hi))
+            outputs.append((a, f"forecast:{i}", f"{a}/value/{i}"))
+        stats: dict[str, dict[str, Any]] = {"power": {}, "cost": {}}
+        for kind in ("power", "cost"):
+            for m in invited:
+                qs, mean, cnt = row[k : k + 3]
+                k += 3
+                stats[kind][m] = _quantile_dict(qs, mean, cnt)
+        outputs.append((a, "agreement", f"{a}/agreement"))
+        if pivot is not None and pivot in invited:
+            outputs.append((a, f"join:{pivot}", f"{a}/join/{pivot}"))
+        alts[a] = {
+            "p_agreement": _f(p_agree),
+            "p_considered": _f(p_cons),
+            "mean_support": _f(support),
+            "p_join": p_join,
+            "forecast_quantiles": fq,
+            "histograms": hist,
+            "power": stats["power"],
+            "cost": stats["cost"],
+            "tornado": [],
+            "tornado_r2": None,
+            "tornado_join": {},
+            "tornado_forecast": {},
+        }
+    for (a, kind, _), (effects, r2) in zip(outputs, _srrc(con, inputs, [o[2] for o in outputs], n),
+                                           strict=True):
+        if kind == "agreement":
+            alts[a]["tornado"] = effects
+            alts[a]["tornado_r2"] = r2
+        elif kind.startswith("join:"):
+            alts[a]["tornado_join"][kind[5:]] = effects
+        else:
+            alts[a]["tornado_forecast"][kind[9:]] = effects
+    return {
+        "draws": n,
+        "seed": int(manifest["seed"]),
+        "complete": n == int(manifest["draws"]),
+        "draws_planned": int(manifest["draws"]),
+        "scenario_id": manifest["scenario_id"],
+        "scenario_sha256": manifest["scenario_sha256"],
+        "model": manifest["model"],
+        "sampling": manifest["sampling"],
+        "pivotal_actor": pivot,
+        "inputs": list(manifest["inputs"]),
+        "method": METHOD,
+        "alternatives": alts,
+    }
+
+
+def _quantile_dict(qs: Any, mean: Any, count: Any) -> dict[str, Any]:
+    vals = list(qs) if qs is not None else [None] * len(QKEYS)
+    d: dict[str, Any] = {key: _f(v) for key, v in zip(QKEYS, vals, strict=True)}
+    d["mean"] = _f(mean)
+    d["n"] = int(count or 0)
+    return d
+
+
+def _histogram(
+    con: Any, col: str, meta: Mapping[str, Any], lo: float | None, hi: float | None
+) -> dict[str, Any]:
+    c = _q(col)
+    options = meta.get("options")
+    if options is not None:
+        m = len(options)
+        edges = [k - 0.5 for k in range(m + 1)]
+        rows = con.execute(
+            f"SELECT round({c})::BIGINT AS b, count(*) FROM d WHERE {c} IS NOT NULL "
+            "GROUP BY b ORDER BY b"
+        ).fetchall()
+        counts = [0] * m
+        for b, cnt in rows:
+            counts[min(max(int(b), 0), m - 1)] += int(cnt)
+        return {"edges": edges, "counts": counts, "labels": list(options)}
+    if lo is None or hi is None:
+        return {"edges": [], "counts": []}
+    if hi <= lo:
+        cnt = int(_one(con, f"SELECT count({c}) FROM d")[0])
+        return {"edges": [lo, hi], "counts": [cnt]}
+    width = (hi - lo) / BINS
+    edges = [lo + k * width for k in range(BINS)] + [hi]
+    rows = con.execute(
+        f"SELECT least(floor(({c} - {lo!r}) / {width!r})::BIGINT, {BINS - 1}) AS b, count(*) "
+        f"FROM d WHERE {c} IS NOT NULL GROUP BY b ORDER BY b"
+    ).fetchall()
+    counts = [0] * BINS
+    for b, cnt in rows:
+        counts[min(max(int(b), 0), BINS - 1)] += int(cnt)
+    return {"edges": edges, "counts": counts}
+
+
+def _srrc(
+    con: Any, inputs: Sequence[str], outputs: Sequence[str], n: int
+) -> list[tuple[list[dict[str, Any]], float | None]]:
+    """SRRC of every output on all inputs: one ranking pass, one correlation pass."""
+    d = len(inputs)
+    empty: list[tuple[list[dict[str, Any]], float | None]] = [([], None) for _ in outputs]
+    if n < 3 or d == 0 or not outputs:
+        return empty
+    xs = [f"x{j}" for j in range(d)]
+    ys = [f"y{k}" for k in range(len(outputs))]
+    ranks = [f"{_avg_rank('in/' + p)} AS {x}" for p, x in zip(inputs, xs, strict=True)]
+    ranks += [
+        f"{_avg_rank(col)} AS {y}" for col, y in zip(outputs, ys, strict=True)
+    ]
+    con.execute("CREATE OR REPLACE TEMP TABLE r AS SELECT " + ", ".join(ranks) + " FROM d")
+    pairs = [(xs[i], xs[j]) for i in range(d) for j in range(i + 1, d)]
+    pairs += [(x, y) for y in ys for x in xs]
+    row = _one(con, "SELECT " + ", ".join(f"corr({p}, {q})" for p, q in pairs) + " FROM r")
+    vals = [_f(v) for v in row]
+    rxx = np.eye(d)
+    k = 0
+    for i in range(d):
+        for j in range(i + 1, d):
+            v = vals[k]
+            rxx[i, j] = rxx[j, i] = 0.0 if v is None else v
+            k += 1
+    result: list[tuple[list[dict[str, Any]], float | None]] = []
+    for _ in ys:
+        col = vals[k : k + d]
+        k += d
+        if all(v is None for v in col):  # a constant output: nothing to attribute
+            result.append(([], None))
+            continue
+        rxy = np.array([0.0 if v is None else v for v in col], dtype=np.float64)
+        b, r2 = srrc_from_correlations(rxx, rxy)
+        result.append((_tornado(inputs, b), r2))
+    con.execute("DROP TABLE r")
+    return result

@@ -1,0 +1,372 @@
+"""Tests of mlf.games: game classes, the [q; w] notation and the rule-spec grammar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from itertools import combinations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlf.errors import GameError
+from mlf.games import (
+    AndGame,
+    BlocGame,
+    Game,
+    MinimalWinningGame,
+    OrGame,
+    RuleContext,
+    UnanimityGame,
+    VectorWeightedGame,
+    WeightedGame,
+    game_from_spec,
+    parse_number,
+    parse_weighted,
+    validate_rule_spec,
+)
+
+MEMBERS = ("US", "UK", "FRG", "IT", "NL", "BE", "GR", "TR")
+EUROPEAN = ("UK", "FRG", "IT", "NL", "BE", "GR")
+CONTRIB = {"US": 38, "UK": 10, "FRG": 38, "IT": 7, "NL": 3, "BE": 2, "GR": 1, "TR": 1}
+CTX = RuleContext(members=MEMBERS, groups={"european": EUROPEAN}, weights={"contribution": CONTRIB})
+
+
+def all_coalitions(players: tuple[str, ...]) -> list[frozenset[str]]:
+    return [frozenset(c) for k in range(len(players) + 1) for c in combinations(players, k)]
+
+
+def assert_game_is(game: Game, predicate: Callable[[frozenset[str]], bool]) -> None:
+    """The game's winning set equals the predicate's, via names, int masks and arrays."""
+    masks = np.arange(1 << game.n, dtype=np.uint64)
+    vec = game.winning(masks)
+    for m in range(1 << game.n):
+        s = frozenset(game.members_of(m))
+        expect = predicate(s)
+        assert game.is_winning(s) is expect, sorted(s)
+        assert game.is_winning(m) is expect
+        assert bool(vec[m]) is expect
+
+
+# --- parse_number / parse_weighted ---------------------------------------------------------
+
+
+def test_parse_number_exact() -> None:
+    assert parse_number("2/3") == Fraction(2, 3)
+    assert parse_number("0.1") == Fraction(1, 10)
+    assert parse_number(0.1) == Fraction(1, 10)
+    assert parse_number(7) == 7
+    with pytest.raises(GameError):
+        parse_number("abc")
+    with pytest.raises(GameError):
+        parse_number(True)
+
+
+def test_parse_weighted_basic() -> None:
+    g = parse_weighted("[39; 7, 7, 7, 7, 7, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]")
+    assert g.players[0] == "P1" and g.n == 15
+    assert g.int_quota == 39 and g.total == 45
+    assert g.is_winning(["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"])
+    assert not g.is_winning(["P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11"])
+
+
+def test_parse_weighted_rational_and_decimal_weights() -> None:
+    g = parse_weighted("[1/2; 1/3, 1/6, 0.25, 0.25]", names=["A", "B", "C", "D"])
+    assert g.is_winning(["A", "B"])  # 1/2
+    assert not g.is_winning(["A", "D"]) or Fraction(1, 3) + Fraction(1, 4) >= Fraction(1, 2)
+    assert g.is_winning(["C", "D"])
+    assert not g.is_winning(["B", "C"])  # 5/12 < 1/2
+
+
+def test_parse_weighted_share_quotas() -> None:
+    g = parse_weighted("[2/3; 1, 1, 1]")
+    assert g.is_winning(["P1", "P2"]) and not g.is_winning(["P1"])
+    h = parse_weighted("[>1/2; 1, 1, 1, 1]")
+    assert h.is_winning(["P1", "P2", "P3"]) and not h.is_winning(["P1", "P2"])
+    p = parse_weighted("[65%; 65, 35]")
+    assert p.is_winning(["P1"]) and not p.is_winning(["P2"])
+    assert str(parse_weighted("[3; 2, 2]")) == "[3; 2, 2]"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("3; 1, 2", "expected"),
+        ("[3 1 2]", "expected"),
+        ("[3; ]", "empty"),
+        ("[3; 1,,2]", "empty"),
+        ("[3; 1, -2, 4]", "negative"),
+        ("[9; 1, 2, 3]", "exceeds"),
+        ("[x; 1, 2]", "cannot read"),
+        ("[2; 1, a]", "cannot read"),
+    ],
+)
+def test_parse_weighted_errors(text: str, why: str) -> None:
+    with pytest.raises(GameError, match=why):
+        parse_weighted(text)
+
+
+def test_parse_weighted_names_mismatch() -> None:
+    with pytest.raises(GameError, match="names"):
+        parse_weighted("[2; 1, 1, 1]", names=["A", "B"])
+
+
+def test_duplicate_players_rejected() -> None:
+    with pytest.raises(GameError, match="duplicate"):
+        WeightedGame(["A", "A"], [1, 1], 1)
+
+
+def test_weighted_integer_scaling_is_exact() -> None:
+    # 0.1 + 0.2 >= 0.3 must hold exactly (it does not in binary floating point)
+    g = WeightedGame(["A", "B", "C"], [0.1, 0.2, 0.7], 0.3)
+    assert g.is_winning(["A", "B"])
+    assert g.int_weights == (1, 2, 7) and g.int_quota == 3
+    s = WeightedGame(["A", "B"], [1, 1], 1, strict=True)
+    assert not s.is_winning(["A"]) and s.is_winning(["A", "B"])
+
+
+def test_of_total() -> None:
+    g = WeightedGame.of_total(["A", "B", "C"], [2, 3, 4], "2/3")  # 3w >= 2*9 -> w >= 6
+    assert g.is_winning(["A", "C"]) and not g.is_winning(["B", "A"])
+    with pytest.raises(GameError):
+        WeightedGame.of_total(["A"], [1], "3/2")
+
+
+# --- game classes against predicates --------------------------------------------------------
+
+P5 = ("A", "B", "C", "D", "E")
+W5 = {"A": 4, "B": 3, "C": 2, "D": 1, "E": 1}
+
+
+def test_classes_against_predicates() -> None:
+    wg = WeightedGame(P5, [W5[p] for p in P5], 6)
+    assert_game_is(wg, lambda s: sum(W5[p] for p in s) >= 6)
+    cnt = WeightedGame(P5, [1] * 5, 3)
+    vec = VectorWeightedGame([wg, cnt])
+    assert_game_is(vec, lambda s: sum(W5[p] for p in s) >= 6 and len(s) >= 3)
+    una = UnanimityGame(P5, ["B", "D"], label="veto")
+    assert_game_is(una, lambda s: {"B", "D"} <= s)
+    assert_game_is(wg & una, lambda s: sum(W5[p] for p in s) >= 6 and {"B", "D"} <= s)
+    assert_game_is(OrGame([una, cnt]), lambda s: {"B", "D"} <= s or len(s) >= 3)
+    assert_game_is(AndGame([wg, cnt, una]), lambda s: vec.is_winning(s) and una.is_winning(s))
+    inner = WeightedGame(("A", "C", "E"), [1, 1, 1], 2)
+    bloc = BlocGame(P5, ("A", "C", "E"), inner)
+    assert_game_is(bloc, lambda s: len(s & {"A", "C", "E"}) >= 2)
+    mwg = MinimalWinningGame(P5, [["A", "B"], ["C", "D", "E"], ["A", "B", "C"]])
+    assert mwg.coalitions == (("A", "B"), ("C", "D", "E"))
+    assert_game_is(mwg, lambda s: {"A", "B"} <= s or {"C", "D", "E"} <= s)
+    r = wg.restrict(["A", "B", "D"])
+    assert_game_is(r, lambda s: sum(W5[p] for p in s & {"A", "B", "D"}) >= 6)
+
+
+def test_winning_rows_matches_winning() -> None:
+    games: list[Game] = [
+        WeightedGame(P5, [W5[p] for p in P5], 6),
+        UnanimityGame(P5, ["A"]),
+        MinimalWinningGame(P5, [["A", "E"]]),
+        BlocGame(P5, ("B", "C"), WeightedGame(("B", "C"), [1, 1], 2)),
+    ]
+    masks = np.arange(32, dtype=np.uint64)
+    rows = ((masks[:, None] >> np.arange(5, dtype=np.uint64)) & np.uint64(1)).astype(bool)
+    for g in games:
+        assert np.array_equal(g.winning(masks), g.winning_rows(rows))
+
+
+def test_lisbon_is_an_or_of_vector_games() -> None:
+    players = tuple(f"M{i}" for i in range(6))
+    pop = [40, 25, 15, 10, 6, 4]
+    # toy "(>= 4 members AND >= 65% pop) OR >= 5 members"
+    dm = VectorWeightedGame(
+        [WeightedGame(players, [1] * 6, 4), WeightedGame.of_total(players, pop, "65/100")]
+    )
+    g = dm | WeightedGame(players, [1] * 6, 5)
+    idx = {p: i for i, p in enumerate(players)}
+
+    def pred(s: frozenset[str]) -> bool:
+        p = sum(pop[idx[x]] for x in s)
+        return (len(s) >= 4 and 100 * p >= 65 * 100) or len(s) >= 5
+
+    assert_game_is(g, pred)
+
+
+def test_properness_and_has_winning() -> None:
+    assert parse_weighted("[3; 1, 1, 1, 1]").is_proper
+    assert not parse_weighted("[2; 1, 1, 1, 1]").is_proper
+    assert not WeightedGame(["A", "B"], [1, 1], 3).has_winning
+    assert WeightedGame(["A", "B"], [1, 1], 2).has_winning
+    empty_bloc = BlocGame(["A", "B"], (), MinimalWinningGame((), []))
+    assert not empty_bloc.has_winning
+    assert not OrGame([UnanimityGame(["A", "B"], ["A"]), UnanimityGame(["A", "B"], ["B"])]).is_proper
+
+
+def test_mask_errors() -> None:
+    g = parse_weighted("[2; 1, 1]")
+    with pytest.raises(GameError, match="unknown player"):
+        g.is_winning(["Q"])
+    with pytest.raises(GameError, match="bits outside"):
+        g.is_winning(8)
+    with pytest.raises(GameError, match="same players"):
+        AndGame([g, parse_weighted("[2; 1, 1, 1]")])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 9), min_size=1, max_size=7),
+    st.integers(0, 40),
+    st.data(),
+)
+def test_weighted_vectorised_matches_scalar(weights: list[int], q: int, data: st.DataObject) -> None:
+    names = [f"X{i}" for i in range(len(weights))]
+    g = WeightedGame(names, weights, q)
+    masks = np.arange(1 << len(names), dtype=np.uint64)
+    vec = g.winning(masks)
+    for m in range(1 << len(names)):
+        assert bool(vec[m]) == (sum(w for i, w in enumerate(weights) if m >> i & 1) >= q)
+    m = data.draw(st.integers(0, (1 << len(names)) - 1))
+    assert g.is_winning(m) == bool(vec[m])
+
+
+# --- rule specs -----------------------------------------------------------------------------
+
+
+def contrib(s: frozenset[str], over: tuple[str, ...] = MEMBERS) -> int:
+    return sum(CONTRIB[a] for a in s if a in over)
+
+
+def test_spec_unanimity_and_veto() -> None:
+    assert_game_is(game_from_spec({"unanimity": "members"}, CTX), lambda s: len(s) == 8)
+    g = game_from_spec({"veto": ["US"]}, CTX)
+    assert isinstance(g, UnanimityGame) and g.label == "veto"
+    assert_game_is(g, lambda s: "US" in s)
+    assert_game_is(game_from_spec({"veto": "US"}, CTX), lambda s: "US" in s)
+
+
+def test_spec_majority_and_at_least() -> None:
+    assert_game_is(game_from_spec({"majority": "2/3"}, CTX), lambda s: 3 * len(s) >= 16)
+    assert_game_is(game_from_spec({"majority": "1/2"}, CTX), lambda s: len(s) >= 4)
+    assert_game_is(game_from_spec({"majority": "1/2+"}, CTX), lambda s: len(s) >= 5)
+    assert_game_is(game_from_spec({"at_least": 3}, CTX), lambda s: len(s) >= 3)
+
+
+def test_spec_weighted_quotas() -> None:
+    tot = sum(CONTRIB.values())
+    g = game_from_spec({"weighted": {"weights": "contribution", "quota": "2/3"}}, CTX)
+    assert_game_is(g, lambda s: 3 * contrib(s) >= 2 * tot)
+    g = game_from_spec({"weighted": {"weights": "contribution", "quota": 50}}, CTX)
+    assert_game_is(g, lambda s: contrib(s) >= 50)
+    g = game_from_spec({"weighted": {"weights": "contribution", "quota": "1/2+"}}, CTX)
+    assert_game_is(g, lambda s: 2 * contrib(s) > tot)
+    g = game_from_spec({"weighted": {"weights": "contribution", "quota": "65%"}}, CTX)
+    assert_game_is(g, lambda s: 100 * contrib(s) >= 65 * tot)
+    eu_tot = sum(CONTRIB[a] for a in EUROPEAN)
+    g = game_from_spec(
+        {"weighted": {"weights": "contribution", "quota": "1/2", "over": "european"}}, CTX
+    )
+    assert_game_is(g, lambda s: 2 * contrib(s, EUROPEAN) >= eu_tot)
+    g = game_from_spec({"weighted": {"weights": {"US": 2, "UK": 1}, "quota": 2}}, CTX)
+    assert_game_is(g, lambda s: 2 * ("US" in s) + ("UK" in s) >= 2)
+    g = game_from_spec({"weighted": {"weights": "equal", "quota": "1/4"}}, CTX)
+    assert_game_is(g, lambda s: len(s) >= 2)
+
+
+def test_spec_vector() -> None:
+    tot = sum(CONTRIB.values())
+    spec = {
+        "vector": [
+            {"weights": "contribution", "quota": "1/2"},
+            {"weights": "equal", "quota": "1/2+"},
+        ]
+    }
+    g = game_from_spec(spec, CTX)
+    assert isinstance(g, VectorWeightedGame)
+    assert_game_is(g, lambda s: 2 * contrib(s) >= tot and len(s) >= 5)
+
+
+def test_spec_mlf_examples() -> None:
+    tot = sum(CONTRIB.values())
+    us_weighted = {
+        "all": [{"veto": ["US"]}, {"weighted": {"weights": "contribution", "quota": "2/3"}}]
+    }
+    assert_game_is(game_from_spec(us_weighted, CTX), lambda s: "US" in s and 3 * contrib(s) >= 2 * tot)
+    us_bloc = {"all": [{"veto": ["US"]}, {"bloc": {"members": "european", "rule": {"majority": "2/3"}}}]}
+    g = game_from_spec(us_bloc, CTX)
+    assert_game_is(g, lambda s: "US" in s and 3 * len(s & set(EUROPEAN)) >= 2 * 6)
+    clause = {"bloc": {"members": "european", "rule": {"majority": "2/3"}}}
+    assert_game_is(game_from_spec(clause, CTX), lambda s: 3 * len(s & set(EUROPEAN)) >= 12)
+    eith = {"any": [{"veto": ["US", "UK"]}, {"at_least": 7}]}
+    assert_game_is(game_from_spec(eith, CTX), lambda s: {"US", "UK"} <= s or len(s) >= 7)
+
+
+def test_spec_bloc_inner_members_are_the_bloc() -> None:
+    spec = {"bloc": {"members": "european", "rule": {"unanimity": "members"}}}
+    assert_game_is(game_from_spec(spec, CTX), lambda s: set(EUROPEAN) <= s)
+    non = {"bloc": {"members": "non_european", "rule": {"at_least": 1}}}
+    assert_game_is(game_from_spec(non, CTX), lambda s: bool(s & {"US", "TR"}))
+
+
+def test_spec_minimal_winning_and_restrict() -> None:
+    g = game_from_spec({"minimal_winning": [["US", "UK"], ["FRG", "IT", "NL"]]}, CTX)
+    assert_game_is(g, lambda s: {"US", "UK"} <= s or {"FRG", "IT", "NL"} <= s)
+    r = {"restrict": {"to": ["US", "UK", "FRG"], "rule": {"majority": "1/2+"}}}
+    assert_game_is(game_from_spec(r, CTX), lambda s: len(s & {"US", "UK", "FRG"}) >= 2)
+
+
+def test_spec_missing_actors() -> None:
+    with pytest.raises(GameError, match="not members: FR"):
+        game_from_spec({"veto": ["US", "FR"]}, CTX)
+    g = game_from_spec({"veto": ["US", "FR"]}, CTX, missing="drop")
+    assert_game_is(g, lambda s: "US" in s)
+    g = game_from_spec({"veto": ["FR"]}, CTX, missing="drop")  # a non-member's veto disappears
+    assert g.is_winning([])
+    g = game_from_spec({"minimal_winning": [["US", "FR"]]}, CTX, missing="drop")
+    assert_game_is(g, lambda s: "US" in s)
+    with pytest.raises(GameError, match="missing"):
+        game_from_spec({"veto": ["US"]}, CTX, missing="ignore")  # type: ignore[arg-type]
+
+
+def test_spec_empty_bloc_and_impossible_quota_are_detectable() -> None:
+    ctx = RuleContext(members=("US", "UK"), groups={"european": []})
+    g = game_from_spec({"bloc": {"members": "european", "rule": {"at_least": 1}}}, ctx)
+    assert not g.has_winning
+    g = game_from_spec({"at_least": 3}, ctx)
+    assert not g.has_winning
+
+
+@pytest.mark.parametrize(
+    ("spec", "path"),
+    [
+        ({}, "rule: a rule is a mapping"),
+        ({"veto": ["US"], "at_least": 2}, "rule: a rule is a mapping"),
+        ({"nope": 1}, "rule: unknown rule 'nope'"),
+        ({"veto": 3}, "rule.veto: expected"),
+        ({"veto": ["US", 3]}, r"rule.veto\[1\]: actor ids"),
+        ({"majority": "x"}, "rule.majority: "),
+        ({"majority": "3/2"}, "rule.majority: the fraction"),
+        ({"at_least": -1}, "rule.at_least: "),
+        ({"weighted": {"weights": "gdp"}}, "rule.weighted: missing quota"),
+        ({"weighted": {"weights": "gdp", "quota": 1, "x": 2}}, "rule.weighted: unknown key"),
+        ({"weighted": {"weights": "gdp", "quota": "a/b"}}, "rule.weighted.quota: "),
+        ({"weighted": {"weights": {"US": -1}, "quota": 1}}, "rule.weighted.weights.US: "),
+        ({"vector": []}, "rule.vector: expected"),
+        ({"all": [{"veto": ["US"]}, {"bad": 1}]}, r"rule.all\[1\]: unknown rule"),
+        ({"bloc": {"members": "european"}}, "rule.bloc: missing rule"),
+        ({"bloc": {"members": "european", "rule": {}}}, "rule.bloc.rule: "),
+        ({"restrict": {"to": 5, "rule": {"at_least": 1}}}, "rule.restrict.to: "),
+        ({"minimal_winning": [["US"], "UK"]}, r"rule.minimal_winning\[1\]: "),
+    ],
+)
+def test_validate_rule_spec_paths(spec: object, path: str) -> None:
+    with pytest.raises(GameError, match=path):
+        validate_rule_spec(spec)
+
+
+def test_spec_context_errors() -> None:
+    with pytest.raises(GameError, match="unknown group or actor 'asian'"):
+        game_from_spec({"veto": "asian"}, CTX)
+    with pytest.raises(GameError, match="unknown weight vector 'gdp'"):
+        game_from_spec({"weighted": {"weights": "gdp", "quota": 1}}, CTX)
+    ctx = RuleContext(members=("US", "UK"), weights={"gdp": {"US": 5}})
+    with pytest.raises(GameError, match="no value for UK"):
+        game_from_spec({"weighted": {"weights": "gdp", "quota": 1}}, ctx)
