@@ -261,3 +261,44 @@ def test_bad_parameters(params, word):
 def test_lower_weighted_median():
     assert lower_weighted_median(np.array([0.0, 1.0, 5.0]), np.array([1.0, 1.0, 2.0])) == 1.0
     assert lower_weighted_median(POS, W) == 7.0
+
+
+# ---------------------------------------------------------------- numba and numpy paths
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_both_engines_reproduce_the_replication(engine):
+    res = run_issue(POS, CAP, SAL, rounds=10, engine=engine)
+    m = (res.positions * W).sum(axis=1) / W.sum()
+    assert m[1:] == pytest.approx(JMCKIB_MEAN, abs=1e-5)
+    assert res.medians[1] == pytest.approx(8.415932315426764, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("q", "t", "mode"),
+    [(1.0, 1.0, "scholz"), (1.0, 1.0, "contenders"), (0.5, "auto", "scholz"), (0.5, 0.0, "contenders")],
+)
+def test_numba_kernel_matches_numpy(q, t, mode):
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        n = 25
+        x = rng.integers(0, 15, n).astype(float)  # ties in position on purpose
+        c, s = rng.uniform(0, 1, n), rng.uniform(0, 1, n)
+        a = run_issue(x, c, s, rounds=6, q=q, t=t, probability=mode, engine="numpy")
+        b = run_issue(x, c, s, rounds=6, q=q, t=t, probability=mode, engine="numba")
+        assert b.positions == pytest.approx(a.positions, abs=1e-9)
+        assert b.converged == a.converged
+
+
+def test_auto_engine_without_numba_falls_back(monkeypatch):
+    monkeypatch.setattr(bdm_mod, "_numba_kernel", lambda: None)
+    rng = np.random.default_rng(9)
+    n = bdm_mod.NUMBA_MIN_ACTORS + 2
+    x, c, s = rng.uniform(0, 10, n), rng.uniform(0, 1, n), rng.uniform(0, 1, n)
+    a = run_issue(x, c, s, rounds=3, engine="auto")
+    b = run_issue(x, c, s, rounds=3, engine="numpy")
+    assert np.array_equal(a.positions, b.positions)
+    with pytest.raises(BargainingError, match="numba"):
+        run_issue(x, c, s, rounds=3, engine="numba")
+    with pytest.raises(BargainingError, match="engine"):
+        run_issue(x, c, s, rounds=3, engine="gpu")

@@ -174,7 +174,9 @@ def test_each_validation_rule_has_a_located_message() -> None:
     assert _err(_lines([*OK_ROWS, "d,,1,50,50,"])) == (
         "f.csv:6: actors: line 1 announces 3 actors but the file has 4 actor lines"
     )
-    assert _err(_lines([",,1,50,50,", *OK_ROWS[1:]])) == "f.csv:3: actors[0].name: actor name is empty"
+    assert (
+        _err(_lines([",,1,50,50,", *OK_ROWS[1:]])) == "f.csv:3: actors[0].name: actor name is empty"
+    )
 
 
 def test_several_problems_are_all_reported() -> None:
@@ -201,3 +203,83 @@ def test_empty_and_binary_files(tmp_path: Path) -> None:
         read_ktab_csv(latin)
     with pytest.raises(ScenarioError, match="cannot read the file"):
         read_ktab_csv(tmp_path / "missing.csv")
+
+
+# ---------------------------------------------------------------- scenarios and the CLI
+
+
+def test_scenario_dict_validates_and_round_trips() -> None:
+    from mlf.bargaining.ktab import ktab_to_scenario_dict
+    from mlf.scenario import Scenario, dump_scenario, parse_scenario
+    from mlf.talks import bargaining_input
+
+    d = parse_ktab_text(GOOD.replace("A, first", "1st actor, first").replace("Pos2", "Pos 1"))
+    raw = ktab_to_scenario_dict(d, date="2017-05-30")
+    assert list(raw["issues"]) == ["Pos1", "Pos_1"]
+    assert list(raw["actors"]) == ["actor1st_actor", "B", "C"]
+    assert raw["actors"]["B"]["positions"]["Pos_1"] == {"position": 100.0, "salience": 1.0}
+    assert raw["settings"] == {"model": "smp"}
+    sc, warnings = parse_scenario(dump_scenario(Scenario.model_validate(raw)), "x.yaml")
+    assert warnings == []
+    inp = bargaining_input(sc, list(raw["issues"]), list(raw["actors"]))
+    assert np.allclose(inp.position, d.positions) and np.allclose(inp.salience * 100, d.saliences)
+    assert np.allclose(inp.status_quo, d.to_input().status_quo, atol=1e-6)
+    assert sc.actors["actor1st_actor"].name == "1st actor"
+
+
+@needs_ref
+def test_cli_import_then_export_round_trip(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from mlf.cli import app
+
+    runner = CliRunner()
+    yaml_file = tmp_path / "d.yaml"
+    res = runner.invoke(
+        app,
+        [
+            "import",
+            "ktab",
+            str(REF / "dummyData_3Dim.csv"),
+            "--out",
+            str(yaml_file),
+            "--date",
+            "2017-05-30",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "meta:" in yaml_file.read_text()
+    csv_file = tmp_path / "d.csv"
+    res = runner.invoke(app, ["export", "ktab", str(yaml_file), "--out", str(csv_file)])
+    assert res.exit_code == 0, res.output
+    back, orig = read_ktab_csv(csv_file), read_ktab_csv(REF / "dummyData_3Dim.csv")
+    assert back.actors == orig.actors and back.dimensions == orig.dimensions
+    assert np.array_equal(back.positions, orig.positions)
+    assert np.array_equal(back.saliences, orig.saliences)
+    assert np.array_equal(back.power, orig.power)
+    res = runner.invoke(app, ["import", "ktab", str(REF / "dummyData_3Dim.csv")])
+    assert res.exit_code == 0 and res.stdout.startswith("meta:")
+
+
+def test_cli_errors_are_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from mlf.cli import app
+
+    runner = CliRunner()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(_lines(["a,,1,50,50,", "b,,1,50,50,"]))
+    res = runner.invoke(app, ["import", "ktab", str(bad)])
+    assert res.exit_code == 1
+    assert res.stderr.strip() == (
+        f"error: {bad}:5: actors: line 1 announces 3 actors but the file has 2 actor lines"
+    )
+    res = runner.invoke(app, ["import", "ktab", str(bad), "--date", "May"])
+    assert res.exit_code == 2 and "not a date" in res.stderr
+    good = tmp_path / "g.csv"
+    good.write_text(_lines(OK_ROWS))
+    yaml_file = tmp_path / "g.yaml"
+    assert runner.invoke(app, ["import", "ktab", str(good), "-o", str(yaml_file)]).exit_code == 0
+    res = runner.invoke(app, ["export", "ktab", str(yaml_file), "--alternative", "nope"])
+    assert res.exit_code == 2 and "'nope' is not in the scenario" in res.stderr
+    assert "Traceback" not in res.output

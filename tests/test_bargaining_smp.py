@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from mlf.bargaining import smp as S
 from mlf.bargaining.base import BargainingInput
 from mlf.bargaining.ktab import read_ktab_csv
-from mlf.bargaining.smp import SMP, OPTIONS, run_smp, smp_history
+from mlf.bargaining.smp import OPTIONS, SMP, run_smp, smp_history
 from mlf.errors import BargainingError
 
 REF = Path("/work/shared/reference/ktab")

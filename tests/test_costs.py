@@ -501,3 +501,10 @@ def test_game_validation() -> None:
     assert game.values.tolist() == [0, 1, 1, 4]
     assert game.coalition(game.mask(["b"])) == frozenset({"b"})
     json.dumps(game.to_dict())
+
+
+def test_shapley_exact_with_huge_values_uses_big_integers() -> None:
+    # values beyond int64: the arbitrary-precision path must agree with the oracle
+    big = 10**30
+    game = CostGame.from_array(["a", "b", "c"], [0, big, 2, big + 5, 3, 7, 9, big + F(11, 3)])
+    assert list(shapley_value(game, exact=True)) == shapley_by_permutations(game)

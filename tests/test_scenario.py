@@ -491,7 +491,8 @@ def test_errors_are_in_file_order() -> None:
 RAW: list[tuple[str, str | bytes, list[str]]] = [
     ("empty", b"", [f"{E}: empty file: expected a YAML mapping"]),
     ("blank", "  \n\n", [f"{E}: empty file: expected a YAML mapping"]),
-    ("comments only", "# nothing\n", [f"{E}: no YAML content (only comments?): expected a mapping"]),
+    ("comments only", "# nothing\n",
+     [f"{E}: no YAML content (only comments?): expected a mapping"]),
     ("a list", "- 1\n- 2\n",
      [f"{E}:1:1: expected a YAML mapping (meta:, issues:, ...) at the top, got a list"]),
     ("a scalar", "hello\n",
@@ -502,8 +503,8 @@ RAW: list[tuple[str, str | bytes, list[str]]] = [
      [f"{E}:2:13: not UTF-8 text (byte 0xe9)"]),
     ("utf-16", "meta: {}\n".encode("utf-16"),
      [f"{E}:1:1: UTF-16 text: save the scenario as UTF-8"]),
-    ("unclosed flow", "meta: {id: x\n", [f"{E}:2:1: YAML syntax: expected ',' or '}}', but got "
-                                          "'<stream end>'".replace("}}", "}")]),
+    ("unclosed flow", "meta: {id: x\n",
+     [f"{E}:2:1: YAML syntax: expected ',' or '}}', but got '<stream end>'"]),
     ("two documents", "a: 1\n---\nb: 2\n",
      [f"{E}:2:1: YAML syntax: expected a single document in the stream but found another "
       "document"]),
@@ -599,8 +600,6 @@ def test_builtin_is_valid_under_strict(sid: str) -> None:
         pytest.skip(f"built-in {sid!r} not written yet ({builtin_path(sid)} is missing)")
     loaded = load_scenario(sid, strict=True)
     assert loaded.builtin and loaded.id == sid and loaded.warnings == ()
-    again, _ = parse_scenario(dump_scenario(loaded.scenario))
-    assert again == loaded.scenario
 
 
 # --------------------------------------------------------------------------- generated scenarios
@@ -688,7 +687,7 @@ def _yaml_text(data: dict[str, Any], flow: bool) -> str:
     return buf.getvalue()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=scenarios(), flow=st.booleans())
 def test_generated_scenarios_load_and_round_trip(data: dict[str, Any], flow: bool) -> None:
     sc, warnings = parse_scenario(_yaml_text(data, flow), "gen.yaml", strict=True)
@@ -696,3 +695,10 @@ def test_generated_scenarios_load_and_round_trip(data: dict[str, Any], flow: boo
     assert sc == Scenario.model_validate(data)
     again, _ = parse_scenario(dump_scenario(sc), "dumped.yaml")
     assert again == sc
+
+
+def test_the_documented_example_is_valid() -> None:
+    doc = (Path(__file__).parents[1] / "docs" / "scenario-format.md").read_text()
+    block = doc.split("```yaml\n")[-1].split("```")[0]
+    sc, warnings = parse_scenario(block, "doc.yaml")
+    assert sc.meta.id == "small" and len(warnings) == 1

@@ -187,9 +187,7 @@ if HAVE_NUMBA:  # pragma: no branch
     def _dp2_nb(weights: Arr, F: Arr, half: bool) -> None:  # pragma: no cover - compiled
         K, size = F.shape
         F[0, 0] = 1
-        m = 0
-        for w in weights:
-            m += 1
+        for m, w in enumerate(weights, 1):
             ktop = min(m, K - 1)
             for k in range(ktop, 0, -1):
                 for s in range(size - 1, w - 1, -1):

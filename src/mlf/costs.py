@@ -132,6 +132,12 @@ def _incidence(masks: NDArray[np.int64], n: int) -> FloatArray:
     return ((masks[:, None] >> np.arange(n, dtype=np.int64)[None, :]) & 1).astype(np.float64)
 
 
+def _matvec(a: FloatArray, x: FloatArray) -> FloatArray:
+    """``a @ x`` without BLAS: BLAS threads contend badly on a loaded machine."""
+    out: FloatArray = np.einsum("ij,j->i", a, x)
+    return out
+
+
 def _coalition_sums(x: Sequence[Fraction], n: int) -> list[Fraction]:
     """Exact ``x(S)`` for every mask ``S`` (dynamic programme over the lowest bit)."""
     sums: list[Fraction] = [Fraction(0)] * (1 << n)
@@ -651,6 +657,12 @@ def _as_cost_table(game: CostGame) -> tuple[FloatArray, float]:
 # --------------------------------------------------------------------------- Shapley
 
 
+def _without(r: NDArray[np.int64], i: int) -> NDArray[np.int64]:
+    """All masks without bit ``i``: insert a zero bit at position ``i`` into ``0..2^(n-1)-1``."""
+    low = r & ((1 << i) - 1)
+    return ((r >> i) << (i + 1)) | low
+
+
 def _shapley_weights(n: int) -> list[Fraction]:
     """``|S|! (n-|S|-1)! / n!`` for ``|S| = 0..n-1``."""
     nf = math.factorial(n)
@@ -670,19 +682,23 @@ def shapley_value(game: CostGame, exact: bool = False) -> FloatArray | tuple[Fra
     .. [1] L. S. Shapley, "A value for n-person games", 1953.
     """
     n = game.n
-    masks = np.arange(1 << n, dtype=np.int64)
-    sizes = _popcount(masks, n)
+    half = np.arange(1 << (n - 1), dtype=np.int64)
+    # inserting a zero bit keeps the popcount, so |S| is the same array for every player;
+    # sort once by size so per-size sums are one reduceat
+    size = _popcount(half, n)
+    order = np.argsort(size, kind="stable")
+    starts = np.searchsorted(size[order], np.arange(n))
     if not exact:
         w = np.array([float(x) for x in _shapley_weights(n)])
+        wf = w[size]
         phi = np.empty(n)
         for i in range(n):
-            bit = 1 << i
-            s = masks[(masks & bit) == 0]
-            phi[i] = float(np.dot(w[sizes[s]], game.values[s | bit] - game.values[s]))
+            s = _without(half, i)
+            phi[i] = float((wf * (game.values[s | 1 << i] - game.values[s])).sum())
         return phi
     ex = game.exact_values()
     den = math.lcm(*(v.denominator for v in ex))
-    ints = [int(v * den) for v in ex]
+    ints = [v.numerator * (den // v.denominator) for v in ex]
     limit = max(abs(v) for v in ints) if ints else 0
     table: NDArray[Any]
     if limit < 2 ** (62 - n):
@@ -692,11 +708,9 @@ def shapley_value(game: CostGame, exact: bool = False) -> FloatArray | tuple[Fra
     weights = _shapley_weights(n)
     out: list[Fraction] = []
     for i in range(n):
-        bit = 1 << i
-        s = masks[(masks & bit) == 0]
-        marg = table[s | bit] - table[s]
-        per_size = np.zeros(n, dtype=table.dtype)
-        np.add.at(per_size, sizes[s], marg)
+        s = _without(half, i)[order]
+        marg = table[s | 1 << i] - table[s]
+        per_size = np.add.reduceat(marg, starts)
         total = sum((weights[k] * int(per_size[k]) for k in range(n)), Fraction(0))
         out.append(total / den)
     return tuple(out)
@@ -843,7 +857,7 @@ def _round_lp(
     m, n = rows.shape
     sizes = rows.sum(axis=1)
     base = np.flatnonzero((sizes == 1) | (sizes == n - 1))
-    excess0 = rows @ x0 - b
+    excess0 = _matvec(rows, x0) - b
     top = np.argsort(-excess0)[: 4 * n + 8]
     work = np.union1d(base, top)
     scale = 1.0 + float(np.max(np.abs(b), initial=0.0)) + float(np.max(np.abs(b_eq)))
@@ -871,7 +885,7 @@ def _round_lp(
         t = float(res.x[n])
         if full:
             break
-        viol = rows @ x - b - t
+        viol = _matvec(rows, x) - b - t
         bad = np.flatnonzero(viol > 1e-9 * scale)
         if t <= t_floor * (1 - 1e-9):
             full = True
@@ -969,7 +983,7 @@ def _run_nucleolus(
         keep = np.setdiff1d(active_idx, [m - 1 for m in new_masks], assume_unique=True)
         if keep.size:
             r = rows_all[keep]
-            resid = r - (r @ basis.T) @ basis
+            resid = r - np.einsum("ij,jk->ik", np.einsum("ij,kj->ik", r, basis), basis)
             keep = keep[np.linalg.norm(resid, axis=1) > _SPAN_TOL]
         active_idx = keep
         if rank >= n or active_idx.size == 0:
@@ -1190,7 +1204,7 @@ def in_core(game: CostGame, x: Sequence[Number] | FloatArray, tol: float = 1e-9)
         return all(sign * (sums[m] - ce[m]) <= 0 for m in range(1, 1 << n))
     xf = np.asarray(items, dtype=np.float64)
     masks = np.arange(1 << n, dtype=np.int64)
-    sums_f = _incidence(masks, n) @ xf
+    sums_f = _matvec(_incidence(masks, n), xf)
     if abs(sums_f[-1] - game.values[-1]) > tol * max(1.0, abs(float(game.values[-1]))):
         return False
     return bool(np.all(sign * (sums_f - game.values) <= tol))
@@ -1224,7 +1238,7 @@ def _game_split(game: CostGame, rule: str, amounts: Sequence[Fraction] | FloatAr
     else:
         xs = np.asarray(amts)
         masks = np.arange(1, 1 << game.n, dtype=np.int64)
-        excess = _incidence(masks, game.n) @ xs - game.values[masks]
+        excess = _matvec(_incidence(masks, game.n), xs) - game.values[masks]
         worst = int(masks[int(np.argmax(excess))])
         who = ", ".join(p for i, p in enumerate(game.players) if worst >> i & 1)
         notes.append(f"not in the core: {{{who}}} would save {float(np.max(excess)):g} on its own")

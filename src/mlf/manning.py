@@ -384,6 +384,44 @@ def _status_reason(rules: ManningRules, status: int, message: str) -> tuple[str,
     return "error", f"the MILP solver stopped: {message}"
 
 
+def _greedy_totals(
+    target: NDArray[np.float64], lo: NDArray[np.float64], hi: NDArray[np.float64], total: int
+) -> IntArray | None:
+    """Integer ``X`` in ``[lo, hi]`` summing to ``total`` with least ``sum |X - target|``.
+
+    The objective is separable and convex, so taking units in order of increasing marginal
+    cost is optimal. Each nation's marginal costs from ``lo`` up are: -1 while below
+    ``floor(target)``, ``1 - 2 frac(target)`` for the unit crossing the target, +1 after:
+    at most three blocks per nation, taken cheapest first. Returns None if infeasible.
+    """
+    lo_i = lo.astype(np.int64)
+    hi_i = hi.astype(np.int64)
+    if lo_i.sum() > total or hi_i.sum() < total:
+        return None
+    x = lo_i.copy()
+    blocks: list[tuple[float, int, int]] = []  # (cost, nation, units)
+    for k in range(target.size):
+        fl = math.floor(target[k])
+        below = max(0, min(fl, hi_i[k]) - lo_i[k])
+        if below:
+            blocks.append((-1.0, k, below))
+        start = lo_i[k] + below
+        frac = target[k] - fl
+        if frac > 0 and start == fl and start < hi_i[k]:
+            blocks.append((1.0 - 2.0 * frac, k, 1))
+            start += 1
+        if hi_i[k] > start:
+            blocks.append((1.0, k, int(hi_i[k] - start)))
+    need = total - int(lo_i.sum())
+    for _cost, k, units in sorted(blocks, key=lambda b: b[0]):
+        if need == 0:
+            break
+        take = min(units, need)
+        x[k] += take
+        need -= take
+    return x
+
+
 def _solve_aggregate(rules: ManningRules, time_limit: float | None) -> ManningPlan:
     k = len(rules.nations)
     ships, total, m = rules.ships, rules.total_crew, rules.cap_per_ship
@@ -414,6 +452,14 @@ def _solve_aggregate(rules: ManningRules, time_limit: float | None) -> ManningPl
         np.concatenate([x_lo, np.zeros(k), np.zeros(k)]),
         np.concatenate([x_hi, np.full(k, float(ships)), np.full(k, np.inf)]),
     )
+    # fast path: the least-deviation totals ignoring the nationality rule; if they meet it
+    # anyway they are optimal
+    greedy = _greedy_totals(target, x_lo, x_hi, total)
+    if (
+        greedy is not None
+        and int(np.minimum(greedy, ships).sum()) >= ships * rules.min_nationalities
+    ):
+        return _plan(rules, _deal(greedy, ships), "aggregate")
     c = np.concatenate([np.zeros(2 * k), np.ones(k)])
     integrality = np.concatenate([np.ones(2 * k), np.zeros(k)])
     options: dict[str, Any] = {}

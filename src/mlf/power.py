@@ -117,7 +117,7 @@ _BANZHAF_FAMILY = frozenset(
     {"banzhaf", "banzhaf_absolute", "coleman_act", "coleman_prevent", "coleman_initiate"}
 )
 _MAX_ENUM = 25  # numpy enumeration of 2^n coalitions
-_MAX_ENUM_NUMBA = 30  # numba enumeration of threshold games (needs n ≤ 32)  # numba enumeration of threshold games
+_MAX_ENUM_NUMBA = 30  # numba enumeration of threshold games (the kernel needs n ≤ 32)
 _DP_BUDGET = 4e9  # element operations allowed for one exact DP
 
 Value = float | Fraction
@@ -128,6 +128,7 @@ def _kernels() -> Any:
     from mlf import _powerkernels
 
     return _powerkernels
+
 
 Progress = Callable[[int, int], None] | None
 
@@ -419,6 +420,10 @@ def _threshold_form(game: Game) -> tuple[list[int], list[int]] | None:
     t = thresholds(game)
     if t is None:
         return None
+    if base is None:  # a pure head count: "count >= k" is the weighted game [k; 1, ..., 1]
+        k = next((c for c in range(n + 1) if t[c] is not None), None)
+        if all(x is None for x in t[: k or 0]) and all(x is not None for x in t[k or 0 :]):
+            t = [n + 1 if k is None else k] * (n + 1)
     w = base if base is not None else [1] * n
     total = sum(w)
     never = total + 1
@@ -435,11 +440,9 @@ def _enumeration(game: Game, want_j: bool, want_m: bool, cap: int, progress: Pro
     total = 1 << n
     win = np.empty(total, dtype=np.bool_)
     chunk = 1 << 20
-    done = 0
     for start in range(0, total, chunk):
         stop = min(total, start + chunk)
         win[start:stop] = game.winning(np.arange(start, stop, dtype=np.uint64))
-        done += 1
         if progress is not None:
             progress(stop, total)
     size = np.bitwise_count(np.arange(total, dtype=np.uint64)).astype(np.uint8)
@@ -609,6 +612,8 @@ def _mwc_dp(w: list[int], t: list[int], exact_dtype: Any) -> tuple[int, list[lis
     |T| = c - 1, t[c] - w_j ≤ w(T) < t[c-1].
     """
     n = len(w)
+    if t[0] <= 0:  # the empty coalition wins: it is the only minimal winning coalition
+        return 1, [[0] * (n + 1) for _ in range(n)]
     order = sorted(range(n), key=lambda i: (w[i], i))
     ws = [w[i] for i in order]
     size = sum(w) + 1  # full range: a size-c coalition may be minimal whatever its weight
@@ -718,7 +723,7 @@ def _dp_engine(
         why = None
         if cells > 1.2e8:
             why = f"the size-by-weight table would have {cells:.1e} cells"
-        elif cells * levels * (1 if dtype != object else 50) > 2 * _DP_BUDGET:
+        elif cells * levels * (50 if dtype is object else 1) > 2 * _DP_BUDGET:
             why = f"the exact Shapley-Shubik DP would take ~{cells * levels:.1e} steps"
         if why is not None:
             if explicit:
@@ -750,9 +755,9 @@ def _dp_engine(
         else:
             omitted["johnston"] = why
     if want & {"deegan_packel", "holler"}:
-        cost = n**3 * (total + 1) / 2 * (1 if n <= 62 else 50)
-        if cost > _DP_BUDGET:
-            why = f"the exact minimal-winning DP would take ~{cost:.1e} steps"
+        mcost = n**3 * (total + 1) / 2 * (1 if n <= 62 else 50)
+        if mcost > _DP_BUDGET:
+            why = f"the exact minimal-winning DP would take ~{mcost:.1e} steps"
             if explicit:
                 raise GameError(f"deegan_packel/holler: {why}")
             omitted["deegan_packel"] = omitted["holler"] = why
@@ -827,7 +832,7 @@ def _montecarlo(
     est: dict[str, list[NDArray[np.float64]]] = {k: [] for k in ("pbi", "ssi", "jr", "act")}
     step = 4096
     done = 0
-    for b, m in enumerate(per):
+    for m in per:
         pbi_sum = np.zeros(n)
         jr_sum = np.zeros(n)
         ssi_sum = np.zeros(n)
@@ -886,18 +891,22 @@ def _montecarlo(
 
     ses: dict[str, dict[str, float]] = {}
     for name in want:
-        se = se_of(lambda b, nm=name: idx(nm, b))
+
+        def one(b: int | None, nm: str = name) -> NDArray[np.float64]:
+            return idx(nm, b)
+
+        se = se_of(one)
         if name == "coleman_act":
             ses[name] = {"*": float(se[0])}
         else:
             ses[name] = {p: float(v) for p, v in zip(game.players, se, strict=True)}
-    pbi = [float(x) for x in mean("pbi")]
+    pbi: list[Value] = [float(x) for x in mean("pbi")]
     act = float(mean("act")[0])
     raw = _Raw(
         n=n,
         act=act,
         pbi=pbi,
-        winning=round(act * 2.0**n) if n < 1000 else None,
+        winning=round(Fraction(act) * (1 << n)),
         ssi=[float(x) for x in mean("ssi")] if need_ssi else None,
         johnston=[float(x) for x in mean("jr")] if "johnston" in want else None,
     )
@@ -1030,12 +1039,15 @@ def power_indices(
     mwc_cap: int = 1000,
     progress: Progress = None,
     use_numba: bool = True,
+    algorithm: str = "auto",
 ) -> PowerResult:
     """Power indices of ``game`` (all of :data:`INDEX_NAMES` by default).
 
     Picks the fastest exact algorithm that applies (see the module docstring); with
     ``samples`` it estimates by Monte Carlo instead (seeded by ``seed``). ``exact=True``
-    returns :class:`~fractions.Fraction` values. ``use_numba=False`` forces the numpy paths.
+    returns :class:`~fractions.Fraction` values. ``use_numba=False`` forces the numpy paths;
+    ``algorithm`` forces one exact algorithm (``"enumeration"``, ``"enumeration-threshold"``,
+    ``"generating-function"``) instead of ``"auto"``, for testing and benchmarking.
     Raises :class:`GameError` for unknown index names, or when the game is too large for any
     exact method and no ``samples`` were given.
     """
@@ -1058,43 +1070,54 @@ def power_indices(
             raise GameError(f"{', '.join(no_mc)}: no Monte Carlo estimate (needs exact methods)")
         mc_want = [x for x in want if x in _MC_INDICES]
         raw, info = _montecarlo(game, mc_want, samples, seed, progress)
-        omitted = {x: "no Monte Carlo estimate" for x in no_mc}
         dummies = tuple(p for p, x in zip(game.players, raw.pbi, strict=True) if x == 0)
         return _assemble(
             game, raw, [x for x in per_player if x in _MC_INDICES], exact=False,
             method="montecarlo", algorithm="montecarlo", mwc_cap=mwc_cap,
-            omitted=omitted, mc=info, dummies=dummies,
+            omitted={x: "no Monte Carlo estimate" for x in no_mc}, mc=info, dummies=dummies,
         )  # fmt: skip
     want_j = "johnston" in want
     want_m = "deegan_packel" in want or "holler" in want
     form = _threshold_form(game)
     omitted: dict[str, str] = {}
     numba_ok = use_numba and importlib.util.find_spec("numba") is not None
-    if (
+    algos = ("auto", "enumeration", "enumeration-threshold", "generating-function")
+    if algorithm not in algos:
+        raise GameError(f"unknown algorithm {algorithm!r}; known: {', '.join(algos)}")
+    can_thr = (
         form is not None
-        and 16 <= n <= _MAX_ENUM_NUMBA
+        and n <= _MAX_ENUM_NUMBA
         and numba_ok
         and sum(form[0]) < 2**50
-        and _kernels().HAVE_NUMBA
-    ):
+        and (algorithm == "enumeration-threshold" or (algorithm == "auto" and n >= 16))
+        and bool(_kernels().HAVE_NUMBA)
+    )
+    can_dp = form is not None and _dp_cheap(form)
+    if algorithm == "auto":
+        if can_thr:
+            algorithm = "enumeration-threshold"
+        elif can_dp and form is not None and (n > _MAX_ENUM or (n > 20 and len(set(form[1])) < 2)):
+            algorithm = "generating-function"
+        elif n <= _MAX_ENUM:
+            algorithm = "enumeration"
+        else:
+            raise GameError(
+                f"{n} players are too many for exact methods on this game (enumeration handles "
+                f"up to {_MAX_ENUM}, the DP only weighted games with a moderate total weight); "
+                f"pass samples= (CLI: --samples N) for a Monte Carlo estimate"
+            )
+    if algorithm == "enumeration-threshold":
+        if not can_thr or form is None:
+            raise GameError("enumeration-threshold needs numba, n <= 30 and a threshold game")
         raw = _enumeration_threshold(form[0], form[1], mwc_cap)
-        algorithm = "enumeration-threshold"
-    elif (
-        form is not None
-        and (n > _MAX_ENUM or (n > 20 and len(set(form[1])) == 1))
-        and _dp_cheap(form)
-    ):
+    elif algorithm == "generating-function":
+        if not can_dp or form is None:
+            raise GameError("generating-function needs a weighted (threshold) game")
         raw, omitted = _dp_engine(form[0], form[1], set(want), explicit, exact, mwc_cap, numba_ok)
-        algorithm = "generating-function"
-    elif n <= _MAX_ENUM:
-        raw = _enumeration(game, want_j, want_m, mwc_cap, progress)
-        algorithm = "enumeration"
     else:
-        raise GameError(
-            f"{n} players are too many for exact methods on this game "
-            f"(enumeration handles up to {_MAX_ENUM}, the DP only weighted games with a moderate "
-            f"total weight); pass samples= (CLI: --samples N) for a Monte Carlo estimate"
-        )
+        if n > _MAX_ENUM:
+            raise GameError(f"enumeration is limited to {_MAX_ENUM} players")
+        raw = _enumeration(game, want_j, want_m, mwc_cap, progress)
     final = [x for x in per_player if x not in omitted]
     return _assemble(
         game, raw, final, exact=exact, method="exact", algorithm=algorithm,

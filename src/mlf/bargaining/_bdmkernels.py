@@ -25,35 +25,58 @@ def _numerators(
     t_lo: NDArray[np.int64],
     scholz: bool,
 ) -> tuple[FloatArray, float]:
+    """Numerators of P (n x n) and the Scholz normaliser, cache-friendly.
+
+    ``cum_t[a, t]`` sums ``w_k D_ka`` over the first t voters in position order, one
+    contiguous row per actor a; ``h[j, i] = cum_t[j, t_ij]`` reads row j only, and the
+    numerator of (i, j) is ``h[j, i] - h[i, j]`` (the midpoint count t is symmetric).
+    """
     n = x.size
-    wd = np.empty((n, n))
-    for k in range(n):
-        for a in range(n):
-            wd[k, a] = w[k] * (abs(x[k] - x[a]) / width) ** r[k]
-    cum = np.zeros((n + 1, n))
-    for t in range(n):
-        k = order[t]
-        for a in range(n):
-            cum[t + 1, a] = cum[t, a] + wd[k, a]
+    xs = x[order]
+    ws = w[order]
+    rs = r[order]
+    cum_t = np.zeros((n, n + 1))
+    for a in range(n):
+        acc = 0.0
+        for t in range(n):
+            base = abs(xs[t] - x[a]) / width
+            acc += ws[t] * (base if rs[t] == 1.0 else base ** rs[t])
+            cum_t[a, t + 1] = acc
+    h = np.empty((n, n))
+    for j in range(n):
+        for i in range(n):
+            h[j, i] = cum_t[j, t_lo[j, i]]
     num = np.zeros((n, n))
     for i in range(n):
         for j in range(n):
-            t = t_lo[i, j]
-            g_ij = cum[t, j] - cum[t, i]
+            g_ij = h[j, i] - h[i, j]
             if x[i] < x[j]:
                 v = g_ij
             elif x[i] > x[j]:
-                v = (cum[n, j] - cum[n, i]) - g_ij
+                v = (cum_t[j, n] - cum_t[i, n]) - g_ij
             else:
                 v = 0.0
             num[i, j] = v if v > 0.0 else 0.0
     den = 0.0
     if scholz:
+        # per voter k: its distances to all actors in ascending order by merging the sorted
+        # positions left and right of x_k; then sum_{a,b} |v_a - v_b| = 2 sum (2m-n+1) v_(m)
         for k in range(n):
-            row = np.sort(wd[k])
+            xk = x[k]
+            p = np.searchsorted(xs, xk)
+            left = p - 1
+            right = p
             acc = 0.0
             for m in range(n):
-                acc += (2.0 * m - n + 1.0) * row[m]
+                if right < n and (left < 0 or xs[right] - xk <= xk - xs[left]):
+                    dd = xs[right] - xk
+                    right += 1
+                else:
+                    dd = xk - xs[left]
+                    left -= 1
+                base = dd / width
+                v = w[k] * (base if r[k] == 1.0 else base ** r[k])
+                acc += (2.0 * m - n + 1.0) * v
             den += acc
         den *= 2.0
     return num, den

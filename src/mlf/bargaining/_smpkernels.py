@@ -235,16 +235,81 @@ def all_challenges(
     rule: int,
     tpc: int,
 ) -> tuple[FloatArray, FloatArray]:
-    """``P[i, j]``, ``E[i, j]``: i's own estimate of winning against j and of its gain."""
+    """``P[i, j]``, ``E[i, j]``: i's own estimate of winning against j and of its gain.
+
+    Same arithmetic as ``prob_edu(i, i, i, j, ...)`` with the utilities that do not depend
+    on j computed once per i.
+    """
     n = dist.shape[0]
     p = np.zeros((n, n))
     e = np.zeros((n, n))
+    rhat = np.empty(n)
+    u_to_i = np.empty(n)
+    u_own = np.empty(n)
     for i in range(n):
+        for m in range(n):
+            rhat[m] = est_nra(r[i], r[m], ra)
+            u_to_i[m] = bs_util(dist[m, i], rhat[m])
+            u_own[m] = bs_util(dist[m, m], rhat[m])
+        uii = u_own[i]
         for j in range(n):
-            if i != j:
-                pij, eij = prob_edu(i, i, i, j, dist, r, ra, w, sal, rule, tpc)
-                p[i, j] = pij
-                e[i, j] = eij
+            if j == i:
+                continue
+            uij = bs_util(dist[i, j], rhat[i])
+            eu_sq = uii + uij
+            u_win = uii + uii
+            u_lose = uij + uij
+            ci = vote(rule, w[i], uii, uij)
+            cj = vote(rule, w[j], u_to_i[j], u_own[j])
+            chij = MIN_CHALLENGE_COALITION
+            chji = MIN_CHALLENGE_COALITION
+            if ci > 0.0:
+                chij = chij + ci
+            if ci < 0.0:
+                chji = chji - ci
+            if cj > 0.0:
+                chij = chij + cj
+            if cj < 0.0:
+                chji = chji - cj
+            base_i = chij
+            base_j = chji
+            for m in range(n):
+                if m != i and m != j:
+                    umi = u_to_i[m]
+                    umj = bs_util(dist[m, j], rhat[m])
+                    umm = u_own[m]
+                    cm = vote(rule, w[m], umi, umj)
+                    cmi = base_i + cm if cm > 0.0 else base_i
+                    cmj = base_j - cm if cm < 0.0 else base_j
+                    pin = cmi / (cmi + cmj)
+                    pjn = 1.0 - pin
+                    if tpc == TPC_FULL:
+                        u_ik_def_j = umi + umi + umi
+                        u_j_def_ik = umj + umj + umj
+                        u_i_def_jk = umi + umi + umi
+                        u_jk_def_i = umj + umj + umj
+                    elif tpc == TPC_SEMI:
+                        u_ik_def_j = umi + umi + umm
+                        u_j_def_ik = umj + umj + umj
+                        u_i_def_jk = umi + umi + umi
+                        u_jk_def_i = umj + umj + umm
+                    else:
+                        u_ik_def_j = umi + umi + umm
+                        u_j_def_ik = umj + umj + umm
+                        u_i_def_jk = umi + umi + umm
+                        u_jk_def_i = umj + umj + umm
+                    u_ik_j = (pin * u_ik_def_j) + (pjn * u_j_def_ik)
+                    u_i_jk = (pin * u_i_def_jk) + (pjn * u_jk_def_i)
+                    v = vote(rule, w[m], u_ik_j, u_i_jk)
+                    if v > 0.0:
+                        chij = chij + v
+                    if v < 0.0:
+                        chji = chji - v
+            phij = chij / (chij + chji)
+            phji = chji / (chij + chji)
+            eu_contest = phij * u_win + phji * u_lose
+            p[i, j] = phij
+            e[i, j] = (1.0 - sal[j]) * u_win + sal[j] * eu_contest - eu_sq
     return p, e
 
 

@@ -252,9 +252,7 @@ def parse_ktab_text(text: str, file: str = "<ktab>") -> KtabData:
         row = _fields(line)
         where = f"actors[{a}]"
         if len(row) != width:
-            errors.append(
-                err(f"row has {len(row)} fields, the header has {width}", ln, where)
-            )
+            errors.append(err(f"row has {len(row)} fields, the header has {width}", ln, where))
             continue
         if not row[0]:
             errors.append(err("actor name is empty", ln, f"{where}.name"))
@@ -324,13 +322,13 @@ def ktab_text(data: KtabData) -> str:
     w.writerow([data.name, data.description, data.n, data.k, ""])
     sal_names = data.salience_names or tuple(f"{d} Salience" for d in data.dimensions)
     head: list[str] = ["Actor", "Description", "Power"]
-    for d, s in zip(data.dimensions, sal_names, strict=True):
-        head += [d, s]
+    for dim, sname in zip(data.dimensions, sal_names, strict=True):
+        head += [dim, sname]
     w.writerow([*head, ""])
     for a in range(data.n):
         row = [data.actors[a], data.actor_descriptions[a], _num_text(data.power[a])]
-        for d in range(data.k):
-            row += [_num_text(data.positions[a, d]), _num_text(data.saliences[a, d])]
+        for j in range(data.k):
+            row += [_num_text(data.positions[a, j]), _num_text(data.saliences[a, j])]
         w.writerow([*row, ""])
     return buf.getvalue()
 
@@ -348,12 +346,14 @@ def ktab_from_input(
     description: str = "",
     actor_descriptions: Sequence[str] | None = None,
 ) -> KtabData:
-    """KTAB form of a :class:`BargainingInput`: each issue's [lo, hi] mapped onto [0, 100];
-    an actor's saliences (each in [0, 1]) are scaled down if they sum above 1."""
+    """KTAB form of a :class:`BargainingInput`: each issue's [lo, hi] mapped onto [0, 100]
+    (rounded to 9 decimals); an actor's saliences (each in [0, 1]) are scaled down if they sum
+    above 1, then multiplied by 100."""
     span = inp.hi - inp.lo
-    pos = np.clip((inp.position - inp.lo) / span * 100.0, 0.0, 100.0)
+    # rounding to 9 decimals drops the binary noise of the rescaling (0.3033 * 100 ...)
+    pos = np.round(np.clip((inp.position - inp.lo) / span * 100.0, 0.0, 100.0), 9)
     tot = inp.salience.sum(axis=1)
-    sal = inp.salience / np.where(tot > 1.0, tot, 1.0)[:, None] * 100.0
+    sal = np.round(inp.salience / np.where(tot > 1.0, tot, 1.0)[:, None] * 100.0, 9)
     descs = tuple(actor_descriptions) if actor_descriptions is not None else ("",) * inp.n
     return KtabData(
         name=name,
@@ -361,8 +361,8 @@ def ktab_from_input(
         actors=inp.actors,
         actor_descriptions=descs,
         power=np.asarray(inp.capability, dtype=np.float64).copy(),
-        positions=pos,
-        saliences=sal,
+        positions=np.asarray(pos, dtype=np.float64),
+        saliences=np.asarray(sal, dtype=np.float64),
         dimensions=inp.issues,
         salience_names=tuple(f"{d} Salience" for d in inp.issues),
     )

@@ -850,11 +850,11 @@ class _Bargains:
 
 def _best_target(e_row: FloatArray, i: int) -> int:
     """First j with the largest expected gain above 1e-5, or -1 (SMPState::bestChallenge)."""
-    best_j, best_eu = -1, -1.0
-    for j, eu in enumerate(e_row.tolist()):
-        if j != i and eu > MIN_SIG_EDU and best_eu < eu:
-            best_j, best_eu = j, eu
-    return best_j
+    ok = e_row > MIN_SIG_EDU
+    ok[i] = False
+    if not ok.any():
+        return -1
+    return int(np.argmax(np.where(ok, e_row, -np.inf)))
 
 
 def _bcn_turn(
@@ -915,6 +915,8 @@ def _bcn_turn(
     new_x = x.copy()
     for k in range(n):
         q = bg.queues[k]
+        if len(q) == 1:
+            continue  # only the status quo: its probability is 1
         c = np.asarray(kern.coalitions(caps, np.ascontiguousarray(bu[:, q]), rule))
         p = pce(c, vpm, opt["pce_model"])
         if opt["state_transitions"] == "stochastic":  # PRNG::probSel

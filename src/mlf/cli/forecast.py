@@ -123,7 +123,7 @@ def _tables(fc: Forecast, width: int) -> list[tuple[str, Table]]:
 @app.command("forecast")
 def forecast_command(
     scenario: str = typer.Argument(..., help="Scenario id or path, or a KTAB .csv file."),
-    issue: list[str] = typer.Option(  # noqa: B006
+    issue: list[str] = typer.Option(
         [], "--issue", help="Issue id to negotiate (repeatable; default: the open issues)."
     ),
     model: str | None = typer.Option(

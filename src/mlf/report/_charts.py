@@ -11,7 +11,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from mlf.report._format import NORMALISED_INDICES, STATUS_COLOUR, INDEX_LABELS, short
+from mlf.report._format import INDEX_LABELS, NORMALISED_INDICES, STATUS_COLOUR, short, wrap
+from mlf.report._format import plotly_text as esc
 
 #: One colour per actor, stable across every chart of a report (Tableau 10, then more).
 PALETTE = (
@@ -51,16 +52,14 @@ def _fig(data: list[Any], layout: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def support_chart(
-    rows: Sequence[Mapping[str, Any]], threshold: float | None
-) -> dict[str, Any]:
+def support_chart(rows: Sequence[Mapping[str, Any]], threshold: float | None) -> dict[str, Any]:
     """Horizontal bars of capability-weighted support, one per alternative, coloured by status.
 
     ``rows``: dicts with ``title``, ``support`` and ``status``.
     """
     data: list[Any] = []
     seen: set[str] = set()
-    ys = [short(r["title"], 46) for r in rows]
+    ys = [esc(short(r["title"], 46)) for r in rows]
     for status, colour in STATUS_COLOUR.items():
         xs = [r["support"] if r["status"] == status else None for r in rows]
         if all(x is None for x in xs):
@@ -94,17 +93,31 @@ def support_chart(
         )
     top = max([r["support"] for r in rows if r["support"] is not None] + [0.0])
     layout = _layout(
-        max(220, 60 + 38 * len(rows)),
+        150 + 32 * len(rows),
         barmode="overlay",
-        xaxis={"title": {"text": "capability-weighted support"}, "tickformat": ".0%",
-               "range": [0, max(1.0, top * 1.1)], "gridcolor": "#e5e5e5"},
+        legend={"orientation": "h", "y": -0.28, "x": 0, "yanchor": "top"},
+        xaxis={
+            "title": {"text": "capability-weighted support"},
+            "tickformat": ".0%",
+            "range": [0, max(1.0, top * 1.1)],
+            "gridcolor": "#e5e5e5",
+        },
         yaxis={"autorange": "reversed", "automargin": True},
         shapes=shapes,
         annotations=[]
         if threshold is None
-        else [{"x": threshold, "y": 1.0, "yref": "paper", "yanchor": "bottom",
-               "text": f"threshold {threshold:.0%}", "showarrow": False, "font": {"size": 11}}],
-        margin={"l": 20, "r": 40, "t": 30, "b": 50},
+        else [
+            {
+                "x": threshold,
+                "y": 1.0,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": f"threshold {threshold:.0%}",
+                "showarrow": False,
+                "font": {"size": 11},
+            }
+        ],
+        margin={"l": 20, "r": 40, "t": 30, "b": 95},
     )
     return _fig(data, layout)
 
@@ -125,7 +138,7 @@ def membership_chart(
         for alt in alts:
             code = 2 if a in alt["members"] else 1 if a in alt["invited"] else 0
             row.append(code)
-            hrow.append(f"{names.get(a, a)}: {labels[code]}<br>{alt['title']}")
+            hrow.append(f"{esc(names.get(a, a))}: {labels[code]}<br>{esc(alt['title'])}")
         z.append(row)
         hover.append(hrow)
     colours = ("#f2f2f2", "#E69F00", "#009E73")
@@ -135,8 +148,8 @@ def membership_chart(
     data = [
         go.Heatmap(
             z=z,
-            x=[short(alt["title"], 24) for alt in alts],
-            y=list(actors),
+            x=[wrap(alt["title"], 14) for alt in alts],
+            y=[esc(a) for a in actors],
             zmin=-0.5,
             zmax=2.5,
             colorscale=scale,
@@ -144,8 +157,7 @@ def membership_chart(
             ygap=2,
             text=hover,
             hovertemplate="%{text}<extra></extra>",
-            colorbar={"tickvals": [0, 1, 2], "ticktext": list(labels), "thickness": 12,
-                      "len": 0.6},
+            colorbar={"tickvals": [0, 1, 2], "ticktext": list(labels), "thickness": 12, "len": 0.6},
         )
     ]
     layout = _layout(
@@ -179,8 +191,8 @@ def trajectory_chart(
             return "–"
         if options:
             k = min(max(round(v), 0), len(options) - 1)
-            return f"{v:.2f} (nearest: {options[k]})"
-        return f"{v:.4g} {unit}".strip()
+            return f"{v:.2f} (nearest: {esc(options[k])})"
+        return f"{v:.4g} {esc(unit)}".strip()
 
     for i, a in enumerate(actors):
         ys = [r[i] if i < len(r) else None for r in rounds]
@@ -189,10 +201,10 @@ def trajectory_chart(
                 x=x,
                 y=ys,
                 mode=mode,
-                name=a,
+                name=esc(a),
                 line={"color": colours.get(a, "#777777"), "width": 1.5},
                 marker={"size": 7},
-                text=[f"{names.get(a, a)}: {label(v)}" for v in ys],
+                text=[f"{esc(names.get(a, a))}: {label(v)}" for v in ys],
                 hovertemplate="round %{x}<br>%{text}<extra></extra>",
             )
         )
@@ -212,13 +224,16 @@ def trajectory_chart(
     if options:
         yaxis.update(
             tickvals=list(range(len(options))),
-            ticktext=[short(o, 34) for o in options],
+            ticktext=[esc(short(o, 34)) for o in options],
             range=[-0.4, len(options) - 0.6],
         )
     elif unit:
-        yaxis["title"] = {"text": unit}
-    xaxis: dict[str, Any] = {"title": {"text": "round"}, "dtick": 1 if len(x) <= 20 else None,
-                             "gridcolor": "#e5e5e5"}
+        yaxis["title"] = {"text": esc(unit)}
+    xaxis: dict[str, Any] = {
+        "title": {"text": "round"},
+        "dtick": 1 if len(x) <= 20 else None,
+        "gridcolor": "#e5e5e5",
+    }
     if len(x) <= 1:
         xaxis.update(range=[-0.5, 0.5], tickvals=[0], ticktext=["(static model)"], title=None)
     layout = _layout(
@@ -241,21 +256,26 @@ def margin_chart(
     shown = [r for r in rows if r["margin"] is not None]
     data = [
         go.Bar(
-            x=[r["actor"] for r in shown],
+            x=[esc(r["actor"]) for r in shown],
             y=[r["margin"] for r in shown],
             marker={"color": ["#009E73" if r["join"] else "#E69F00" for r in shown]},
             text=[f"{r['margin']:+.2f}" for r in shown],
             textposition="outside",
             cliponaxis=False,
-            customdata=[[r["name"], "joins" if r["join"] else "stays out"] for r in shown],
+            customdata=[[esc(r["name"]), "joins" if r["join"] else "stays out"] for r in shown],
             hovertemplate="%{customdata[0]} %{customdata[1]}<br>margin %{y:+.3f}<extra></extra>",
             showlegend=False,
         )
     ]
     layout = _layout(
         300,
-        yaxis={"title": {"text": "utility inside − outside option"}, "zeroline": True,
-               "zerolinecolor": "#333333", "gridcolor": "#e5e5e5"},
+        yaxis={
+            "title": {"text": "utility inside − outside option"},
+            "zeroline": True,
+            "zerolinecolor": "#333333",
+            "gridcolor": "#e5e5e5",
+        },
+        xaxis={"range": [-0.5, max(len(shown), 5) - 0.5]},
         margin={"l": 70, "r": 20, "t": 30, "b": 40},
     )
     return _fig(data, layout)
@@ -274,18 +294,18 @@ def power_chart(
         vals = indices[name]
         data.append(
             go.Bar(
-                x=list(players),
+                x=[esc(p) for p in players],
                 y=[vals.get(p) for p in players],
                 name=INDEX_LABELS.get(name, name),
                 marker={"color": colours[k % len(colours)]},
                 hovertemplate="%{x}: %{y:.3f}<extra>" + INDEX_LABELS.get(name, name) + "</extra>",
             )
         )
-    ticktext = [f"<b>{p}</b><br>veto" if p in veto else p for p in players]
+    ticktext = [f"<b>{esc(p)}</b><br>veto" if p in veto else esc(p) for p in players]
     layout = _layout(
         340,
         barmode="group",
-        xaxis={"tickvals": list(players), "ticktext": ticktext},
+        xaxis={"tickvals": [esc(p) for p in players], "ticktext": ticktext},
         yaxis={"title": {"text": "share of power"}, "range": [0, 1.05], "gridcolor": "#e5e5e5"},
         margin={"l": 60, "r": 20, "t": 20, "b": 60},
     )
@@ -302,20 +322,25 @@ def cost_chart(
     """Bars of each member's annual payment, labelled with its share of its defence budget."""
     data = [
         go.Bar(
-            x=list(members),
+            x=[esc(m) for m in members],
             y=[payments.get(m, 0.0) for m in members],
             marker={"color": [colours.get(m, "#4E79A7") for m in members]},
             text=[f"{100 * budget_share.get(m, 0.0):.1f}% of budget" for m in members],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y:.4g} " + currency + "<br>%{text}<extra></extra>",
+            customdata=[esc(currency)] * len(members),
+            hovertemplate="%{x}: %{y:.4g} %{customdata}<br>%{text}<extra></extra>",
             showlegend=False,
         )
     ]
     layout = _layout(
         320,
-        yaxis={"title": {"text": f"annual payment ({currency})" if currency else "annual payment"},
-               "gridcolor": "#e5e5e5", "rangemode": "tozero"},
+        yaxis={
+            "title": {"text": f"annual payment ({esc(currency)})" if currency else "payment"},
+            "gridcolor": "#e5e5e5",
+            "rangemode": "tozero",
+        },
+        xaxis={"range": [-0.5, max(len(members), 5) - 0.5]},
         margin={"l": 70, "r": 20, "t": 40, "b": 40},
     )
     return _fig(data, layout)
@@ -335,8 +360,14 @@ def histogram_chart(name: str, hist: Any) -> dict[str, Any] | None:
             centres, widths = list(edges), None
         else:
             return None
-        bar = go.Bar(x=centres, y=counts, width=widths, marker={"color": "#4E79A7"},
-                     showlegend=False, hovertemplate="%{x:.4g}: %{y}<extra></extra>")
+        bar = go.Bar(
+            x=centres,
+            y=counts,
+            width=widths,
+            marker={"color": "#4E79A7"},
+            showlegend=False,
+            hovertemplate="%{x:.4g}: %{y}<extra></extra>",
+        )
         data: list[Any] = [bar]
     elif isinstance(hist, list) and hist and all(isinstance(v, int | float) for v in hist):
         data = [go.Histogram(x=hist, marker={"color": "#4E79A7"}, showlegend=False)]
@@ -345,7 +376,7 @@ def histogram_chart(name: str, hist: Any) -> dict[str, Any] | None:
     layout = _layout(
         240,
         bargap=0.02,
-        xaxis={"title": {"text": name}, "gridcolor": "#e5e5e5"},
+        xaxis={"title": {"text": esc(name)}, "gridcolor": "#e5e5e5"},
         yaxis={"title": {"text": "draws"}, "gridcolor": "#e5e5e5"},
         margin={"l": 60, "r": 20, "t": 20, "b": 45},
     )
@@ -358,7 +389,7 @@ def tornado_chart(rows: Sequence[tuple[str, float]]) -> dict[str, Any]:
     data = [
         go.Bar(
             x=[e for _, e in ordered],
-            y=[short(n, 48) for n, _ in ordered],
+            y=[esc(short(n, 48)) for n, _ in ordered],
             orientation="h",
             marker={"color": ["#0072B2" if e >= 0 else "#D55E00" for _, e in ordered]},
             hovertemplate="%{y}: %{x:.3g}<extra></extra>",
@@ -367,8 +398,12 @@ def tornado_chart(rows: Sequence[tuple[str, float]]) -> dict[str, Any]:
     ]
     layout = _layout(
         max(220, 60 + 26 * len(ordered)),
-        xaxis={"title": {"text": "effect"}, "zeroline": True, "zerolinecolor": "#333333",
-               "gridcolor": "#e5e5e5"},
+        xaxis={
+            "title": {"text": "effect"},
+            "zeroline": True,
+            "zerolinecolor": "#333333",
+            "gridcolor": "#e5e5e5",
+        },
         yaxis={"autorange": "reversed", "automargin": True},
         margin={"l": 20, "r": 20, "t": 20, "b": 45},
     )

@@ -76,10 +76,12 @@ def num(x: Any, digits: int = 3) -> str:
     if v == 0:
         return "0"
     a = abs(v)
-    if a >= 10 ** digits:
+    if v.is_integer() and a < 1e15:
+        return f"{int(v):,}"
+    if a >= 10**digits:
         return f"{v:,.0f}"
     if a >= 1:
-        decimals = max(0, digits - 1 - int(math.floor(math.log10(a))))
+        decimals = max(0, digits - 1 - math.floor(math.log10(a)))
         return f"{v:,.{decimals}f}"
     return f"{v:.{digits}g}"
 
@@ -123,3 +125,28 @@ def short(label: str, width: int = 40) -> str:
     """``label`` cut to ``width`` characters with an ellipsis (for chart axes)."""
     label = text(label)
     return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+
+
+def plotly_text(s: str) -> str:
+    """``s`` with ``&``, ``<`` and ``>`` as entities: plotly.js reads a subset of HTML in
+    labels, and user text must show literally."""
+    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def wrap(label: str, width: int = 16, lines: int = 3) -> str:
+    """``label`` broken into at most ``lines`` lines of about ``width`` characters (``<br>``)."""
+    words = text(label).split()
+    out: list[str] = []
+    cur = ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            out.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    if cur:
+        out.append(cur)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1] + "…"
+    return "<br>".join(plotly_text(x) for x in out)

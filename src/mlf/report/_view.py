@@ -151,7 +151,13 @@ def _negotiation(
                 f"{anchor}-traj-{iid}",
                 f"Line chart: each actor's position on '{title}' by round, and the forecast",
                 charts.trajectory_chart,
-                actors, names, colours, rounds, outcome, options, unit,
+                actors,
+                names,
+                colours,
+                rounds,
+                outcome,
+                options,
+                unit,
             )
         issues.append(
             {
@@ -196,7 +202,8 @@ def _participation(
                 "utility": num(t.get("utility")) if t.get("feasible", True) else "infeasible",
                 "outside": num(d.get("outside_option")),
                 "margin": as_float(d.get("margin")),
-                "margin_text": "–" if as_float(d.get("margin")) is None
+                "margin_text": "–"
+                if as_float(d.get("margin")) is None
                 else f"{as_float(d.get('margin')):+.3f}",
                 "reason": text(d.get("reason")),
                 "flip": text(d.get("flip")),
@@ -204,21 +211,28 @@ def _participation(
         )
     dyn = as_dict(part.get("dynamics"))
     eq = part.get("equilibria")
-    chart = ch.make(
-        f"{anchor}-margins",
-        "Bar chart: each invited nation's margin of joining (utility inside minus outside option)",
-        charts.margin_chart,
-        rows,
-    ) if any(r["margin"] is not None for r in rows) else None
+    chart = (
+        ch.make(
+            f"{anchor}-margins",
+            "Bar chart: each invited nation's margin of joining "
+            "(utility inside minus outside option)",
+            charts.margin_chart,
+            rows,
+        )
+        if any(r["margin"] is not None for r in rows)
+        else None
+    )
     return {
         "rows": rows,
         "chart": chart,
         "stable": dyn.get("stable"),
         "cycle": dyn.get("cycle"),
         "steps": dyn.get("steps"),
-        "path": [", ".join(str(m) for m in as_list(p)) or "(nobody)"
-                 for p in as_list(dyn.get("path"))],
-        "equilibria": None if eq is None
+        "path": [
+            ", ".join(str(m) for m in as_list(p)) or "(nobody)" for p in as_list(dyn.get("path"))
+        ],
+        "equilibria": None
+        if eq is None
         else [", ".join(str(m) for m in as_list(e)) or "(nobody joins)" for e in as_list(eq)],
     }
 
@@ -236,7 +250,9 @@ def _power(
     }
     veto = [str(p) for p in as_list(pw.get("veto_players"))]
     dummies = [str(p) for p in as_list(pw.get("dummies"))]
-    order = [k for k in INDEX_LABELS if k in indices] + [k for k in indices if k not in INDEX_LABELS]
+    order = [k for k in INDEX_LABELS if k in indices] + [
+        k for k in indices if k not in INDEX_LABELS
+    ]
     table = [
         {
             "player": p,
@@ -247,12 +263,18 @@ def _power(
         for p in players
     ]
     plotted = {k: {p: v for p, v in indices[k].items() if v is not None} for k in order}
-    chart = ch.make(
-        f"{anchor}-power",
-        "Bar chart: power indices of each member under the control rule; veto players marked",
-        charts.power_chart,
-        players, plotted, veto,
-    ) if players and any(k in indices for k in NORMALISED_INDICES) else None
+    chart = (
+        ch.make(
+            f"{anchor}-power",
+            "Bar chart: power indices of each member under the control rule; veto players marked",
+            charts.power_chart,
+            players,
+            plotted,
+            veto,
+        )
+        if players and any(k in indices for k in NORMALISED_INDICES)
+        else None
+    )
     eu = alt.get("european")
     return {
         "rule_text": text(arr.get("rule_text")) or "–",
@@ -264,8 +286,11 @@ def _power(
         "winning": pw.get("winning_coalitions"),
         "coleman_act": num(pw.get("coleman_act")),
         "chart": chart,
-        "european": None if not isinstance(eu, Mapping) else {
-            "ok": bool(eu.get("ok")), "reason": text(eu.get("reason")),
+        "european": None
+        if not isinstance(eu, Mapping)
+        else {
+            "ok": bool(eu.get("ok")),
+            "reason": text(eu.get("reason")),
             "required": bool(eu.get("required")),
         },
     }
@@ -275,7 +300,7 @@ def _cost(
     arr: Mapping[str, Any], colours: Mapping[str, str], ch: _Charts, anchor: str
 ) -> dict[str, Any] | None:
     cost = arr.get("cost")
-    if not isinstance(cost, Mapping):
+    if not isinstance(cost, Mapping) or not arr.get("feasible", True):
         return None
     cur = text(cost.get("currency"))
     split = as_dict(cost.get("split"))
@@ -295,12 +320,21 @@ def _cost(
         for m in members
     ]
     annual = as_float(cost.get("annual"))
-    chart = ch.make(
-        f"{anchor}-cost",
-        "Bar chart: each member's annual payment, labelled with its share of its defence budget",
-        charts.cost_chart,
-        members, payments, budget, cur, colours,
-    ) if members and annual else None
+    chart = (
+        ch.make(
+            f"{anchor}-cost",
+            "Bar chart: each member's annual payment, "
+            "labelled with its share of its defence budget",
+            charts.cost_chart,
+            members,
+            payments,
+            budget,
+            cur,
+            colours,
+        )
+        if members and annual
+        else None
+    )
     return {
         "annual": money(annual, cur),
         "term": num(cost.get("term_years")),
@@ -323,20 +357,19 @@ def _manning(alt: Mapping[str, Any]) -> dict[str, Any]:
     if not man.get("feasible", False):
         return {"kind": "infeasible", "reason": reason or "no plan meets the manning rules"}
     nations = [str(n) for n in as_list(man.get("nations"))]
-    patterns = [
-        {
-            "ships": as_dict(p).get("ships"),
-            "crew": [as_dict(as_dict(p).get("crew")).get(n, 0) for n in nations],
-        }
-        for p in as_list(man.get("patterns"))
-    ]
-    if not patterns and as_list(man.get("ships")):
-        patterns = [
-            {"ships": 1, "crew": [as_dict(s).get(n, 0) for n in nations]}
-            for s in as_list(man.get("ships"))
-        ]
+    if not nations or not (as_list(man.get("patterns")) or as_list(man.get("ships"))):
+        return {"kind": "note", "reason": reason or "no ships to crew"}
+    patterns: list[dict[str, Any]] = []
+    for p in as_list(man.get("patterns")):
+        crew = as_dict(as_dict(p).get("crew"))
+        patterns.append({"ships": as_float(as_dict(p).get("ships")) or 0, "crew": crew})
+    if not patterns:
+        patterns = [{"ships": 1, "crew": as_dict(s)} for s in as_list(man.get("ships"))]
     for p in patterns:
-        p["total"] = sum(int(c) for c in p["crew"] if isinstance(c, int | float))
+        counts = [as_float(p["crew"].get(n)) or 0.0 for n in nations]
+        p["crew"] = [num(c) for c in counts]
+        p["total"] = num(sum(counts))
+        p["ships"] = num(p["ships"])
     totals = as_dict(man.get("totals"))
     shares = as_dict(man.get("shares"))
     targets = as_dict(man.get("targets"))
@@ -345,7 +378,10 @@ def _manning(alt: Mapping[str, Any]) -> dict[str, Any]:
         "reason": reason,
         "nations": nations,
         "patterns": patterns,
-        "ships": sum(int(p["ships"] or 0) for p in patterns),
+        "ships": num(
+            sum(as_float(as_dict(p).get("ships")) or 0 for p in as_list(man.get("patterns")))
+            or len(as_list(man.get("ships")))
+        ),
         "totals": [num(totals.get(n), 6) for n in nations],
         "grand_total": num(sum(as_float(v) or 0.0 for v in totals.values()), 6),
         "shares": [pct(shares.get(n)) for n in nations],
@@ -363,6 +399,8 @@ def _manning_summary(m: Mapping[str, Any]) -> str:
         return f"feasible: {m['ships']} mixed-manned ships"
     if kind == "infeasible":
         return f"infeasible: {m['reason']}"
+    if kind == "note":
+        return str(m["reason"])
     return "–"
 
 
@@ -420,7 +458,7 @@ def _alternative(
         "veto": power["veto"] if power else "–",
         "arrangement_reason": text(arr.get("reason")),
         "cost": cost,
-        "annual_cost": cost["annual"] if cost else "–",
+        "annual_cost": cost["annual"] if cost and arr.get("feasible", True) else "–",
         "manning": manning,
         "manning_summary": _manning_summary(manning),
         "guardrails": _guardrails(alt),
@@ -438,7 +476,8 @@ def _british(bq: Any, titles: Mapping[str, str]) -> dict[str, Any] | None:
             {
                 "broadening": text(s.get("broadening")),
                 "joins": bool(s.get("joins")),
-                "margin": "–" if as_float(s.get("margin")) is None
+                "margin": "–"
+                if as_float(s.get("margin")) is None
                 else f"{as_float(s.get('margin')):+.3f}",
                 "members": ", ".join(str(m) for m in as_list(s.get("members"))) or "(nobody)",
                 "status": text(s.get("status")),
@@ -472,8 +511,13 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
         anchor = "sens-" + str(aid)
         hists = []
         for name, h in as_dict(s.get("histograms")).items():
-            c = ch.make(f"{anchor}-hist-{name}", f"Histogram of {name} over the draws",
-                        charts.histogram_chart, str(name), h)
+            c = ch.make(
+                f"{anchor}-hist-{name}",
+                f"Histogram of {name} over the draws",
+                charts.histogram_chart,
+                str(name),
+                h,
+            )
             if c is not None:
                 hists.append({"name": str(name), "chart": c})
         tornado_rows: list[tuple[str, float]] = []
@@ -482,13 +526,27 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
             eff = as_float(t.get("effect"))
             if eff is not None:
                 tornado_rows.append((text(t.get("input")), eff))
-        tornado = ch.make(f"{anchor}-tornado", "Tornado chart: effect of each uncertain input",
-                          charts.tornado_chart, tornado_rows) if tornado_rows else None
+        tornado = (
+            ch.make(
+                f"{anchor}-tornado",
+                "Tornado chart: effect of each uncertain input",
+                charts.tornado_chart,
+                tornado_rows,
+            )
+            if tornado_rows
+            else None
+        )
         quant = []
         for issue, q in as_dict(s.get("forecast_quantiles")).items():
             q = as_dict(q)
-            quant.append({"issue": str(issue), "q05": num(q.get("q05"), 4),
-                          "q50": num(q.get("q50"), 4), "q95": num(q.get("q95"), 4)})
+            quant.append(
+                {
+                    "issue": str(issue),
+                    "q05": num(q.get("q05"), 4),
+                    "q50": num(q.get("q50"), 4),
+                    "q95": num(q.get("q95"), 4),
+                }
+            )
         alts.append(
             {
                 "id": str(aid),
@@ -551,19 +609,32 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
     support_rows = [
         {"title": a["title"], "support": a["support_value"] or 0.0, "status": a["status"]}
         for a in alts
-    ] + [{"title": b["title"], "support": b["support_value"] or 0.0, "status": "below threshold"}
-         for b in below]
+    ] + [
+        {"title": b["title"], "support": b["support_value"] or 0.0, "status": "below threshold"}
+        for b in below
+    ]
     comparison_charts = []
     if support_rows:
-        c = ch.make("support", "Bar chart: capability-weighted support of every alternative, "
-                    "coloured by outcome, with the support threshold", charts.support_chart,
-                    support_rows, threshold)
+        c = ch.make(
+            "support",
+            "Bar chart: capability-weighted support of every alternative, "
+            "coloured by outcome, with the support threshold",
+            charts.support_chart,
+            support_rows,
+            threshold,
+        )
         if c:
             comparison_charts.append(c)
     involved = [a for a in order if any(a in x["invited"] or a in x["members"] for x in alts)]
     if involved and alts:
-        c = ch.make("membership", "Heatmap: which nation joins which alternative",
-                    charts.membership_chart, involved, names, alts)
+        c = ch.make(
+            "membership",
+            "Heatmap: which nation joins which alternative",
+            charts.membership_chart,
+            involved,
+            names,
+            alts,
+        )
         if c:
             comparison_charts.append(c)
     titles = {a["id"]: a["title"] for a in alts}
@@ -574,8 +645,11 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         ("scenario SHA-256", text(man.get("scenario_sha256")) or "–"),
         ("scenario file", text(man.get("scenario_path")) or "built-in"),
         ("negotiation model", text(man.get("model")) or "–"),
-        ("model parameters", ", ".join(f"{k}={v}" for k, v in as_dict(man.get("model_params"))
-                                        .items()) or "defaults"),
+        (
+            "model parameters",
+            ", ".join(f"{k}={v}" for k, v in as_dict(man.get("model_params")).items())
+            or "defaults",
+        ),
         ("seed", text(man.get("seed")) or "–"),
         ("support threshold", pct(threshold)),
         ("power index for voice", text(man.get("power_index")) or "–"),
@@ -589,22 +663,31 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         {
             "title": a["title"],
             "anchor": a["anchor"],
-            "cells": [next((g for g in a["guardrails"] if g["key"] == k), None)
-                      for k in guard_cols],
+            "cells": [
+                next((g for g in a["guardrails"] if g["key"] == k), None) for k in guard_cols
+            ],
         }
         for a in alts
     ]
     model = text(man.get("model"))
     notes = [
-        {"key": n.key, "title": n.title, "text": n.text, "citations": list(n.citations),
-         "used": n.key == model or n.key not in NEGOTIATION_MODELS}
+        {
+            "key": n.key,
+            "title": n.title,
+            "text": n.text,
+            "citations": list(n.citations),
+            "used": n.key == model or n.key not in NEGOTIATION_MODELS,
+        }
         for n in MODEL_NOTES
     ]
     sensitivity = _sensitivity(result.get("sensitivity"), titles, ch)
     nav = [("overview", "Overview"), ("comparison", "Comparison")]
     nav += [(a["anchor"], a["title"]) for a in alts]
-    nav += [("british-question", "The British question"), ("guardrails", "Guardrails"),
-            ("below-threshold", "Below the threshold")]
+    nav += [
+        ("british-question", "The British question"),
+        ("guardrails", "Guardrails"),
+        ("below-threshold", "Below the threshold"),
+    ]
     if sensitivity is not None:
         nav.append(("sensitivity", "Sensitivity"))
     nav += [("sources", "Sources"), ("models", "How to read this")]

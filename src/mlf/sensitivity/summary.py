@@ -76,7 +76,9 @@ def srrc_from_correlations(
     return b, float(rxy @ b)
 
 
-def _tornado(paths: Sequence[str], b: np.ndarray[Any, np.dtype[np.float64]]) -> list[dict[str, Any]]:
+def _tornado(
+    paths: Sequence[str], b: np.ndarray[Any, np.dtype[np.float64]]
+) -> list[dict[str, Any]]:
     order = sorted(range(len(paths)), key=lambda i: (-abs(float(b[i])), i))
     return [{"input": paths[i], "effect": float(b[i])} for i in order]
 
@@ -136,8 +138,13 @@ def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
         qlist = "[" + ", ".join(str(q) for q in QUANTILES) + "]"
         for i in settled:
             c = _q(f"{a}/value/{i}")
-            exprs += [f"quantile_cont({c}, {qlist})", f"avg({c})", f"min({c})", f"max({c})",
-                      f"count({c})"]
+            exprs += [
+                f"quantile_cont({c}, {qlist})",
+                f"avg({c})",
+                f"min({c})",
+                f"max({c})",
+                f"count({c})",
+            ]
         for kind in ("power", "cost"):
             for m in invited:
                 c = _q(f"{a}/{kind}/{m}")
@@ -178,8 +185,9 @@ def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
             "tornado_join": {},
             "tornado_forecast": {},
         }
-    for (a, kind, _), (effects, r2) in zip(outputs, _srrc(con, inputs, [o[2] for o in outputs], n),
-                                           strict=True):
+    for (a, kind, _), (effects, r2) in zip(
+        outputs, _srrc(con, inputs, [o[2] for o in outputs], n), strict=True
+    ):
         if kind == "agreement":
             alts[a]["tornado"] = effects
             alts[a]["tornado_r2"] = r2
@@ -247,38 +255,67 @@ def _histogram(
 def _srrc(
     con: Any, inputs: Sequence[str], outputs: Sequence[str], n: int
 ) -> list[tuple[list[dict[str, Any]], float | None]]:
-    """SRRC of every output on all inputs: one ranking pass, one correlation pass."""
+    """SRRC of every output on all inputs.
+
+    DuckDB ranks every column (window ``rank()``, ties averaged); the ranked rows stream out in
+    Arrow batches into running sums (``X'X``, and per output over its non-null rows ``X'y``,
+    sums and squares), so memory is ``O(d^2 + d K)`` whatever the number of draws.
+    """
     d = len(inputs)
-    empty: list[tuple[list[dict[str, Any]], float | None]] = [([], None) for _ in outputs]
-    if n < 3 or d == 0 or not outputs:
-        return empty
-    xs = [f"x{j}" for j in range(d)]
-    ys = [f"y{k}" for k in range(len(outputs))]
-    ranks = [f"{_avg_rank('in/' + p)} AS {x}" for p, x in zip(inputs, xs, strict=True)]
-    ranks += [
-        f"{_avg_rank(col)} AS {y}" for col, y in zip(outputs, ys, strict=True)
-    ]
-    con.execute("CREATE OR REPLACE TEMP TABLE r AS SELECT " + ", ".join(ranks) + " FROM d")
-    pairs = [(xs[i], xs[j]) for i in range(d) for j in range(i + 1, d)]
-    pairs += [(x, y) for y in ys for x in xs]
-    row = _one(con, "SELECT " + ", ".join(f"corr({p}, {q})" for p, q in pairs) + " FROM r")
-    vals = [_f(v) for v in row]
-    rxx = np.eye(d)
-    k = 0
-    for i in range(d):
-        for j in range(i + 1, d):
-            v = vals[k]
-            rxx[i, j] = rxx[j, i] = 0.0 if v is None else v
-            k += 1
+    k_out = len(outputs)
+    if n < 3 or d == 0 or k_out == 0:
+        return [([], None) for _ in outputs]
+    centre = (n + 1) / 2.0
+    ranks = [f"{_avg_rank('in/' + p)} - {centre!r} AS x{j}" for j, p in enumerate(inputs)]
+    ranks += [f"{_avg_rank(col)} AS y{k}" for k, col in enumerate(outputs)]
+    reader = con.sql("SELECT " + ", ".join(ranks) + " FROM d").to_arrow_reader(8192)
+    sx = np.zeros(d)
+    sxx = np.zeros((d, d))
+    cnt = np.zeros(k_out)
+    mx = np.zeros((d, k_out))  # sum of x over rows where y_k is present
+    mxx = np.zeros((d, k_out))  # sum of x^2 over those rows
+    sxy = np.zeros((d, k_out))
+    sy = np.zeros(k_out)
+    syy = np.zeros(k_out)
+    for batch in reader:
+        cols = [np.asarray(c.to_numpy(zero_copy_only=False), dtype=np.float64)
+                for c in batch.columns]
+        x = np.column_stack(cols[:d])
+        y = np.column_stack(cols[d:])
+        present = ~np.isnan(y)
+        y0 = np.where(present, y, 0.0)
+        m = present.astype(np.float64)
+        sx += x.sum(axis=0)
+        sxx += x.T @ x
+        cnt += m.sum(axis=0)
+        mx += x.T @ m
+        mxx += (x * x).T @ m
+        sxy += x.T @ y0
+        sy += y0.sum(axis=0)
+        syy += (y0 * y0).sum(axis=0)
+    mean = sx / n
+    cov = sxx / n - np.outer(mean, mean)
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rxx = cov / np.outer(sd, sd)
+    rxx = np.where(np.isfinite(rxx), rxx, 0.0)
+    np.fill_diagonal(rxx, 1.0)
     result: list[tuple[list[dict[str, Any]], float | None]] = []
-    for _ in ys:
-        col = vals[k : k + d]
-        k += d
-        if all(v is None for v in col):  # a constant output: nothing to attribute
+    for k in range(k_out):
+        nk = cnt[k]
+        if nk < 3:
             result.append(([], None))
             continue
-        rxy = np.array([0.0 if v is None else v for v in col], dtype=np.float64)
+        ex = mx[:, k] / nk
+        vx = mxx[:, k] / nk - ex * ex
+        ey = sy[k] / nk
+        vy = syy[k] / nk - ey * ey
+        if vy <= 1e-12 * max(1.0, ey * ey):  # a constant output: nothing to attribute
+            result.append(([], None))
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rxy = (sxy[:, k] / nk - ex * ey) / np.sqrt(vx * vy)
+        rxy = np.where(np.isfinite(rxy), rxy, 0.0)
         b, r2 = srrc_from_correlations(rxx, rxy)
         result.append((_tornado(inputs, b), r2))
-    con.execute("DROP TABLE r")
     return result

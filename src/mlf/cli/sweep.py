@@ -1,0 +1,197 @@
+"""``mlf sweep``: Monte Carlo over a scenario's uncertainty, resumable, on processes or Dask."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from mlf.cli import app, fail
+from mlf.errors import MlfError, UsageError
+
+
+class _RateColumn(ProgressColumn):
+    """Draws per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("-- draws/s" if speed is None else f"{speed:,.1f} draws/s", style="cyan")
+
+
+def _summary_table(summary: dict[str, Any]) -> Table:
+    pivot = summary.get("pivotal_actor")
+    table = Table(
+        title=f"{summary['scenario_id']}: {summary['draws']:,} draws, seed {summary['seed']}, "
+        f"{summary['sampling']} sampling, model {summary['model']}",
+        show_lines=True,
+    )
+    table.add_column("alternative")
+    table.add_column("P(agreement)", justify="right")
+    if pivot:
+        table.add_column(f"P({pivot} joins)", justify="right")
+    table.add_column("forecast median [5%, 95%]", overflow="fold", max_width=40)
+    table.add_column("inputs that matter most (SRRC)", overflow="fold", max_width=60)
+    for alt_id, a in summary["alternatives"].items():
+        row = [alt_id, "-" if a["p_agreement"] is None else f"{a['p_agreement']:.1%}"]
+        if pivot:
+            p = a["p_join"].get(pivot)
+            row.append("not invited" if p is None else f"{p:.1%}")
+        fq = "\n".join(
+            f"{i}: {q['q50']:.4g} [{q['q05']:.4g}, {q['q95']:.4g}]"
+            for i, q in a["forecast_quantiles"].items()
+            if q["q50"] is not None
+        )
+        top = "\n".join(f"{t['input']}: {t['effect']:+.2f}" for t in a["tornado"][:3])
+        row += [fq or "-", top or "(agreement does not vary)"]
+        table.add_row(*row)
+    return table
+
+
+@app.command()
+def sweep(
+    scenario: str | None = typer.Argument(
+        None, help="Scenario file or built-in id (with --resume: defaults to the sweep's)."
+    ),
+    draws: int | None = typer.Option(None, "--draws", help="Number of draws."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed of the draws (default 0)."),
+    executor: str = typer.Option("process", "--executor", help="serial, process or dask."),
+    workers: int | None = typer.Option(None, "--workers", help="Workers (default: all cores)."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address (default: a local cluster)."
+    ),
+    sampling: str | None = typer.Option(None, "--sampling", help="random (default) or lhs."),
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", help="Draws per chunk (one Parquet file each; default 200)."
+    ),
+    model: str | None = typer.Option(None, "--model", help="Negotiation model."),
+    out: Path | None = typer.Option(None, "--out", help="Folder of the sweep."),
+    resume: Path | None = typer.Option(
+        None, "--resume", help="Finish the interrupted sweep in this folder."
+    ),
+) -> None:
+    """How sure is the forecast? Run many draws of the scenario's uncertain inputs."""
+    from mlf.scenario import load_scenario
+    from mlf.sensitivity import (
+        EXECUTORS,
+        SAMPLINGS,
+        open_executor,
+        read_manifest,
+        resume_sweep,
+        run_sweep,
+        summarise,
+    )
+
+    console = Console(stderr=True)
+    directory: Path | None = None
+    try:
+        if executor not in EXECUTORS:
+            raise UsageError(f"unknown executor {executor!r} (known: {', '.join(EXECUTORS)})")
+        if workers is not None and workers <= 0:
+            raise UsageError(f"--workers must be positive, got {workers}")
+        if scheduler is not None and executor != "dask":
+            raise UsageError("--scheduler needs --executor dask")
+        if sampling is not None and sampling not in SAMPLINGS:
+            raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
+        if draws is not None and draws <= 0:
+            raise UsageError(f"--draws must be positive, got {draws}")
+        if chunk_size is not None and chunk_size <= 0:
+            raise UsageError(f"--chunk-size must be positive, got {chunk_size}")
+        if seed is not None and seed < 0:
+            raise UsageError(f"--seed must be a non-negative integer, got {seed}")
+        manifest: dict[str, Any] | None = None
+        if resume is not None:
+            if out is not None and out != resume:
+                raise UsageError("--out and --resume name different folders; give one")
+            manifest = read_manifest(resume)
+            asked = {"draws": draws, "seed": seed, "sampling": sampling,
+                     "chunk_size": chunk_size, "model": model}
+            for key, value in asked.items():
+                if value is not None and value != manifest.get(key):
+                    raise UsageError(
+                        f"--{key.replace('_', '-')} {value} differs from the sweep's "
+                        f"{manifest.get(key)} (see {resume / 'manifest.json'})"
+                    )
+            ref = scenario or str(manifest["scenario_ref"])
+            directory = resume
+        else:
+            if draws is None:
+                raise UsageError("--draws is required (or --resume DIR)")
+            ref = scenario or "mlf-1963"
+        loaded = load_scenario(ref)
+        for w in loaded.warnings:
+            console.print(f"[yellow]{w}[/yellow]", highlight=False)
+        if directory is None:
+            directory = out or Path(f"sweep-{loaded.id}")
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _RateColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("draws", total=None)
+
+            def tick(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            with open_executor(executor, workers=workers, scheduler=scheduler) as ex:
+                if resume is not None:
+                    ran = resume_sweep(resume, loaded, executor=ex, progress=tick)
+                else:
+                    assert draws is not None
+                    ran = run_sweep(
+                        loaded,
+                        directory,
+                        draws=draws,
+                        seed=seed or 0,
+                        chunk_size=chunk_size or 200,
+                        model=model,
+                        sampling=sampling or "random",
+                        executor=ex,
+                        progress=tick,
+                    )
+            progress.update(task, description="summary")
+            summary = summarise(directory)
+            (directory / "summary.json").write_text(
+                json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8"
+            )
+            progress.update(task, description="point run")
+            from mlf.talks import run_scenario
+
+            result = run_scenario(loaded, model=str(ran.manifest["model"])).to_dict()
+            result["sensitivity"] = summary
+            (directory / "result.json").write_text(
+                json.dumps(result, indent=2, allow_nan=False) + "\n", encoding="utf-8"
+            )
+        Console().print(_summary_table(summary))
+        kept = f" ({ran.chunks_kept} finished chunks kept)" if ran.chunks_kept else ""
+        console.print(
+            f"wrote {directory / 'summary.json'} and {directory / 'result.json'}: "
+            f"{ran.chunks} chunk(s) of Parquet in {directory}{kept}",
+            highlight=False,
+        )
+    except MlfError as error:
+        fail(error)
+    except KeyboardInterrupt:
+        where = f"mlf sweep --resume {directory}" if directory is not None else "mlf sweep"
+        typer.echo(f"interrupted: finished chunks are kept; continue with {where}", err=True)
+        raise typer.Exit(130) from None

@@ -1,0 +1,60 @@
+"""The report of an ``mlf run``: one offline HTML page, or a Markdown summary.
+
+The report reads only the result dict of :meth:`mlf.talks.RunResult.to_dict` (the content of
+``result.json``), optionally with a ``"sensitivity"`` key from a sweep. The HTML page is
+self-contained: inline styles, plotly.js inlined once, no request to any network; its tables
+read without JavaScript and it prints cleanly.
+
+The "how to read this" notes cite each model: Achen (2006) for the compromise model, Black
+(1948) for the median, Nash (1950) and Kalai (1977), Bueno de Mesquita (1994) with Scholz,
+Calbert & Smith (2011), Wise et al. (2015) for KTAB's SMP; Penrose (1946), Banzhaf (1965),
+Shapley & Shubik (1954), Johnston (1978), Deegan & Packel (1978), Holler (1982) and Coleman
+(1971) for power; d'Aspremont et al. (1983) and Barrett (1994) for participation; Shapley
+(1953) and Schmeidler (1969) for cost sharing (full references in :data:`MODEL_NOTES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mlf.report._html import PLOT_CONFIG, render_html
+from mlf.report._load import ReportError, check_result, load_result
+from mlf.report._markdown import render_markdown
+from mlf.report._notes import MODEL_NOTES, ModelNote
+from mlf.report._view import SECTION_IDS, build_view
+
+__all__ = [
+    "MODEL_NOTES",
+    "PLOT_CONFIG",
+    "SECTION_IDS",
+    "ModelNote",
+    "ReportError",
+    "build_view",
+    "check_result",
+    "load_result",
+    "render_html",
+    "render_markdown",
+    "write_html",
+    "write_markdown",
+]
+
+
+def _write(text: str, path: str | Path) -> None:
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ReportError(f"cannot write {p}: {exc.strerror or exc}") from None
+
+
+def write_html(result: Mapping[str, Any], path: str | Path) -> None:
+    """Write :func:`render_html` of ``result`` to ``path`` (UTF-8)."""
+    _write(render_html(result), path)
+
+
+def write_markdown(result: Mapping[str, Any], path: str | Path) -> None:
+    """Write :func:`render_markdown` of ``result`` to ``path`` (UTF-8)."""
+    _write(render_markdown(result), path)

@@ -1,0 +1,85 @@
+"""The HTML report: jinja2 templates and plotly figures, plotly.js inlined once."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from mlf.report._view import build_view
+
+#: Plotly options for every chart: interactive, no logo, no cloud links, no MathJax, no
+#: topojson download (the report draws no maps).
+PLOT_CONFIG: dict[str, Any] = {
+    "staticPlot": False,
+    "displaylogo": False,
+    "responsive": True,
+    "typesetMath": False,
+    "topojsonURL": "",
+    "showLink": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
+
+
+def script_json(obj: Any) -> Markup:
+    """``obj`` as JSON safe inside an inline ``<script>`` (no ``</script>``, no ``<!--``)."""
+    from plotly.utils import PlotlyJSONEncoder
+
+    s = json.dumps(obj, cls=PlotlyJSONEncoder, allow_nan=False, separators=(",", ":"))
+    s = s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    s = s.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(s)
+
+
+@functools.lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("mlf.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+    env.filters["plotjson"] = script_json
+    return env
+
+
+@functools.lru_cache(maxsize=1)
+def _css() -> str:
+    return (resources.files("mlf.report") / "templates" / "report.css").read_text("utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def plotly_js() -> str:
+    """The plotly.js bundle shipped with the plotly package (no network)."""
+    from plotly.offline import get_plotlyjs
+
+    js: str = get_plotlyjs()
+    if "</script" in js.lower():  # never seen; keep the inline script well-formed regardless
+        js = js.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+    return js
+
+
+def render_html(result: Mapping[str, Any]) -> str:
+    """The report of one ``mlf run`` result as one self-contained HTML page.
+
+    ``result`` is the dict of :meth:`mlf.talks.RunResult.to_dict` (optionally with a
+    ``"sensitivity"`` key). The page loads nothing from any network: styles are inline,
+    plotly.js is inlined once, and each chart is a div with a small ``Plotly.newPlot`` call.
+    Charts need JavaScript; every number they show is also in a table.
+    """
+    view = build_view(result, with_charts=True)
+    template = _env().get_template("report.html.j2")
+    return template.render(
+        v=view,
+        css=Markup(_css()),
+        plotlyjs=Markup(plotly_js()) if view["chart_count"] else Markup(""),
+        plot_config=PLOT_CONFIG,
+    )

@@ -1,0 +1,194 @@
+"""The Markdown summary of a result, for a paper's appendix (no charts)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mlf.report._view import build_view
+
+
+def _md(s: str) -> str:
+    """Text with HTML special characters as entities (Markdown passes raw HTML through)."""
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escaped(x: Any) -> Any:
+    """A copy of the view with every string HTML-escaped for Markdown."""
+    if isinstance(x, str):
+        return _md(x)
+    if isinstance(x, dict):
+        return {k: _escaped(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_escaped(v) for v in x]
+    return x
+
+
+def _cell(s: Any) -> str:
+    """Text safe inside a Markdown table cell (pipes escaped, one line)."""
+    return " ".join(str(s).split()).replace("\\", "\\\\").replace("|", "\\|") or "–"
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    out = [
+        "| " + " | ".join(_cell(h) for h in head) + " |",
+        "|" + "|".join("---" for _ in head) + "|",
+    ]
+    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
+    return [*out, ""]
+
+
+_MARK = {"ok": "ok", "flag": "FLAG", "info": "note"}
+
+
+def render_markdown(result: Mapping[str, Any]) -> str:
+    """A Markdown summary: comparison, per-alternative terms and members with their reasons,
+    the British question, the guardrails and the sources."""
+    v = _escaped(build_view(result, with_charts=False))
+    md: list[str] = [f"# {v['title']}", ""]
+    md.append(f"Scenario date: {v['date']}.")
+    md.append("")
+    if v["description"]:
+        md += [v["description"], ""]
+    md += _table(["manifest", "value"], v["manifest"])
+    for w in v["warnings"]:
+        md.append(f"> warning: {w}")
+    if v["warnings"]:
+        md.append("")
+    md += ["## Comparison", ""]
+    rows: list[list[str]] = []
+    for a in v["alternatives"]:
+        rows.append(
+            [
+                f"{a['title']} (`{a['id']}`)",
+                a["support"],
+                f"{a['status']}: {a['detail']}",
+                "; ".join(f"{t['title']}: {t['label']}" for t in a["terms"]) or "–",
+                ", ".join(a["members"]) or "none",
+                f"{a['rule_text']} (veto: {a['veto']})",
+                a["annual_cost"],
+                a["manning_summary"],
+                ", ".join(f"{g['label']} {_MARK[g['state']]}" for g in a["guardrails"]) or "–",
+            ]
+        )
+    for b in v["below"]:
+        rows.append(
+            [
+                f"{b['title']} (`{b['id']}`)",
+                b["support"],
+                "below threshold",
+                "–",
+                "–",
+                "–",
+                "–",
+                "–",
+                "–",
+            ]
+        )
+    md += _table(
+        [
+            "alternative",
+            "support",
+            "outcome",
+            "agreed terms",
+            "members",
+            "control rule",
+            "annual cost",
+            "manning",
+            "guardrails",
+        ],
+        rows,
+    )
+    for a in v["alternatives"]:
+        md += [f"## {a['title']}", "", f"**{a['status']}**: {a['detail']}", ""]
+        if a["fixed_point"]:
+            md += [f"Talks: {a['fixed_point']}.", ""]
+        if a["terms"]:
+            md += ["### Agreed terms", ""]
+            md += _table(
+                ["element", "settled at", "how"],
+                [[t["title"], t["label"], t["source"]] for t in a["terms"]],
+            )
+        p = a["participation"]
+        if p:
+            md += ["### Members and reasons", ""]
+            md += _table(
+                [
+                    "nation",
+                    "decision",
+                    "utility",
+                    "outside option",
+                    "margin",
+                    "reason",
+                    "what would change it",
+                ],
+                [
+                    [
+                        f"{r['name']} ({r['actor']})",
+                        "joins" if r["join"] else "stays out",
+                        r["utility"],
+                        r["outside"],
+                        r["margin_text"],
+                        r["reason"],
+                        r["flip"],
+                    ]
+                    for r in p["rows"]
+                ],
+            )
+        pw = a["power"]
+        if pw:
+            md += [
+                f"Control rule `{pw['rule_text']}`; veto players: {pw['veto']}; "
+                f"dummies: {pw['dummies']}.",
+                "",
+            ]
+        c = a["cost"]
+        if c and c["rows"]:
+            md += [f"Annual cost {c['annual']} (split: {c['rule']}).", ""]
+            md += _table(
+                ["member", "share", "annual payment", "share of defence budget"],
+                [[r["member"], r["share"], r["payment"], r["budget"]] for r in c["rows"]],
+            )
+        if a["analysed"]:
+            md += [f"Manning: {a['manning_summary']}.", ""]
+        if a["guardrails"]:
+            md += ["Guardrails:", ""]
+            md += [
+                f"- {g['label']}: **{_MARK[g['state']]}**, {g['detail']}" for g in a["guardrails"]
+            ]
+            md.append("")
+    md += ["## The British question", ""]
+    bq = v["british"]
+    if bq:
+        md += [f"{bq['summary']}.", ""]
+        md += [f"- {e['title']}: {e['answer']}" for e in bq["entries"]]
+        md.append("")
+    else:
+        md += ["Not asked: the scenario names no pivotal nation.", ""]
+    md += ["## Guardrails", ""]
+    if v["guard_matrix"]:
+        md += _table(
+            ["alternative", *v["guard_cols"]],
+            [
+                [r["title"], *[_MARK[g["state"]] if g else "–" for g in r["cells"]]]
+                for r in v["guard_matrix"]
+            ],
+        )
+    md += ["## Below the support threshold", ""]
+    if v["below"]:
+        md += _table(
+            ["alternative", "support"],
+            [[f"{b['title']} (`{b['id']}`)", b["support"]] for b in v["below"]],
+        )
+    else:
+        md += [f"None: every alternative reached {v['threshold']}.", ""]
+    md += ["## Sources", "", v["confidence_note"], ""]
+    md += _table(
+        ["key", "title", "date", "confidence", "link"],
+        [
+            [s["key"], s["title"], s["date"], s["confidence"], s["url_text"] or "–"]
+            for s in v["sources"]
+        ],
+    )
+    md += [f"*Made by mlf {v['mlf_version']}.*", ""]
+    return "\n".join(md)

@@ -1,0 +1,81 @@
+"""Tests of ``mlf forecast`` (typer CliRunner)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlf.cli import app
+
+runner = CliRunner()
+KTAB = Path("/work/shared/reference/ktab/dummyData_3Dim.csv")
+SHARED_KTAB = next(
+    (p for p in (KTAB, Path(__file__).parents[2] / "shared/reference/ktab/dummyData_3Dim.csv")
+     if p.exists()),
+    None,
+)  # fmt: skip
+
+
+def test_scenario_json_has_the_documented_shape():
+    res = runner.invoke(app, ["forecast", "mlf-1963", "--model", "bdm", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["model"] == "bdm"
+    assert doc["issues"]
+    for entry in doc["issues"].values():
+        assert set(entry) == {"forecast", "rounds", "actors", "converged"}
+        assert len(entry["rounds"]) == 11
+        assert all(len(r) == len(entry["actors"]) for r in entry["rounds"])
+        lo = min(entry["rounds"][0])
+        hi = max(entry["rounds"][0])
+        assert lo <= entry["forecast"] <= hi
+
+
+def test_scenario_table_and_issue_filter():
+    res = runner.invoke(app, ["forecast", "mlf-1963", "--issue", "force_size", "--model", "median"])
+    assert res.exit_code == 0, res.output
+    assert "force_size" in res.stdout and "forecast" in res.stdout
+    assert "firing_rule" not in res.stdout
+
+
+def test_same_seed_same_output():
+    args = ["forecast", "mlf-1963", "--model", "compromise", "--seed", "3", "--json"]
+    assert runner.invoke(app, args).stdout == runner.invoke(app, args).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (["forecast", "mlf-1963", "--model", "nope"], "--model"),
+        (["forecast", "mlf-1963", "--issue", "nope"], "--issue"),
+        (["forecast", "mlf-1963", "--alternative", "nope"], "--alternative"),
+        (["forecast", "mlf-1963", "--seed", "-1"], "--seed"),
+        (["forecast", "no-such-scenario"], "no such file"),
+    ],
+)
+def test_bad_input_is_one_line_with_exit_code(args, text):
+    res = runner.invoke(app, args)
+    assert res.exit_code in (1, 2)
+    assert text in res.output
+    assert "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(SHARED_KTAB is None, reason="shared KTAB reference files not present")
+def test_ktab_csv_defaults_to_smp():
+    res = runner.invoke(app, ["forecast", str(SHARED_KTAB), "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["model"] == "smp"
+    assert list(doc["issues"]) == ["Pstn1", "Pstn2", "Pstn3"]
+    res = runner.invoke(app, ["forecast", str(SHARED_KTAB), "--alternative", "x"])
+    assert res.exit_code == 2
+    res = runner.invoke(app, ["forecast", str(SHARED_KTAB), "--model", "compromise",
+                              "--issue", "Pstn2", "--json"])  # fmt: skip
+    doc = json.loads(res.stdout)
+    assert list(doc["issues"]) == ["Pstn2"]
+    # negotiation.md: the compromise model on dummyData_3Dim gives 47.60 on dimension 2
+    assert round(doc["issues"]["Pstn2"]["forecast"], 2) == 47.60
