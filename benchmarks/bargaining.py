@@ -17,6 +17,7 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -81,7 +82,7 @@ def grid(quick: bool, console: Console) -> None:
                     row.append("(target row)")
                     continue
                 reps = 1 if m == "smp" else (3 if quick else 7)
-                row.append(fmt(median_time(lambda m=m, inp=inp: forecast(inp, m), reps)))
+                row.append(fmt(median_time(partial(forecast, inp, m), reps)))
             table.add_row(*row)
     console.print(table)
 
@@ -90,10 +91,11 @@ def targets(quick: bool, console: Console) -> None:
     table = Table(title="speed targets")
     for col in ("case", "median", "target", "ratio to target", "met"):
         table.add_column(col, justify="right" if col != "case" else "left")
+    big_reps = 1 if quick else 3
     cases: list[tuple[str, str, BargainingInput, dict[str, Any], float, int]] = [
         ("bdm 100 actors x 1 issue, 10 rounds", "bdm", make_input(100, 1, 1), {}, 0.1, 5),
-        ("bdm 1000 actors x 1 issue, 10 rounds", "bdm", make_input(1000, 1, 2), {}, 5.0, 1 if quick else 3),
-    ]  # fmt: skip
+        ("bdm 1000 actors x 1 issue, 10 rounds", "bdm", make_input(1000, 1, 2), {}, 5.0, big_reps),
+    ]
     for m in ("compromise", "median", "nash"):
         cases.append((f"{m} 1000 actors x 10 issues", m, make_input(1000, 10, 3), {}, 0.01, 21))
     if "smp" in MODELS:
@@ -101,8 +103,10 @@ def targets(quick: bool, console: Console) -> None:
         if not quick:
             cases.append(("smp 100 actors x 3 issues", "smp", make_input(100, 3, 5), {}, 10.0, 1))
     for label, m, inp, params, target, reps in cases:
-        t = median_time(lambda m=m, inp=inp, params=params: forecast(inp, m, params), reps)
-        table.add_row(label, fmt(t), fmt(target), f"{t / target:.2f}", "yes" if t <= target else "NO")
+        t = median_time(partial(forecast, inp, m, params), reps)
+        table.add_row(
+            label, fmt(t), fmt(target), f"{t / target:.2f}", "yes" if t <= target else "NO"
+        )
     console.print(table)
     if "smp" in MODELS:
         ktab = Table(title="smp vs KTAB smpc (KTAB times QUOTED from the issue, not measured)")
@@ -111,7 +115,7 @@ def targets(quick: bool, console: Console) -> None:
         for (n, k), quoted in KTAB_QUOTED.items():
             if quick and n > 50:
                 continue
-            t = median_time(lambda n=n, k=k: forecast(make_input(n, k, n + k), "smp"), 1)
+            t = median_time(partial(forecast, make_input(n, k, n + k), "smp"), 1)
             ktab.add_row(f"{n} x {k}", fmt(t), fmt(quoted), f"{quoted / t:.0f}x")
         console.print(ktab)
 

@@ -276,7 +276,12 @@ def test_both_engines_reproduce_the_replication(engine):
 
 @pytest.mark.parametrize(
     ("q", "t", "mode"),
-    [(1.0, 1.0, "scholz"), (1.0, 1.0, "contenders"), (0.5, "auto", "scholz"), (0.5, 0.0, "contenders")],
+    [
+        (1.0, 1.0, "scholz"),
+        (1.0, 1.0, "contenders"),
+        (0.5, "auto", "scholz"),
+        (0.5, 0.0, "contenders"),
+    ],
 )
 def test_numba_kernel_matches_numpy(q, t, mode):
     for seed in range(3):

@@ -83,9 +83,7 @@ def test_compromise_matches_fraction_oracle(actors):
     inp = _inp(c, x, s, lo=0, hi=20, sq=7)
     w = [Fraction(ci) * Fraction(si) for ci, si in zip(c, s, strict=True)]
     total = sum(w)
-    want = (
-        Fraction(7) if total == 0 else sum(wi * xi for wi, xi in zip(w, x, strict=True)) / total
-    )
+    want = Fraction(7) if total == 0 else sum(wi * xi for wi, xi in zip(w, x, strict=True)) / total
     assert compromise_outcome(inp)[0] == pytest.approx(float(want), rel=1e-14, abs=1e-14)
 
 

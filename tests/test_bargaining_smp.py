@@ -337,3 +337,25 @@ def test_degenerate_inputs() -> None:
     res = smp_history([1.0, 2.0, 3.0], [[0.5]] * 3, [[0.5]] * 3, {"max_turns": 5})
     assert res.turns == 2 and res.converged
     assert np.all(res.risk == 0.0) and res.option_prob[-1].tolist() == [1.0]
+
+
+def test_zero_capability_zero_salience_and_two_actors_stay_finite() -> None:
+    res = smp_history(
+        [1.0, 0.0, 2.0, 3.0],
+        [[0.1, 0.2], [0.9, 0.9], [0.5, 0.1], [0.3, 0.7]],
+        [[0.5, 0.5], [0.3, 0.3], [0.0, 0.0], [0.2, 0.6]],
+    )
+    assert np.isfinite(res.positions).all() and np.isfinite(res.actor_prob).all()
+    two = smp_history([1.0, 2.0], [[0.1], [0.9]], [[0.5], [0.6]])
+    assert two.positions[1, :, 0].tolist() == [0.7941, 0.7941]  # S2P2 bargain, rounded
+
+
+@pytest.mark.skipif(not S.NUMBA_AVAILABLE, reason="numba not installed")
+def test_whole_runs_agree_between_paths() -> None:
+    rng = np.random.default_rng(26)
+    x, s, c = rng.random((26, 2)), rng.random((26, 2)) / 2, rng.random(26) + 0.1
+    for params in ({}, {"bargn_model": "pw_comp_interp", "pce_model": "markov_incentive"}):
+        a = smp_history(c, x, s, params, use_numba=True)
+        b = smp_history(c, x, s, params, use_numba=False)
+        assert a.positions.tobytes() == b.positions.tobytes()
+        assert a.actor_prob.tobytes() == b.actor_prob.tobytes()

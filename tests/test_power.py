@@ -502,7 +502,8 @@ def test_genuinely_european() -> None:
     with_veto = UnanimityGame(names, ["US"]) & bloc
     t = is_genuinely_european(with_veto, eu)
     assert not t.ok and "US" in t.reason
-    weighted = WeightedGame(names, [40, 20, 20, 20], 70)  # Europeans have 60 < 70
+    five = ("US", "CA", "UK", "FRG", "IT")
+    weighted = WeightedGame(five, [30, 10, 20, 20, 20], 65)  # no veto; Europeans have 60 < 65
     t = is_genuinely_european(weighted, eu)
     assert not t.ok and "cannot act" in t.reason
     assert t.to_dict() == {"ok": False, "reason": t.reason}

@@ -560,7 +560,9 @@ def _dp_swings(w: list[int], t: list[int], want_ssi: bool, exact: bool, use_numb
         by_k: list[Any] = []
         for k in range(n):
             lo = max(t[k + 1] - x, 0)
-            if t[k] >= never:  # T always loses: all of size k with weight >= lo
+            if t[k + 1] >= never:  # T + i always loses
+                by_k.append(0)
+            elif t[k] >= never:  # T always loses: all of size k with weight >= lo
                 alltot = math.comb(n - 1, k) / 2 ** (n - 1) if is_float else math.comb(n - 1, k)
                 by_k.append(alltot - (G[k, : min(lo, size)].sum() if lo > 0 else 0))
             else:

@@ -881,6 +881,9 @@ def parse_scenario(
         text = data.removeprefix("\ufeff")
     if not text.strip():
         raise ScenarioErrors([ScenarioError("empty file: expected a YAML mapping", file=file)])
+    fast = _fast_path(text)
+    if fast is not None:
+        return fast, []
     tree = _read_yaml(text, file)
     if tree is None:
         raise ScenarioErrors(
@@ -925,6 +928,53 @@ def parse_scenario(
         raise ScenarioErrors(errors)
     hindsight.sort(key=lambda e: (e.line or 0, e.col or 0))
     return scenario, [f"warning: {w}" for w in hindsight]
+
+
+_ALIAS_OR_TAG = re.compile(r"(^|[\s\[{,:-])[&*!][^\s]")
+
+
+def _fast_path(text: str) -> Scenario | None:
+    """A valid, warning-free file parsed with ruamel's C loader (about 5x faster).
+
+    Only when the text has no anchors, aliases or tags and is not deeply nested; any problem,
+    warning or doubt returns None, and the located round-trip path reports it.
+    """
+    if _ALIAS_OR_TAG.search(text) is not None or _too_deep(text) is not None:
+        return None
+    try:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.constructor import SafeConstructor
+
+        class _TextDatesSafe(SafeConstructor):
+            pass
+
+        _TextDatesSafe.add_constructor(
+            "tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str
+        )
+        yaml = YAML(typ="safe")
+        yaml.Constructor = _TextDatesSafe
+        yaml.allow_duplicate_keys = False
+        tree = yaml.load(text)
+        if not isinstance(tree, Mapping):
+            return None
+        raw = _plain_fast(tree)
+        scenario = Scenario.model_validate(raw)
+        problems, warns = _cross_check(_Parts.from_raw(raw))
+    except Exception:  # noqa: BLE001 - any doubt: take the located path
+        return None
+    if problems or warns:
+        return None
+    return scenario
+
+
+def _plain_fast(node: Any) -> Any:
+    if isinstance(node, Mapping):
+        return {str(k): _plain_fast(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain_fast(v) for v in node]
+    if isinstance(node, dt.datetime):
+        return node.date()
+    return node
 
 
 # --------------------------------------------------------------------------- cross-checks

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 FloatArray = NDArray[np.float64]
 
 
-@numba.njit(cache=True, fastmath=False)  # type: ignore[misc]
+@numba.njit(cache=True, fastmath=False)
 def _numerators(
     x: FloatArray,
     w: FloatArray,
@@ -82,7 +82,7 @@ def _numerators(
     return num, den
 
 
-@numba.njit(cache=True, fastmath=False)  # type: ignore[misc]
+@numba.njit(cache=True, fastmath=False)
 def _prob(num: FloatArray, den: float, x: FloatArray, scholz: bool, i: int, j: int) -> float:
     if x[i] == x[j]:
         return 0.0
@@ -92,7 +92,7 @@ def _prob(num: FloatArray, den: float, x: FloatArray, scholz: bool, i: int, j: i
     return num[i, j] / d if d > 0.0 else 0.5
 
 
-@numba.njit(cache=True, fastmath=False)  # type: ignore[misc]
+@numba.njit(cache=True, fastmath=False)
 def round_kernel(
     x: FloatArray,
     w: FloatArray,

@@ -134,9 +134,7 @@ def nash_outcome(inp: BargainingInput, power: float = 2.0, iterations: int = 200
         cols = np.flatnonzero(up)
         if cols.size == 0:
             continue
-        out[cols] = _nash_bisect(
-            x[:, cols], w[:, cols], sq[cols], bound[cols], power, iterations
-        )
+        out[cols] = _nash_bisect(x[:, cols], w[:, cols], sq[cols], bound[cols], power, iterations)
     return out
 
 
