@@ -40,9 +40,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [str(mlf_bin), "run", args.scenario, "--out", tmp]
         subprocess.run(cmd, check=True, capture_output=True)  # warm the caches
-        whole = _median_time(
-            lambda: subprocess.run(cmd, check=True, capture_output=True), repeat
-        )
+        whole = _median_time(lambda: subprocess.run(cmd, check=True, capture_output=True), repeat)
 
     loaded = load_scenario(args.scenario)
     sc = loaded.scenario
@@ -58,8 +56,10 @@ def main() -> None:
 
     print(f"scenario {args.scenario}; medians of {repeat} runs (per-alternative: {repeat * 3})")
     print(f"{'what':48} {'median':>10} {'target':>8} {'ratio':>7}")
-    print(f"{'mlf run (whole process, report included)':48} {whole:9.3f}s {'3 s':>8} "
-          f"{whole / 3.0:7.2f}")
+    print(
+        f"{'mlf run (whole process, report included)':48} {whole:9.3f}s {'3 s':>8} "
+        f"{whole / 3.0:7.2f}"
+    )
     print(f"{'run_scenario in-process (all alternatives)':48} {in_proc:9.3f}s")
     for alt_id, fast, full in rows:
         print(f"{'talks: ' + alt_id:48} {fast * 1e3:8.1f}ms {'50 ms':>8} {fast / 0.05:7.2f}")

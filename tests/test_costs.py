@@ -508,3 +508,24 @@ def test_shapley_exact_with_huge_values_uses_big_integers() -> None:
     big = 10**30
     game = CostGame.from_array(["a", "b", "c"], [0, big, 2, big + 5, 3, 7, 9, big + F(11, 3)])
     assert list(shapley_value(game, exact=True)) == shapley_by_permutations(game)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    weights=st.lists(st.integers(0, 1000), min_size=3, max_size=9).filter(lambda w: sum(w) > 0),
+    ceiling=st.sampled_from([None, 0.34, 0.4, 0.5, 1.0]),
+)
+def test_float_water_filling_equals_the_exact_one(
+    weights: list[int], ceiling: float | None
+) -> None:
+    named = {f"m{i}": w for i, w in enumerate(weights)}
+    try:
+        exact = split_proportional(named, 100.0, ceiling)
+    except CostError as exc:
+        with pytest.raises(CostError, match=str(exc).split(":")[0][:20]):
+            split_proportional(named, 100.0, ceiling, exact=False)
+        return
+    fast = split_proportional(named, 100.0, ceiling, exact=False)
+    assert fast.capped == exact.capped
+    assert fast.shares == pytest.approx(exact.shares, abs=1e-12)
+    assert fast.exact_shares is None

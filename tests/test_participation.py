@@ -93,8 +93,9 @@ def test_free_rider_leaves_and_the_rest_stay() -> None:
 
 
 def test_ties_keep_the_current_choice() -> None:
-    g = table_game(["a", "b"], {(fs("a", "b"), "a"): 0.5, (fs("a", "b"), "b"): 0.5},
-                   {"a": 0.5, "b": 0.5})
+    g = table_game(
+        ["a", "b"], {(fs("a", "b"), "a"): 0.5, (fs("a", "b"), "b"): 0.5}, {"a": 0.5, "b": 0.5}
+    )
     # Indifferent members stay in; indifferent outsiders stay out.
     assert g.is_stable(fs("a", "b"))
     assert g.is_stable(fs())

@@ -1,6 +1,8 @@
 """Tests of mlf.power against published/reference vectors, a brute-force Fraction oracle and
 hypothesis properties."""
 
+# ruff: noqa: E501  (the reference tables below keep one row per line, as in power.md)
+
 from __future__ import annotations
 
 import json
@@ -41,7 +43,9 @@ F = Fraction
 
 # --- reference data (reference/power.md) ----------------------------------------------------
 
-UNSC = WeightedGame([f"P{i}" for i in range(1, 6)] + [f"E{i}" for i in range(1, 11)], [7] * 5 + [1] * 10, 39)
+UNSC = WeightedGame(
+    [f"P{i}" for i in range(1, 6)] + [f"E{i}" for i in range(1, 11)], [7] * 5 + [1] * 10, 39
+)
 
 # weight, states, swings, exact SSI, Johnston, Deegan-Packel, Holler (2020 apportionment)
 EC_ROWS = [
@@ -259,7 +263,7 @@ def test_electoral_college(use_numba: bool) -> None:
     assert r.coleman_act == F(558692646131311, 1125899906842624)
     assert r.minimal_winning_count == 51178341131036
     for st_, k in row_of.items():
-        w, _, swings, ssi, johnston, dp, holler = EC_ROWS[k]
+        _, _, swings, ssi, johnston, dp, holler = EC_ROWS[k]
         assert r.indices["banzhaf_absolute"][st_] * 2**50 == swings
         assert r.indices["shapley_shubik"][st_] == F(ssi)
         assert float(r.indices["johnston"][st_]) == pytest.approx(johnston, abs=1e-9)
@@ -386,9 +390,13 @@ def test_float_dp_matches_exact_big_integers() -> None:
     fl = power_indices(game, want)
     ex = power_indices(game, want, exact=True)
     assert ex.algorithm == fl.algorithm == "generating-function"
-    assert ex.winning_coalitions == fl.winning_coalitions or abs(
-        ex.winning_coalitions - fl.winning_coalitions  # type: ignore[operator]
-    ) < 2**70 * 1e-12
+    assert (
+        ex.winning_coalitions == fl.winning_coalitions
+        or abs(
+            ex.winning_coalitions - fl.winning_coalitions  # type: ignore[operator]
+        )
+        < 2**70 * 1e-12
+    )
     for name in want:
         for p in game.players:
             assert fl.indices[name][p] == pytest.approx(float(ex.indices[name][p]), abs=1e-13)
@@ -454,7 +462,12 @@ def test_montecarlo_unsc_within_confidence() -> None:
 
 def test_montecarlo_generic_game() -> None:
     names = tuple(f"A{i}" for i in range(8))
-    g = AndGame([UnanimityGame(names, ["A0"]), BlocGame(names, names[1:5], WeightedGame(names[1:5], [1] * 4, 3))])
+    g = AndGame(
+        [
+            UnanimityGame(names, ["A0"]),
+            BlocGame(names, names[1:5], WeightedGame(names[1:5], [1] * 4, 3)),
+        ]
+    )
     r = power_indices(g, ["shapley_shubik", "banzhaf"], samples=8000, seed=2)
     ex = power_indices(g, ["shapley_shubik", "banzhaf"], exact=True)
     assert r.montecarlo is not None
@@ -514,9 +527,8 @@ def test_genuinely_european() -> None:
 def test_to_dict_is_the_cli_json() -> None:
     r = power_indices(UNSC, exact=True)
     d = r.to_dict()
-    assert list(d) == [
-        "players", "method", "indices", "veto_players", "dummies", "winning_coalitions", "coleman_act",
-    ]  # fmt: skip
+    keys = "players method indices veto_players dummies winning_coalitions coleman_act"
+    assert list(d) == keys.split()
     assert "coleman_act" not in d["indices"]
     assert d["indices"]["shapley_shubik"]["P1"] == pytest.approx(421 / 2145)
     json.dumps(d)

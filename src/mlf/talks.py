@@ -63,6 +63,7 @@ from mlf.scenario import (
     ArrangementSettings,
     Issue,
     LoadedScenario,
+    Quantity,
     Scenario,
 )
 
@@ -87,8 +88,12 @@ class Agreed:
     short: str = ""  # option id, or the value with its unit
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "label": self.label, "short": self.short,
-                "source": self.source}
+        return {
+            "value": self.value,
+            "label": self.label,
+            "short": self.short,
+            "source": self.source,
+        }
 
 
 def _label(issue: Issue, x: float) -> str:
@@ -247,9 +252,7 @@ def _rule_actor_ids(spec: object) -> set[str]:
         for key, value in spec.items():
             if key == "weights" and isinstance(value, Mapping):
                 found.update(str(k) for k in value)
-            elif key in ("unanimity", "veto", "members", "over", "to") and isinstance(
-                value, list
-            ):
+            elif key in ("unanimity", "veto", "members", "over", "to") and isinstance(value, list):
                 found.update(str(v) for v in value if isinstance(v, str))
             elif key == "minimal_winning" and isinstance(value, list):
                 for c in value:
@@ -274,6 +277,10 @@ def _cost_model(st: ArrangementSettings) -> CostModel | None:
         fixed=st.fixed_cost or 0.0,
         currency=st.currency or "",
     )
+
+
+def _value(q: Quantity | None) -> float:
+    return 0.0 if q is None else q.value
 
 
 def _split(
@@ -303,17 +310,19 @@ def _split(
     if not rest:
         sub = None
     elif rule == "proportional":
-        w = {m: sc.actors[m].contribution.value if sc.actors[m].contribution else 0.0 for m in rest}
+        w = {m: _value(sc.actors[m].contribution) for m in rest}
         if sum(w.values()) <= 0:
             w = {m: 1.0 for m in rest}
-        sub = split_proportional(w, rest_total, rest_ceiling)
+        sub = split_proportional(w, rest_total, rest_ceiling, exact=False)
     elif rule == "gdp":
-        gdp = {m: sc.actors[m].gdp.value if sc.actors[m].gdp else 0.0 for m in rest}
+        gdp = {m: _value(sc.actors[m].gdp) for m in rest}
         if sum(gdp.values()) <= 0:
             raise CostError("split by GDP, but no member has a GDP")
-        sub = split_proportional(gdp, rest_total, rest_ceiling, rule="gdp")
+        sub = split_proportional(gdp, rest_total, rest_ceiling, rule="gdp", exact=False)
     elif rule == "equal":
-        sub = split_proportional({m: 1.0 for m in rest}, rest_total, rest_ceiling, rule="equal")
+        sub = split_proportional(
+            {m: 1.0 for m in rest}, rest_total, rest_ceiling, rule="equal", exact=False
+        )
     else:
         if cm is None:
             raise CostError(f"the {rule} split needs a cost model (capital or operating cost)")
@@ -374,26 +383,23 @@ def build_arrangement(
         return Arrangement(mem, st, None, units, units_in_kind, 0.0, None, {}, {}, False, reason)
 
     if len(mem) < alt.min_members:
-        return infeasible(
-            f"{len(mem)} member(s); the arrangement needs at least {alt.min_members}"
-        )
+        return infeasible(f"{len(mem)} member(s); the arrangement needs at least {alt.min_members}")
     cm = _cost_model(st)
     annual = cm.annual_cost(units) * (st.cost_factor or 1.0) if cm is not None else 0.0
     requirements: dict[str, float] = {}
-    unit_issue = next(
-        (i for i, iss in sc.issues.items() if iss.sets == "units"), None
-    )
+    unit_issue = next((i for i, iss in sc.issues.items() if iss.sets == "units"), None)
     for m in mem:
         p = sc.actors[m].positions.get(unit_issue) if unit_issue else None
-        requirements[m] = float(p.position) if p is not None and not isinstance(
-            p.position, str) else units
+        requirements[m] = (
+            float(p.position) if p is not None and not isinstance(p.position, str) else units
+        )
     try:
         split = _split(sc, st, mem, annual, requirements, cm) if annual > 0 else None
     except CostError as exc:
         return infeasible(str(exc))
-    payments = dict(zip(split.members, split.amounts, strict=True)) if split else {
-        m: 0.0 for m in mem
-    }
+    payments = (
+        dict(zip(split.members, split.amounts, strict=True)) if split else {m: 0.0 for m in mem}
+    )
     budget_share: dict[str, float] = {}
     for m in mem:
         pay = payments.get(m, 0.0)
@@ -402,14 +408,17 @@ def build_arrangement(
             continue
         b = sc.actors[m].defence_budget
         if b is None or b.value <= 0:
-            raise AnalysisError(f"costs missing: {m} pays {pay:.4g} a year but has no defence budget")
+            raise AnalysisError(
+                f"costs missing: {m} pays {pay:.4g} a year but has no defence budget"
+            )
         budget_share[m] = pay / b.value
     game: Game | None = None
     if st.rule is not None:
         unknown = sorted(_rule_actor_ids(st.rule) - set(alt.invited))
         if unknown:
             raise AnalysisError(
-                f"the control rule refers to {', '.join(unknown)}, who {'is' if len(unknown) == 1 else 'are'} not invited"
+                f"the control rule refers to {', '.join(unknown)}, "
+                f"who {'is' if len(unknown) == 1 else 'are'} not invited"
             )
         value = {m: payments.get(m, 0.0) for m in mem}
         if units > 0 and cm is not None:
@@ -418,7 +427,7 @@ def build_arrangement(
                 value[m] = value.get(m, 0.0) + per_unit * u
         weights: dict[str, Mapping[str, float | int | Fraction]] = {
             "contribution": value if sum(value.values()) > 0 else {m: 1.0 for m in mem},
-            "gdp": {m: sc.actors[m].gdp.value if sc.actors[m].gdp else 0.0 for m in mem},
+            "gdp": {m: _value(sc.actors[m].gdp) for m in mem},
             "capability": {m: sc.actors[m].capability.value for m in mem},
         }
         ctx = RuleContext(members=mem, groups=_groups(sc, mem), weights=weights)
@@ -436,9 +445,7 @@ def build_arrangement(
 # --------------------------------------------------------------------------- utility
 
 
-def policy_satisfaction(
-    sc: Scenario, actor: str, agreed: Mapping[str, Agreed]
-) -> float:
+def policy_satisfaction(sc: Scenario, actor: str, agreed: Mapping[str, Agreed]) -> float:
     """Salience-weighted closeness of the agreed values to the actor's positions, in [0, 1].
 
     ``sum_k s_k (1 - |x_k - p_k| / (hi_k - lo_k)) / sum_k s_k`` over the issues the actor has a
@@ -722,8 +729,10 @@ def _run(
         "reason": "no joint control rule",
         "required": alt.requires_european_control,
     }
-    guard["fixed_point"] = {"ok": not fixed_point.startswith(("cycle", "no fixed")),
-                            "detail": fixed_point}
+    guard["fixed_point"] = {
+        "ok": not fixed_point.startswith(("cycle", "no fixed")),
+        "detail": fixed_point,
+    }
     return AlternativeOutcome(
         id=alt_id,
         title=alt.title,
@@ -772,8 +781,9 @@ def _participation_game(
                 v = {m: float(x) for m, x in res.indices[sc.settings.power_index].items()}
                 voice_cache[members] = v
             voice = v[actor]
-        return Terms(policy[actor], voice, arr.budget_share.get(actor, 0.0),
-                     w.policy, w.voice, w.cost)
+        return Terms(
+            policy[actor], voice, arr.budget_share.get(actor, 0.0), w.policy, w.voice, w.cost
+        )
 
     outside = {a: _outside(sc, a, alt_id_of(sc, alt)) for a in alt.invited}
     return ParticipationGame(alt.invited, terms, outside)
@@ -930,9 +940,7 @@ def run_scenario(
         raise MlfError(f"unknown model {mdl!r} (known: {', '.join(sorted(MODELS))})")
     sd = sc.settings.seed if seed is None else seed
     if alternative is not None and alternative not in sc.alternatives:
-        raise MlfError(
-            f"unknown alternative {alternative!r} (known: {', '.join(sc.alternatives)})"
-        )
+        raise MlfError(f"unknown alternative {alternative!r} (known: {', '.join(sc.alternatives)})")
     ids = [alternative] if alternative else list(sc.alternatives)
     chosen: list[str] = []
     below: list[tuple[str, str, float]] = []

@@ -46,6 +46,10 @@ def _jit(f: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True)(f))
 
 
+def _pjit(f: F) -> F:
+    return cast(F, numba.njit(cache=True, nogil=True, parallel=True)(f))
+
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
@@ -225,7 +229,7 @@ def prob_edu(
     return phij, eu_challenge - eu_sq
 
 
-@_jit
+@_pjit
 def all_challenges(
     dist: FloatArray,
     r: FloatArray,
@@ -243,10 +247,10 @@ def all_challenges(
     n = dist.shape[0]
     p = np.zeros((n, n))
     e = np.zeros((n, n))
-    rhat = np.empty(n)
-    u_to_i = np.empty(n)
-    u_own = np.empty(n)
-    for i in range(n):
+    for i in numba.prange(n):  # rows are independent; each row's sums run in order
+        rhat = np.empty(n)
+        u_to_i = np.empty(n)
+        u_own = np.empty(n)
         for m in range(n):
             rhat[m] = est_nra(r[i], r[m], ra)
             u_to_i[m] = bs_util(dist[m, i], rhat[m])

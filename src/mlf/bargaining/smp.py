@@ -91,6 +91,7 @@ References:
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 from collections.abc import Mapping
@@ -538,6 +539,12 @@ def _power(x: FloatArray, vpm: int) -> FloatArray:
     return x
 
 
+@functools.lru_cache(maxsize=256)
+def _lower(m: int) -> tuple[IntArray, IntArray]:
+    r, c = np.tril_indices(m, -1)
+    return r.astype(np.int64), c.astype(np.int64)
+
+
 def victory_probabilities(c: FloatArray, vpm: int) -> FloatArray:
     """``P[a, b]`` that option a beats b given coalition strengths (Model::vProb).
 
@@ -545,7 +552,7 @@ def victory_probabilities(c: FloatArray, vpm: int) -> FloatArray:
     8 first; Binary is certain beyond a 10 % margin, linear in between. ``P[a, a] = 1/2``.
     """
     m = c.shape[0]
-    lo_r, lo_c = np.tril_indices(m, -1)
+    lo_r, lo_c = _lower(m)
     s1 = c[lo_r, lo_c]
     s2 = c[lo_c, lo_r]
     if vpm == 4:

@@ -55,12 +55,10 @@ def import_ktab(
         text = dump_scenario(Scenario.model_validate(ktab_to_scenario_dict(data, date)))
         parse_scenario(text, str(out or "<stdout>"))  # the cross-checks, too
         _write(text, out)
+        if out is not None:
+            typer.echo(f"wrote {out}: {data.n} actors, {data.k} issues from {csv_file}", err=True)
     except MlfError as error:
         fail(error)
-    if out is not None:
-        typer.echo(
-            f"wrote {out}: {data.n} actors, {data.k} issues from {csv_file}", err=True
-        )
 
 
 @export_app.command("ktab")
@@ -98,7 +96,7 @@ def export_ktab(
         text = ktab_text(data)
         parse_ktab_text(text, file=str(out or "<stdout>"))  # KTAB's own rules, e.g. >= 3 actors
         _write(text, out)
+        if out is not None:
+            typer.echo(f"wrote {out}: {data.n} actors, {data.k} dimensions", err=True)
     except MlfError as error:
         fail(error)
-    if out is not None:
-        typer.echo(f"wrote {out}: {data.n} actors, {data.k} dimensions", err=True)

@@ -58,8 +58,10 @@ def summary_table(result: dict[str, Any]) -> Table:
         man_ = alt.get("manning") or {}
         manning = "-"
         if man_:
-            manning = "national" if not man_.get("mixed") else (
-                "feasible" if man_.get("feasible") else "INFEASIBLE"
+            manning = (
+                "national"
+                if not man_.get("mixed")
+                else ("feasible" if man_.get("feasible") else "INFEASIBLE")
             )
         flags = []
         for name, g in (alt.get("guardrails") or {}).items():
@@ -90,8 +92,12 @@ def summary_table(result: dict[str, Any]) -> Table:
 @app.command()
 def run(
     scenario: str = typer.Argument("mlf-1963", help="Scenario file or built-in id."),
-    model: str | None = typer.Option(None, "--model", help="Negotiation model (default: the scenario's)."),
-    alternative: str | None = typer.Option(None, "--alternative", help="Run only this alternative."),
+    model: str | None = typer.Option(
+        None, "--model", help="Negotiation model (default: the scenario's)."
+    ),
+    alternative: str | None = typer.Option(
+        None, "--alternative", help="Run only this alternative."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Seed (default: the scenario's)."),
     out: Path | None = typer.Option(None, "--out", help="Folder for result.json and report.html."),
     as_json: bool = typer.Option(False, "--json", help="Print result.json to stdout."),
@@ -144,7 +150,8 @@ def run(
             console.print(f"[bold]The British question:[/bold] {bq['summary']}", highlight=False)
         for b in data["below_threshold"]:
             console.print(
-                f"below the support threshold: {b['title']} ({b['id']}), support {b['support']:.2f}",
+                f"below the support threshold: {b['title']} ({b['id']}), "
+                f"support {b['support']:.2f}",
                 highlight=False,
             )
         if out is not None:

@@ -1,0 +1,122 @@
+"""End to end: the report opened from disk in headless Chromium with the network blocked."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mlf.report import write_html
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+DATA = Path(__file__).parent / "data"
+
+
+def _browser_or_skip() -> Any:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(
+            f"NO BROWSER TEST: {CHROMIUM} is missing; install it with "
+            "`apt-get install chromium` (CI's .ci/run does) to run the end-to-end report test"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a dev dependency
+        pytest.skip("NO BROWSER TEST: the playwright package is not installed")
+    return sync_playwright
+
+
+def _minimal_with_sensitivity() -> dict[str, Any]:
+    result: dict[str, Any] = json.loads((DATA / "result-minimal.json").read_text("utf-8"))
+    result["sensitivity"] = {
+        "draws": 50,
+        "alternatives": {
+            "fleet": {
+                "p_agreement": 0.7,
+                "histograms": {"size": {"edges": [0, 1, 2], "counts": [3, 4]}},
+                "tornado": [{"input": "actors.USA.capability", "effect": 0.3}],
+            }
+        },
+    }
+    return result
+
+
+def _builtin() -> dict[str, Any]:
+    try:
+        from mlf.errors import MlfError
+        from mlf.scenario import load_scenario
+        from mlf.talks import run_scenario
+
+        out = run_scenario(load_scenario("mlf-1963"), enumerate_equilibria=False)
+    except (ImportError, MlfError, NotImplementedError) as exc:  # pragma: no cover
+        pytest.skip(f"the pipeline cannot run mlf-1963 yet: {exc}")
+    result: dict[str, Any] = copy.deepcopy(out.to_dict())
+    return result
+
+
+@pytest.mark.parametrize("which", ["minimal", "mlf-1963"])
+def test_report_loads_offline_and_draws_every_chart(tmp_path: Path, which: str) -> None:
+    sync_playwright = _browser_or_skip()
+    result = _minimal_with_sensitivity() if which == "minimal" else _builtin()
+    path = tmp_path / "report.html"
+    write_html(result, path)
+    url = path.resolve().as_uri()
+    failed: list[str] = []
+    blocked: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+            def route(r: Any) -> None:
+                if r.request.url.startswith("file://"):
+                    r.continue_()
+                else:
+                    blocked.append(r.request.url)
+                    r.abort()
+
+            page.route("**/*", route)
+            page.on("requestfailed", lambda req: failed.append(req.url))
+            page.on(
+                "console", lambda m: errors.append(m.text) if m.type == "error" else None
+            )
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(url, wait_until="load")
+            n_charts = page.locator("div.chart").count()
+            assert n_charts > 0
+            page.wait_for_function(
+                "() => Array.from(document.querySelectorAll('div.chart'))"
+                ".every(d => d.querySelector('svg.main-svg'))",
+                timeout=30_000,
+            )
+            missing = page.evaluate(
+                "() => Array.from(document.querySelectorAll('div.chart'))"
+                ".filter(d => !d.querySelector('svg.main-svg')).map(d => d.id)"
+            )
+            assert missing == []
+            rows = page.evaluate(
+                "() => Array.from(document.querySelectorAll('table.comparison tbody tr'))"
+                ".map(r => r.dataset.alternative)"
+            )
+            wanted = [a["id"] for a in result["alternatives"]]
+            wanted += [b["id"] for b in result["below_threshold"]]
+            assert sorted(rows) == sorted(wanted)
+            # the titles are visible text in the table, not only attributes
+            table_text = page.inner_text("table.comparison")
+            for alt in result["alternatives"]:
+                assert alt["title"] in table_text
+        finally:
+            browser.close()
+    assert blocked == [], f"the page tried the network: {blocked}"
+    assert failed == [], f"failed requests: {failed}"
+    assert errors == [], f"console errors: {errors}"
