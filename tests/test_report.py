@@ -258,8 +258,14 @@ def test_any_missing_or_null_part_still_renders(
 def test_markdown_summary() -> None:
     result = minimal()
     md = render_markdown(result)
-    for heading in ("## Comparison", "## The British question", "## Guardrails", "## Sources",
-                    "## Below the support threshold", "### Members and reasons"):
+    for heading in (
+        "## Comparison",
+        "## The British question",
+        "## Guardrails",
+        "## Sources",
+        "## Below the support threshold",
+        "### Members and reasons",
+    ):
         assert heading in md
     table = [ln for ln in md.splitlines() if ln.startswith("| ")]
     for alt in [*result["alternatives"], *result["below_threshold"]]:
@@ -304,7 +310,7 @@ def test_load_result_checks_the_manifest(tmp_path: Path) -> None:
         load_result(bad)
     with pytest.raises(ReportError, match="'alternatives' is not a list"):
         check_result({"manifest": {"mlf_version": "0"}, "alternatives": {}})
-    with pytest.raises(ReportError, match="holds no result.json"):
+    with pytest.raises(ReportError, match=r"holds no result\.json"):
         load_result(tmp_path)
 
 

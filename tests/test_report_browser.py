@@ -87,9 +87,7 @@ def test_report_loads_offline_and_draws_every_chart(tmp_path: Path, which: str) 
 
             page.route("**/*", route)
             page.on("requestfailed", lambda req: failed.append(req.url))
-            page.on(
-                "console", lambda m: errors.append(m.text) if m.type == "error" else None
-            )
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url, wait_until="load")
             n_charts = page.locator("div.chart").count()

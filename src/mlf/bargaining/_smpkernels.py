@@ -46,10 +46,6 @@ def _jit(f: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True)(f))
 
 
-def _pjit(f: F) -> F:
-    return cast(F, numba.njit(cache=True, nogil=True, parallel=True)(f))
-
-
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
@@ -229,7 +225,7 @@ def prob_edu(
     return phij, eu_challenge - eu_sq
 
 
-@_pjit
+@_jit
 def all_challenges(
     dist: FloatArray,
     r: FloatArray,
@@ -247,10 +243,11 @@ def all_challenges(
     n = dist.shape[0]
     p = np.zeros((n, n))
     e = np.zeros((n, n))
-    for i in numba.prange(n):  # rows are independent; each row's sums run in order
-        rhat = np.empty(n)
-        u_to_i = np.empty(n)
-        u_own = np.empty(n)
+    dist_t = np.ascontiguousarray(dist.T)  # the inner loop walks down columns
+    rhat = np.empty(n)
+    u_to_i = np.empty(n)
+    u_own = np.empty(n)
+    for i in range(n):
         for m in range(n):
             rhat[m] = est_nra(r[i], r[m], ra)
             u_to_i[m] = bs_util(dist[m, i], rhat[m])
@@ -280,7 +277,7 @@ def all_challenges(
             for m in range(n):
                 if m != i and m != j:
                     umi = u_to_i[m]
-                    umj = bs_util(dist[m, j], rhat[m])
+                    umj = bs_util(dist_t[j, m], rhat[m])
                     umm = u_own[m]
                     cm = vote(rule, w[m], umi, umj)
                     cmi = base_i + cm if cm > 0.0 else base_i

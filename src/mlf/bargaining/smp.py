@@ -792,8 +792,10 @@ class _Kernels:
 
 
 def _numba_kernels() -> _Kernels:
-    from mlf.bargaining import _smpkernels as k
-
+    try:
+        from mlf.bargaining import _smpkernels as k
+    except ImportError:  # pragma: no cover - numba present but unusable
+        return _NUMPY
     return _Kernels(k.vdiff, k.coalitions, k.all_challenges, k.prob_edu, k.bargain_utils)
 
 

@@ -103,7 +103,11 @@ def collect_inputs(sc: Scenario) -> tuple[UncertainInput, ...]:
                 add(_from_quantity(f"actors.{aid}.{name}", q, (aid, name, None, None)))
         for iid, pos in actor.positions.items():
             base = f"actors.{aid}.positions.{iid}"
-            add(_from_quantity(f"{base}.salience", pos.salience, (aid, "positions", iid, "salience")))
+            add(
+                _from_quantity(
+                    f"{base}.salience", pos.salience, (aid, "positions", iid, "salience")
+                )
+            )
             if pos.range is not None and pos.range[0] != pos.range[2]:
                 lo, mode, hi = pos.range
                 add(

@@ -151,10 +151,12 @@ class ChunkTask:
     values: FloatArray = field(repr=False)
 
 
-def run_chunk(task: ChunkTask) -> Any:
-    """Run a chunk's draws; return its records as a ``pyarrow.Table`` (pure: no I/O)."""
-    import pyarrow as pa
+def run_chunk(task: ChunkTask) -> dict[str, list[Any]]:
+    """Run a chunk's draws; return its records column by column (pure: no I/O, no Arrow).
 
+    Workers return plain lists so that they need neither pyarrow nor pandas; the parent turns
+    them into a table (:func:`records_table`).
+    """
     cols = layout(task.scenario, task.inputs)
     data: dict[str, list[Any]] = {c.name: [] for c in cols}
     in_names = [f"in/{x.path}" for x in task.inputs]
@@ -166,10 +168,18 @@ def run_chunk(task: ChunkTask) -> Any:
             data[name].append(float(v))
         for k, v in draw_record(sc, task.model, task.seed).items():
             data[k].append(v)
+    return data
+
+
+def records_table(columns: Sequence[Column], data: Mapping[str, list[Any]]) -> Any:
+    """A chunk's records as a ``pyarrow.Table`` with the fixed schema of :func:`layout`."""
+    import pyarrow as pa
+
     types = {"int64": pa.int64(), "int16": pa.int16(), "int8": pa.int8(),
              "float64": pa.float64(), "bool": pa.bool_(), "string": pa.string()}
-    schema = pa.schema([(c.name, types[c.type]) for c in cols])
-    return pa.table({c.name: data[c.name] for c in cols}, schema=schema)
+    schema = pa.schema([(c.name, types[c.type]) for c in columns])
+    arrays = [pa.array(data[c.name], type=types[c.type]) for c in columns]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 # --------------------------------------------------------------------------- storage
@@ -284,34 +294,36 @@ def open_executor(
         from concurrent.futures import ProcessPoolExecutor
 
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["mlf.sensitivity.sweep"])
+        # workers fork from a server that has imported the pipeline once
+        ctx.set_forkserver_preload(["mlf.sensitivity.sweep", "mlf.manning", "scipy.optimize"])
         pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=ctx)
         try:
             yield pool
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return
-    try:
-        import logging
+    import importlib
+    import logging
 
-        from distributed import Client, LocalCluster
+    try:
+        distributed: Any = importlib.import_module("distributed")
     except ImportError:
         raise UsageError(
             "the dask executor needs the optional extra mlf[dask] (pip install 'mlf[dask]')"
         ) from None
-    cluster = None
+    cluster: Any = None
     try:
         if scheduler is None:
-            cluster = LocalCluster(
+            cluster = distributed.LocalCluster(
                 n_workers=workers or os.cpu_count() or 1,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
             )
-            client = Client(cluster)
+            client = distributed.Client(cluster)
         else:
-            client = Client(scheduler, timeout=10)
+            client = distributed.Client(scheduler, timeout=10)
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
             cluster.close()
@@ -466,9 +478,11 @@ def _execute(
         values = sample_chunk(inputs, seed, c, s, e, sampling=sampling, design=design)
         return ChunkTask(sc, inputs, model, sc.settings.seed, c, s, values)
 
-    def finish(c: int, table: Any) -> None:
+    columns = layout(sc, inputs)
+
+    def finish(c: int, data: dict[str, list[Any]]) -> None:
         nonlocal done
-        write_chunk(out, c, table)
+        write_chunk(out, c, records_table(columns, data))
         done += bounds[c][1] - bounds[c][0]
         if progress is not None:
             progress(done, draws)
@@ -483,10 +497,10 @@ def _execute(
         try:
             while True:
                 while len(pending) < window:
-                    c = next(queue, None)
-                    if c is None:
+                    nxt = next(queue, None)
+                    if nxt is None:
                         break
-                    pending[executor.submit(run_chunk, task(c))] = c
+                    pending[executor.submit(run_chunk, task(nxt))] = nxt
                 if not pending:
                     break
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -1,0 +1,124 @@
+"""Tests of ``mlf sweep``: a run, resume after a kill, and one-line errors with exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlf.cli import app
+
+MINI = str(Path(__file__).parent / "data" / "sweep-mini.yaml")
+runner = CliRunner()
+
+
+def _sweep(*args: str) -> tuple[int, str]:
+    res = runner.invoke(app, ["sweep", *args])
+    return res.exit_code, res.output
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "run"
+    code, text = _sweep(MINI, "--draws", "12", "--chunk-size", "4", "--seed", "5",
+                        "--executor", "serial", "--out", str(out))
+    assert code == 0, text
+    return out
+
+
+def test_sweep_writes_summary_and_result(swept: Path) -> None:
+    summary = json.loads((swept / "summary.json").read_text())
+    assert summary["draws"] == 12 and summary["seed"] == 5
+    for alt in ("fleet", "small"):
+        a = summary["alternatives"][alt]
+        assert 0 <= a["p_agreement"] <= 1
+        assert set(a) >= {"p_join", "forecast_quantiles", "histograms", "power", "cost",
+                          "tornado"}
+        assert set(a["forecast_quantiles"]["size"]) >= {"q05", "q50", "q95"}
+        assert set(a["histograms"]["size"]) == {"edges", "counts"}
+        for t in a["tornado"]:
+            assert set(t) == {"input", "effect"}
+    result = json.loads((swept / "result.json").read_text())
+    assert [x["id"] for x in result["alternatives"]] == ["fleet", "small"]
+    assert result["sensitivity"] == summary
+    assert len(list(swept.glob("chunk-*.parquet"))) == 3
+
+
+def test_resume_after_a_kill_gives_the_same_summary(swept: Path, tmp_path: Path) -> None:
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(swept, out)
+    want = json.loads((swept / "summary.json").read_text())
+    (out / "chunk-000001.parquet").unlink()
+    (out / "summary.json").unlink()
+    (out / ".chunk-000001.parquet.4242.tmp").write_bytes(b"half")
+    code, text = _sweep("--resume", str(out), "--executor", "serial")
+    assert code == 0, text
+    assert "2 finished chunks kept" in " ".join(text.split())
+    assert json.loads((out / "summary.json").read_text()) == want
+    assert not list(out.glob(".*.tmp"))
+
+
+def _one_line_error(code: int, text: str, want_code: int, pattern: str) -> None:
+    assert code == want_code, text
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    assert len(lines) == 1, text
+    assert lines[0].startswith("error:") and re.search(pattern, lines[0]), text
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "pattern"),
+    [
+        (["--draws", "0"], "draws must be positive"),
+        (["--draws", "-5"], "draws must be positive"),
+        (["--draws", "5", "--executor", "threads"], "unknown executor"),
+        (["--draws", "5", "--sampling", "sobol"], "unknown sampling"),
+        (["--draws", "5", "--chunk-size", "0"], "chunk-size must be positive"),
+        (["--draws", "5", "--workers", "0"], "workers must be positive"),
+        (["--draws", "5", "--seed", "-1"], "seed"),
+        (["--draws", "5", "--scheduler", "tcp://127.0.0.1:1"], "needs --executor dask"),
+        (["--draws", "5", "--model", "nope", "--executor", "serial"], "unknown model"),
+        ([], "--draws is required"),
+    ],
+)
+def test_bad_flags_exit_2(args: list[str], pattern: str, tmp_path: Path) -> None:
+    code, text = _sweep(MINI, *args, "--out", str(tmp_path / "o"))
+    _one_line_error(code, text, 2, pattern)
+
+
+def test_no_uncertainty_exits_1(tmp_path: Path) -> None:
+    text = Path(MINI).read_text(encoding="utf-8")
+    text = re.sub(r",\s*range: \[[^\]]*\]", "", text)
+    text = re.sub(r",\s*dist: uniform", "", text)
+    path = tmp_path / "flat.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out = _sweep(str(path), "--draws", "5", "--executor", "serial",
+                       "--out", str(tmp_path / "o"))
+    _one_line_error(code, out, 1, "no uncertainty ranges")
+    assert not (tmp_path / "o" / "manifest.json").exists()
+
+
+def test_resume_errors(swept: Path, tmp_path: Path) -> None:
+    code, text = _sweep("--resume", str(tmp_path))
+    _one_line_error(code, text, 2, "not a sweep folder")
+    code, text = _sweep("--resume", str(swept), "--draws", "99")
+    _one_line_error(code, text, 2, "differs from the sweep")
+    other = tmp_path / "other.yaml"
+    other.write_text(Path(MINI).read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    code, text = _sweep(str(other), "--resume", str(swept))
+    _one_line_error(code, text, 2, "different scenario")
+    code, text = _sweep(MINI, "--draws", "4", "--out", str(swept))
+    _one_line_error(code, text, 2, "already holds a sweep")
+
+
+def test_missing_dask_extra_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    code, text = _sweep(MINI, "--draws", "4", "--executor", "dask", "--out", str(tmp_path / "o"))
+    _one_line_error(code, text, 2, r"mlf\[dask\]")
