@@ -31,7 +31,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MAX_HEIGHT = 1500
+MAX_HEIGHT = 1900
 MAX_BYTES = 300_000
 
 

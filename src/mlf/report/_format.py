@@ -34,6 +34,13 @@ GUARDRAIL_LABELS = {
     "fixed_point": "Fixed point of the talks",
 }
 
+GUARDRAIL_SHORT = {
+    "no_selling": "no selling",
+    "fallback": "fall-back",
+    "genuinely_european": "European",
+    "fixed_point": "fixed point",
+}
+
 INDEX_LABELS = {
     "banzhaf": "Banzhaf (normalised)",
     "banzhaf_absolute": "Banzhaf (absolute, Penrose)",

@@ -13,6 +13,7 @@ from typing import Any
 from mlf.report import _charts as charts
 from mlf.report._format import (
     GUARDRAIL_LABELS,
+    GUARDRAIL_SHORT,
     INDEX_LABELS,
     NORMALISED_INDICES,
     STATUS_CLASS,
@@ -98,6 +99,7 @@ def _guardrails(alt: Mapping[str, Any]) -> list[dict[str, Any]]:
             {
                 "key": str(key),
                 "label": GUARDRAIL_LABELS.get(str(key), str(key).replace("_", " ")),
+                "short": GUARDRAIL_SHORT.get(str(key), str(key).replace("_", " ")),
                 "state": state,
                 "detail": detail,
                 "side_payments": rows,
