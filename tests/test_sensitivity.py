@@ -60,7 +60,8 @@ def serial_dir(loaded: LoadedScenario, tmp_path_factory: pytest.TempPathFactory)
     out = tmp_path_factory.mktemp("serial") / "sweep"
     seen: list[tuple[int, int]] = []
     run = run_sweep(
-        loaded, out, draws=DRAWS, seed=SEED, chunk_size=CHUNK, progress=lambda d, n: seen.append((d, n))
+        loaded, out, draws=DRAWS, seed=SEED, chunk_size=CHUNK,
+        progress=lambda d, n: seen.append((d, n)),
     )
     assert run.chunks == run.chunks_run == DRAWS // CHUNK
     assert seen[0] == (0, DRAWS) and seen[-1] == (DRAWS, DRAWS)
@@ -276,8 +277,10 @@ def test_same_results_on_every_executor(
     loaded: LoadedScenario, serial_dir: Path, tmp_path: Path
 ) -> None:
     """Serial, local processes and a Dask cluster give identical files and summaries."""
-    from distributed import Client, LocalCluster
+    import distributed
 
+    client_cls: Any = distributed.Client
+    cluster_cls: Any = distributed.LocalCluster
     want = _tables(serial_dir)
     summary = summarise(serial_dir)
     with open_executor("process", workers=2) as ex:
@@ -285,9 +288,9 @@ def test_same_results_on_every_executor(
                   executor=ex, max_in_flight=3)
     assert _tables(tmp_path / "proc").equals(want)
     assert summarise(tmp_path / "proc") == summary
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+    with cluster_cls(n_workers=1, threads_per_worker=2, processes=False,
                       dashboard_address=None) as cluster:
-        with Client(cluster) as client:
+        with client_cls(cluster) as client:
             run_sweep(loaded, tmp_path / "dask", draws=DRAWS, seed=SEED, chunk_size=CHUNK,
                       executor=client.get_executor())
         # the same cluster reached by address, as `--executor dask --scheduler ADDR` does
@@ -346,7 +349,8 @@ def _brute_srrc(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> np.ndarray[
     ry = stats.rankdata(y[keep])
     zx = (rx - rx.mean(0)) / rx.std(0)
     zy = (ry - ry.mean()) / ry.std()
-    return np.linalg.lstsq(zx, zy, rcond=None)[0]
+    b: np.ndarray[Any, Any] = np.linalg.lstsq(zx, zy, rcond=None)[0]
+    return b
 
 
 def test_summary_against_numpy(loaded: LoadedScenario, serial_dir: Path) -> None:
@@ -418,7 +422,8 @@ def test_srrc_known_answers() -> None:
     assert all(abs(e["effect"]) < 1e-9 for e in mono[1:])
     lin, r2_lin = res[1]
     assert [e["input"] for e in lin] == ["a", "c", "b"]
-    assert lin[0]["effect"] > 0.8 and abs(lin[2]["effect"]) < 0.1 and r2_lin > 0.9
+    assert lin[0]["effect"] > 0.8 and abs(lin[2]["effect"]) < 0.1
+    assert r2_lin is not None and r2_lin > 0.9
     assert res[2] == ([], None)
     gaps, _ = res[3]
     got = {e["input"]: e["effect"] for e in gaps}

@@ -161,11 +161,14 @@ def test_british_question_finds_the_smallest_broadening() -> None:
     bq = res.british
     assert bq is not None
     entry = bq["alternatives"]["force"]
-    # Opening the scope lets the talks settle it at "broad" (C's salient position), which
-    # is enough: the smallest broadening is to put the issue on the agenda.
-    assert entry["broadening"] == "put scope of the talks on the agenda"
-    assert [s["joins"] for s in entry["steps"]] == [True]
-    assert "joins Joint force if the talks put scope" in bq["summary"]
+    # Fixed at "narrow" C stays out; fixed at "broad" (its salient position) it joins.
+    assert entry["broadening"] == "broad"
+    assert [(s["option"], s["joins"]) for s in entry["steps"]] == [
+        ("narrow", False),
+        ("broad", True),
+    ]
+    assert entry["steps"][0]["margin"] < 0 < entry["steps"][1]["margin"]
+    assert "joins Joint force once the talks are broadened to 'Broadened'" in bq["summary"]
 
 
 def test_british_question_says_when_none_works() -> None:

@@ -275,6 +275,9 @@ class ParticipationResult:
     dynamics: DynamicsResult
     equilibria: tuple[frozenset[str], ...] | None
     order: tuple[str, ...] = field(default_factory=tuple)
+    #: each nation's decision when all the invited join (where the dynamics start); it
+    #: explains the first departures when the end point is empty.
+    at_start: tuple[Decision, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         rank = {a: i for i, a in enumerate(self.order)}
@@ -289,6 +292,7 @@ class ParticipationResult:
             "equilibria": None
             if self.equilibria is None
             else [ordered(e) for e in self.equilibria],
+            "decisions_if_all_join": {d.actor: d.to_dict() for d in self.at_start},
         }
 
 
@@ -301,4 +305,6 @@ def decide(
     eq: tuple[frozenset[str], ...] | None = None
     if enumerate_all and len(game.invited) <= MAX_ENUMERATE:
         eq = tuple(equilibria(game))
-    return ParticipationResult(dyn.members, decisions, dyn, eq, game.invited)
+    everyone = frozenset(game.invited)
+    at_start = tuple(game.decision(everyone, a) for a in game.invited)
+    return ParticipationResult(dyn.members, decisions, dyn, eq, game.invited, at_start)

@@ -978,10 +978,13 @@ def british_question(
 
     The pivot is ``settings.pivotal_actor`` (the United Kingdom in the built-ins) and the
     agenda is broadened along ``settings.broadening_issue`` (its options, in order, from narrow
-    to broad). For each analysed alternative that invites the pivot: if it already joins, the
-    answer is "no broadening needed"; otherwise the broadening issue is first put on the agenda
-    (opened, if the alternative fixed or omitted it), then fixed at each broader option in turn;
-    the first step at which the pivot joins is the answer. Otherwise: none in the scenario does.
+    to broad): "[the President] would be willing to see the subject matter of the talks ...
+    broadened and softened if necessary to ensure British participation" (FRUS 1961-63 XIII,
+    doc. 206). For each analysed alternative that invites the pivot, the issue is fixed at
+    each option in turn, narrowest first, and the whole path is rerun; the first option under
+    which the pivot joins by its own decision is the answer ("no broadening needed" if it is
+    the narrowest). If none does, the answer says so. What the talks themselves settled the
+    issue at (when it was open) is reported beside it.
     """
     pivot = sc.settings.pivotal_actor
     issue_id = sc.settings.broadening_issue
@@ -990,70 +993,66 @@ def british_question(
     name = sc.actors[pivot].name
     result: dict[str, Any] = {"actor": pivot, "name": name, "issue": issue_id, "alternatives": {}}
     answers: list[str] = []
+    issue = sc.issues.get(issue_id) if issue_id is not None else None
     for out in outcomes:
         alt = sc.alternatives[out.id]
         if pivot not in alt.invited or out.status == "not analysed":
             continue
-        entry: dict[str, Any] = {"steps": []}
-        if pivot in out.members:
-            entry["answer"] = f"{name} joins {out.title} without any broadening"
-            entry["broadening"] = None
-            result["alternatives"][out.id] = entry
-            answers.append(entry["answer"])
-            continue
-        candidates: list[tuple[str, Alternative]] = []
-        if issue_id is not None and issue_id in sc.issues:
-            issue = sc.issues[issue_id]
-            current = out.agreed.get(issue_id)
-            start = int(current.value) if current is not None else 0
-            if issue_id not in alt.open:
-                fixed = {k: v for k, v in alt.fixed.items() if k != issue_id}
-                candidates.append(
-                    (
-                        f"put {issue.title.lower()} on the agenda",
-                        alt.model_copy(update={"open": [*alt.open, issue_id], "fixed": fixed}),
-                    )
+        settled = out.agreed.get(issue_id) if issue_id is not None else None
+        entry: dict[str, Any] = {
+            "as_negotiated": {
+                "joins": pivot in out.members,
+                "scope": None if settled is None else settled.label,
+                "scope_source": None if settled is None else settled.source,
+            },
+            "steps": [],
+            "broadening": None,
+        }
+        found: str | None = None
+        if issue is not None and issue.options is not None and issue_id is not None:
+            for k, opt in enumerate(issue.options):
+                variant = alt.model_copy(
+                    update={
+                        "open": [i for i in alt.open if i != issue_id],
+                        "fixed": {**alt.fixed, issue_id: opt.id},
+                    }
                 )
-            if issue.options is not None:
-                for opt in issue.options[start + 1 :]:
-                    fixed = {**{k: v for k, v in alt.fixed.items()}, issue_id: opt.id}
-                    open_ = [i for i in alt.open if i != issue_id]
-                    candidates.append(
-                        (
-                            f"broaden {issue.title.lower()} to '{opt.label}'",
-                            alt.model_copy(update={"open": open_, "fixed": fixed}),
-                        )
-                    )
-        found = None
-        for label, variant in candidates:
-            trial = run_alternative(
-                sc, out.id, model=model, seed=seed, enumerate_equilibria=False, alternative=variant
-            )
-            dec = None
-            if trial.participation is not None:
-                dec = next((d for d in trial.participation.decisions if d.actor == pivot), None)
-            joined = pivot in trial.members
-            entry["steps"].append(
-                {
-                    "broadening": label,
-                    "joins": joined,
-                    "margin": None if dec is None else _finite(dec.margin),
-                    "members": list(trial.members),
-                    "status": trial.status,
-                }
-            )
-            if joined:
-                found = label
-                break
-        if found:
-            entry["answer"] = f"{name} joins {out.title} if the talks {found}"
-            entry["broadening"] = found
+                trial = run_alternative(
+                    sc,
+                    out.id,
+                    model=model,
+                    seed=seed,
+                    enumerate_equilibria=False,
+                    alternative=variant,
+                )
+                dec = None
+                if trial.participation is not None:
+                    dec = next((d for d in trial.participation.decisions if d.actor == pivot), None)
+                joined = pivot in trial.members
+                entry["steps"].append(
+                    {
+                        "option": opt.id,
+                        "label": opt.label,
+                        "joins": joined,
+                        "margin": None if dec is None else _finite(dec.margin),
+                        "members": list(trial.members),
+                        "status": trial.status,
+                    }
+                )
+                if joined:
+                    found = opt.label
+                    entry["broadening"] = None if k == 0 else opt.id
+                    entry["needed"] = k > 0
+                    break
+        if found is not None and not entry.get("needed"):
+            entry["answer"] = f"{name} joins {out.title} on the narrowest agenda ('{found}')"
+        elif found is not None:
+            entry["answer"] = f"{name} joins {out.title} once the talks are broadened to '{found}'"
         else:
             entry["answer"] = (
                 f"no broadening within the scenario makes joining {out.title} "
                 f"{name}'s own best choice"
             )
-            entry["broadening"] = None
         result["alternatives"][out.id] = entry
         answers.append(entry["answer"])
     result["summary"] = "; ".join(answers) if answers else f"{name} is invited to no alternative"
