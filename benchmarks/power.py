@@ -135,7 +135,8 @@ def peer_worker(spec: dict[str, Any]) -> dict[str, Any]:
 
         def fn() -> dict[str, list[float]]:
             if task == "banzhaf":
-                return {"banzhaf_absolute": [float(x) for x in powerindices.compute_pbi(q, list(w))]}
+                pbi = powerindices.compute_pbi(q, list(w))
+                return {"banzhaf_absolute": [float(x) for x in pbi]}
             return {"shapley_shubik": [float(x) for x in powerindices.compute_ssi(q, list(w))]}
 
     else:
@@ -190,9 +191,7 @@ def run_peer(peer: str, case: dict[str, Any], task: str, repeat: int, timeout: f
 def agree(mine: dict[str, list[float]], theirs: dict[str, list[float]]) -> str:
     worst = 0.0
     for k, v in theirs.items():
-        if k == "banzhaf" and "banzhaf" in mine:
-            a, b = np.array(mine[k]), np.array(v)
-        elif k in mine:
+        if (k == "banzhaf" and "banzhaf" in mine) or k in mine:
             a, b = np.array(mine[k]), np.array(v)
         else:
             continue
@@ -219,7 +218,9 @@ def main() -> None:
     power_indices(build(cases(True)[1]), ["shapley_shubik"])
     power_indices(build(cases(True)[1]), ["banzhaf"])
     print(f"one-off numba load/compile: {time.perf_counter() - t0:.2f} s\n")
-    header = f"{'game':<20} {'task':<15} {'mlf':>10} {'peer':<13} {'peer time':>11} {'ratio':>8}  check"
+    header = (
+        f"{'game':<20} {'task':<15} {'mlf':>10} {'peer':<13} {'peer time':>11} {'ratio':>8}  check"
+    )
     print(header)
     print("-" * len(header))
     for case in cases(args.quick):

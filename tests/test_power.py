@@ -437,6 +437,15 @@ def test_kernels_numpy_equals_numba() -> None:
         assert np.allclose(F1, F2, rtol=1e-14, atol=0)
         for x in (int(w[0]), int(w[3])):
             assert np.allclose(K.loo2(F1, x, True), K.loo2(F2, x, False), rtol=1e-9, atol=1e-15)
+            lo = np.arange(len(w)) * 2
+            hi = lo + 9
+            a1 = K.loo2_windows(F1, x, lo, hi, size - 1 - x, True)
+            a2 = K.loo2_windows(F2, x, lo, hi, size - 1 - x, False)
+            assert np.allclose(a1, a2, rtol=1e-12, atol=1e-15)
+            # the window sums are those of the full leave-one-out table
+            G = K.loo2(F2, x, False)
+            direct = [G[k, lo[k] : hi[k] + 1].sum() for k in range(len(w))]
+            assert np.allclose(a2, direct, rtol=1e-12, atol=1e-15)
 
 
 # --- Monte Carlo -----------------------------------------------------------------------------

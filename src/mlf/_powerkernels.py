@@ -35,6 +35,13 @@ except ImportError:  # pragma: no cover - exercised on platforms without numba
 
 Arr = NDArray[Any]
 
+# 16-bit lookup tables of the enumeration kernel: trailing zeros of a power of two, popcount
+_TZ = np.zeros(1 << 16, dtype=np.int64)
+_TZ[1 << np.arange(16)] = np.arange(16)
+_PC = np.zeros(1 << 16, dtype=np.int64)
+for _b in range(16):
+    _PC += (np.arange(1 << 16) >> _b) & 1
+
 
 # --------------------------------------------------------------------------------------------
 # 1-D generating function: f[s] = #coalitions of weight s (s < size)
@@ -125,6 +132,40 @@ def _loo2_numpy(F: Arr, w: int) -> Arr:
     return G
 
 
+def _loo2_windows_numpy(F: Arr, w: int, lo: Arr, hi: Arr, top: int) -> Arr:
+    """Window sums Σ_{s=lo[k]}^{hi[k]} G[k, s] of G = F without one player of weight w.
+
+    Rows are produced one at a time by G[k] = F[k] - shift_w G[k-1] (scaled by 2 for float
+    shares). Floats stop half-way (beyond it the recursion amplifies rounding errors) and take
+    the upper rows by complementation, G[k, s] = G[m-k, top-s] (m others of total weight top).
+    """
+    K, size = F.shape
+    m = K - 2
+    half = F.dtype == np.float64
+    scale = 2.0 if half else 1
+    up_to = m // 2 if half else m
+    out = np.zeros(m + 1, dtype=F.dtype)
+
+    def wsum(row: Arr, a: int, b: int) -> Any:
+        a, b = max(a, 0), min(b, size - 1)
+        return row[a : b + 1].sum() if b >= a else 0
+
+    prev = F[0] * scale
+    for k in range(up_to + 1):
+        if k > 0:
+            cur = F[k] * scale
+            if w < size:
+                cur[w:] -= prev[: size - w]
+            if half:
+                np.maximum(cur, 0.0, out=cur)
+            prev = cur
+        out[k] = wsum(prev, int(lo[k]), int(hi[k]))
+        j = m - k
+        if half and j > up_to:
+            out[j] = wsum(prev, top - int(hi[j]), top - int(lo[j]))
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # numba versions
 
@@ -148,15 +189,24 @@ if HAVE_NUMBA:  # pragma: no branch
 
     @numba.njit(cache=True)
     def _dp1_half_nb(weights: Arr, f: Arr) -> None:  # pragma: no cover - compiled
+        # shares: the counts times 2^-n, rescaled by exact powers of two every 512 players
         size = f.shape[0]
         f[0] = 1.0
+        cum = 0
+        pending = 0
         for w in weights:
-            if w == 0:
+            if w == 0:  # a weightless player leaves the shares unchanged
                 continue
-            for s in range(size - 1, w - 1, -1):
-                f[s] = 0.5 * (f[s] + f[s - w])
-            for s in range(min(w, size)):
-                f[s] *= 0.5
+            cum += w
+            pending += 1
+            for s in range(min(cum, size - 1), w - 1, -1):
+                f[s] += f[s - w]
+            if pending == 512:
+                for s in range(min(cum, size - 1) + 1):
+                    f[s] *= 2.0**-512
+                pending = 0
+        for s in range(size):
+            f[s] *= 2.0**-pending
 
     @numba.njit(cache=True)
     def _loo1_window_nb(f: Arr, w: int, lo: int, hi: int, half: bool) -> Any:  # pragma: no cover
@@ -187,15 +237,25 @@ if HAVE_NUMBA:  # pragma: no branch
     def _dp2_nb(weights: Arr, F: Arr, half: bool) -> None:  # pragma: no cover - compiled
         K, size = F.shape
         F[0, 0] = 1
+        cum = 0
+        pending = 0  # shares: rescale by exact powers of two every 512 players
         for m, w in enumerate(weights, 1):
             ktop = min(m, K - 1)
+            cum += w
+            stop = min(cum, size - 1)
             for k in range(ktop, 0, -1):
-                for s in range(size - 1, w - 1, -1):
+                for s in range(stop, w - 1, -1):
                     F[k, s] += F[k - 1, s - w]
-            if half:
+            pending += 1
+            if half and pending == 512:
                 for k in range(ktop + 1):
-                    for s in range(size):
-                        F[k, s] *= 0.5
+                    for s in range(stop + 1):
+                        F[k, s] *= 2.0**-512
+                pending = 0
+        if half:
+            for k in range(K):
+                for s in range(size):
+                    F[k, s] *= 2.0**-pending
 
     @numba.njit(cache=True)
     def _loo2_nb(F: Arr, w: int, half: bool) -> Arr:  # pragma: no cover - compiled
@@ -222,11 +282,52 @@ if HAVE_NUMBA:  # pragma: no branch
         return G
 
     @numba.njit(cache=True)
+    def _loo2_windows_nb(  # pragma: no cover - compiled
+        F: Arr, w: int, lo: Arr, hi: Arr, top: int, half: bool
+    ) -> Arr:
+        K, size = F.shape
+        m = K - 2
+        scale = 2.0 if half else 1.0
+        up_to = m // 2 if half else m
+        out = np.zeros(m + 1, dtype=F.dtype)
+        prev = np.empty(size, dtype=F.dtype)
+        cur = np.empty(size, dtype=F.dtype)
+        for s in range(size):
+            prev[s] = F[0, s] * scale
+        for k in range(up_to + 1):
+            if k > 0:
+                for s in range(size):
+                    v = F[k, s] * scale
+                    if s >= w:
+                        v -= prev[s - w]
+                    if half and v < 0:
+                        v = 0.0
+                    cur[s] = v
+                prev, cur = cur, prev
+            a = max(lo[k], 0)
+            b = min(hi[k], size - 1)
+            acc = prev[0] * 0
+            for s in range(a, b + 1):
+                acc += prev[s]
+            out[k] = acc
+            j = m - k
+            if half and j > up_to:
+                a = max(top - hi[j], 0)
+                b = min(top - lo[j], size - 1)
+                acc = prev[0] * 0
+                for s in range(a, b + 1):
+                    acc += prev[s]
+                out[j] = acc
+        return out
+
+    @numba.njit(cache=True)
     def _enum_threshold_nb(  # pragma: no cover - compiled
         w: Arr,
         t: Arr,
         cap: int,
         nchunks: int,
+        tz: Arr,
+        pc: Arr,
     ) -> tuple[Any, ...]:
         """Visit every *winning* coalition of "w(S) ≥ t[|S|]" (players sorted by decreasing
         weight, n ≤ 32) and count what every index needs.
@@ -242,12 +343,6 @@ if HAVE_NUMBA:  # pragma: no branch
         hi_bits = n - lo_bits
         nlo = 1 << lo_bits
         nhi = 1 << hi_bits
-        tz = np.zeros(1 << 16, dtype=np.int64)
-        pc = np.zeros(1 << 16, dtype=np.int64)
-        for v in range(1, 1 << 16):
-            pc[v] = pc[v >> 1] + (v & 1)
-        for b in range(16):
-            tz[1 << b] = b
         lo_w = np.zeros(nlo, dtype=np.int64)
         lo_c = np.zeros(nlo, dtype=np.int64)
         for m in range(1, nlo):
@@ -376,6 +471,21 @@ def loo2(F: Arr, w: int, use_numba: bool = True) -> Arr:
     return _loo2_numpy(F, int(w))
 
 
+def loo2_windows(
+    F: Arr, w: int, lo: NDArray[np.int64], hi: NDArray[np.int64], top: int, use_numba: bool = True
+) -> Arr:
+    """Window sums of each size row of F without one player of weight w (see the numpy twin).
+
+    Float callers need ``size`` above every mirrored index ``top - lo[k]`` of the upper rows.
+    """
+    lo = np.asarray(lo, dtype=np.int64)
+    hi = np.asarray(hi, dtype=np.int64)
+    if use_numba and HAVE_NUMBA and F.dtype != object:
+        out: Arr = _loo2_windows_nb(F, int(w), lo, hi, int(top), F.dtype == np.float64)
+        return out
+    return _loo2_windows_numpy(F, int(w), lo, hi, int(top))
+
+
 def enum_threshold(
     w: NDArray[np.int64], t: NDArray[np.int64], cap: int
 ) -> tuple[Arr, Arr, Arr, Arr, int, list[int]]:
@@ -384,9 +494,9 @@ def enum_threshold(
     minimal winning by [player, |S|], their number and the first ``cap`` of them."""
     if not HAVE_NUMBA:  # pragma: no cover
         raise RuntimeError("numba is not available")
-    nchunks = 32
+    nchunks = 32 if len(w) > 20 else 1
     wins, sw, jc, ms, cnt, stored, nst = _enum_threshold_nb(
-        w.astype(np.int64), t.astype(np.int64), int(cap), nchunks
+        w.astype(np.int64), t.astype(np.int64), int(cap), nchunks, _TZ, _PC
     )
     masks: list[int] = []
     for ch in range(nchunks):  # chunk order = high-half order: deterministic

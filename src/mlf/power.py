@@ -68,8 +68,10 @@ References
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -121,6 +123,11 @@ _MAX_ENUM_NUMBA = 30  # numba enumeration of threshold games (the kernel needs n
 _DP_BUDGET = 4e9  # element operations allowed for one exact DP
 
 Value = float | Fraction
+
+
+@functools.cache
+def _numba_installed() -> bool:
+    return importlib.util.find_spec("numba") is not None
 
 
 def _kernels() -> Any:
@@ -514,7 +521,14 @@ def _window(t: list[int], k: int, w: int) -> tuple[int, int]:
     return t[k + 1] - w, t[k] - 1
 
 
-def _dp_swings(w: list[int], t: list[int], want_ssi: bool, exact: bool, use_numba: bool) -> _Raw:
+def _dp_swings(
+    w: list[int],
+    t: list[int],
+    want_ssi: bool,
+    exact: bool,
+    use_numba: bool,
+    progress: Progress = None,
+) -> _Raw:
     """Banzhaf / Shapley-Shubik / |W| by generating functions (pseudo-polynomial).
 
     With one quota a 1-D table of coalition weights suffices for Banzhaf [8]_; Shapley-Shubik
@@ -536,15 +550,38 @@ def _dp_swings(w: list[int], t: list[int], want_ssi: bool, exact: bool, use_numb
         q = min(t[0], never)
         f = K.dp1(warr, q + 1, dtype, use_numba)
         losing: Any = f[:q].sum() if q > 0 else 0
-        for x, members in classes.items():
+        for done, (x, members) in enumerate(classes.items(), 1):
             s = K.loo1_window(f, x, q - x, q - 1, use_numba)
             for i in members:
                 pbi[i] = _pbi_value(s, n, is_float)
+            if progress is not None:
+                progress(done, len(classes))
         act = _act_value(losing, n, is_float)
         return _Raw(n=n, act=act, pbi=pbi, winning=_count_value(act, n, losing, is_float))
+    m = n - 1
+    # windows of T (|T| = k, i ∉ T): T loses and T + i wins; "sub" rows count the complement
+    plans: dict[int, tuple[NDArray[np.int64], NDArray[np.int64], list[bool]]] = {}
+    need = 1
+    for x in classes:
+        lo = np.zeros(n, dtype=np.int64)
+        hi = np.full(n, -1, dtype=np.int64)
+        sub = [False] * n
+        for k in range(n):
+            if t[k + 1] >= never:  # T + i always loses
+                continue
+            a = max(t[k + 1] - x, 0)
+            if t[k] >= never:  # T always loses: all of size k minus those below a
+                sub[k] = True
+                lo[k], hi[k] = 0, a - 1
+            else:
+                lo[k], hi[k] = a, t[k] - 1
+            if hi[k] < lo[k]:
+                continue
+            mirrored = is_float and k > m // 2
+            need = max(need, (total - x - int(lo[k]) if mirrored else int(hi[k])) + 1)
+        plans[x] = (lo, hi, sub)
     finite = [x for x in t if x < never]
-    mixed = len(finite) not in (0, len(t))
-    size = total + 1 if (is_float or mixed) else (max(finite) if finite else 0) + 1
+    size = min(max(need, max(finite, default=0)), total + 1)
     F = K.dp2(warr, n, size, dtype, use_numba)
     losing = 0
     for k in range(n + 1):
@@ -555,19 +592,19 @@ def _dp_swings(w: list[int], t: list[int], want_ssi: bool, exact: bool, use_numb
     ssi: list[Value] | None = [0.0] * n if want_ssi else None
     lg = [math.lgamma(k + 1) for k in range(n + 1)]
     fact = [math.factorial(k) for k in range(n + 1)] if not is_float else []
-    for x, members in classes.items():
-        G = K.loo2(F, x, use_numba)
+    for done, (x, members) in enumerate(classes.items(), 1):
+        if progress is not None:
+            progress(done - 1, len(classes))
+        lo, hi, sub = plans[x]
+        sums = K.loo2_windows(F, x, lo, hi, total - x, use_numba)
         by_k: list[Any] = []
         for k in range(n):
-            lo = max(t[k + 1] - x, 0)
-            if t[k + 1] >= never:  # T + i always loses
-                by_k.append(0)
-            elif t[k] >= never:  # T always loses: all of size k with weight >= lo
-                alltot = math.comb(n - 1, k) / 2 ** (n - 1) if is_float else math.comb(n - 1, k)
-                by_k.append(alltot - (G[k, : min(lo, size)].sum() if lo > 0 else 0))
-            else:
-                hi = min(t[k] - 1, size - 1)
-                by_k.append(G[k, lo : hi + 1].sum() if hi >= lo else 0)
+            v = sums[k] if hi[k] >= lo[k] else 0
+            if sub[k]:
+                v = (math.comb(m, k) / 2**m if is_float else math.comb(m, k)) - v
+            elif t[k + 1] >= never:
+                v = 0
+            by_k.append(v)
         tot = sum(by_k)
         sv: Value
         if is_float:
@@ -583,6 +620,8 @@ def _dp_swings(w: list[int], t: list[int], want_ssi: bool, exact: bool, use_numb
             pbi[i] = _pbi_value(tot, n, is_float)
             if ssi is not None:
                 ssi[i] = sv
+    if progress is not None:
+        progress(len(classes), len(classes))
     act = _act_value(losing, n, is_float)
     winning = _count_value(act, n, losing, is_float)
     return _Raw(n=n, act=act, pbi=pbi, winning=winning, ssi=ssi)
@@ -713,6 +752,7 @@ def _dp_engine(
     exact: bool,
     cap: int,
     use_numba: bool,
+    progress: Progress = None,
 ) -> tuple[_Raw, dict[str, str]]:
     n = len(w)
     omitted: dict[str, str] = {}
@@ -732,7 +772,7 @@ def _dp_engine(
                 raise GameError(f"shapley_shubik: {why}; use samples= for a Monte Carlo estimate")
             omitted["shapley_shubik"] = why
             want_ssi = False
-    raw = _dp_swings(w, t, want_ssi, exact, use_numba)
+    raw = _dp_swings(w, t, want_ssi, exact, use_numba, progress)
     total = sum(w)
     finite = [x for x in t if x <= total]
     tmax = max(finite) if finite else 0
@@ -987,6 +1027,13 @@ def _pivots(
 def veto_players(game: Game) -> tuple[str, ...]:
     """Players without whom nothing wins (N ∖ {i} loses), when something wins at all."""
     n = game.n
+    form = _threshold_form(game)
+    if form is not None:
+        w, t = form
+        total = sum(w)
+        if total < t[n]:
+            return ()
+        return tuple(p for p, x in zip(game.players, w, strict=True) if total - x < t[n - 1])
     if not game.has_winning:
         return ()
     full = (1 << n) - 1
@@ -1082,23 +1129,29 @@ def power_indices(
     want_m = "deegan_packel" in want or "holler" in want
     form = _threshold_form(game)
     omitted: dict[str, str] = {}
-    numba_ok = use_numba and importlib.util.find_spec("numba") is not None
+    numba_ok = use_numba and _numba_installed()
     algos = ("auto", "enumeration", "enumeration-threshold", "generating-function")
     if algorithm not in algos:
         raise GameError(f"unknown algorithm {algorithm!r}; known: {', '.join(algos)}")
+    # numba pays off from 16 players, or at once if it is loaded already (no import cost)
+    loaded = "numba" in sys.modules
     can_thr = (
         form is not None
         and n <= _MAX_ENUM_NUMBA
         and numba_ok
         and sum(form[0]) < 2**50
-        and (algorithm == "enumeration-threshold" or (algorithm == "auto" and n >= 16))
+        and (algorithm == "enumeration-threshold" or (algorithm == "auto" and (n >= 16 or loaded)))
         and bool(_kernels().HAVE_NUMBA)
     )
     can_dp = form is not None and _dp_cheap(form)
+    weighted = form is not None and len(set(form[1])) == 1
+    counts_only = not (want_j or want_m)
     if algorithm == "auto":
-        if can_thr:
+        if can_dp and weighted and (counts_only or n > _MAX_ENUM_NUMBA):
+            algorithm = "generating-function"
+        elif can_thr:
             algorithm = "enumeration-threshold"
-        elif can_dp and form is not None and (n > _MAX_ENUM or (n > 20 and len(set(form[1])) < 2)):
+        elif can_dp and form is not None and (n > _MAX_ENUM or (n > 20 and weighted)):
             algorithm = "generating-function"
         elif n <= _MAX_ENUM:
             algorithm = "enumeration"
@@ -1115,7 +1168,9 @@ def power_indices(
     elif algorithm == "generating-function":
         if not can_dp or form is None:
             raise GameError("generating-function needs a weighted (threshold) game")
-        raw, omitted = _dp_engine(form[0], form[1], set(want), explicit, exact, mwc_cap, numba_ok)
+        raw, omitted = _dp_engine(
+            form[0], form[1], set(want), explicit, exact, mwc_cap, numba_ok, progress
+        )
     else:
         if n > _MAX_ENUM:
             raise GameError(f"enumeration is limited to {_MAX_ENUM} players")

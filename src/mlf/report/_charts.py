@@ -59,7 +59,7 @@ def support_chart(rows: Sequence[Mapping[str, Any]], threshold: float | None) ->
     """
     data: list[Any] = []
     seen: set[str] = set()
-    ys = [esc(short(r["title"], 46)) for r in rows]
+    ys = [wrap(r["title"], 28, 2) for r in rows]
     for status, colour in STATUS_COLOUR.items():
         xs = [r["support"] if r["status"] == status else None for r in rows]
         if all(x is None for x in xs):
@@ -93,7 +93,7 @@ def support_chart(rows: Sequence[Mapping[str, Any]], threshold: float | None) ->
         )
     top = max([r["support"] for r in rows if r["support"] is not None] + [0.0])
     layout = _layout(
-        150 + 32 * len(rows),
+        150 + 40 * len(rows),
         barmode="overlay",
         legend={"orientation": "h", "y": -0.28, "x": 0, "yanchor": "top"},
         xaxis={

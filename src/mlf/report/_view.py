@@ -476,7 +476,7 @@ def _british(bq: Any, titles: Mapping[str, str]) -> dict[str, Any] | None:
         e = as_dict(e)
         steps = [
             {
-                "broadening": text(s.get("broadening")),
+                "broadening": text(s.get("broadening") or s.get("label") or s.get("option")),
                 "joins": bool(s.get("joins")),
                 "margin": "–"
                 if as_float(s.get("margin")) is None
