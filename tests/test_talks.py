@@ -217,3 +217,16 @@ def test_same_seed_same_bytes() -> None:
     a = json.dumps(run_scenario(variant()).to_dict(), sort_keys=True)
     b = json.dumps(run_scenario(variant()).to_dict(), sort_keys=True)
     assert a == b
+
+
+def test_talks_that_settle_on_no_force_are_no_agreement() -> None:
+    def no_force(d: dict[str, Any]) -> None:
+        for a in ("A", "B", "C", "D"):
+            if "size" in d["actors"][a]["positions"]:
+                d["actors"][a]["positions"]["size"]["position"] = 0
+
+    out = run_alternative(variant(no_force).scenario, "force")
+    assert out.status == "no agreement"
+    assert out.members == ()
+    assert out.detail == "the talks settle size at 0: no force; the outcome is the status quo"
+    assert out.guardrails["fallback"]["outcome"] == "status quo"

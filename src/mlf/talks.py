@@ -710,7 +710,12 @@ def _run(
         if arr.feasible
         else f"talks fail ({arr.reason}); the outcome is the status quo"
     )
-    if arr.feasible and alt.requires_european_control and not (european or {}).get("ok", False):
+    unit_issue = next((i for i in alt.open if sc.issues[i].sets == "units"), None)
+    if arr.feasible and unit_issue is not None and arr.units + arr.units_in_kind <= 0:
+        # Negotiating a force down to nothing is failed talks, not an agreement.
+        status = "no agreement"
+        detail = f"the talks settle {unit_issue} at 0: no force; the outcome is the status quo"
+    elif arr.feasible and alt.requires_european_control and not (european or {}).get("ok", False):
         status = "does not count"
         detail = (
             "the control rule is not genuinely European "
