@@ -428,3 +428,15 @@ def test_srrc_known_answers() -> None:
     gaps, _ = res[3]
     got = {e["input"]: e["effect"] for e in gaps}
     np.testing.assert_allclose([got[p] for p in "abc"], _brute_srrc(x, y_gaps), atol=0.02)
+
+
+def test_too_few_draws_fall_back_to_rank_correlations() -> None:
+    x = np.array([[0.1, 0.9, 0.5], [0.2, 0.1, 0.4], [0.3, 0.5, 0.1], [0.4, 0.3, 0.2]])
+    y = np.array([1.0, 2.0, 3.0, 5.0])
+    con = duckdb.connect()
+    con.register("d", pa.table({"in/a": x[:, 0], "in/b": x[:, 1], "in/c": x[:, 2], "y": y}))
+    (effects, r2), = _srrc(con, ["a", "b", "c"], ["y"], 4)
+    assert r2 is None
+    got = {e["input"]: e["effect"] for e in effects}
+    for j, p in enumerate("abc"):
+        assert got[p] == pytest.approx(stats.spearmanr(x[:, j], y).statistic)

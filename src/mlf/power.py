@@ -167,7 +167,16 @@ class MonteCarloInfo:
 
 @dataclass(frozen=True)
 class PowerResult:
-    """Power indices of one game, how they were computed, and the game's key facts."""
+    """Power indices of one game, how they were computed, and the game's key facts.
+
+    ``indices`` maps an index name to {player: value} (``Fraction`` when exact output was
+    asked for); ``coleman_act`` is the body's power to act |W|/2^n. ``winning_coalitions``
+    is exact for exact methods with n ≤ 62 or exact output (rounded from a float share
+    otherwise, and estimated under Monte Carlo). ``minimal_winning`` lists at most
+    ``mwc_cap`` minimal winning coalitions, ``minimal_winning_count`` counts all of them
+    (None when not computed). ``omitted`` says which requested-by-default indices were left
+    out and why; ``montecarlo`` holds the seed, samples and standard errors of an estimate.
+    """
 
     players: tuple[str, ...]
     method: str  # "exact" | "montecarlo"

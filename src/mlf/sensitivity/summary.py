@@ -15,7 +15,8 @@ together) and suits monotone relations; ``R^2 = r_xy . b`` says how much of the 
 variance the inputs explain linearly. For a 0/1 output (agreement, a nation joining) it is a
 rank-based linear probability model. The correlations are DuckDB aggregates (window ``rank()``
 then ``corr``), so the data never sit in Python memory; only the small ``d x d`` system is solved
-with numpy.
+with numpy. With no more draws than inputs + 1 the regression is undetermined and the effects
+are the plain rank (Spearman) correlations instead (``tornado_r2`` is then null).
 
 References
 ----------
@@ -316,6 +317,9 @@ def _srrc(
         with np.errstate(divide="ignore", invalid="ignore"):
             rxy = (sxy[:, k] / nk - ex * ey) / np.sqrt(vx * vy)
         rxy = np.where(np.isfinite(rxy), rxy, 0.0)
+        if nk <= d + 1:  # too few draws to separate the inputs: their rank correlations
+            result.append((_tornado(inputs, rxy), None))
+            continue
         b, r2 = srrc_from_correlations(rxx, rxy)
         result.append((_tornado(inputs, b), r2))
     return result
