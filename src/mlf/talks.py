@@ -28,6 +28,7 @@ Model of a nation's value of joining: see :mod:`mlf.participation`.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -234,6 +235,7 @@ class Arrangement:
     budget_share: Mapping[str, float]  # annual payment / defence budget
     feasible: bool
     reason: str = ""
+    game_key: tuple[Any, ...] = ()
 
 
 def _groups(sc: Scenario, members: Sequence[str]) -> dict[str, list[str]]:
@@ -430,16 +432,77 @@ def build_arrangement(
             "gdp": {m: _value(sc.actors[m].gdp) for m in mem},
             "capability": {m: sc.actors[m].capability.value for m in mem},
         }
-        ctx = RuleContext(members=mem, groups=_groups(sc, mem), weights=weights)
+        groups = _groups(sc, mem)
+        key = _game_key(st.rule, mem, groups, weights)
         try:
-            game = game_from_spec(st.rule, ctx, missing="drop")
+            game = _control_game(key, st.rule, RuleContext(mem, groups, weights))
         except MlfError as exc:
             return infeasible(f"control rule cannot be built: {exc}")
         if not game.has_winning:
             return infeasible("under the control rule no coalition of these members can act")
     return Arrangement(
-        mem, st, game, units, units_in_kind, annual, split, payments, budget_share, True
+        mem, st, game, units, units_in_kind, annual, split, payments, budget_share, True, "", key
     )
+
+
+# Control games and their voice indices recur across member sets, rounds, alternatives and
+# sensitivity draws; both are cached by what determines them (bounded, per process).
+_CACHE_LIMIT = 20_000
+_GAMES: dict[tuple[Any, ...], Game] = {}
+_VOICES: dict[tuple[Any, ...], dict[str, float]] = {}
+
+
+def _uses_weights(spec: object) -> bool:
+    if isinstance(spec, Mapping):
+        return any(k in ("weighted", "vector") or _uses_weights(v) for k, v in spec.items())
+    if isinstance(spec, list):
+        return any(_uses_weights(v) for v in spec)
+    return False
+
+
+def _game_key(
+    spec: object,
+    members: tuple[str, ...],
+    groups: Mapping[str, Sequence[str]],
+    weights: Mapping[str, Mapping[str, float | int | Fraction]],
+) -> tuple[Any, ...]:
+    w: tuple[Any, ...] = ()
+    if _uses_weights(spec):
+        w = tuple(
+            (name, tuple(round(float(v[m]), 12) for m in members if m in v))
+            for name, v in sorted(weights.items())
+        )
+    return (
+        json.dumps(spec, sort_keys=True),
+        members,
+        tuple((g, tuple(v)) for g, v in sorted(groups.items())),
+        w,
+    )
+
+
+def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> Game:
+    game = _GAMES.get(key)
+    if game is None:
+        if len(_GAMES) >= _CACHE_LIMIT:
+            _GAMES.clear()
+        game = game_from_spec(spec, ctx, missing="drop")
+        _GAMES[key] = game
+    return game
+
+
+def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
+    """Each member's power index (``index``) in the arrangement's control game (0 without one)."""
+    if arr.game is None:
+        return {m: 0.0 for m in arr.members}
+    key = (*arr.game_key, index)
+    hit = _VOICES.get(key)
+    if hit is None:
+        if len(_VOICES) >= _CACHE_LIMIT:
+            _VOICES.clear()
+        res = power_indices(arr.game, indices=[index])
+        hit = {m: float(x) for m, x in res.indices[index].items()}
+        _VOICES[key] = hit
+    return hit
 
 
 # --------------------------------------------------------------------------- utility
@@ -462,13 +525,6 @@ def policy_satisfaction(sc: Scenario, actor: str, agreed: Mapping[str, Agreed]) 
         num += s * (1.0 - abs(a.value - issue.to_number(p.position)) / (issue.hi - issue.lo))
         den += s
     return num / den if den > 0 else 0.0
-
-
-def _voice(sc: Scenario, arr: Arrangement, actor: str) -> float:
-    if arr.game is None:
-        return 0.0
-    res = power_indices(arr.game, indices=[sc.settings.power_index])
-    return float(res.indices[sc.settings.power_index][actor])
 
 
 # --------------------------------------------------------------------------- results
@@ -762,7 +818,6 @@ def _participation_game(
     sc: Scenario, alt: Alternative, st: ArrangementSettings, agreed: Mapping[str, Agreed]
 ) -> ParticipationGame:
     cache: dict[frozenset[str], Arrangement] = {}
-    voice_cache: dict[frozenset[str], dict[str, float]] = {}
     policy = {a: policy_satisfaction(sc, a, agreed) for a in alt.invited}
 
     def arrangement(members: frozenset[str]) -> Arrangement:
@@ -777,15 +832,7 @@ def _participation_game(
         arr = arrangement(members)
         if not arr.feasible:
             return Terms(0.0, 0.0, 0.0, w.policy, w.voice, w.cost, feasible=False, note=arr.reason)
-        if arr.game is None:
-            voice = 0.0
-        else:
-            v = voice_cache.get(members)
-            if v is None:
-                res = power_indices(arr.game, indices=[sc.settings.power_index])
-                v = {m: float(x) for m, x in res.indices[sc.settings.power_index].items()}
-                voice_cache[members] = v
-            voice = v[actor]
+        voice = voice_of(arr, sc.settings.power_index).get(actor, 0.0)
         return Terms(
             policy[actor], voice, arr.budget_share.get(actor, 0.0), w.policy, w.voice, w.cost
         )
