@@ -553,3 +553,16 @@ def test_progress_callback() -> None:
     seen: list[tuple[int, int]] = []
     power_indices(UNSC, ["banzhaf"], progress=lambda a, b: seen.append((a, b)))
     assert seen and seen[-1][0] == seen[-1][1]
+
+
+@pytest.mark.parametrize("algorithm", ["enumeration", "generating-function", "auto"])
+def test_float_output_equals_exact(algorithm: str) -> None:
+    for game in (UNSC, parse_weighted("[12; 4,4,4,2,2,1]")):
+        ex = power_indices(game, exact=True, algorithm=algorithm)
+        fl = power_indices(game, algorithm=algorithm)
+        assert set(ex.indices) == set(fl.indices)
+        for name, vals in ex.indices.items():
+            for p, v in vals.items():
+                assert isinstance(fl.indices[name][p], float)
+                assert fl.indices[name][p] == pytest.approx(float(v), abs=1e-15)
+        assert fl.coleman_act == float(ex.coleman_act)  # type: ignore[arg-type]

@@ -234,6 +234,13 @@ if HAVE_NUMBA:  # pragma: no branch
         return acc
 
     @numba.njit(cache=True)
+    def _loo1_windows_nb(f: Arr, ws: Arr, q: int, half: bool) -> Arr:  # pragma: no cover
+        out = np.zeros(ws.shape[0], dtype=f.dtype)
+        for j in range(ws.shape[0]):
+            out[j] = _loo1_window_nb(f, ws[j], q - ws[j], q - 1, half)
+        return out
+
+    @numba.njit(cache=True)
     def _dp2_nb(weights: Arr, F: Arr, half: bool) -> None:  # pragma: no cover - compiled
         K, size = F.shape
         F[0, 0] = 1
@@ -449,6 +456,17 @@ def loo1_window(f: Arr, w: int, lo: int, hi: int, use_numba: bool = True) -> Any
     if use_numba and HAVE_NUMBA and f.dtype != object:
         return _loo1_window_nb(f, int(w), int(lo), int(hi), f.dtype == np.float64)
     return _loo1_window_numpy(f, int(w), int(lo), int(hi))
+
+
+def loo1_windows(f: Arr, ws: NDArray[np.int64], q: int, use_numba: bool = True) -> Arr:
+    """For each weight x in ``ws``: remove a player of weight x, sum over weights q-x..q-1
+    (the coalitions of the others that such a player turns from losing to winning)."""
+    if use_numba and HAVE_NUMBA and f.dtype != object:
+        out: Arr = _loo1_windows_nb(f, ws.astype(np.int64), int(q), f.dtype == np.float64)
+        return out
+    return np.array(
+        [_loo1_window_numpy(f, int(x), int(q) - int(x), int(q) - 1) for x in ws], dtype=f.dtype
+    )
 
 
 def dp2(

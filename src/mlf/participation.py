@@ -87,8 +87,16 @@ class Decision:
     terms: Terms
     outside: float
     margin: float
-    reason: str
-    flip: str
+
+    @property
+    def reason(self) -> str:
+        """The utility terms against the outside option, in one line."""
+        return _reason(self.actor, self.join, self.terms, self.outside)
+
+    @property
+    def flip(self) -> str:
+        """What would change the decision."""
+        return _flip(self.actor, self.join, self.terms, self.outside)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -169,15 +177,7 @@ class ParticipationGame:
         u = t.utility
         join = self.wants_in(members, actor)
         margin = u - out
-        return Decision(
-            actor=actor,
-            join=join,
-            terms=t,
-            outside=out,
-            margin=margin,
-            reason=_reason(actor, join, t, out),
-            flip=_flip(actor, join, t, out),
-        )
+        return Decision(actor=actor, join=join, terms=t, outside=out, margin=margin)
 
 
 def _reason(actor: str, join: bool, t: Terms, out: float) -> str:
@@ -297,14 +297,21 @@ class ParticipationResult:
 
 
 def decide(
-    game: ParticipationGame, *, enumerate_all: bool = True, max_sweeps: int = 50
+    game: ParticipationGame,
+    *,
+    enumerate_all: bool = True,
+    max_sweeps: int = 50,
+    at_start: bool = True,
 ) -> ParticipationResult:
-    """Run the dynamics, explain every decision at its end point, and enumerate equilibria."""
+    """Run the dynamics, explain every decision at its end point, and enumerate equilibria.
+
+    ``at_start`` also records each nation's decision when all the invited join.
+    """
     dyn = best_response_dynamics(game, max_sweeps=max_sweeps)
     decisions = tuple(game.decision(dyn.members, a) for a in game.invited)
     eq: tuple[frozenset[str], ...] | None = None
     if enumerate_all and len(game.invited) <= MAX_ENUMERATE:
         eq = tuple(equilibria(game))
     everyone = frozenset(game.invited)
-    at_start = tuple(game.decision(everyone, a) for a in game.invited)
-    return ParticipationResult(dyn.members, decisions, dyn, eq, game.invited, at_start)
+    start = tuple(game.decision(everyone, a) for a in game.invited) if at_start else ()
+    return ParticipationResult(dyn.members, decisions, dyn, eq, game.invited, start)

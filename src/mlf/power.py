@@ -257,6 +257,20 @@ def _fr(x: int, y: int) -> Fraction:
     return Fraction(x, y) if y else Fraction(0)
 
 
+def _q(num: int, den: int, exact: bool) -> Value:
+    """num/den as a Fraction (exact) or a correctly rounded float."""
+    if not den:
+        return Fraction(0) if exact else 0.0
+    return Fraction(num, den) if exact else num / den
+
+
+def _harmonic(row: Sequence[int], n: int, exact: bool) -> Value:
+    """Σ_k row[k] / k, exactly or in floats."""
+    if exact:
+        return sum((Fraction(int(row[k]), k) for k in range(1, n + 1) if row[k]), Fraction(0))
+    return math.fsum(int(row[k]) / k for k in range(1, n + 1) if row[k])
+
+
 def _raw_from_counts(
     n: int,
     wins_by_size: Sequence[int],
@@ -265,34 +279,39 @@ def _raw_from_counts(
     mwc_size: Sequence[Sequence[int]] | None,
     mwc_count: int | None,
     mwc_list: list[int],
+    exact: bool = True,
 ) -> _Raw:
-    """Exact Fractions from integer counts (by player and size / number of critical members)."""
+    """Index ingredients from exact integer counts (by player and size / number of critical
+    members): Fractions, or correctly rounded floats when ``exact`` is False."""
     wins = sum(int(x) for x in wins_by_size)
     full = 1 << n
-    pbi: list[Value] = [
-        Fraction(sum(int(x) for x in row), full // 2 or 1) for row in swings_by_size
-    ]
+    pbi = [_q(sum(int(x) for x in row), full // 2 or 1, exact) for row in swings_by_size]
     fact = [math.factorial(k) for k in range(n + 1)]
-    ssi: list[Value] = []
-    for row in swings_by_size:
-        num = sum(int(row[k]) * fact[k - 1] * fact[n - k] for k in range(1, n + 1))
-        ssi.append(Fraction(num, fact[n]))
-    raw = _Raw(n=n, act=Fraction(wins, full), pbi=pbi, winning=wins, ssi=ssi)
+    ssi = [
+        _q(sum(int(row[k]) * fact[k - 1] * fact[n - k] for k in range(1, n + 1)), fact[n], exact)
+        for row in swings_by_size
+    ]
+    raw = _Raw(n=n, act=_q(wins, full, exact), pbi=pbi, winning=wins, ssi=ssi)
     if jcount is not None:
-        raw.johnston = [
-            sum((Fraction(int(row[c]), c) for c in range(1, n + 1) if row[c]), Fraction(0))
-            for row in jcount
-        ]
+        raw.johnston = [_harmonic(row, n, exact) for row in jcount]
     if mwc_size is not None and mwc_count is not None:
         raw.mwc_count = mwc_count
-        raw.holler = [Fraction(sum(int(x) for x in row)) for row in mwc_size]
-        raw.dp = [
-            sum((Fraction(int(row[k]), k) for k in range(1, n + 1) if row[k]), Fraction(0))
-            / (mwc_count or 1)
-            for row in mwc_size
-        ]
+        raw.holler = [_q(sum(int(x) for x in row), 1, exact) for row in mwc_size]
+        raw.dp = [_harmonic(row, n, exact) / (mwc_count or 1) for row in mwc_size]
         raw.mwc_list = mwc_list
     return raw
+
+
+def _names_of(players: tuple[str, ...], masks: list[int]) -> tuple[tuple[str, ...], ...]:
+    """Player names of each bitmask."""
+    n = len(players)
+    if not masks:
+        return ()
+    if n > 62:
+        return tuple(tuple(p for i, p in enumerate(players) if m >> i & 1) for m in masks)
+    bits = ((np.array(masks, dtype=np.int64)[:, None] >> np.arange(n)) & 1).astype(np.bool_)
+    names = np.array(players, dtype=object)
+    return tuple(tuple(names[row].tolist()) for row in bits)
 
 
 def _normalise(xs: list[Value]) -> list[Value]:
@@ -358,7 +377,7 @@ def _assemble(
         dummies=dummies,
         winning_coalitions=raw.winning,
         minimal_winning_count=raw.mwc_count,
-        minimal_winning=tuple(game.members_of(m) for m in raw.mwc_list[:mwc_cap]),
+        minimal_winning=_names_of(players, raw.mwc_list[:mwc_cap]),
         montecarlo=mc,
         omitted=omitted,
     )
@@ -450,7 +469,9 @@ def _threshold_form(game: Game) -> tuple[list[int], list[int]] | None:
 # engines
 
 
-def _enumeration(game: Game, want_j: bool, want_m: bool, cap: int, progress: Progress) -> _Raw:
+def _enumeration(
+    game: Game, want_j: bool, want_m: bool, cap: int, progress: Progress, exact: bool = True
+) -> _Raw:
     """All 2^n coalitions, numpy, exact integer counts (any game, n ≤ _MAX_ENUM)."""
     n = game.n
     total = 1 << n
@@ -494,11 +515,11 @@ def _enumeration(game: Game, want_j: bool, want_m: bool, cap: int, progress: Pro
     return _raw_from_counts(
         n, wins_by_size.tolist(), swings.tolist(),
         None if jcount is None else jcount.tolist(),
-        None if mwc_size is None else mwc_size.tolist(), mwc_count, mwc_list,
+        None if mwc_size is None else mwc_size.tolist(), mwc_count, mwc_list, exact,
     )  # fmt: skip
 
 
-def _enumeration_threshold(w: list[int], t: list[int], cap: int) -> _Raw:
+def _enumeration_threshold(w: list[int], t: list[int], cap: int, exact: bool = True) -> _Raw:
     """Numba pass over all coalitions of "w(S) ≥ t[|S|]" (n ≤ _MAX_ENUM_NUMBA)."""
     K = _kernels()
     n = len(w)
@@ -513,10 +534,12 @@ def _enumeration_threshold(w: list[int], t: list[int], cap: int) -> _Raw:
     ms_l = [ms[inv[i]].tolist() for i in range(n)]
     if t[0] <= 0:  # the empty coalition wins: it is the only minimal winning coalition
         cnt, ms_l, stored = 1, [[0] * (n + 1) for _ in range(n)], [0]
-    masks = []
-    for m in stored:
-        masks.append(sum(1 << order[b] for b in range(n) if m >> b & 1))
-    return _raw_from_counts(n, wins.tolist(), sw_l, jc_l, ms_l, cnt, masks)
+    masks: list[int] = []
+    if len(stored):  # sorted-player bits -> original bits
+        bits = (np.array(stored, dtype=np.int64)[:, None] >> np.arange(n)) & 1
+        place = np.array([1 << order[b] for b in range(n)], dtype=np.int64)
+        masks = [int(x) for x in bits @ place]
+    return _raw_from_counts(n, wins.tolist(), sw_l, jc_l, ms_l, cnt, masks, exact)
 
 
 def _dp_dtype(n: int, exact: bool) -> Any:
@@ -559,13 +582,14 @@ def _dp_swings(
         q = min(t[0], never)
         f = K.dp1(warr, q + 1, dtype, use_numba)
         losing: Any = f[:q].sum() if q > 0 else 0
-        for done, (x, members) in enumerate(classes.items(), 1):
-            s = K.loo1_window(f, x, q - x, q - 1, use_numba)
-            for i in members:
-                pbi[i] = _pbi_value(s, n, is_float)
-            if progress is not None:
-                progress(done, len(classes))
-        act = _act_value(losing, n, is_float)
+        xs = list(classes)
+        sums = K.loo1_windows(f, np.array(xs, dtype=np.int64), q, use_numba)
+        for x, s in zip(xs, sums, strict=True):
+            for i in classes[x]:
+                pbi[i] = _pbi_value(s, n, is_float, exact)
+        if progress is not None:
+            progress(len(xs), len(xs))
+        act = _act_value(losing, n, is_float, exact)
         return _Raw(n=n, act=act, pbi=pbi, winning=_count_value(act, n, losing, is_float))
     m = n - 1
     # windows of T (|T| = k, i ∉ T): T loses and T + i wins; "sub" rows count the complement
@@ -624,28 +648,28 @@ def _dp_swings(
             ))  # fmt: skip
         else:
             num = sum(int(b) * fact[k] * fact[n - 1 - k] for k, b in enumerate(by_k))
-            sv = Fraction(num, fact[n])
+            sv = _q(num, fact[n], exact)
         for i in members:
-            pbi[i] = _pbi_value(tot, n, is_float)
+            pbi[i] = _pbi_value(tot, n, is_float, exact)
             if ssi is not None:
                 ssi[i] = sv
     if progress is not None:
         progress(len(classes), len(classes))
-    act = _act_value(losing, n, is_float)
+    act = _act_value(losing, n, is_float, exact)
     winning = _count_value(act, n, losing, is_float)
     return _Raw(n=n, act=act, pbi=pbi, winning=winning, ssi=ssi)
 
 
-def _pbi_value(s: Any, n: int, is_float: bool) -> Value:
+def _pbi_value(s: Any, n: int, is_float: bool, exact: bool = True) -> Value:
     if is_float:
         return float(s)
-    return Fraction(int(s), 1 << (n - 1)) if n else Fraction(0)
+    return _q(int(s), 1 << (n - 1), exact) if n else _q(0, 1, exact)
 
 
-def _act_value(losing: Any, n: int, is_float: bool) -> Value:
+def _act_value(losing: Any, n: int, is_float: bool, exact: bool = True) -> Value:
     if is_float:
         return 1.0 - float(losing)
-    return Fraction((1 << n) - int(losing), 1 << n)
+    return _q((1 << n) - int(losing), 1 << n, exact)
 
 
 def _count_value(act: Value, n: int, losing: Any, is_float: bool) -> int:
@@ -1173,7 +1197,7 @@ def power_indices(
     if algorithm == "enumeration-threshold":
         if not can_thr or form is None:
             raise GameError("enumeration-threshold needs numba, n <= 30 and a threshold game")
-        raw = _enumeration_threshold(form[0], form[1], mwc_cap)
+        raw = _enumeration_threshold(form[0], form[1], mwc_cap, exact)
     elif algorithm == "generating-function":
         if not can_dp or form is None:
             raise GameError("generating-function needs a weighted (threshold) game")
@@ -1183,7 +1207,7 @@ def power_indices(
     else:
         if n > _MAX_ENUM:
             raise GameError(f"enumeration is limited to {_MAX_ENUM} players")
-        raw = _enumeration(game, want_j, want_m, mwc_cap, progress)
+        raw = _enumeration(game, want_j, want_m, mwc_cap, progress, exact)
     final = [x for x in per_player if x not in omitted]
     return _assemble(
         game, raw, final, exact=exact, method="exact", algorithm=algorithm,

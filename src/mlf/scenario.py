@@ -960,7 +960,7 @@ def _fast_path(text: str) -> Scenario | None:
         raw = _plain_fast(tree)
         scenario = Scenario.model_validate(raw)
         problems, warns = _cross_check(_Parts.from_raw(raw))
-    except Exception:  # noqa: BLE001 - any doubt: take the located path
+    except Exception:  # any doubt: take the located path
         return None
     if problems or warns:
         return None

@@ -671,11 +671,15 @@ def run_alternative(
     seed: int | None = None,
     enumerate_equilibria: bool = True,
     alternative: Alternative | None = None,
+    detail: bool = True,
 ) -> AlternativeOutcome:
     """Negotiate, decide, renegotiate until a fixed point; then analyse (see module doc).
 
     A problem that makes the alternative impossible to analyse (costs missing, a rule naming
     an actor who is not invited) becomes ``status == "not analysed"`` with a one-line detail.
+
+    ``detail=False`` (sensitivity draws) leaves out what only the report shows: all the power
+    indices (the voice index stays), the manning plan, and the decisions "if all join".
     """
     alt = alternative if alternative is not None else sc.alternatives[alt_id]
     mdl = model or sc.settings.model
@@ -685,7 +689,9 @@ def run_alternative(
     index = list(sc.alternatives).index(alt_id) if alt_id in sc.alternatives else 0
     support = support_of(sc, alt_id)
     try:
-        return _run(sc, alt_id, alt, mdl, sd, index, support, enumerate_equilibria)
+        return _run(
+            sc, alt_id, alt, mdl, sd, index, support, enumerate_equilibria and detail, detail
+        )
     except (AnalysisError, CostError) as exc:
         return AlternativeOutcome(
             id=alt_id, title=alt.title, support=support, status="not analysed", detail=str(exc)
@@ -706,6 +712,7 @@ def _run(
     index: int,
     support: float,
     enumerate_all: bool,
+    full: bool = True,
 ) -> AlternativeOutcome:
     participants = tuple(alt.invited)
     rounds: list[TalksRound] = []
@@ -721,7 +728,7 @@ def _run(
         notes.extend(x for x in n if x not in notes)
         settings = arrangement_settings(sc, alt, agreed)
         pg = _participation_game(sc, alt, settings, agreed)
-        part = decide(pg, enumerate_all=False)
+        part = decide(pg, enumerate_all=False, at_start=full)
         members = tuple(a for a in alt.invited if a in part.members)
         rounds.append(TalksRound(participants, dict(agreed), members))
         key = frozenset(members)
@@ -753,12 +760,12 @@ def _run(
     european: dict[str, Any] | None = None
     manning: dict[str, Any] | None = None
     if arr.feasible and arr.game is not None:
-        pr = power_indices(arr.game)
-        power = pr.to_dict()
+        if full:
+            power = power_indices(arr.game).to_dict()
         eu = [m for m in arr.members if sc.actors[m].european]
         et = is_genuinely_european(arr.game, eu)
         european = {"ok": et.ok, "reason": et.reason, "required": alt.requires_european_control}
-    if arr.feasible:
+    if arr.feasible and full:
         manning = _manning(arr)
     status = "agreement" if arr.feasible else "no agreement"
     detail = (

@@ -113,7 +113,7 @@ def draw_record(sc: Scenario, model: str, seed: int) -> dict[str, Any]:
     rec: dict[str, Any] = {}
     threshold = sc.settings.support_threshold
     for a, alt in sc.alternatives.items():
-        out = run_alternative(sc, a, model=model, seed=seed, enumerate_equilibria=False)
+        out = run_alternative(sc, a, model=model, seed=seed, detail=False)
         members = set(out.members)
         rec[f"{a}/status"] = out.status
         rec[f"{a}/agreement"] = out.status == "agreement"
