@@ -137,13 +137,21 @@ class ParticipationGame:
         invited: the invited nations, in the fixed order used by the dynamics.
         terms: see :data:`TermsFn`.
         outside: each invited nation's utility of staying out.
+        bounds: optional ``bounds(members, actor) -> (low, high)``, cheap bounds on the
+            utility of joining; a decision the bounds settle skips the exact terms (the
+            enumeration of all member sets uses this to avoid most power-index runs).
     """
 
     def __init__(
-        self, invited: Sequence[str], terms: TermsFn, outside: Mapping[str, float]
+        self,
+        invited: Sequence[str],
+        terms: TermsFn,
+        outside: Mapping[str, float],
+        bounds: Callable[[frozenset[str], str], tuple[float, float]] | None = None,
     ) -> None:
         self.invited = tuple(invited)
         self._terms = terms
+        self._bounds = bounds
         self.outside = {a: float(outside[a]) for a in self.invited}
         self._cache: dict[tuple[frozenset[str], str], Terms] = {}
 
@@ -161,11 +169,16 @@ class ParticipationGame:
 
     def wants_in(self, members: frozenset[str], actor: str) -> bool:
         """Best response of ``actor`` to the others in ``members`` (ties keep its choice)."""
-        u = self.utility_in(members, actor)
         out = self.outside[actor]
-        if actor in members:
-            return u >= out
-        return u > out
+        inside = actor in members
+        if self._bounds is not None and (members | {actor}, actor) not in self._cache:
+            low, high = self._bounds(members | {actor}, actor)
+            if (low >= out) if inside else (low > out):
+                return True
+            if (high < out) if inside else (high <= out):
+                return False
+        u = self.utility_in(members, actor)
+        return u >= out if inside else u > out
 
     def is_stable(self, members: frozenset[str]) -> bool:
         return all(self.wants_in(members, a) == (a in members) for a in self.invited)

@@ -1201,8 +1201,10 @@ def power_indices(
     elif algorithm == "generating-function":
         if not can_dp or form is None:
             raise GameError("generating-function needs a weighted (threshold) game")
+        # The DP's kernels are cheap in numpy for small games; numba's load costs ~1 s.
+        dp_numba = numba_ok and (n >= 16 or loaded)
         raw, omitted = _dp_engine(
-            form[0], form[1], set(want), explicit, exact, mwc_cap, numba_ok, progress
+            form[0], form[1], set(want), explicit, exact, mwc_cap, dp_numba, progress
         )
     else:
         if n > _MAX_ENUM:

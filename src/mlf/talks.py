@@ -844,8 +844,19 @@ def _participation_game(
             policy[actor], voice, arr.budget_share.get(actor, 0.0), w.policy, w.voice, w.cost
         )
 
+    def bounds(members: frozenset[str], actor: str) -> tuple[float, float]:
+        # Voice is a normalised index in [0, 1]; the rest is cheap (cached arrangement).
+        w = sc.actors[actor].weights
+        arr = arrangement(members)
+        if not arr.feasible:
+            return float("-inf"), float("-inf")
+        base = w.policy * policy[actor] - w.cost * arr.budget_share.get(actor, 0.0)
+        if arr.game is None:
+            return base, base
+        return base, base + w.voice
+
     outside = {a: _outside(sc, a, alt_id_of(sc, alt)) for a in alt.invited}
-    return ParticipationGame(alt.invited, terms, outside)
+    return ParticipationGame(alt.invited, terms, outside, bounds)
 
 
 def alt_id_of(sc: Scenario, alt: Alternative) -> str:
