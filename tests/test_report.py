@@ -205,6 +205,17 @@ def test_sensitivity_section_is_tolerant() -> None:
     assert "sensitivity" not in parse(render_html(result)).ids
 
 
+def test_markdown_summarises_the_sweep() -> None:
+    result = minimal()
+    result["sensitivity"] = copy.deepcopy(SENSITIVITY)
+    md = render_markdown(result)
+    assert "## Sensitivity (200 draws)" in md
+    row = next(line for line in md.splitlines() if "74.0%" in line)
+    assert "USA 90.0%" in row and "size: 120" in row
+    result["sensitivity"] = "nonsense"
+    assert "## Sensitivity" not in render_markdown(result)
+
+
 def test_a_result_without_alternatives_or_optional_parts() -> None:
     result = {"manifest": {"mlf_version": "0.1.0"}, "alternatives": []}
     html = render_html(result)

@@ -182,6 +182,25 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         )
     else:
         md += [f"None: every alternative reached {v['threshold']}.", ""]
+    sens = v.get("sensitivity")
+    if sens:
+        md += [f"## Sensitivity ({sens['draws']} draws)", ""]
+        md += _table(
+            ["alternative", "P(agreement)", "P(each nation joins)", "element: 5% / 50% / 95%"],
+            [
+                [
+                    a["title"],
+                    a["p_agreement"],
+                    ", ".join(f"{n} {p}" for n, p in a["p_join"]) or "–",
+                    "; ".join(
+                        f"{q['issue']}: {q['q05']} / {q['q50']} / {q['q95']}"
+                        for q in a["quantiles"]
+                    )
+                    or "–",
+                ]
+                for a in sens["alternatives"]
+            ],
+        )
     md += ["## Sources", "", v["confidence_note"], ""]
     md += _table(
         ["key", "title", "date", "confidence", "link"],
