@@ -29,6 +29,7 @@ References
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -58,15 +59,6 @@ def _f(x: Any) -> float | None:
         return None
     v = float(x)
     return v if math.isfinite(v) else None
-
-
-def _avg_rank(col: str) -> str:
-    c = _q(col)
-    return (
-        f"CASE WHEN {c} IS NULL THEN NULL ELSE "
-        f"(rank() OVER (PARTITION BY {c} IS NULL ORDER BY {c}) "
-        f"+ (count(*) OVER (PARTITION BY {c}) - 1) / 2.0) END"
-    )
 
 
 def srrc_from_correlations(
@@ -106,6 +98,7 @@ def summarise(directory: str | Path) -> dict[str, Any]:
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET threads = 1")  # one thread: sums in a fixed order, results reproducible
+        con.execute("SET enable_progress_bar = false")  # the library prints nothing
         con.execute("SET preserve_insertion_order = true")
         file_list = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
         con.execute(f"CREATE VIEW d AS SELECT * FROM read_parquet({file_list})")
@@ -254,46 +247,67 @@ def _histogram(
 
 
 def _srrc(
-    con: Any, inputs: Sequence[str], outputs: Sequence[str], n: int
+    con: Any,
+    inputs: Sequence[str],
+    outputs: Sequence[str],
+    n: int,
+    spill_dir: Path | None = None,
 ) -> list[tuple[list[dict[str, Any]], float | None]]:
     """SRRC of every output on all inputs.
 
-    DuckDB ranks every column (window ``rank()``, ties averaged); the ranked rows stream out in
-    Arrow batches into running sums (``X'X``, and per output over its non-null rows ``X'y``,
-    sums and squares), so memory is ``O(d^2 + d K)`` whatever the number of draws.
+    Each column is read alone from the Parquet files and ranked (ties averaged, missing values
+    left out) into a memory-mapped file; row batches of it then stream into running sums
+    (``X'X``, and per output over its non-null rows ``X'y``, sums and squares), so memory is
+    ``O(N + d^2 + d K)`` for N draws (one column at a time), not ``O(N d)``.
     """
     d = len(inputs)
     k_out = len(outputs)
     if n < 3 or d == 0 or k_out == 0:
         return [([], None) for _ in outputs]
+    from scipy.stats import rankdata
+
     centre = (n + 1) / 2.0
-    ranks = [f"{_avg_rank('in/' + p)} - {centre!r} AS x{j}" for j, p in enumerate(inputs)]
-    ranks += [f"{_avg_rank(col)} AS y{k}" for k, col in enumerate(outputs)]
-    reader = con.sql("SELECT " + ", ".join(ranks) + " FROM d").to_arrow_reader(8192)
-    sx = np.zeros(d)
-    sxx = np.zeros((d, d))
-    cnt = np.zeros(k_out)
-    mx = np.zeros((d, k_out))  # sum of x over rows where y_k is present
-    mxx = np.zeros((d, k_out))  # sum of x^2 over those rows
-    sxy = np.zeros((d, k_out))
-    sy = np.zeros(k_out)
-    syy = np.zeros(k_out)
-    for batch in reader:
-        cols = [np.asarray(c.to_numpy(zero_copy_only=False), dtype=np.float64)
-                for c in batch.columns]
-        x = np.column_stack(cols[:d])
-        y = np.column_stack(cols[d:])
-        present = ~np.isnan(y)
-        y0 = np.where(present, y, 0.0)
-        m = present.astype(np.float64)
-        sx += x.sum(axis=0)
-        sxx += x.T @ x
-        cnt += m.sum(axis=0)
-        mx += x.T @ m
-        mxx += (x * x).T @ m
-        sxy += x.T @ y0
-        sy += y0.sum(axis=0)
-        syy += (y0 * y0).sum(axis=0)
+    cols = [*("in/" + p for p in inputs), *outputs]
+    with tempfile.TemporaryDirectory(dir=spill_dir) as tmp:
+        # Ranks go column by column into a float64 memory map on disk (one column of N in
+        # memory at a time); the sums then stream over it in row batches.
+        ranked = np.lib.format.open_memmap(
+            Path(tmp) / "ranks.npy", mode="w+", dtype=np.float64, shape=(n, len(cols))
+        )
+        names = {str(r[0]) for r in con.execute("DESCRIBE d").fetchall()}
+        order = " ORDER BY draw" if "draw" in names else ""  # rows aligned across columns
+        for j, col in enumerate(cols):
+            values = con.execute(f"SELECT {_q(col)}::DOUBLE FROM d{order}").fetchnumpy()
+            raw = next(iter(values.values()))  # NULLs come back masked
+            v = np.ma.filled(np.ma.asarray(raw).astype(np.float64), np.nan)
+            v = np.where(np.isfinite(v), v, np.nan)
+            r = rankdata(v, method="average", nan_policy="omit")  # NaN stays NaN
+            ranked[:, j] = r - centre if j < d else r
+        ranked.flush()
+        sx = np.zeros(d)
+        sxx = np.zeros((d, d))
+        cnt = np.zeros(k_out)
+        mx = np.zeros((d, k_out))  # sum of x over rows where y_k is present
+        mxx = np.zeros((d, k_out))  # sum of x^2 over those rows
+        sxy = np.zeros((d, k_out))
+        sy = np.zeros(k_out)
+        syy = np.zeros(k_out)
+        for lo in range(0, n, 8192):
+            block = np.asarray(ranked[lo : lo + 8192])
+            x = block[:, :d]
+            y = block[:, d:]
+            present = ~np.isnan(y)
+            y0 = np.where(present, y, 0.0)
+            m = present.astype(np.float64)
+            sx += x.sum(axis=0)
+            sxx += x.T @ x
+            cnt += m.sum(axis=0)
+            mx += x.T @ m
+            mxx += (x * x).T @ m
+            sxy += x.T @ y0
+            sy += y0.sum(axis=0)
+            syy += (y0 * y0).sum(axis=0)
+        del ranked
     mean = sx / n
     cov = sxx / n - np.outer(mean, mean)
     sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
