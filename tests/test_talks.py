@@ -230,3 +230,21 @@ def test_talks_that_settle_on_no_force_are_no_agreement() -> None:
     assert out.members == ()
     assert out.detail == "the talks settle size at 0: no force; the outcome is the status quo"
     assert out.guardrails["fallback"]["outcome"] == "status quo"
+
+
+def test_an_agreed_value_the_arrangement_cannot_take_is_one_line() -> None:
+    def share_scale(d: dict[str, Any]) -> None:
+        d["issues"]["lead"] = {
+            "title": "Lead share",
+            "scale": {"lo": 0, "hi": 300},
+            "status_quo": 0,
+            "sets": "lead_share",
+            "scale_factor": 0.01,
+        }
+        d["actors"]["A"]["positions"]["lead"] = {"position": 300, "salience": 1.0}
+        d["alternatives"]["force"]["open"].append("lead")
+
+    out = run_alternative(variant(share_scale).scenario, "force")
+    assert out.status == "not analysed"
+    assert out.detail.startswith("issue lead settles at ")
+    assert "sets lead_share = " in out.detail and "\n" not in out.detail

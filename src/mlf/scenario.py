@@ -193,10 +193,9 @@ class ArrangementSettings(_Model):
     note: str | None = None
 
     def merged(self, other: ArrangementSettings) -> ArrangementSettings:
-        """Fields set in ``other`` override those set here."""
-        data = self.model_dump(exclude_none=True)
-        data.update(other.model_dump(exclude_none=True))
-        return ArrangementSettings.model_validate(data)
+        """Fields set in ``other`` override those set here (both are already validated)."""
+        update = {k: v for k, v in other.__dict__.items() if v is not None}
+        return self.model_copy(update=update) if update else self
 
 
 NUMERIC_TARGETS = (

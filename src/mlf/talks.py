@@ -36,6 +36,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from mlf import __version__
 from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
@@ -211,9 +212,15 @@ def arrangement_settings(
             opt = issue.nearest_option(a.value)
             st = st.merged(opt.settings)
         elif issue.sets is not None:
-            st = st.merged(
-                ArrangementSettings.model_validate({issue.sets: a.value * issue.scale_factor})
-            )
+            value = a.value * issue.scale_factor
+            try:
+                st = st.merged(ArrangementSettings.model_validate({issue.sets: value}))
+            except ValidationError as exc:
+                reason = exc.errors()[0].get("msg", "invalid")
+                raise AnalysisError(
+                    f"issue {iid} settles at {a.value:g}, which sets {issue.sets} = {value:g}: "
+                    f"{reason}"
+                ) from None
     return st
 
 
@@ -473,11 +480,26 @@ def _game_key(
             for name, v in sorted(weights.items())
         )
     return (
-        json.dumps(spec, sort_keys=True),
+        _spec_text(spec),
         members,
         tuple((g, tuple(v)) for g, v in sorted(groups.items())),
         w,
     )
+
+
+_SPEC_TEXT: dict[int, tuple[object, str]] = {}
+
+
+def _spec_text(spec: object) -> str:
+    """Canonical JSON of a rule spec, memoised by identity (the spec object is kept alive)."""
+    hit = _SPEC_TEXT.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    if len(_SPEC_TEXT) >= _CACHE_LIMIT:
+        _SPEC_TEXT.clear()
+    text = json.dumps(spec, sort_keys=True)
+    _SPEC_TEXT[id(spec)] = (spec, text)
+    return text
 
 
 def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> Game:

@@ -40,6 +40,8 @@ from mlf.errors import UsageError
 from mlf.sensitivity.sweep import CHUNK_GLOB, read_manifest
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+RANK_BLOCK = 32
+"""Columns read and ranked together when computing the SRRC (memory ~ N x RANK_BLOCK)."""
 QKEYS = ("q05", "q25", "q50", "q75", "q95")
 BINS = 20
 """Histogram bins of a scale issue's forecast (options issues: one bin per option)."""
@@ -258,7 +260,7 @@ def _srrc(
     Each column is read alone from the Parquet files and ranked (ties averaged, missing values
     left out) into a memory-mapped file; row batches of it then stream into running sums
     (``X'X``, and per output over its non-null rows ``X'y``, sums and squares), so memory is
-    ``O(N + d^2 + d K)`` for N draws (one column at a time), not ``O(N d)``.
+    ``O(N B + d^2 + d K)`` for N draws (B = RANK_BLOCK columns at a time), not ``O(N d)``.
     """
     d = len(inputs)
     k_out = len(outputs)
@@ -269,20 +271,23 @@ def _srrc(
     centre = (n + 1) / 2.0
     cols = [*("in/" + p for p in inputs), *outputs]
     with tempfile.TemporaryDirectory(dir=spill_dir) as tmp:
-        # Ranks go column by column into a float64 memory map on disk (one column of N in
+        # Ranks go column by column into a float64 memory map on disk (a block of columns in
         # memory at a time); the sums then stream over it in row batches.
         ranked = np.lib.format.open_memmap(
             Path(tmp) / "ranks.npy", mode="w+", dtype=np.float64, shape=(n, len(cols))
         )
         names = {str(r[0]) for r in con.execute("DESCRIBE d").fetchall()}
         order = " ORDER BY draw" if "draw" in names else ""  # rows aligned across columns
-        for j, col in enumerate(cols):
-            values = con.execute(f"SELECT {_q(col)}::DOUBLE FROM d{order}").fetchnumpy()
-            raw = next(iter(values.values()))  # NULLs come back masked
-            v = np.ma.filled(np.ma.asarray(raw).astype(np.float64), np.nan)
-            v = np.where(np.isfinite(v), v, np.nan)
-            r = rankdata(v, method="average", nan_policy="omit")  # NaN stays NaN
-            ranked[:, j] = r - centre if j < d else r
+        for lo_col in range(0, len(cols), RANK_BLOCK):
+            block_cols = cols[lo_col : lo_col + RANK_BLOCK]
+            select = ", ".join(f"{_q(c)}::DOUBLE" for c in block_cols)
+            values = con.execute(f"SELECT {select} FROM d{order}").fetchnumpy()
+            for k, raw in enumerate(values.values()):  # NULLs come back masked
+                j = lo_col + k
+                v = np.ma.filled(np.ma.asarray(raw).astype(np.float64), np.nan)
+                v = np.where(np.isfinite(v), v, np.nan)
+                r = rankdata(v, method="average", nan_policy="omit")  # NaN stays NaN
+                ranked[:, j] = r - centre if j < d else r
         ranked.flush()
         sx = np.zeros(d)
         sxx = np.zeros((d, d))
