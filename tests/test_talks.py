@@ -248,3 +248,16 @@ def test_an_agreed_value_the_arrangement_cannot_take_is_one_line() -> None:
     assert out.status == "not analysed"
     assert out.detail.startswith("issue lead settles at ")
     assert "sets lead_share = " in out.detail and "\n" not in out.detail
+
+
+def test_an_arrangement_without_a_control_rule() -> None:
+    def no_rule(d: dict[str, Any]) -> None:
+        d["settings"]["support_threshold"] = 0.0
+
+    res = run_scenario(variant(no_rule))
+    other = next(o for o in res.outcomes if o.id == "other")
+    assert other.status in ("agreement", "no agreement")
+    assert other.arrangement is not None and other.arrangement.game is None
+    assert other.power is None
+    if other.participation is not None:
+        assert all(d.terms.voice == 0.0 for d in other.participation.decisions)

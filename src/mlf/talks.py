@@ -396,12 +396,14 @@ def build_arrangement(
     cm = _cost_model(st)
     annual = cm.annual_cost(units) * (st.cost_factor or 1.0) if cm is not None else 0.0
     requirements: dict[str, float] = {}
-    unit_issue = next((i for i, iss in sc.issues.items() if iss.sets == "units"), None)
-    for m in mem:
-        p = sc.actors[m].positions.get(unit_issue) if unit_issue else None
-        requirements[m] = (
-            float(p.position) if p is not None and not isinstance(p.position, str) else units
-        )
+    if st.split in ("shapley", "nucleolus"):
+        # Each member's stand-alone requirement: its position on the force-size issue.
+        unit_issue = next((i for i, iss in sc.issues.items() if iss.sets == "units"), None)
+        for m in mem:
+            p = sc.actors[m].positions.get(unit_issue) if unit_issue else None
+            requirements[m] = (
+                float(p.position) if p is not None and not isinstance(p.position, str) else units
+            )
     try:
         split = _split(sc, st, mem, annual, requirements, cm) if annual > 0 else None
     except CostError as exc:
@@ -422,25 +424,29 @@ def build_arrangement(
             )
         budget_share[m] = pay / b.value
     game: Game | None = None
+    key: tuple[Any, ...] = ()
     if st.rule is not None:
-        unknown = sorted(_rule_actor_ids(st.rule) - set(alt.invited))
+        info = _spec_info(st.rule)
+        unknown = sorted(info.actor_ids - set(alt.invited))
         if unknown:
             raise AnalysisError(
                 f"the control rule refers to {', '.join(unknown)}, "
                 f"who {'is' if len(unknown) == 1 else 'are'} not invited"
             )
-        value = {m: payments.get(m, 0.0) for m in mem}
-        if units > 0 and cm is not None:
-            per_unit = annual / units
-            for m, u in in_kind.items():
-                value[m] = value.get(m, 0.0) + per_unit * u
-        weights: dict[str, Mapping[str, float | int | Fraction]] = {
-            "contribution": value if sum(value.values()) > 0 else {m: 1.0 for m in mem},
-            "gdp": {m: _value(sc.actors[m].gdp) for m in mem},
-            "capability": {m: sc.actors[m].capability.value for m in mem},
-        }
+        weights: dict[str, Mapping[str, float | int | Fraction]] = {}
+        if info.uses_weights:
+            value = {m: payments.get(m, 0.0) for m in mem}
+            if units > 0 and cm is not None:
+                per_unit = annual / units
+                for m, u in in_kind.items():
+                    value[m] = value.get(m, 0.0) + per_unit * u
+            weights = {
+                "contribution": value if sum(value.values()) > 0 else {m: 1.0 for m in mem},
+                "gdp": {m: _value(sc.actors[m].gdp) for m in mem},
+                "capability": {m: sc.actors[m].capability.value for m in mem},
+            }
         groups = _groups(sc, mem)
-        key = _game_key(st.rule, mem, groups, weights)
+        key = _game_key(info, mem, groups, weights)
         try:
             game = _control_game(key, st.rule, RuleContext(mem, groups, weights))
         except MlfError as exc:
@@ -467,39 +473,52 @@ def _uses_weights(spec: object) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _SpecInfo:
+    spec: object
+    text: str
+    uses_weights: bool
+    actor_ids: frozenset[str]
+
+
+_SPECS: dict[int, _SpecInfo] = {}
+
+
+def _spec_info(spec: object) -> _SpecInfo:
+    """Canonical text, weight use and named actors of a rule spec, memoised by identity."""
+    hit = _SPECS.get(id(spec))
+    if hit is not None and hit.spec is spec:
+        return hit
+    if len(_SPECS) >= _CACHE_LIMIT:
+        _SPECS.clear()
+    info = _SpecInfo(
+        spec,
+        json.dumps(spec, sort_keys=True),
+        _uses_weights(spec),
+        frozenset(_rule_actor_ids(spec)),
+    )
+    _SPECS[id(spec)] = info
+    return info
+
+
 def _game_key(
-    spec: object,
+    info: _SpecInfo,
     members: tuple[str, ...],
     groups: Mapping[str, Sequence[str]],
     weights: Mapping[str, Mapping[str, float | int | Fraction]],
 ) -> tuple[Any, ...]:
     w: tuple[Any, ...] = ()
-    if _uses_weights(spec):
+    if info.uses_weights:
         w = tuple(
             (name, tuple(round(float(v[m]), 12) for m in members if m in v))
             for name, v in sorted(weights.items())
         )
     return (
-        _spec_text(spec),
+        info.text,
         members,
         tuple((g, tuple(v)) for g, v in sorted(groups.items())),
         w,
     )
-
-
-_SPEC_TEXT: dict[int, tuple[object, str]] = {}
-
-
-def _spec_text(spec: object) -> str:
-    """Canonical JSON of a rule spec, memoised by identity (the spec object is kept alive)."""
-    hit = _SPEC_TEXT.get(id(spec))
-    if hit is not None and hit[0] is spec:
-        return hit[1]
-    if len(_SPEC_TEXT) >= _CACHE_LIMIT:
-        _SPEC_TEXT.clear()
-    text = json.dumps(spec, sort_keys=True)
-    _SPEC_TEXT[id(spec)] = (spec, text)
-    return text
 
 
 def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> Game:
