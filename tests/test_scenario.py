@@ -613,7 +613,9 @@ _texts = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
     min_size=1,
     max_size=20,
-)
+).filter(lambda t: not t.startswith("?"))
+# ruamel's emitter writes a leading "?" unquoted in flow style ({title: ?0}), which its own
+# parser then refuses: a round-trip defect of the dumper, not of scenario files.
 _unit = st.floats(0, 1, allow_nan=False)
 
 
