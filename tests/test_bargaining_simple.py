@@ -200,7 +200,9 @@ def test_nash_matches_scalar_optimiser(actors, power):
     ref = minimize_scalar(neg, bounds=(0, b), method="bounded", options={"xatol": 1e-12})
     got = nash_outcome(_inp(c, x, s, lo=0, hi=40, sq=0), power)[0]
     assert neg(got) <= neg(float(ref.x)) + 1e-9
-    assert got == pytest.approx(float(ref.x), abs=1e-4)
+    # The oracle stops early on flat optima (power 3: a cubic plateau around one actor's
+    # ideal point), so its position is only good to about 1e-3 there.
+    assert got == pytest.approx(float(ref.x), abs=1e-3)
 
 
 def test_nash_rejects_bad_power():
