@@ -205,6 +205,23 @@ def test_sensitivity_section_is_tolerant() -> None:
     assert "sensitivity" not in parse(render_html(result)).ids
 
 
+def test_when_nobody_joins_the_first_departures_are_shown() -> None:
+    result = minimal()
+    part = result["alternatives"][0]["participation"]
+    start = copy.deepcopy(part["decisions"])
+    for d in part["decisions"].values():
+        d["join"] = False
+        d["reason"] = f"{d['actor']} stays out: too few members"
+    start["USA"]["reason"] = "USA leaves first: the cost is too high"
+    part["decisions_if_all_join"] = start
+    html = render_html(result)
+    assert "Nobody joined." in html
+    assert "USA leaves first: the cost is too high" in html
+    del part["decisions_if_all_join"]
+    html = render_html(result)
+    assert "Nobody joined." not in html and "too few members" in html
+
+
 def test_markdown_summarises_the_sweep() -> None:
     result = minimal()
     result["sensitivity"] = copy.deepcopy(SENSITIVITY)

@@ -120,8 +120,8 @@ def _terms(alt: Mapping[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-def _decisions(part: Mapping[str, Any]) -> list[dict[str, Any]]:
-    raw = part.get("decisions")
+def _decisions(part: Mapping[str, Any], key: str = "decisions") -> list[dict[str, Any]]:
+    raw = part.get(key)
     items = list(raw.values()) if isinstance(raw, Mapping) else as_list(raw)
     return [as_dict(d) for d in items if isinstance(d, Mapping)]
 
@@ -189,7 +189,15 @@ def _participation(
     if not isinstance(part, Mapping):
         return None
     rows = []
-    for d in _decisions(part):
+    decisions = _decisions(part)
+    # When nobody joins, the decisions at the end say only "too few members"; the decisions
+    # when all the invited join (where the talks start) show who left first and why.
+    at_start = not any(d.get("join") for d in decisions) and bool(
+        _decisions(part, "decisions_if_all_join")
+    )
+    if at_start:
+        decisions = _decisions(part, "decisions_if_all_join")
+    for d in decisions:
         t = as_dict(d.get("terms"))
         w = as_dict(t.get("weights"))
         actor = text(d.get("actor"))
@@ -226,6 +234,7 @@ def _participation(
     )
     return {
         "rows": rows,
+        "at_start": at_start,
         "chart": chart,
         "stable": dyn.get("stable"),
         "cycle": dyn.get("cycle"),
