@@ -141,6 +141,48 @@ def coalitions(w: FloatArray, u: FloatArray, rule: int) -> FloatArray:
 
 
 @_jit
+def third_party_vote(
+    rule: int,
+    wm: float,
+    umi: float,
+    umj: float,
+    umm: float,
+    base_i: float,
+    base_j: float,
+    tpc: int,
+) -> float:  # pragma: no cover - compiled
+    """A third party m's vote in the contest i -> j, from its expected utilities of each side.
+
+    m first estimates i's chance from the two principals' coalitions plus its own vote
+    (``base_i``, ``base_j``), then values joining either side under the commitment rule
+    (``tpc``: under SemiCommit a third party on the losing side moves to the winner).
+    """
+    cm = vote(rule, wm, umi, umj)
+    cmi = base_i + cm if cm > 0.0 else base_i
+    cmj = base_j - cm if cm < 0.0 else base_j
+    pin = cmi / (cmi + cmj)
+    pjn = 1.0 - pin
+    if tpc == TPC_FULL:
+        u_ik_def_j = umi + umi + umi
+        u_j_def_ik = umj + umj + umj
+        u_i_def_jk = umi + umi + umi
+        u_jk_def_i = umj + umj + umj
+    elif tpc == TPC_SEMI:
+        u_ik_def_j = umi + umi + umm
+        u_j_def_ik = umj + umj + umj
+        u_i_def_jk = umi + umi + umi
+        u_jk_def_i = umj + umj + umm
+    else:
+        u_ik_def_j = umi + umi + umm
+        u_j_def_ik = umj + umj + umm
+        u_i_def_jk = umi + umi + umm
+        u_jk_def_i = umj + umj + umm
+    u_ik_j = (pin * u_ik_def_j) + (pjn * u_j_def_ik)
+    u_i_jk = (pin * u_i_def_jk) + (pjn * u_jk_def_i)
+    return vote(rule, wm, u_ik_j, u_i_jk)
+
+
+@_jit
 def prob_edu(
     h: int,
     k: int,
@@ -191,29 +233,7 @@ def prob_edu(
             umi = bs_util(dist[m, i], rm)
             umj = bs_util(dist[m, j], rm)
             umm = bs_util(dist[m, m], rm)
-            cm = vote(rule, w[m], umi, umj)
-            cmi = base_i + cm if cm > 0.0 else base_i
-            cmj = base_j - cm if cm < 0.0 else base_j
-            pin = cmi / (cmi + cmj)
-            pjn = 1.0 - pin
-            if tpc == TPC_FULL:
-                u_ik_def_j = umi + umi + umi
-                u_j_def_ik = umj + umj + umj
-                u_i_def_jk = umi + umi + umi
-                u_jk_def_i = umj + umj + umj
-            elif tpc == TPC_SEMI:
-                u_ik_def_j = umi + umi + umm
-                u_j_def_ik = umj + umj + umj
-                u_i_def_jk = umi + umi + umi
-                u_jk_def_i = umj + umj + umm
-            else:
-                u_ik_def_j = umi + umi + umm
-                u_j_def_ik = umj + umj + umm
-                u_i_def_jk = umi + umi + umm
-                u_jk_def_i = umj + umj + umm
-            u_ik_j = (pin * u_ik_def_j) + (pjn * u_j_def_ik)
-            u_i_jk = (pin * u_i_def_jk) + (pjn * u_jk_def_i)
-            v = vote(rule, w[m], u_ik_j, u_i_jk)
+            v = third_party_vote(rule, w[m], umi, umj, umm, base_i, base_j, tpc)
             if v > 0.0:
                 chij = chij + v
             if v < 0.0:
@@ -279,29 +299,7 @@ def all_challenges(
                     umi = u_to_i[m]
                     umj = bs_util(dist_t[j, m], rhat[m])
                     umm = u_own[m]
-                    cm = vote(rule, w[m], umi, umj)
-                    cmi = base_i + cm if cm > 0.0 else base_i
-                    cmj = base_j - cm if cm < 0.0 else base_j
-                    pin = cmi / (cmi + cmj)
-                    pjn = 1.0 - pin
-                    if tpc == TPC_FULL:
-                        u_ik_def_j = umi + umi + umi
-                        u_j_def_ik = umj + umj + umj
-                        u_i_def_jk = umi + umi + umi
-                        u_jk_def_i = umj + umj + umj
-                    elif tpc == TPC_SEMI:
-                        u_ik_def_j = umi + umi + umm
-                        u_j_def_ik = umj + umj + umj
-                        u_i_def_jk = umi + umi + umi
-                        u_jk_def_i = umj + umj + umm
-                    else:
-                        u_ik_def_j = umi + umi + umm
-                        u_j_def_ik = umj + umj + umm
-                        u_i_def_jk = umi + umi + umm
-                        u_jk_def_i = umj + umj + umm
-                    u_ik_j = (pin * u_ik_def_j) + (pjn * u_j_def_ik)
-                    u_i_jk = (pin * u_i_def_jk) + (pjn * u_jk_def_i)
-                    v = vote(rule, w[m], u_ik_j, u_i_jk)
+                    v = third_party_vote(rule, w[m], umi, umj, umm, base_i, base_j, tpc)
                     if v > 0.0:
                         chij = chij + v
                     if v < 0.0:
