@@ -768,7 +768,7 @@ def _run(
         agreed, fc, n = negotiate(sc, alt, participants, model, _seed_for(seed, index, step))
         notes.extend(x for x in n if x not in notes)
         settings = arrangement_settings(sc, alt, agreed)
-        pg = _participation_game(sc, alt, settings, agreed)
+        pg = _participation_game(sc, alt_id, alt, settings, agreed)
         part = decide(pg, enumerate_all=False, at_start=full)
         members = tuple(a for a in alt.invited if a in part.members)
         rounds.append(TalksRound(participants, dict(agreed), members))
@@ -863,7 +863,11 @@ def _run(
 
 
 def _participation_game(
-    sc: Scenario, alt: Alternative, st: ArrangementSettings, agreed: Mapping[str, Agreed]
+    sc: Scenario,
+    alt_id: str,
+    alt: Alternative,
+    st: ArrangementSettings,
+    agreed: Mapping[str, Agreed],
 ) -> ParticipationGame:
     cache: dict[frozenset[str], Arrangement] = {}
     policy = {a: policy_satisfaction(sc, a, agreed) for a in alt.invited}
@@ -896,18 +900,8 @@ def _participation_game(
             return base, base
         return base, base + w.voice
 
-    outside = {a: _outside(sc, a, alt_id_of(sc, alt)) for a in alt.invited}
+    outside = {a: _outside(sc, a, alt_id) for a in alt.invited}
     return ParticipationGame(alt.invited, terms, outside, bounds)
-
-
-def alt_id_of(sc: Scenario, alt: Alternative) -> str:
-    for k, v in sc.alternatives.items():
-        if v is alt:
-            return k
-    for k, v in sc.alternatives.items():
-        if v.title == alt.title:
-            return k
-    return ""
 
 
 def _no_selling(
