@@ -59,9 +59,30 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: every error is one line on stderr, never a traceback.
+
+    Usage errors (an unknown option, a missing argument, a bad value for a typed option)
+    print ``error: ... (see 'mlf CMD --help')`` and exit 2, instead of click's boxed message.
+    """
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+    from typer.exceptions import Abort
+
     try:
-        app()
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as error:  # plain `mlf`: the help, as click would show it
+        error.show()
+        sys.exit(error.exit_code)
+    except UsageError as error:
+        cmd = error.ctx.command_path if error.ctx is not None else "mlf"
+        typer.echo(f"error: {error.format_message()} (see '{cmd} --help')", err=True)
+        sys.exit(error.exit_code)
+    except ClickException as error:
+        typer.echo(f"error: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except Abort:
+        typer.echo("error: aborted", err=True)
+        sys.exit(130)
     except MlfError as error:  # a command that forgot to catch its own
         typer.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
