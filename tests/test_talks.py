@@ -261,3 +261,12 @@ def test_an_arrangement_without_a_control_rule() -> None:
     assert other.power is None
     if other.participation is not None:
         assert all(d.terms.voice == 0.0 for d in other.participation.decisions)
+
+
+def test_capital_costs_without_a_term_are_not_guessed() -> None:
+    def no_term(d: dict[str, Any]) -> None:
+        del d["alternatives"]["force"]["settings"]["term_years"]
+
+    out = run_alternative(variant(no_term).scenario, "force")
+    assert out.status == "not analysed"
+    assert out.detail.startswith("costs missing: capital or fixed costs are given but no term")

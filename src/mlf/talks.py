@@ -275,17 +275,36 @@ def _rule_actor_ids(spec: object) -> set[str]:
     return found
 
 
+_COST_MODELS: dict[int, tuple[ArrangementSettings, CostModel | None]] = {}
+
+
 def _cost_model(st: ArrangementSettings) -> CostModel | None:
+    """The settings' cost model (memoised by identity: one per round of talks)."""
+    hit = _COST_MODELS.get(id(st))
+    if hit is not None and hit[0] is st:
+        return hit[1]
     parts = (st.capital_per_unit, st.operating_per_unit_year, st.fixed_cost)
-    if all(p is None for p in parts):
-        return None
-    return CostModel(
-        capital_per_unit=st.capital_per_unit or 0.0,
-        operating_per_unit_year=st.operating_per_unit_year or 0.0,
-        term_years=st.term_years or 10.0,
-        fixed=st.fixed_cost or 0.0,
-        currency=st.currency or "",
-    )
+    cm: CostModel | None = None
+    if any(p is not None for p in parts):
+        term = st.term_years
+        if term is None:
+            if st.capital_per_unit or st.fixed_cost:
+                raise AnalysisError(
+                    "costs missing: capital or fixed costs are given but no term_years to "
+                    "spread them over"
+                )
+            term = 1.0  # operating costs only: the term does not enter the annual cost
+        cm = CostModel(
+            capital_per_unit=st.capital_per_unit or 0.0,
+            operating_per_unit_year=st.operating_per_unit_year or 0.0,
+            term_years=term,
+            fixed=st.fixed_cost or 0.0,
+            currency=st.currency or "",
+        )
+    if len(_COST_MODELS) >= _CACHE_LIMIT:
+        _COST_MODELS.clear()
+    _COST_MODELS[id(st)] = (st, cm)
+    return cm
 
 
 def _value(q: Quantity | None) -> float:
