@@ -36,6 +36,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -296,12 +297,16 @@ class Issue(_Model):
     def unit(self) -> str:
         return self.scale.unit if self.scale is not None else "option"
 
+    _option_ids: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Option id -> index, built once: the talks look options up thousands of times.
+        if self.options is not None:
+            self._option_ids = {o.id: i for i, o in enumerate(self.options)}
+
     def option_index(self, option_id: str) -> int:
         assert self.options is not None
-        for i, o in enumerate(self.options):
-            if o.id == option_id:
-                return i
-        raise KeyError(option_id)
+        return self._option_ids[option_id]
 
     def to_number(self, value: float | str) -> float:
         """A value of this issue on its numeric axis (options: their index)."""
