@@ -141,6 +141,26 @@ def coalitions(w: FloatArray, u: FloatArray, rule: int) -> FloatArray:
 
 
 @_jit
+def principal_coalitions(
+    rule: int, wi: float, uii: float, uij: float, wj: float, uji: float, ujj: float
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """The strength for i and for j of a contest i -> j from the two principals' own votes."""
+    ci = vote(rule, wi, uii, uij)
+    cj = vote(rule, wj, uji, ujj)
+    chij = MIN_CHALLENGE_COALITION
+    chji = MIN_CHALLENGE_COALITION
+    if ci > 0.0:
+        chij = chij + ci
+    if ci < 0.0:
+        chji = chji - ci
+    if cj > 0.0:
+        chij = chij + cj
+    if cj < 0.0:
+        chji = chji - cj
+    return chij, chji
+
+
+@_jit
 def third_party_vote(
     rule: int,
     wm: float,
@@ -213,18 +233,7 @@ def prob_edu(
     eu_sq = uki + ukj
     u_win = uki + uki
     u_lose = ukj + ukj
-    ci = vote(rule, w[i], uii, uij)
-    cj = vote(rule, w[j], uji, ujj)
-    chij = MIN_CHALLENGE_COALITION
-    chji = MIN_CHALLENGE_COALITION
-    if ci > 0.0:
-        chij = chij + ci
-    if ci < 0.0:
-        chji = chji - ci
-    if cj > 0.0:
-        chij = chij + cj
-    if cj < 0.0:
-        chji = chji - cj
+    chij, chji = principal_coalitions(rule, w[i], uii, uij, w[j], uji, ujj)
     base_i = chij
     base_j = chji
     for m in range(n):
@@ -280,18 +289,7 @@ def all_challenges(
             eu_sq = uii + uij
             u_win = uii + uii
             u_lose = uij + uij
-            ci = vote(rule, w[i], uii, uij)
-            cj = vote(rule, w[j], u_to_i[j], u_own[j])
-            chij = MIN_CHALLENGE_COALITION
-            chji = MIN_CHALLENGE_COALITION
-            if ci > 0.0:
-                chij = chij + ci
-            if ci < 0.0:
-                chji = chji - ci
-            if cj > 0.0:
-                chij = chij + cj
-            if cj < 0.0:
-                chji = chji - cj
+            chij, chji = principal_coalitions(rule, w[i], uii, uij, w[j], u_to_i[j], u_own[j])
             base_i = chij
             base_j = chji
             for m in range(n):
