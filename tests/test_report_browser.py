@@ -118,8 +118,8 @@ def test_report_loads_offline_and_draws_every_chart(tmp_path: Path, which: str) 
                 "() => Array.from(document.querySelectorAll('div.chart'))"
                 ".flatMap(d => d._fullData.map(t => t.type))"
             )
-            wanted_types = {"bar", "histogram"} if which == "minimal" else {"bar", "heatmap", "scatter"}
-            assert set(drawn) >= wanted_types
+            wanted = {"bar", "histogram"} if which == "minimal" else {"bar", "heatmap", "scatter"}
+            assert set(drawn) >= wanted
             rows = page.evaluate(
                 "() => Array.from(document.querySelectorAll('table.comparison tbody tr'))"
                 ".map(r => r.dataset.alternative)"

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
-from mlf.cli import app, fail
+from mlf.cli._app import app, fail
 from mlf.errors import MlfError, UsageError
 
 #: round columns shown at most (fewer on a narrow terminal); middle rounds are elided

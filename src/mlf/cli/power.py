@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mlf.cli import app, fail
+from mlf.cli._app import app, fail
 from mlf.errors import GameError, MlfError, UsageError
 from mlf.games import Game, RuleContext, UnanimityGame, game_from_spec, parse_weighted
 from mlf.power import INDEX_NAMES, PowerResult, power_indices
