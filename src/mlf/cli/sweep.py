@@ -120,7 +120,9 @@ def sweep(
         if seed is not None and seed < 0:
             raise UsageError(f"--seed must be a non-negative integer, got {seed}")
         if draws is not None or chunk_size is not None:
-            check_draws(draws if draws is not None else 1, 200 if chunk_size is None else chunk_size)
+            check_draws(
+                draws if draws is not None else 1, 200 if chunk_size is None else chunk_size
+            )
         manifest: dict[str, Any] | None = None
         if resume is not None:
             if out is not None and out != resume:

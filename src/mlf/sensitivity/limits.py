@@ -11,8 +11,9 @@ before a folder is created:
 * chunks in flight: each of at most ``in_flight`` chunks comes back as Python lists, about
   ``RECORD_BYTES`` per value, ``chunk_size x columns`` values;
 * the summary: DuckDB keeps the values of every quantile column of one alternative while it
-  computes quantiles (8 bytes per value), and the tornado ranks ``RANK_BLOCK`` columns at a
-  time (the values, their ranks and scipy's sort order: ``3 x 8`` bytes per value).
+  computes quantiles (8 bytes per value), and the tornado reads ``RANK_BLOCK`` columns at a
+  time (8 bytes per value) and ranks one of them (its values, masks, ranks and scipy's sort
+  order: about ``6 x 8`` bytes per draw).
 
 The estimate is compared with ``MEMORY_FRACTION`` of the memory the system reports available
 (``MemAvailable`` of ``/proc/meminfo``; where that is unknown, only the fixed limits apply).
@@ -67,7 +68,7 @@ def sweep_memory(
     parts = {
         "design": 4 * 8 * draws * inputs if sampling == "lhs" else 0,
         "chunks": in_flight * min(chunk_size, draws) * columns * RECORD_BYTES,
-        "summary": 8 * draws * quantile_columns + 3 * 8 * draws * min(RANK_BLOCK, columns),
+        "summary": 8 * draws * (quantile_columns + min(RANK_BLOCK, columns) + 6),
     }
     return parts
 
