@@ -1,4 +1,4 @@
-"""Tests for mlf.costs: reference games from power.md, exact oracles, hypothesis properties."""
+"""Tests for mlf.costs: reference games of docs/reference/power.md, exact oracles, hypothesis properties."""
 
 from __future__ import annotations
 
