@@ -1,6 +1,6 @@
 """The talks: one alternative through the whole path, and the comparison of all of them.
 
-For one alternative (DESIGN.md, "The one path")::
+For one alternative::
 
     negotiate the open issues among the participants (bargaining model)
       -> arrangement (control game, cost shares, force, manning)
