@@ -1,6 +1,6 @@
 """The talks: one alternative through the whole path, and the comparison of all of them.
 
-For one alternative (DESIGN.md, "The one path")::
+For one alternative::
 
     negotiate the open issues among the participants (bargaining model)
       -> arrangement (control game, cost shares, force, manning)
@@ -69,6 +69,8 @@ from mlf.scenario import (
     LoadedScenario,
     Quantity,
     Scenario,
+    issue_applies,
+    issues_for,
 )
 from mlf.table import TableResult, decide_table
 
@@ -191,16 +193,20 @@ def negotiate(
         x = issue.to_number(value)
         agreed[iid] = _agreed(iid, issue, x, "fixed")
     actors = list(participants)
+    open_issues = issues_for(sc, alt)  # only the open issues that apply to this alternative
+    for iid in alt.open:
+        if iid not in open_issues:
+            notes.append(f"{iid} does not apply to this alternative: it is not negotiated")
     weight = {
         iid: sum(
             sc.actors[a].capability.value * sc.actors[a].positions[iid].salience.value
             for a in actors
             if iid in sc.actors[a].positions
         )
-        for iid in alt.open
+        for iid in open_issues
     }
-    live = [i for i in alt.open if weight[i] > 0]
-    for iid in alt.open:
+    live = [i for i in open_issues if weight[i] > 0]
+    for iid in open_issues:
         if iid not in live:
             issue = sc.issues[iid]
             x = issue.to_number(issue.status_quo)
@@ -931,19 +937,20 @@ def _table(sc: Scenario, alt_id: str, alt: Alternative) -> TableResult:
     for iid, value in alt.fixed.items():
         issue = sc.issues[iid]
         base[iid] = _agreed(iid, issue, issue.to_number(value), "fixed")
-    fill = {iid: _compromise_position(sc, iid, alt.invited) for iid in alt.open}
+    open_issues = issues_for(sc, alt)
+    fill = {iid: _compromise_position(sc, iid, alt.invited) for iid in open_issues}
     force = is_force_alternative(sc, alt)
 
     def own_terms(actor: str) -> Terms | str:
         agreed = dict(base)
-        for iid in alt.open:
+        for iid in open_issues:
             issue = sc.issues[iid]
             p = sc.actors[actor].positions.get(iid)
             x = fill[iid] if p is None else issue.to_number(p.position)
             agreed[iid] = _agreed(iid, issue, _snap(issue, x), "own position")
         agreed, st = applied_terms(sc, alt, agreed)
         if force and not st.units:
-            unit_issue = next((i for i in alt.open if sc.issues[i].sets == "units"), "")
+            unit_issue = next((i for i in open_issues if sc.issues[i].sets == "units"), "")
             return f"on its own terms there is no force ({unit_issue or 'the force size'} at 0)"
         arr = build_arrangement(sc, alt, st, alt.invited)
         if not arr.feasible:
@@ -1371,6 +1378,10 @@ def british_question(
         alt = sc.alternatives[out.id]
         if pivot not in alt.invited or out.status == "not analysed":
             continue
+        if issue_id is not None and issue_id in sc.issues and not issue_applies(
+            sc.issues, alt, issue_id
+        ):
+            continue  # e.g. no force to take British Polaris into
         settled = out.agreed.get(issue_id) if issue_id is not None else None
         entry: dict[str, Any] = {
             "as_negotiated": {
