@@ -37,13 +37,26 @@ const dropDescriptions = {
   },
 };
 
+// The only CSS file plotly.js imports is maplibre-gl's, for map traces, which this bundle does
+// not have; replace it with nothing (it would also make the output depend on the build path,
+// since the CSS plugin names its <style> element by a hash of the file's absolute path).
+const noMapCss = {
+  name: 'no-map-css',
+  setup(b) {
+    b.onResolve({ filter: /^maplibre-gl\/dist\/maplibre-gl\.css$/ }, () => ({
+      path: 'maplibre-gl.css', namespace: 'no-map-css',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'no-map-css' }, () => ({ contents: '', loader: 'js' }));
+  },
+};
+
 const version = require('plotly.js/package.json').version;
 await build({
   entryPoints: ['./entry.js'], outfile: process.argv[2] || './out/plotly-mlf.min.js',
   format: 'iife', globalName: 'Plotly', bundle: true, minify: true, sourcemap: false,
   banner: { js: `/**\n* plotly.js v${version} (mlf partial bundle: scatter, bar, heatmap, histogram)\n* Copyright 2012-2026, Plotly, Inc. All rights reserved.\n* Licensed under the MIT license\n*/` },
   footer: { js: 'window.Plotly = Plotly;' },
-  plugins: [dropDescriptions, InlineCSSPlugin(), glsl({ minify: true }), environmentPlugin({ NODE_DEBUG: false })],
+  plugins: [noMapCss, dropDescriptions, InlineCSSPlugin(), glsl({ minify: true }), environmentPlugin({ NODE_DEBUG: false })],
   alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
   define: { global: 'window', 'define.amd': 'false' }, target: 'es2016', logLevel: 'info',
 });

@@ -68,7 +68,7 @@ def plotly_js() -> str:
     """The vendored partial plotly.js bundle (scatter, bar, heatmap, histogram; no network).
 
     The full bundle that plotly.py ships is 4.8 MB; the report draws only these four trace
-    types, so it inlines a bundle of them (1.1 MB), built from the plotly.js npm package.
+    types, so it inlines a bundle of them (1.0 MB), built from the plotly.js npm package.
     """
     js = (resources.files("mlf.report") / "vendor" / PLOTLY_BUNDLE).read_text("utf-8")
     if "</script" in js.lower():  # never seen; keep the inline script well-formed regardless
