@@ -1057,7 +1057,7 @@ def _run(
     guard: dict[str, Any] = {}
     budgets = {a: _budget(sc, a) for a in alt.invited}
     guard["no_selling"] = guardrails.no_selling(
-        part.decisions, budgets, arr.settings.currency or "", cycle=part.cycle
+        part.decisions, budgets, arr.settings.currency or "", cycle=status == "cycle"
     )
     guard["fallback"] = guardrails.fallback(status)
     if european is not None:
