@@ -83,6 +83,7 @@ def main() -> None:
     from typer.exceptions import Abort
 
     from mlf.cli._app import app
+    from mlf.cli._text import visible
 
     _register_for(sys.argv[1:])
     try:
@@ -92,15 +93,18 @@ def main() -> None:
         sys.exit(error.exit_code)
     except UsageError as error:
         cmd = error.ctx.command_path if error.ctx is not None else "mlf"
-        typer.echo(f"error: {error.format_message()} (see '{cmd} --help')", err=True)
+        typer.echo(
+            visible(f"error: {error.format_message()} (see '{cmd} --help')", one_line=True),
+            err=True,
+        )
         sys.exit(error.exit_code)
     except ClickException as error:
-        typer.echo(f"error: {error.format_message()}", err=True)
+        typer.echo(visible(f"error: {error.format_message()}", one_line=True), err=True)
         sys.exit(error.exit_code)
     except Abort:
         typer.echo("error: aborted", err=True)
         sys.exit(130)
     except MlfError as error:  # a command that forgot to catch its own
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(visible(f"error: {error}", one_line=True), err=True)
         sys.exit(error.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

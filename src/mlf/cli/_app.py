@@ -37,10 +37,16 @@ def _root(
 
 
 def fail(error: MlfError) -> None:
-    """Print a user error as one line per problem on stderr and exit with its code."""
+    """Print a user error as one line per problem on stderr and exit with its code.
+
+    Control characters from inputs (a title, a file name) are shown as escapes, never sent
+    to the terminal (:func:`mlf.cli._text.visible`).
+    """
+    from mlf.cli._text import visible
+
     if isinstance(error, ScenarioErrors):
         for line in error.lines():
-            typer.echo(line, err=True)
+            typer.echo(visible(line, one_line=True), err=True)
     else:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(visible(f"error: {error}", one_line=True), err=True)
     raise typer.Exit(error.exit_code)
