@@ -52,14 +52,17 @@ def test_same_seed_gives_byte_identical_result(tmp_path: Path) -> None:
 
 
 def test_json_to_stdout_and_one_alternative() -> None:
-    res = runner.invoke(app, ["run", "mlf-1963", "--alternative", "mlf_surface", "--json"])
+    # Since the estimates follow coded stances (docs/scenarios/estimates.md), the surface
+    # fleet of mlf-1963 finds only two members (US, FRG) under compromise; the Paragraph-6
+    # forces still reach an agreement, so they carry this test of the CLI's one-alternative path.
+    res = runner.invoke(app, ["run", "mlf-1963", "--alternative", "nato_national", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert [a["id"] for a in data["alternatives"]] == ["mlf_surface"]
-    surface = data["alternatives"][0]
-    assert surface["status"] == "agreement"
-    assert "USA" in surface["members"] and "FRA" not in surface["members"]
-    assert surface["guardrails"]["fallback"]["ok"]
+    assert [a["id"] for a in data["alternatives"]] == ["nato_national"]
+    alt = data["alternatives"][0]
+    assert alt["status"] == "agreement"
+    assert "USA" in alt["members"] and "FRA" not in alt["members"]
+    assert alt["guardrails"]["fallback"]["ok"]
 
 
 def test_model_flag_changes_the_model() -> None:
