@@ -67,7 +67,7 @@ def test_json_to_stdout_and_one_alternative() -> None:
 
 def test_model_flag_changes_the_model() -> None:
     res = runner.invoke(
-        app, ["run", "mlf-1963", "--alternative", "mlf_surface", "--model", "median", "--json"]
+        app, ["run", "mlf-1963", "--alternative", "nato_national", "--model", "median", "--json"]
     )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
