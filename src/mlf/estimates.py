@@ -132,7 +132,9 @@ def derive(sc: Scenario) -> list[Derived]:
     positions the actor holds, and the contributions marked as estimates.
     """
     out: list[Derived] = []
-    invited_to = {a: [k for k, alt in sc.alternatives.items() if a in alt.invited] for a in sc.actors}
+    invited_to = {
+        a: [k for k, alt in sc.alternatives.items() if a in alt.invited] for a in sc.actors
+    }
     for aid, actor in sc.actors.items():
         base = f"actors.{aid}"
         st = actor.stances
