@@ -122,7 +122,12 @@ _CHUNK = 1 << 18
 
 def parse_number(value: object, what: str = "number") -> Fraction:
     """Read an int, a decimal (``"0.65"`` or a float, taken as its decimal text) or a fraction
-    (``"2/3"``, :class:`~fractions.Fraction`) exactly."""
+    (``"2/3"``, :class:`~fractions.Fraction`) exactly.
+
+    Examples:
+        >>> parse_number("2/3"), parse_number("0.65"), parse_number(0.1)
+        (Fraction(2, 3), Fraction(13, 20), Fraction(1, 10))
+    """
     if isinstance(value, bool):
         raise GameError(f"{what}: expected a number, got {value!r}")
     if isinstance(value, Fraction | int):
@@ -624,6 +629,16 @@ def parse_weighted(text: str, names: Sequence[str] | None = None) -> WeightedGam
     of the total weight; a leading ``>`` makes it strict (``"[>1/2; ...]"``: more than half).
     An absolute quota above the total weight, a negative weight or a names-count mismatch is an
     error.
+
+    Examples:
+        The Council of the EEC in 1958 (France, Germany, Italy 4 votes; Belgium and the
+        Netherlands 2; Luxembourg 1; 12 of 17 to pass):
+
+        >>> eec = parse_weighted("[12; 4, 4, 4, 2, 2, 1]", ["FR", "DE", "IT", "BE", "NL", "LU"])
+        >>> eec.is_winning({"FR", "DE", "IT"}), eec.is_winning({"FR", "BE", "NL", "LU"})
+        (True, False)
+        >>> parse_weighted("[2/3; 1, 1, 1]").quota  # a share of the total weight 3
+        Fraction(2, 1)
     """
     m = _WEIGHTED_RE.match(text)
     if not m:
