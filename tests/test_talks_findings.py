@@ -49,9 +49,9 @@ def _run(sid: str, model: str) -> dict[str, Any]:
 
 def _surface_at_table(d: dict[str, Any]) -> None:
     """mlf-1963 with Italy, the UK, Belgium, Greece and Turkey keen on the surface fleet and
-    France's 0-missile position of the earlier data: a controlled variant, so that these tests of the
-    engine's mechanics do not depend on the built-in's estimates (which follow coded stances,
-    docs/scenarios/estimates.md, and leave only the US and the FRG at that table)."""
+    France's 0-missile position of the earlier data: a controlled variant, so that these tests
+    of the engine's mechanics do not depend on the built-in's estimates (which follow coded
+    stances, docs/scenarios/estimates.md, and leave only the US and FRG at that table)."""
     for aid in ("ITA", "GBR", "BEL", "GRC", "TUR"):
         d["actors"][aid]["outside_option"]["mlf_surface"] = {"value": 0.0, "estimate": True}
     d["actors"]["FRA"]["positions"] = {
