@@ -218,12 +218,18 @@ def test_the_report_shows_the_table_the_applied_share_units_in_kind_and_mechanic
     assert "## Where the model's own mechanics drove a result" in md
 
 
-def test_the_ktab_export_holds_only_those_at_the_table() -> None:
+def test_the_ktab_export_holds_only_those_at_the_table(tmp_path: Any) -> None:
     from typer.testing import CliRunner
 
     from mlf.cli import app
 
-    res = CliRunner().invoke(app, ["export", "ktab", "mlf-1963"])
+    # The variant fills the surface fleet's table (the built-in leaves the US and the FRG
+    # alone there, and KTAB needs three actors).
+    data = copy.deepcopy(_raw("mlf-1963"))
+    _surface_at_table(data)
+    path = tmp_path / "variant.yaml"
+    path.write_text(_dump(data), encoding="utf-8")
+    res = CliRunner().invoke(app, ["export", "ktab", str(path)])
     assert res.exit_code == 0, res.output
     rows = [line.split(",")[0] for line in res.stdout.splitlines()[2:]]
     assert "SUN" not in rows and "FRA" not in rows
