@@ -2,7 +2,9 @@
 
 Run ``.venv/bin/python benchmarks/startup.py [--repeat 10] [--src DIR ...]``. Each command
 runs as a fresh process (interpreter start, imports, work, exit), ``--repeat`` times; the
-table gives the median and the fastest run in seconds. Runs are interleaved (command by
+table gives the median wall time and the median CPU time (user + system) in seconds: on a
+shared machine the CPU time is the steadier figure, the wall time the one a user feels.
+Runs are interleaved (command by
 command, tree by tree) so that a noisy, shared machine slows every column alike.
 
 Without ``--src`` it times the installed ``mlf`` console script. With one or more ``--src``
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -49,13 +52,21 @@ def runner(src: Path | None) -> tuple[list[str], dict[str, str]]:
     return [sys.executable, "-c", RUNNER], env
 
 
-def time_once(argv: list[str], env: dict[str, str]) -> float:
+def _child_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def time_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one run of ``argv``."""
+    c0 = _child_cpu()
     t0 = time.perf_counter()
     done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - t0
+    cpu = _child_cpu() - c0
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-300:]!r}")
-    return elapsed
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -73,7 +84,7 @@ def main() -> None:
             raise SystemExit(f"--src {src}: no mlf/cli/__init__.py there")
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True)
     runs = {t: runner(t) for t in trees}
-    times: dict[tuple[str, Path | None], list[float]] = {}
+    times: dict[tuple[str, Path | None], list[tuple[float, float]]] = {}
     for cmd in COMMANDS:
         label = " ".join(cmd)
         for tree in trees:  # warm the file cache once per command and tree
@@ -84,14 +95,17 @@ def main() -> None:
                 prefix, env = runs[tree]
                 times.setdefault((label, tree), []).append(time_once([*prefix, *cmd], env))
     names = [str(t) if t is not None else "installed mlf" for t in trees]
-    print(f"wall seconds per whole command, median (fastest) of {repeat} runs")
+    print(f"seconds per whole command, median of {repeat} runs: wall (CPU user+system)")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     print(f"{'command':<18}" + "".join(f"{n[-28:]:>30}" for n in names) + f"{'target':>8}")
     for cmd in COMMANDS:
         label = " ".join(cmd)
         cells = []
         for tree in trees:
             ts = times[(label, tree)]
-            cells.append(f"{statistics.median(ts):.3f} ({min(ts):.3f})")
+            wall = statistics.median(t for t, _ in ts)
+            cpu = statistics.median(c for _, c in ts)
+            cells.append(f"{wall:.3f} ({cpu:.3f})")
         target = TARGETS.get(label)
         print(
             f"{label:<18}"
