@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from mlf.cli import app, fail
+from mlf.cli._text import visible
 from mlf.errors import MlfError, ScenarioError, UsageError
 
 import_app = typer.Typer(
@@ -56,7 +57,9 @@ def import_ktab(
         parse_scenario(text, str(out or "<stdout>"))  # the cross-checks, too
         _write(text, out)
         if out is not None:
-            typer.echo(f"wrote {out}: {data.n} actors, {data.k} issues from {csv_file}", err=True)
+            typer.echo(
+                visible(f"wrote {out}: {data.n} actors, {data.k} issues from {csv_file}"), err=True
+            )
     except MlfError as error:
         fail(error)
 
@@ -97,6 +100,6 @@ def export_ktab(
         parse_ktab_text(text, file=str(out or "<stdout>"))  # KTAB's own rules, e.g. >= 3 actors
         _write(text, out)
         if out is not None:
-            typer.echo(f"wrote {out}: {data.n} actors, {data.k} dimensions", err=True)
+            typer.echo(visible(f"wrote {out}: {data.n} actors, {data.k} dimensions"), err=True)
     except MlfError as error:
         fail(error)
