@@ -177,9 +177,8 @@ def parse_number(value: object, what: str = "number", *, limits: bool = False) -
     if isinstance(value, bool):
         raise GameError(f"{what}: expected a number, got {value!r}")
     if isinstance(value, Fraction | int):
-        if limits and isinstance(value, int):
-            if value.bit_length() > 64 or abs(value) > MAX_MAGNITUDE:
-                raise GameError(f"{what}: {_short(value)} is out of range (magnitudes up to 1e15)")
+        if limits and isinstance(value, int) and abs(value) > MAX_MAGNITUDE:
+            raise GameError(f"{what}: {_short(value)} is out of range (magnitudes up to 1e15)")
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -745,9 +744,7 @@ def parse_weighted(text: str, names: Sequence[str] | None = None) -> WeightedGam
     op = ">" if strict else ""
     if share is not None:
         if share > 1 or (strict and share == 1):
-            raise GameError(
-                f"quota {op}{qtext} exceeds the total weight: no coalition can win"
-            )
+            raise GameError(f"quota {op}{qtext} exceeds the total weight: no coalition can win")
         game = WeightedGame.of_total(players, weights, share, strict=strict)
     else:
         q = parse_number(qtext, "quota", limits=True)
