@@ -145,3 +145,19 @@ def test_bad_yaml(tmp_path: Path) -> None:
     f.write_text("players: [A, B\n")
     code, _, err = run(str(f))
     assert code == 1 and "not valid YAML" in err and len(err.strip().splitlines()) == 1
+
+
+def test_help_keeps_the_weighted_game_example() -> None:
+    """Issue 11: rich markup ate '[q; w1, w2, ...]' from the help."""
+    r = runner.invoke(app, ["power", "--help"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0
+    assert "[q; w1, w2, ...]" in r.stdout
+
+
+def test_repeated_index_option_keeps_every_index() -> None:
+    """Issue 11: `--index a --index b` kept only b."""
+    code, out, _ = run(
+        "[3; 1, 1, 2]", "--index", "banzhaf", "--index", "holler,johnston", "--json"
+    )
+    assert code == 0
+    assert list(json.loads(out)["indices"]) == ["banzhaf", "holler", "johnston"]

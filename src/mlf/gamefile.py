@@ -41,7 +41,7 @@ __all__ = ["MAX_GAME_FILE_BYTES", "MAX_YAML_DEPTH", "GameFileError", "load_game_
 MAX_GAME_FILE_BYTES = 1 << 20
 """Largest game file read (1 MiB; a 10,000-player game with a weight vector is ~250 KB)."""
 
-MAX_YAML_DEPTH = 64
+MAX_YAML_DEPTH = 100
 """Deepest nesting of YAML brackets (``[``/``{``) in a game file."""
 
 _TOP_KEYS = ("players", "weights", "groups", "rule")
@@ -220,7 +220,7 @@ def game_from_data(data: object, where: str) -> Game:
             try:
                 w = parse_number(v, "weight", limits=True)
             except GameError as e:
-                raise bad(field, e.reason) from None
+                raise bad(field, e.reason.removeprefix("weight: ")) from None
             if w < 0:
                 raise bad(field, "weights must be >= 0")
     groups = data.get("groups", {})

@@ -147,20 +147,21 @@ _MAX_EXPONENT = 400  # a decimal exponent beyond this is refused before any arit
 def _decimal_fraction(d: Decimal, what: str, shown: object, limits: bool) -> Fraction:
     """An exact Fraction of a finite Decimal, refusing exponents that would make it huge (the
     conversion of ``1e99999999`` alone would build a 100-million-digit integer)."""
+    text = repr(str(shown)) if isinstance(shown, Decimal | str) else repr(shown)
     if not d.is_finite():
-        raise GameError(f"{what}: {shown!r} is not a finite number")
+        raise GameError(f"{what}: {text} is not a finite number")
     if d and abs(d.adjusted()) > _MAX_EXPONENT:
-        raise GameError(f"{what}: {shown!r} is out of range (magnitudes up to 1e15)")
+        raise GameError(f"{what}: {text} is out of range (magnitudes up to 1e15)")
     if limits and d:
-        digits = d.normalize().as_tuple().digits
+        digits = "".join(map(str, d.as_tuple().digits)).strip("0")
         if len(digits) > MAX_DIGITS:
             raise GameError(
-                f"{what}: {shown!r} has {len(digits)} significant digits; "
+                f"{what}: {text} has {len(digits)} significant digits; "
                 f"at most {MAX_DIGITS} (what a float holds)"
             )
         if not Decimal(1) / MAX_MAGNITUDE <= abs(d) <= MAX_MAGNITUDE:
             raise GameError(
-                f"{what}: {shown!r} is out of range (nonzero magnitudes from 1e-15 to 1e15)"
+                f"{what}: {text} is out of range (nonzero magnitudes from 1e-15 to 1e15)"
             )
     return Fraction(d)
 

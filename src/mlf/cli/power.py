@@ -38,7 +38,10 @@ def _split(text: str | None) -> list[str] | None:
 
 def _read_game(text: str, names: list[str] | None) -> Game:
     if text.lstrip().startswith("["):
-        return parse_weighted(text, names)
+        try:
+            return parse_weighted(text, names)
+        except GameError as e:
+            raise GameError(f"GAME: {e}") from None
     from mlf.gamefile import load_game_file
 
     path = Path(text)
@@ -111,6 +114,7 @@ def power(
     index: list[str] | None = typer.Option(
         None,
         "--index",
+        metavar="INDEX",
         help="Indices to compute (default all; repeat the option or separate by commas): "
         f"{', '.join(INDEX_NAMES)}.",
     ),
@@ -152,9 +156,15 @@ def power(
                 raise GameError(f"--veto: not players of the game: {', '.join(unknown)}")
             g = g & UnanimityGame(g.players, vetoes, label="veto")
         what = "Monte Carlo" if samples is not None else "exact computation"
-        result = power_indices(
-            g, wanted, exact=exact, samples=samples, seed=seed, progress=_Progress(what)
-        )
+        try:
+            result = power_indices(
+                g, wanted, exact=exact, samples=samples, seed=seed, mwc_cap=0,
+                progress=_Progress(what),
+            )  # fmt: skip
+        except GameError as e:
+            if str(e).startswith("samples: "):  # the Monte Carlo limits name the flag
+                raise UsageError(f"--{e}") from None
+            raise
     except MlfError as e:
         fail(e)
         return
