@@ -156,8 +156,6 @@ def test_help_keeps_the_weighted_game_example() -> None:
 
 def test_repeated_index_option_keeps_every_index() -> None:
     """Issue 11: `--index a --index b` kept only b."""
-    code, out, _ = run(
-        "[3; 1, 1, 2]", "--index", "banzhaf", "--index", "holler,johnston", "--json"
-    )
+    code, out, _ = run("[3; 1, 1, 2]", "--index", "banzhaf", "--index", "holler,johnston", "--json")
     assert code == 0
     assert list(json.loads(out)["indices"]) == ["banzhaf", "holler", "johnston"]

@@ -174,9 +174,7 @@ def test_bad_argument_is_one_line_exit_2(args: list[str], code: int, needle: str
 
 
 @pytest.mark.parametrize(("name", "needle"), BAD_FILES)
-def test_bad_game_file_is_one_line_exit_1(
-    files: dict[str, Path], name: str, needle: str
-) -> None:
+def test_bad_game_file_is_one_line_exit_1(files: dict[str, Path], name: str, needle: str) -> None:
     got, _, err, rss, secs = run_measured([str(files[name])])
     check_one_line(got, err, 1, needle)
     assert str(files[name]) in err

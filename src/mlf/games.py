@@ -64,7 +64,13 @@ group ``X`` when not given), a single actor id, or an explicit list of actor ids
 are not members raise :class:`~mlf.errors.GameError` naming them, unless
 ``game_from_spec(..., missing="drop")``, which removes them (a veto by a non-member
 disappears; a minimal winning coalition loses that actor). A bloc with no members or a quota
-that can never be met is allowed: check :attr:`Game.has_winning` and :attr:`Game.is_proper`.
+that can never be met is allowed with ``impossible="allow"`` (the default with
+``missing="drop"``, i.e. a candidate member set in a negotiation): check
+:attr:`Game.has_winning` and :attr:`Game.is_proper`. A rule stated in full (the default,
+``missing="error"``) refuses, at the field concerned, a quota the empty coalition meets or
+no coalition can reach. Numbers written in rules are limited (:data:`MAX_MAGNITUDE`,
+:data:`MAX_DIGITS`), and so are players (:data:`MAX_PLAYERS`) and nesting
+(:data:`MAX_RULE_DEPTH`).
 
 MLF examples (members US, UK, FRG, IT, ...; group ``european``; vector ``contribution``)::
 

@@ -34,11 +34,21 @@ Algorithms (the result's ``algorithm`` names the one used)
     deconvolution. Johnston and the minimal-winning indices use further exact DPs whose
     cost is O(D²·n·Q) and O(n³·Q) (D distinct weights, Q the quota); when these exceed a budget
     they are left out of an "all indices" request (see ``omitted``) and refused when named.
+``closed-form``
+    head counts (every player of the same positive weight, e.g. a ``majority`` rule) with
+    more than 25 players: the winning coalitions are those of k0 members or more, so every
+    index has a closed form (see :func:`_symmetric`); exact integers at any size.
 ``montecarlo``
     random coalitions (Banzhaf, Johnston, Coleman) and random orders (Shapley-Shubik) drawn from
     ``numpy.random.default_rng(seed)``; standard errors by batch means (20 batches), the 95 %
     interval is ±1.96 SE. Deegan-Packel and Holler need all minimal winning coalitions and have
     no Monte Carlo estimate here.
+
+Bounds (issue 11): every exact engine's steps and table memory are estimated from the
+players, the distinct weights and the quota before it runs (:data:`MEMORY_BUDGET`, a step
+budget of 4e9); a Monte Carlo estimate is limited to :data:`MAX_SAMPLES` samples and
+:data:`MC_BUDGET` player-evaluations; exact fractions to :data:`MAX_EXACT_PLAYERS`
+players. Long engines report through ``progress(done, total)``.
 
 Exact results are computed from exact integers; ``exact=True`` returns them as
 :class:`fractions.Fraction`, otherwise as floats.
