@@ -1,7 +1,7 @@
 """Benchmark mlf.costs and mlf.manning against coopgame-py and the per-ship MILP.
 
 Run: ``.venv/bin/python benchmarks/costs.py [--quick]``. Prints medians (ms) and ratios
-(peer / mlf: above 1 means mlf is faster). Cases: the G1 and G2 games of power.md,
+(peer / mlf: above 1 means mlf is faster). Cases: the G1 and G2 games of docs/reference/power.md,
 random integer cost games of 10 and 15 players, and the MLF manning instance (25 ships x
 8 nations) solved by the aggregate reduction and by the per-ship MILP.
 """

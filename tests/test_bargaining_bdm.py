@@ -93,7 +93,7 @@ def test_steady_state_forecast_with_stable_stop():
     assert fc.converged
     assert 9.0 <= fc.outcome[0] <= 10.0
     assert fc.outcome[0] == pytest.approx(9.961979590401311, abs=1e-9)
-    # within 1.0 of BDM's 9.05 and the actual 8.833 (negotiation.md acceptance)
+    # within 1.0 of BDM's 9.05 and the actual 8.833 (docs/reference/negotiation.md acceptance)
     assert abs(fc.outcome[0] - 9.05) <= 1.0 and abs(fc.outcome[0] - 8.833) <= 1.2
     # it stopped after round 5: later rows repeat the state of round 5
     assert np.array_equal(fc.trajectory[5], fc.trajectory[10])

@@ -19,10 +19,7 @@ from mlf.bargaining.ktab import (
 )
 from mlf.errors import MlfError, ScenarioError, ScenarioErrors
 
-REF = Path("/work/shared/reference/ktab")
-needs_ref = pytest.mark.skipif(
-    not (REF / "dummyData_3Dim.csv").exists(), reason="shared KTAB reference files not present"
-)
+REF = Path(__file__).parent / "data" / "ktab"  # KTAB files, MIT (see LICENSE there)
 
 GOOD = """Tiny,"A tiny, quoted description",3,2,
 Actor,Description,Power,Pos1,Sal1,Pos2,Sal2,
@@ -32,7 +29,6 @@ C,,0,55.5,10,45,20,
 """
 
 
-@needs_ref
 def test_reads_the_reference_files() -> None:
     d = read_ktab_csv(REF / "dummyData_3Dim.csv")
     assert d.name == "DummyData_3Dim"
@@ -62,7 +58,6 @@ def test_to_input_scales_and_status_quo() -> None:
     assert d.actor_descriptions == ("first", "second", "")
 
 
-@needs_ref
 @pytest.mark.parametrize("name", ["dummyData_3Dim", "SOE-Pol-Comp"])
 def test_round_trip_through_file(name: str, tmp_path: Path) -> None:
     d = read_ktab_csv(REF / f"{name}.csv")
@@ -227,7 +222,6 @@ def test_scenario_dict_validates_and_round_trips() -> None:
     assert sc.actors["actor1st_actor"].name == "1st actor"
 
 
-@needs_ref
 def test_cli_import_then_export_round_trip(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

@@ -49,7 +49,8 @@ def test_compromise_two_issues_and_zero_weight_issue():
 
 
 def test_compromise_dummy_data_3dim_reference():
-    # negotiation.md: the power x salience weighted mean of dummyData_3Dim is (78.78, 47.60, 52.32)
+    # docs/reference/negotiation.md: the power x salience weighted mean of dummyData_3Dim
+    # is (78.78, 47.60, 52.32)
     power = [102.543, 53.393, 129.643, 75.920, 63.224, 120.048, 54.178]
     pos = [
         [75.79, 6.37, 70.45], [82.72, 73.50, 64.00], [82.45, 90.89, 0.07],

@@ -2,9 +2,9 @@
 
 Reference values: KTAB's own printed position and probability histories for
 ``dummyData_3Dim.csv`` and ``SOE-Pol-Comp.csv`` with default parameters
-(/work/shared/reference/ktab, reproduced line for line by a build of KTAB), and the turn-0
-risk attitudes quoted in /work/shared/reference/negotiation.md. Small pieces are checked by
-hand or against exact fractions.
+(tests/data/ktab, MIT-licensed by KAPSARC; reproduced line for line by a build of KTAB), and
+the turn-0 risk attitudes of KTAB's reference log, quoted in docs/reference/negotiation.md.
+Small pieces are checked by hand or against exact fractions.
 """
 
 from __future__ import annotations
@@ -24,10 +24,8 @@ from mlf.bargaining.ktab import read_ktab_csv
 from mlf.bargaining.smp import OPTIONS, SMP, run_smp, smp_history
 from mlf.errors import BargainingError
 
-REF = Path("/work/shared/reference/ktab")
-HAVE_REF = (REF / "dummyData_3Dim.csv").exists()
-needs_ref = pytest.mark.skipif(not HAVE_REF, reason="shared KTAB reference files not present")
-PATHS = [False, True] if S.NUMBA_AVAILABLE else [False]
+REF = Path(__file__).parent / "data" / "ktab"  # KTAB files, MIT (see LICENSE there)
+PATHS = [False, pytest.param(True, marks=pytest.mark.numba)]
 
 
 def parse_history(path: Path) -> tuple[dict[tuple[str, str], list[str]], dict[str, list[str]]]:
@@ -60,7 +58,6 @@ def ktab_case(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str],
 # ---------------------------------------------------------------- the acceptance tests
 
 
-@needs_ref
 @pytest.mark.parametrize("use_numba", PATHS)
 @pytest.mark.parametrize("name", ["dummyData_3Dim", "SOE-Pol-Comp"])
 def test_reference_histories_every_printed_number(name: str, use_numba: bool) -> None:
@@ -82,11 +79,10 @@ def test_reference_histories_every_printed_number(name: str, use_numba: bool) ->
     assert checked == sum(map(len, ref_pos.values())) + sum(map(len, ref_prob.values()))
 
 
-@needs_ref
 def test_dummy_turn0_risk_and_final_values_from_reference_notes() -> None:
     cap, pos, sal, _, _ = ktab_case("dummyData_3Dim")
     res = smp_history(cap, pos, sal)
-    # negotiation.md section "KTAB test vectors"
+    # docs/reference/negotiation.md, "KTAB test vectors"
     assert [f"{r:+.3f}" for r in res.risk[0]] == [
         "-0.500", "-0.459", "-0.499", "-0.274", "+1.000", "-0.232", "-0.430",
     ]  # fmt: skip
@@ -96,7 +92,6 @@ def test_dummy_turn0_risk_and_final_values_from_reference_notes() -> None:
     )
 
 
-@needs_ref
 def test_forecast_through_the_model_protocol() -> None:
     data = read_ktab_csv(REF / "dummyData_3Dim.csv")
     inp = data.to_input()
@@ -247,7 +242,7 @@ def test_unique_positions_tolerance() -> None:
 # ---------------------------------------------------------------- both code paths agree
 
 
-@pytest.mark.skipif(not S.NUMBA_AVAILABLE, reason="numba not installed")
+@pytest.mark.numba
 @given(st.integers(0, 10_000), st.integers(3, 9), st.integers(1, 3), st.integers(0, 5))
 @settings(max_examples=15, deadline=None)
 def test_numba_and_numpy_kernels_agree_bitwise(seed: int, n: int, k: int, rule: int) -> None:
@@ -279,7 +274,6 @@ def test_numba_and_numpy_kernels_agree_bitwise(seed: int, n: int, k: int, rule: 
 # ---------------------------------------------------------------- parameters
 
 
-@needs_ref
 @pytest.mark.parametrize(
     ("name", "value"), [(name, v) for name, values in OPTIONS.items() for v in values]
 )
@@ -295,7 +289,6 @@ def test_every_option_runs_within_bounds(name: str, value: str) -> None:
     assert again.actor_prob.tobytes() == res.actor_prob.tobytes()
 
 
-@needs_ref
 def test_stochastic_same_seed_same_bytes_other_seed_differs() -> None:
     cap, pos, sal, _, _ = ktab_case("SOE-Pol-Comp")
     runs = [smp_history(cap, pos, sal, {"state_transitions": "stochastic"}, seed=sd)
@@ -320,7 +313,6 @@ def test_parameter_names_and_ktab_spellings() -> None:
         S.resolve_params({"stop_fraction": -1})
 
 
-@needs_ref
 def test_max_turns_cap_and_progress() -> None:
     cap, pos, sal, _, _ = ktab_case("dummyData_3Dim")
     seen: list[tuple[int, int]] = []
@@ -352,7 +344,7 @@ def test_zero_capability_zero_salience_and_two_actors_stay_finite() -> None:
     assert after[0] == round(after[0], 4)  # rounded to 4 decimals, as KTAB does
 
 
-@pytest.mark.skipif(not S.NUMBA_AVAILABLE, reason="numba not installed")
+@pytest.mark.numba
 def test_whole_runs_agree_between_paths() -> None:
     rng = np.random.default_rng(26)
     x, s, c = rng.random((26, 2)), rng.random((26, 2)) / 2, rng.random(26) + 0.1

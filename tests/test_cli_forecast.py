@@ -11,12 +11,8 @@ from typer.testing import CliRunner
 from mlf.cli import app
 
 runner = CliRunner()
-KTAB = Path("/work/shared/reference/ktab/dummyData_3Dim.csv")
-SHARED_KTAB = next(
-    (p for p in (KTAB, Path(__file__).parents[2] / "shared/reference/ktab/dummyData_3Dim.csv")
-     if p.exists()),
-    None,
-)  # fmt: skip
+# KTAB's example input (MIT, KAPSARC; see tests/data/ktab/LICENSE).
+KTAB_CSV = Path(__file__).parent / "data" / "ktab" / "dummyData_3Dim.csv"
 
 
 def test_scenario_json_has_the_documented_shape():
@@ -64,18 +60,18 @@ def test_bad_input_is_one_line_with_exit_code(args, text):
     assert len(res.output.strip().splitlines()) == 1
 
 
-@pytest.mark.skipif(SHARED_KTAB is None, reason="shared KTAB reference files not present")
 def test_ktab_csv_defaults_to_smp():
-    res = runner.invoke(app, ["forecast", str(SHARED_KTAB), "--json"])
+    res = runner.invoke(app, ["forecast", str(KTAB_CSV), "--json"])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["model"] == "smp"
     assert list(doc["issues"]) == ["Pstn1", "Pstn2", "Pstn3"]
-    res = runner.invoke(app, ["forecast", str(SHARED_KTAB), "--alternative", "x"])
+    res = runner.invoke(app, ["forecast", str(KTAB_CSV), "--alternative", "x"])
     assert res.exit_code == 2
-    res = runner.invoke(app, ["forecast", str(SHARED_KTAB), "--model", "compromise",
+    res = runner.invoke(app, ["forecast", str(KTAB_CSV), "--model", "compromise",
                               "--issue", "Pstn2", "--json"])  # fmt: skip
     doc = json.loads(res.stdout)
     assert list(doc["issues"]) == ["Pstn2"]
-    # negotiation.md: the compromise model on dummyData_3Dim gives 47.60 on dimension 2
+    # the power x salience weighted mean of dummyData_3Dim on dimension 2 is 47.60
+    # (docs/reference/negotiation.md)
     assert round(doc["issues"]["Pstn2"]["forecast"], 2) == 47.60

@@ -1,4 +1,4 @@
-"""Tests for mlf.costs: reference games from power.md, exact oracles, hypothesis properties."""
+"""Tests for mlf.costs: the cost games of docs/reference/power.md, exact oracles, properties."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Tests of mlf.power against published/reference vectors, a brute-force Fraction oracle and
 hypothesis properties."""
 
-# ruff: noqa: E501  (the reference tables below keep one row per line, as in power.md)
+# ruff: noqa: E501  (the reference tables below keep one row per line, as in docs/reference/power.md)
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ from mlf.power import (
 
 F = Fraction
 
-# --- reference data (reference/power.md) ----------------------------------------------------
+# --- reference data (docs/reference/power.md) -----------------------------------------------
 
 UNSC = WeightedGame(
     [f"P{i}" for i in range(1, 6)] + [f"E{i}" for i in range(1, 11)], [7] * 5 + [1] * 10, 39
@@ -141,7 +141,7 @@ def lisbon(clause: bool = True) -> Game:
 
 
 def oracle(players: tuple[str, ...], wins: Callable[[frozenset[str]], bool]) -> dict[str, object]:
-    """All indices by enumerating coalitions with Fractions (definitions of power.md §1)."""
+    """All indices by enumerating coalitions with Fractions (definitions of docs/reference/power.md)."""
     n = len(players)
     coal = [frozenset(c) for k in range(n + 1) for c in combinations(players, k)]
     W = {s for s in coal if wins(s)}
@@ -215,7 +215,7 @@ UNSC_E = {
         {"use_numba": False},
         {"algorithm": "generating-function"},
         {"algorithm": "generating-function", "use_numba": False},
-        pytest.param({"algorithm": "enumeration-threshold"}, marks=pytest.mark.skipif(not K.HAVE_NUMBA, reason="no numba")),
+        pytest.param({"algorithm": "enumeration-threshold"}, marks=pytest.mark.numba),
     ],
 )  # fmt: skip
 def test_un_security_council_exact(kw: dict[str, object]) -> None:
@@ -275,7 +275,7 @@ def test_electoral_college(use_numba: bool) -> None:
         assert game.is_winning(s) and all(not game.is_winning(s - {p}) for p in s)
 
 
-@pytest.mark.skipif(not K.HAVE_NUMBA, reason="no numba")
+@pytest.mark.numba
 def test_eu27_lisbon() -> None:
     r = power_indices(lisbon(), exact=True)
     assert r.algorithm == "enumeration-threshold"
@@ -418,9 +418,8 @@ def test_large_banzhaf_is_finite_and_sums_to_one() -> None:
     assert np.all(np.diff(vals[order]) >= -1e-15)  # monotone in weight
 
 
+@pytest.mark.numba
 def test_kernels_numpy_equals_numba() -> None:
-    if not K.HAVE_NUMBA:
-        pytest.skip("no numba")
     rng = np.random.default_rng(3)
     w = rng.integers(0, 9, size=14)
     for dtype in (np.int64, np.float64):

@@ -410,19 +410,10 @@ def test_cli_bad_format_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def _builtin_result(scenario_id: str) -> dict[str, Any]:
-    try:
-        from mlf.scenario import builtin_ids, load_scenario
-        from mlf.talks import run_scenario
-    except ImportError as exc:  # pragma: no cover - pipeline not assembled yet
-        pytest.skip(f"the pipeline is not ready: {exc}")
-    if scenario_id not in builtin_ids():
-        pytest.skip(f"built-in scenario {scenario_id} is not shipped yet")
-    from mlf.errors import MlfError
+    from mlf.scenario import load_scenario
+    from mlf.talks import run_scenario
 
-    try:
-        out = run_scenario(load_scenario(scenario_id), enumerate_equilibria=False)
-    except (MlfError, NotImplementedError) as exc:  # pragma: no cover - pipeline not ready
-        pytest.skip(f"the pipeline cannot run {scenario_id} yet: {exc}")
+    out = run_scenario(load_scenario(scenario_id), enumerate_equilibria=False)
     result: dict[str, Any] = json.loads(json.dumps(out.to_dict(), allow_nan=False))
     return result
 

@@ -119,7 +119,7 @@ def test_no_ranges_is_an_error(tmp_path: Path) -> None:
     [
         ({"draws": 0}, "draws must be positive"),
         ({"draws": -3}, "draws must be positive"),
-        ({"draws": 5, "chunk_size": 0}, "chunk size"),
+        ({"draws": 5, "chunk_size": 0}, "chunk-size must be positive"),
         ({"draws": 5, "sampling": "sobol"}, "unknown sampling"),
         ({"draws": 5, "model": "nope"}, "unknown model"),
         ({"draws": 5, "seed": -1}, "seed"),

@@ -146,10 +146,12 @@ def test_guardrail_genuinely_european() -> None:
         d["alternatives"]["force"]["invited"] = ["B", "C", "D"]
         d["alternatives"]["force"]["settings"].pop("lead")
         d["alternatives"]["force"]["settings"].pop("lead_share")
+        d["actors"]["C"]["outside_option"]["force"] = 0.3  # C joins: the bloc reaches terms
 
     out3 = run_alternative(variant(bloc_only).scenario, "force")
-    if out3.status == "agreement":
-        assert out3.european is not None and out3.european["ok"]
+    assert out3.status == "agreement", out3.detail
+    assert out3.members == ("B", "C", "D")
+    assert out3.european is not None and out3.european["ok"] and out3.european["required"]
 
 
 def test_british_question_finds_the_smallest_broadening() -> None:

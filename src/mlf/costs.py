@@ -191,9 +191,9 @@ class CostModel:
     capital is paid once per unit, operations every year for every unit, and ``fixed`` (a
     headquarters, a training establishment) once for the whole term, whatever the size.
 
-    The 1963 orders of magnitude (FACTS.md, "Quick reference"): about $2 bn capital for 200
-    missiles (Time, 8 Mar 1963), about $5 bn for the programme (Time, 14 Jun 1963); the
-    operating cost is an estimate (about $300 m a year).
+    The 1963 orders of magnitude: about $2 bn capital for 200 missiles (Time, 8 Mar 1963),
+    about $5 bn for the programme (Time, 14 Jun 1963); the operating cost is an estimate
+    (about $300 m a year; see the built-in scenario's notes).
     """
 
     capital_per_unit: float
@@ -338,7 +338,7 @@ def split_proportional(
     talks call it thousands of times while enumerating member sets).
 
     The 40% rule is the US "essential" that no nation pay more than 40% of the force's
-    contributions (FRUS 1961-63 XIII doc. 208, FACTS.md "Manning"/"Max share").
+    contributions (FRUS 1961-63 vol. XIII doc. 208).
 
     Raises:
         CostError: no members, a negative weight, all weights zero, a ceiling outside
@@ -440,8 +440,8 @@ def cost_vs_defence_budget(
 
     ``(amount / term_years) / budget``: a member whose share of a 10-year programme is
     $500 m and whose defence budget is $5 bn a year spends 1% of it on the force.
-    Budgets in the same currency unit as the amounts (FACTS.md gives 1963 military
-    expenditure from the Correlates of War NMC data).
+    Budgets in the same currency unit as the amounts (the built-in scenarios take 1963
+    military expenditure from the Correlates of War National Material Capabilities data).
     """
     if not math.isfinite(term_years) or term_years <= 0:
         raise CostError(f"term_years must be positive, got {term_years}")

@@ -1,7 +1,7 @@
 """Can the members crew the force under the mixed-manning rules?
 
 The MLF was to be "jointly built, owned and manned": every ship with a mixed crew, no nation
-above a ceiling and several nationalities aboard. The sources (``mlf-1963/FACTS.md``):
+above a ceiling and several nationalities aboard. The sources:
 
 * 40% ceiling "on any one nation's contributions" (FRUS 1961-63 XIII doc. 208; the cable
   does not say whether money, crew or both);

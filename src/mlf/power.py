@@ -1,7 +1,7 @@
 """Power indices of simple games: who can make or break a decision of the force.
 
 :func:`power_indices` computes, for a game of :mod:`mlf.games`, the indices below (definitions
-as in ``reference/power.md``; W = winning coalitions, M = minimal winning coalitions,
+as in docs/reference/power.md; W = winning coalitions, M = minimal winning coalitions,
 swings_i = #{S ∈ W : i ∈ S, S∖{i} ∉ W}):
 
 =====================  ======================================================================

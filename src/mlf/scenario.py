@@ -93,6 +93,13 @@ class Source(_Model):
         default=None, description="YYYY, YYYY-MM or YYYY-MM-DD: when the source was written"
     )
     confidence: Literal["A", "B", "C", "D"]
+    structural: bool = Field(
+        default=False,
+        description=(
+            "data rows (GDP, military spending, force design) compiled later but describing a "
+            "period: `date` is that period; such a source may not back a position or stance"
+        ),
+    )
     note: str | None = None
 
     @field_validator("date", mode="before")
@@ -473,6 +480,92 @@ class Scenario(_Model):
             if s.key == key:
                 return s
         raise KeyError(key)
+
+
+# --------------------------------------------------------------------------- issues per alternative
+
+FORCE_FIELDS = frozenset(
+    {
+        "units",
+        "in_kind",
+        "units_per_ship",
+        "crew_per_ship",
+        "capital_per_unit",
+        "operating_per_unit_year",
+        "cost_factor",
+        "mixed_manning",
+        "max_crew_share",
+        "min_nationalities",
+    }
+)
+"""Arrangement fields that only mean something when the alternative can have a force."""
+
+LEAD_FIELDS = frozenset({"lead", "lead_share"})
+"""Arrangement fields that only mean something when the alternative has a lead payer."""
+
+
+def issue_fields(issue: Issue) -> frozenset[str]:
+    """The arrangement fields an issue can set: its ``sets`` or what any option sets."""
+    if issue.sets is not None:
+        return frozenset({issue.sets})
+    out: set[str] = set()
+    for opt in issue.options or []:
+        out.update(k for k, v in opt.settings.__dict__.items() if v is not None and k != "note")
+    return frozenset(out)
+
+
+def can_have_force(issues: Mapping[str, Issue], alt: Alternative) -> bool:
+    """Whether the alternative's force can be above zero.
+
+    True when an open issue sets ``units``; otherwise the value a fixed ``units`` issue gives
+    (times its scale factor), or else the alternative's own ``settings.units``, must be > 0.
+    """
+    for iid in alt.open:
+        issue = issues.get(iid)
+        if issue is not None and issue.sets == "units":
+            return True
+    for iid, value in alt.fixed.items():
+        issue = issues.get(iid)
+        if issue is not None and issue.sets == "units" and not isinstance(value, str):
+            return value * issue.scale_factor > 0
+    return (alt.settings.units or 0.0) > 0
+
+
+def alternative_fields(issues: Mapping[str, Issue], alt: Alternative) -> frozenset[str]:
+    """The arrangement fields an alternative uses (see docs/scenario-format.md, "Issues").
+
+    Every field is used except: the force fields (:data:`FORCE_FIELDS`) when the alternative
+    cannot have a force (its size is fixed at 0), and the lead fields (:data:`LEAD_FIELDS`)
+    when it names no lead payer.
+    """
+    used = set(ArrangementSettings.model_fields) - {"note"}
+    if not can_have_force(issues, alt):
+        used -= FORCE_FIELDS
+    if alt.settings.lead is None:
+        used -= LEAD_FIELDS
+    return frozenset(used)
+
+
+def unused_fields(issues: Mapping[str, Issue], alt: Alternative, issue_id: str) -> list[str]:
+    """The fields ``issue_id`` would set that ``alt`` does not use (empty: the issue applies)."""
+    issue = issues[issue_id]
+    return sorted(issue_fields(issue) - alternative_fields(issues, alt))
+
+
+def issue_applies(issues: Mapping[str, Issue], alt: Alternative, issue_id: str) -> bool:
+    """An issue applies to an alternative when every field it can set is one the alternative
+    uses: the status quo (no force) does not negotiate taking British Polaris into a force."""
+    return not unused_fields(issues, alt, issue_id)
+
+
+def issues_for(sc: Scenario, alt: Alternative | str) -> list[str]:
+    """The open issues an alternative negotiates: those of ``alt.open`` that apply to it.
+
+    ``alt`` is an alternative or its id. ``mlf check`` warns about an open issue that does
+    not apply; the talks leave it out (it stays unsettled and sets nothing).
+    """
+    a = sc.alternatives[alt] if isinstance(alt, str) else alt
+    return [i for i in a.open if issue_applies(sc.issues, a, i)]
 
 
 # --------------------------------------------------------------------------- loading
@@ -872,7 +965,9 @@ def parse_scenario(
     Every problem is collected: the schema's (types, unknown keys, ranges) and the
     cross-checks' (references between the parts, values against scales, sources), the latter
     run on every part that passed the schema. Warnings (hindsight: a source dated after the
-    scenario's date) become errors when ``strict``.
+    scenario's date; a source with no date; a structural source backing a position; an open
+    issue that does not apply to its alternative) become errors when ``strict``; a note that
+    mentions a date after the scenario's date stays a warning (a heuristic).
 
     Raises:
         ScenarioErrors: every located problem, one line each, in file order.
@@ -915,7 +1010,9 @@ def parse_scenario(
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
         errors.extend(_pydantic_errors(exc, file, locator))
-    problems, warns = _cross_check(_Parts.from_raw(raw))
+    parts = _Parts.from_raw(raw)
+    problems, warns = _cross_check(parts)
+    notes = _note_problems(raw, parts.date)
 
     def located(p: Problem) -> ScenarioError:
         line, col = locator.find(p.loc, at_key=p.at_key)
@@ -930,6 +1027,7 @@ def parse_scenario(
     if errors or scenario is None:
         errors.sort(key=lambda e: (e.line or 0, e.col or 0))
         raise ScenarioErrors(errors)
+    hindsight.extend(located(p) for p in notes)
     hindsight.sort(key=lambda e: (e.line or 0, e.col or 0))
     return scenario, [f"warning: {w}" for w in hindsight]
 
@@ -963,7 +1061,9 @@ def _fast_path(text: str) -> Scenario | None:
             return None
         raw = _plain_fast(tree)
         scenario = Scenario.model_validate(raw)
-        problems, warns = _cross_check(_Parts.from_raw(raw))
+        parts = _Parts.from_raw(raw)
+        problems, warns = _cross_check(parts)
+        warns.extend(_note_problems(raw, parts.date))
     except Exception:  # any doubt: take the located path
         return None
     if problems or warns:
@@ -1070,15 +1170,32 @@ def _cross_check(p: _Parts) -> tuple[list[Problem], list[Problem]]:
     for i, k in enumerate(p.source_keys):
         if k in seen and isinstance(k, str):
             errs.append(Problem(["meta", "sources", i, "key"], f"duplicate source key {k!r}"))
+        elif isinstance(k, str) and k in p.sources and p.sources[k].date is None:
+            warns.append(
+                Problem(
+                    ["meta", "sources", i, "key"],
+                    f"source {k!r} has no date: cannot tell whether it is hindsight "
+                    "(a date is required with --strict)",
+                    path=["meta", "sources", i, "date"],
+                )
+            )
         seen.add(k)
     known_sources = {k for k in p.source_keys if isinstance(k, str)}
 
-    def check_sources(loc: Loc, srcs: Sequence[str]) -> None:
+    def check_sources(loc: Loc, srcs: Sequence[str], *, statement: bool = False) -> None:
         for j, key in enumerate(srcs):
             if key not in known_sources:
                 errs.append(Problem([*loc, "sources", j], f"unknown source key {key!r}"))
                 continue
             src = p.sources.get(key)
+            if statement and src is not None and src.structural:
+                warns.append(
+                    Problem(
+                        [*loc, "sources", j],
+                        f"source {key!r} is structural data: it cannot back a position, "
+                        "stance, outside option or support value",
+                    )
+                )
             first = None if src is None else src.earliest_date
             if src is not None and first is not None and p.date is not None and first > p.date:
                 warns.append(
@@ -1143,8 +1260,8 @@ def _cross_check(p: _Parts) -> tuple[list[Problem], list[Problem]]:
             check_quantity([*loc, name], getattr(actor, name))
         for iid, pos in actor.positions.items():
             ploc: Loc = [*loc, "positions", iid]
-            check_sources(ploc, pos.sources)
-            check_quantity([*ploc, "salience"], pos.salience)
+            check_sources(ploc, pos.sources, statement=True)
+            check_sources([*ploc, "salience"], pos.salience.sources, statement=True)
             if iid not in issue_ids:
                 errs.append(Problem(ploc, f"unknown issue {iid!r}", at_key=True))
                 continue
@@ -1169,7 +1286,7 @@ def _cross_check(p: _Parts) -> tuple[list[Problem], list[Problem]]:
                     errs.append(
                         Problem([*loc, kind, ref], f"unknown alternative {ref!r}", at_key=True)
                     )
-                check_quantity([*loc, kind, ref], q)
+                check_sources([*loc, kind, ref], q.sources, statement=True)
                 if kind == "support" and not 0 <= q.value <= 1:
                     errs.append(
                         Problem([*loc, kind, ref], f"support {q.value:g} must lie in [0, 1]")
@@ -1195,6 +1312,16 @@ def _cross_check(p: _Parts) -> tuple[list[Problem], list[Problem]]:
                 errs.append(Problem([*loc, "open", j], f"issue {iid!r} is both open and fixed"))
             elif iid in alt.open[:j]:
                 errs.append(Problem([*loc, "open", j], f"issue {iid!r} is listed twice"))
+            elif iid in p.issues and all(i in p.issues for i in [*alt.open, *alt.fixed]):
+                unused = unused_fields(p.issues, alt, iid)
+                if unused:
+                    warns.append(
+                        Problem(
+                            [*loc, "open", j],
+                            f"issue {iid!r} sets {', '.join(unused)}, which this alternative "
+                            "does not use (no force, or no lead payer): the talks leave it out",
+                        )
+                    )
         for iid, value in alt.fixed.items():
             fixed_issue = p.issues.get(iid)
             if iid not in issue_ids:
@@ -1210,6 +1337,63 @@ def _cross_check(p: _Parts) -> tuple[list[Problem], list[Problem]]:
                 )
             )
     return errs, warns
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MENTION = re.compile(
+    r"\b(?:(?P<iso>(?:19|20)\d{2}-[01]\d(?:-[0-3]\d)?)"
+    r"|(?:(?P<day>[0-3]?\d) )?(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? "
+    r"(?P<my>(?:19|20)\d{2})"
+    r"|(?P<year>(?:19|20)\d{2}))\b"
+)
+
+
+def _mentions(text: str) -> Iterator[tuple[str, dt.date]]:
+    """Dates a free-text note mentions, each with the earliest day it can mean."""
+    for m in _MENTION.finditer(text):
+        with contextlib.suppress(ValueError):
+            if m.group("iso"):
+                yield m.group("iso"), _earliest(m.group("iso"))
+            elif m.group("mon"):
+                month = _MONTHS.index(m.group("mon").lower()) + 1
+                day = int(m.group("day")) if m.group("day") else 1
+                yield m.group(0), dt.date(int(m.group("my")), month, day)
+            else:
+                yield m.group("year"), dt.date(int(m.group("year")), 1, 1)
+
+
+def _note_problems(raw: object, date: dt.date | None) -> list[Problem]:
+    """Notes that mention a date after the scenario's date: possible hindsight in the prose.
+
+    A heuristic (a note may name a later date for a good reason), so it stays a warning even
+    with ``--strict``. The earliest day a mention can mean is compared: "1963" is not after
+    1963-07-15, "Oct 1963" is.
+    """
+    out: list[Problem] = []
+    if date is None:
+        return out
+
+    def walk(node: object, at: Loc) -> None:
+        if isinstance(node, Mapping):
+            for k, v in node.items():
+                if k == "note" and isinstance(v, str):
+                    late = [t for t, d in _mentions(v) if d > date]
+                    if late:
+                        out.append(
+                            Problem(
+                                [*at, k],
+                                f"note mentions {', '.join(late)}, after the scenario's date "
+                                f"{date.isoformat()}: possible hindsight",
+                            )
+                        )
+                else:
+                    walk(v, [*at, str(k)])
+        elif isinstance(node, list):
+            for j, v in enumerate(node):
+                walk(v, [*at, j])
+
+    walk(raw, [])
+    return out
 
 
 def _model_problems(st: Settings) -> list[Problem]:

@@ -1,6 +1,6 @@
 """The talks: one alternative through the whole path, and the comparison of all of them.
 
-For one alternative (DESIGN.md, "The one path")::
+For one alternative::
 
     negotiate the open issues among the participants (bargaining model)
       -> arrangement (control game, cost shares, force, manning)
@@ -67,6 +67,8 @@ from mlf.scenario import (
     LoadedScenario,
     Quantity,
     Scenario,
+    issue_applies,
+    issues_for,
 )
 
 ProgressFn = Callable[[int, int], None]
@@ -174,16 +176,20 @@ def negotiate(
         x = issue.to_number(value)
         agreed[iid] = _agreed(iid, issue, x, "fixed")
     actors = [*participants, *alt.observers]
+    open_issues = issues_for(sc, alt)  # only the open issues that apply to this alternative
+    for iid in alt.open:
+        if iid not in open_issues:
+            notes.append(f"{iid} does not apply to this alternative: it is not negotiated")
     weight = {
         iid: sum(
             sc.actors[a].capability.value * sc.actors[a].positions[iid].salience.value
             for a in actors
             if iid in sc.actors[a].positions
         )
-        for iid in alt.open
+        for iid in open_issues
     }
-    live = [i for i in alt.open if weight[i] > 0]
-    for iid in alt.open:
+    live = [i for i in open_issues if weight[i] > 0]
+    for iid in open_issues:
         if iid not in live:
             issue = sc.issues[iid]
             x = issue.to_number(issue.status_quo)
@@ -1122,6 +1128,10 @@ def british_question(
         alt = sc.alternatives[out.id]
         if pivot not in alt.invited or out.status == "not analysed":
             continue
+        if issue_id is not None and issue_id in sc.issues and not issue_applies(
+            sc.issues, alt, issue_id
+        ):
+            continue  # e.g. no force to take British Polaris into
         settled = out.agreed.get(issue_id) if issue_id is not None else None
         entry: dict[str, Any] = {
             "as_negotiated": {

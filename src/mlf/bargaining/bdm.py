@@ -7,8 +7,9 @@ the best offer it received and all move at once. The forecast is the capability 
 weighted median (the Condorcet winner among the positions) after the last round.
 
 The algorithm follows the appendix of Scholz, Calbert & Smith (2011), restated step by step
-in ``shared/reference/negotiation.md`` section 2.2 (symbols as there: positions x, capability
-c, salience s, continuum width R, status-quo persistence Q, T, risk exponents r):
+in the documentation's reference page on negotiation models (docs/reference/negotiation.md;
+symbols as there: positions x, capability c, salience s, continuum width R, status-quo
+persistence Q, T, risk exponents r):
 
 1. ``r_i = 1``; the median mu is the weighted median of the current positions.
 2. Basic utilities for a challenger at distance d = |x_i - x_j| / R, exponent r:

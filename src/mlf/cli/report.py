@@ -12,6 +12,17 @@ from mlf.errors import MlfError, UsageError
 _FORMATS = {"html": "report.html", "md": "report.md"}
 
 
+def check_target(target: Path, flag: str = "--out ") -> list[Path]:
+    """The file ``--out`` names must be writable: not a folder, in a folder that exists (or can
+    be created) and can be written. One line, exit 2, otherwise."""
+    from mlf._atomic import prepare_folder
+
+    if target.is_dir():
+        raise UsageError(f"{flag}{target}: is a folder; give the file to write")
+    _, created = prepare_folder(target.parent, flag=f"{flag}{target}: folder")
+    return created
+
+
 @app.command()
 def report(
     source: Path = typer.Argument(
@@ -23,18 +34,24 @@ def report(
     fmt: str = typer.Option("html", "--format", help="html (one offline page) or md (Markdown)."),
 ) -> None:
     """Write the report of a saved result: one offline HTML page, or a Markdown summary."""
-    from mlf.report import load_result, write_html, write_markdown
+    from mlf._atomic import remove_created, write_file
+    from mlf.report import load_result, render_html, render_markdown
 
+    created: list[Path] = []
     try:
         if fmt not in _FORMATS:
             raise UsageError(f"--format must be html or md, got {fmt!r}")
+        if out is not None:
+            created = check_target(out)  # before reading and rendering anything
         result = load_result(source)
         folder = source if source.is_dir() else source.parent
         target = out if out is not None else folder / _FORMATS[fmt]
-        if fmt == "html":
-            write_html(result, target)
-        else:
-            write_markdown(result, target)
+        if out is None:
+            created = check_target(target, flag="")
+        text = render_html(result) if fmt == "html" else render_markdown(result)
+        write_file(target, text)  # complete or absent
+        created = []
         typer.echo(f"wrote {target}")
     except MlfError as error:
+        remove_created(created)
         fail(error)

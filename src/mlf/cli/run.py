@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -101,18 +102,33 @@ def run(
     seed: int | None = typer.Option(None, "--seed", help="Seed (default: the scenario's)."),
     out: Path | None = typer.Option(None, "--out", help="Folder for result.json and report.html."),
     as_json: bool = typer.Option(False, "--json", help="Print result.json to stdout."),
+    force: bool = typer.Option(
+        False, "--force", help="Take over the --out folder's stale lock (its writer is gone)."
+    ),
 ) -> None:
     """Run every alternative with apparent support through talks, participation and analysis."""
+    from mlf._atomic import json_text, locked_output, remove_created, write_files
     from mlf.scenario import load_scenario
     from mlf.talks import run_scenario
 
     console = Console(stderr=as_json, width=max(Console().width, 140))
+    lock: Any = None
+    created: list[Path] = []
     try:
         if seed is not None and seed < 0:
             raise UsageError(f"--seed must be a non-negative integer, got {seed}")
         loaded = load_scenario(scenario)
         for w in loaded.warnings:
             console.print(f"[yellow]{w}[/yellow]", highlight=False)
+        if out is not None:  # a writable folder, and ours alone, before any computation
+            command = "mlf run " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+            lock, created = locked_output(out, command=command.strip(), force=force)
+            if lock.taken_over is not None:
+                Console(stderr=True).print(
+                    f"took over the stale lock of pid {lock.taken_over.get('pid', '?')} on "
+                    f"{lock.taken_over.get('host', '?')} ({out / 'mlf.lock'})",
+                    highlight=False,
+                )
         with Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -131,18 +147,16 @@ def run(
                 loaded, model=model, seed=seed, alternative=alternative, progress=tick
             )
         data = result.to_dict()
-        text = json.dumps(data, indent=2, sort_keys=False, allow_nan=False)
+        text = json_text(data)
         if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / "result.json").write_text(text + "\n", encoding="utf-8")
-            try:
-                from mlf.report import write_html
+            from mlf.report import render_html
 
-                write_html(data, out / "report.html")
-            except ImportError:  # pragma: no cover - report module missing
-                pass
+            # both files complete, or neither changed
+            write_files([(out / "result.json", text), (out / "report.html", render_html(data))])
+            lock.release()
+            created = []
         if as_json:
-            typer.echo(text)
+            typer.echo(text, nl=False)
             return
         console.print(summary_table(data))
         bq = data.get("british_question")
@@ -157,4 +171,13 @@ def run(
         if out is not None:
             console.print(f"wrote {out / 'result.json'} and {out / 'report.html'}", highlight=False)
     except MlfError as error:
+        _release(lock, created, remove_created)
         fail(error)
+    finally:
+        _release(lock, created, remove_created)
+
+
+def _release(lock: Any, created: list[Path], remove: Any) -> None:
+    if lock is not None:
+        lock.release()
+    remove(created)

@@ -72,7 +72,9 @@ def scenarios() -> None:
 def check(
     ref: str = _REF,
     strict: bool = typer.Option(
-        False, "--strict", help="Treat warnings (hindsight sources) as errors."
+        False,
+        "--strict",
+        help="Make warnings errors: hindsight, undated sources, issues that do not apply.",
     ),
 ) -> None:
     """Validate a scenario: exit 0 if valid (warnings on stderr), 1 with every located error."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import json
+import os
+import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -81,15 +83,21 @@ def sweep(
     model: str | None = typer.Option(None, "--model", help="Negotiation model."),
     out: Path | None = typer.Option(None, "--out", help="Folder of the sweep."),
     resume: Path | None = typer.Option(
-        None, "--resume", help="Finish the interrupted sweep in this folder."
+        None, "--resume", help="Finish the interrupted sweep in this folder (chunks verified)."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Take over the folder's stale lock (its writer no longer runs)."
     ),
 ) -> None:
     """How sure is the forecast? Run many draws of the scenario's uncertain inputs."""
+    from mlf._atomic import json_text, locked_output, remove_created, write_files
     from mlf.scenario import load_scenario
     from mlf.sensitivity import (
         EXECUTORS,
         SAMPLINGS,
+        check_draws,
         open_executor,
+        prepare_sweep,
         read_manifest,
         resume_sweep,
         run_sweep,
@@ -98,6 +106,8 @@ def sweep(
 
     console = Console(stderr=True)
     directory: Path | None = None
+    lock: Any = None
+    created: list[Path] = []
     try:
         if executor not in EXECUTORS:
             raise UsageError(f"unknown executor {executor!r} (known: {', '.join(EXECUTORS)})")
@@ -107,12 +117,12 @@ def sweep(
             raise UsageError("--scheduler needs --executor dask")
         if sampling is not None and sampling not in SAMPLINGS:
             raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
-        if draws is not None and draws <= 0:
-            raise UsageError(f"--draws must be positive, got {draws}")
-        if chunk_size is not None and chunk_size <= 0:
-            raise UsageError(f"--chunk-size must be positive, got {chunk_size}")
         if seed is not None and seed < 0:
             raise UsageError(f"--seed must be a non-negative integer, got {seed}")
+        if draws is not None or chunk_size is not None:
+            check_draws(
+                draws if draws is not None else 1, 200 if chunk_size is None else chunk_size
+            )
         manifest: dict[str, Any] | None = None
         if resume is not None:
             if out is not None and out != resume:
@@ -135,8 +145,22 @@ def sweep(
         loaded = load_scenario(ref)
         for w in loaded.warnings:
             console.print(f"[yellow]{w}[/yellow]", highlight=False)
+        in_flight = 1 if executor == "serial" else 2 * (workers or os.cpu_count() or 1) + 2
         if directory is None:
+            assert draws is not None
+            prepare_sweep(
+                loaded, draws=draws, seed=seed or 0, chunk_size=chunk_size or 200, model=model,
+                sampling=sampling or "random", in_flight=in_flight,
+            )  # every check before a folder exists
             directory = out or Path(f"sweep-{loaded.id}")
+        command = "mlf sweep " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+        lock, created = locked_output(directory, command=command.strip(), force=force)
+        if lock.taken_over is not None:
+            console.print(
+                f"took over the stale lock of pid {lock.taken_over.get('pid', '?')} on "
+                f"{lock.taken_over.get('host', '?')} ({directory / 'mlf.lock'})",
+                highlight=False,
+            )
         with Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -155,7 +179,7 @@ def sweep(
 
             with open_executor(executor, workers=workers, scheduler=scheduler) as ex:
                 if resume is not None:
-                    ran = resume_sweep(resume, loaded, executor=ex, progress=tick)
+                    ran = resume_sweep(resume, loaded, executor=ex, progress=tick, lock=lock)
                 else:
                     assert draws is not None
                     ran = run_sweep(
@@ -168,21 +192,24 @@ def sweep(
                         sampling=sampling or "random",
                         executor=ex,
                         progress=tick,
+                        lock=lock,
                     )
+            created = []  # the folder holds a sweep now
             progress.update(task, description="summary")
             summary = summarise(directory)
-            (directory / "summary.json").write_text(
-                json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8"
-            )
             progress.update(task, description="point run")
             from mlf.talks import run_scenario
 
             result = run_scenario(loaded, model=str(ran.manifest["model"])).to_dict()
             result["sensitivity"] = summary
-            (directory / "result.json").write_text(
-                json.dumps(result, indent=2, allow_nan=False) + "\n", encoding="utf-8"
-            )
+            write_files([
+                (directory / "summary.json", json_text(summary)),
+                (directory / "result.json", json_text(result)),
+            ])
+        lock.release()
         Console().print(_summary_table(summary))
+        for c, why in sorted(ran.redone.items()):
+            console.print(f"redid chunk {c}: {why}", highlight=False)
         kept = f" ({ran.chunks_kept} finished chunks kept)" if ran.chunks_kept else ""
         console.print(
             f"wrote {directory / 'summary.json'} and {directory / 'result.json'}: "
@@ -190,8 +217,18 @@ def sweep(
             highlight=False,
         )
     except MlfError as error:
+        _release(lock, created, remove_created)
         fail(error)
     except KeyboardInterrupt:
+        _release(lock, created, remove_created)
         where = f"mlf sweep --resume {directory}" if directory is not None else "mlf sweep"
         typer.echo(f"interrupted: finished chunks are kept; continue with {where}", err=True)
         raise typer.Exit(130) from None
+    finally:
+        _release(lock, created, remove_created)
+
+
+def _release(lock: Any, created: list[Path], remove: Any) -> None:
+    if lock is not None:
+        lock.release()
+    remove(created)

@@ -42,12 +42,15 @@ __all__ = [
 
 
 def _write(text: str, path: str | Path) -> None:
+    """Write atomically (:func:`mlf._atomic.write_file`): the file is complete or absent."""
+    from mlf._atomic import write_file
+
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ReportError(f"cannot write {p}: {exc.strerror or exc}") from None
+        raise ReportError(f"{p}: cannot write: {exc.strerror or exc}") from None
+    write_file(p, text)
 
 
 def write_html(result: Mapping[str, Any], path: str | Path) -> None:

@@ -3,9 +3,13 @@
 Every uncertain number of a scenario (a ``range: [min, mode, max]`` with ``dist: triangular``
 or ``uniform``) is sampled from one seed (:mod:`mlf.sensitivity.draws`); each draw runs the
 whole path of ``mlf run`` for every alternative, in fixed chunks on any executor (serial, local
-processes, a Dask cluster), each chunk stored as one Parquet file (:mod:`mlf.sensitivity.sweep`);
-DuckDB queries over the files give the summary: probabilities of agreement and of joining,
-distributions of the forecast elements, power and cost, and which inputs matter most
+processes, a Dask cluster), each chunk stored as one Parquet file (:mod:`mlf.sensitivity.sweep`).
+A lock makes one process the only writer of a sweep folder, every file is written atomically
+(:mod:`mlf._atomic`), the manifest records each finished chunk's draw range and SHA-256, and a
+resume verifies every chunk and redoes any that fails; sizes are checked against
+:mod:`mlf.sensitivity.limits` before any work. DuckDB queries over the files give the summary:
+probabilities of agreement and of joining, distributions of the forecast elements, power and
+cost, and which inputs matter most
 (:mod:`mlf.sensitivity.summary`).
 
 Typical use::
@@ -29,24 +33,38 @@ from mlf.sensitivity.draws import (
     lhs_design,
     sample_chunk,
 )
+from mlf.sensitivity.limits import (
+    MAX_CHUNK_SIZE,
+    MAX_CHUNKS,
+    MAX_DRAWS,
+    MEMORY_FRACTION,
+    check_draws,
+)
 from mlf.sensitivity.summary import METHOD, summarise
 from mlf.sensitivity.sweep import (
     EXECUTORS,
     GUARDRAILS,
     ChunkTask,
     SweepRun,
+    check_sweep,
     draw_record,
     layout,
     open_executor,
+    prepare_sweep,
     read_manifest,
     resume_sweep,
     run_chunk,
     run_sweep,
+    verify_chunk,
 )
 
 __all__ = [
     "EXECUTORS",
     "GUARDRAILS",
+    "MAX_CHUNKS",
+    "MAX_CHUNK_SIZE",
+    "MAX_DRAWS",
+    "MEMORY_FRACTION",
     "METHOD",
     "SAMPLINGS",
     "ChunkTask",
@@ -54,6 +72,8 @@ __all__ = [
     "SweepRun",
     "UncertainInput",
     "apply_draw",
+    "check_draws",
+    "check_sweep",
     "chunk_bounds",
     "chunk_generator",
     "collect_inputs",
@@ -63,10 +83,12 @@ __all__ = [
     "layout",
     "lhs_design",
     "open_executor",
+    "prepare_sweep",
     "read_manifest",
     "resume_sweep",
     "run_chunk",
     "run_sweep",
     "sample_chunk",
     "summarise",
+    "verify_chunk",
 ]

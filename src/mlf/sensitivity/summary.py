@@ -37,11 +37,11 @@ from typing import Any
 import numpy as np
 
 from mlf.errors import UsageError
-from mlf.sensitivity.sweep import CHUNK_GLOB, read_manifest
+from mlf.sensitivity.draws import SensitivityError, chunk_bounds
+from mlf.sensitivity.limits import RANK_BLOCK
+from mlf.sensitivity.sweep import chunk_name, read_manifest, verify_chunk
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-RANK_BLOCK = 32
-"""Columns read and ranked together when computing the SRRC (memory ~ N x RANK_BLOCK)."""
 QKEYS = ("q05", "q25", "q50", "q75", "q95")
 BINS = 20
 """Histogram bins of a scale issue's forecast (options issues: one bin per option)."""
@@ -94,7 +94,7 @@ def summarise(directory: str | Path) -> dict[str, Any]:
 
     out = Path(directory)
     manifest = read_manifest(out)
-    files = sorted(str(p) for p in out.glob(CHUNK_GLOB))
+    files = _verified_chunks(out, manifest)
     if not files:
         raise UsageError(f"{out}: no finished chunk to summarise yet")
     con = duckdb.connect(":memory:")
@@ -105,8 +105,36 @@ def summarise(directory: str | Path) -> dict[str, Any]:
         file_list = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
         con.execute(f"CREATE VIEW d AS SELECT * FROM read_parquet({file_list})")
         return _summarise(con, manifest)
+    except duckdb.Error as exc:  # verified files should never get here; still one line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SensitivityError(f"{out}: cannot read the sweep's chunks: {first}") from None
     finally:
         con.close()
+
+
+def _verified_chunks(out: Path, manifest: Mapping[str, Any]) -> list[str]:
+    """The chunk files the manifest records, each verified (:func:`verify_chunk`).
+
+    Only recorded chunks are read (a stray or half-recorded file never enters a summary); a
+    recorded chunk that fails verification is an error naming it, with the way to redo it.
+    """
+    try:
+        bounds = chunk_bounds(int(manifest["draws"]), int(manifest["chunk_size"]))
+    except (KeyError, TypeError, ValueError):
+        raise UsageError(f"{out / 'manifest.json'}: draws or chunk_size missing") from None
+    done: Mapping[str, Any] = manifest["done"]
+    files: list[str] = []
+    for c, b in enumerate(bounds):
+        entry = done.get(str(c))
+        if entry is None:
+            continue
+        why = verify_chunk(out, c, b, entry)
+        if why is not None:
+            raise SensitivityError(
+                f"{out / chunk_name(c)}: {why}; redo it with mlf sweep --resume {out}"
+            )
+        files.append(str(out / chunk_name(c)))
+    return files
 
 
 def _one(con: Any, sql: str) -> tuple[Any, ...]:

@@ -21,8 +21,11 @@ the point forecast, not its uncertainty.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import contextmanager
@@ -33,6 +36,14 @@ from typing import Any
 import numpy as np
 
 from mlf import __version__
+from mlf._atomic import (
+    OutputLock,
+    json_text,
+    locked_output,
+    remove_created,
+    remove_leftovers,
+    write_file,
+)
 from mlf.bargaining import MODELS
 from mlf.errors import UsageError
 from mlf.scenario import LoadedScenario, Scenario
@@ -47,6 +58,7 @@ from mlf.sensitivity.draws import (
     lhs_design,
     sample_chunk,
 )
+from mlf.sensitivity.limits import check_draws, check_memory
 from mlf.talks import run_alternative
 
 ProgressFn = Callable[[int, int], None]
@@ -57,7 +69,10 @@ GUARDRAILS = ("no_selling", "fallback", "genuinely_european", "fixed_point")
 EXECUTORS = ("serial", "process", "dask")
 MANIFEST = "manifest.json"
 CHUNK_GLOB = "chunk-*.parquet"
-FORMAT = 1
+FORMAT = 2
+"""Manifest format: 2 records each finished chunk's draw range and SHA-256 under ``done``."""
+MANIFEST_EVERY = 1.0
+"""Seconds between rewrites of the manifest while chunks finish (always at the end)."""
 
 
 def chunk_name(chunk: int) -> str:
@@ -185,33 +200,71 @@ def records_table(columns: Sequence[Column], data: Mapping[str, list[Any]]) -> A
 # --------------------------------------------------------------------------- storage
 
 
-def _write_json_atomic(path: Path, obj: Mapping[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def write_chunk(directory: Path, chunk: int, table: Any) -> Path:
-    """Write a chunk's table to ``chunk-NNNNNN.parquet`` (zstd) atomically."""
+def chunk_bytes(table: Any) -> bytes:
+    """A chunk's table as the bytes of a Parquet file (zstd)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    final = directory / chunk_name(chunk)
-    tmp = directory / f".{chunk_name(chunk)}.{os.getpid()}.tmp"
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, final)
-    return final
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return bytes(sink.getvalue().to_pybytes())
 
 
-def _chunk_done(directory: Path, chunk: int, rows: int) -> bool:
-    import pyarrow.parquet as pq
+def write_chunk(directory: Path, chunk: int, table: Any) -> dict[str, Any]:
+    """Write a chunk's table to ``chunk-NNNNNN.parquet`` atomically (:mod:`mlf._atomic`);
+    return its manifest entry: draw range, rows and the SHA-256 of the file."""
+    data = chunk_bytes(table)
+    write_file(directory / chunk_name(chunk), data)
+    draws = table.column("draw")
+    return {
+        "start": int(draws[0].as_py()),
+        "stop": int(draws[-1].as_py()) + 1,
+        "rows": int(table.num_rows),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
 
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def verify_chunk(
+    directory: Path, chunk: int, bounds: tuple[int, int], entry: Any
+) -> str | None:
+    """Why chunk ``chunk`` cannot be kept, or None if it is sound.
+
+    Sound means: the manifest records it with the right draw range, the file exists, its
+    SHA-256 is the recorded one, and it reads as Parquet with exactly the draws
+    ``start..stop-1`` in order. Never raises for a damaged file (a damaged file is a reason).
+    """
+    start, stop = bounds
     path = directory / chunk_name(chunk)
     if not path.is_file():
-        return False
+        return "missing"
+    if not isinstance(entry, dict):
+        return "not recorded in the manifest"
+    if (entry.get("start"), entry.get("stop"), entry.get("rows")) != (start, stop, stop - start):
+        return "the manifest records another draw range"
     try:
-        return bool(pq.read_metadata(path).num_rows == rows)
-    except Exception:  # an unreadable file is not a finished chunk
-        return False
+        digest = file_sha256(path)
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or exc})"
+    if digest != entry.get("sha256"):
+        return "content differs from the manifest's SHA-256"
+    try:
+        import pyarrow.parquet as pq
+
+        col = pq.read_table(path, columns=["draw"]).column("draw").to_pylist()
+    except Exception as exc:  # any damage pyarrow can meet: the chunk is simply redone
+        return f"unreadable Parquet ({type(exc).__name__})"
+    if col != list(range(start, stop)):
+        return "holds other draws than its range"
+    return None
 
 
 def read_manifest(directory: str | Path) -> dict[str, Any]:
@@ -225,7 +278,14 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
         raise UsageError(f"{path}: unreadable manifest ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise UsageError(f"{path}: not a manifest of this mlf (format {FORMAT})")
+    if not isinstance(data.get("done"), dict):
+        raise UsageError(f"{path}: manifest without its 'done' record of chunks")
     return data
+
+
+def write_manifest(directory: Path, manifest: Mapping[str, Any]) -> None:
+    """Write ``manifest.json`` atomically."""
+    write_file(directory / MANIFEST, json_text(manifest))
 
 
 def make_manifest(
@@ -267,6 +327,7 @@ def make_manifest(
         },
         "settled": {a: alternative_issues(sc, a) for a in sc.alternatives},
         "inputs": [x.to_dict() for x in inputs],
+        "done": {},
     }
 
 
@@ -341,7 +402,11 @@ def open_executor(
 
 @dataclass(frozen=True)
 class SweepRun:
-    """What one call of :func:`run_sweep` / :func:`resume_sweep` did."""
+    """What one call of :func:`run_sweep` / :func:`resume_sweep` did.
+
+    ``redone`` maps each chunk that was found on disk but failed verification (and was run
+    again) to the reason.
+    """
 
     directory: str
     draws: int
@@ -349,6 +414,7 @@ class SweepRun:
     chunks_run: int
     chunks_kept: int
     manifest: Mapping[str, Any]
+    redone: Mapping[int, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -357,6 +423,7 @@ class SweepRun:
             "chunks": self.chunks,
             "chunks_run": self.chunks_run,
             "chunks_kept": self.chunks_kept,
+            "redone": {str(k): v for k, v in self.redone.items()},
             "manifest": dict(self.manifest),
         }
 
@@ -366,6 +433,89 @@ def _check_model(sc: Scenario, model: str | None) -> str:
     if mdl not in MODELS:
         raise UsageError(f"unknown model {mdl!r} (known: {', '.join(sorted(MODELS))})")
     return mdl
+
+
+def _in_flight(executor: Executor | None, max_in_flight: int | None) -> int:
+    if executor is None:
+        return 1
+    return max_in_flight or 2 * (os.cpu_count() or 1) + 2
+
+
+def check_sweep(
+    sc: Scenario,
+    inputs: Sequence[UncertainInput],
+    *,
+    draws: int,
+    chunk_size: int,
+    sampling: str,
+    in_flight: int = 1,
+    available: int | None = None,
+) -> int:
+    """Check a sweep's sizes against :mod:`mlf.sensitivity.limits` before any work; return the
+    estimated peak memory in bytes. Raises :class:`UsageError` (one line) if over a limit."""
+    check_draws(draws, chunk_size)
+    cols = layout(sc, inputs)
+    quantile_cols = max(
+        sum(
+            1
+            for c in cols
+            if c.name.startswith(f"{a}/")
+            and c.name.split("/")[1] in ("value", "power", "cost")
+        )
+        for a in sc.alternatives
+    ) if sc.alternatives else 0
+    return check_memory(
+        draws=draws, chunk_size=chunk_size, inputs=len(inputs), columns=len(cols),
+        quantile_columns=quantile_cols, sampling=sampling, in_flight=in_flight,
+        available=available,
+    )
+
+
+def _lock_for(
+    out: Path, lock: OutputLock | None, command: str, force: bool
+) -> tuple[OutputLock, bool, list[Path]]:
+    """The folder's lock: the caller's (checked to be held on this folder) or a new one."""
+    if lock is not None:
+        if not lock.held or lock.directory.resolve() != out.resolve():
+            raise ValueError(f"the lock given is not held on {out}")
+        return lock, False, []
+    own, created = locked_output(out, command=command, force=force)
+    return own, True, created
+
+
+def prepare_sweep(
+    loaded: LoadedScenario,
+    *,
+    draws: int,
+    seed: int,
+    chunk_size: int,
+    model: str | None,
+    sampling: str,
+    in_flight: int = 1,
+) -> tuple[str, tuple[UncertainInput, ...]]:
+    """Every check of a new sweep that needs no folder: sizes and their memory estimate
+    (:func:`check_sweep`), seed, sampling, model, uncertainty. Returns the model and inputs.
+
+    Raises:
+        SensitivityError: the scenario has no uncertainty ranges.
+        UsageError: a bad or too large value.
+    """
+    sc = loaded.scenario
+    check_draws(draws, chunk_size)
+    if seed < 0:
+        raise UsageError(f"seed must be non-negative, got {seed}")
+    if sampling not in SAMPLINGS:
+        raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
+    mdl = _check_model(sc, model)
+    inputs = collect_inputs(sc)
+    if not inputs:
+        raise SensitivityError(
+            f"scenario {sc.meta.id!r} has no uncertainty ranges: every draw would be the same "
+            "(give some numbers a range: [min, mode, max])"
+        )
+    check_sweep(sc, inputs, draws=draws, chunk_size=chunk_size, sampling=sampling,
+                in_flight=in_flight)
+    return mdl, inputs
 
 
 def run_sweep(
@@ -380,42 +530,43 @@ def run_sweep(
     executor: Executor | None = None,
     max_in_flight: int | None = None,
     progress: ProgressFn | None = None,
+    lock: OutputLock | None = None,
+    force: bool = False,
 ) -> SweepRun:
     """Start a sweep in ``directory`` (created; must not hold a sweep already).
 
+    Sizes are checked first (:func:`check_sweep`); then the folder is locked for the sweep
+    (``lock``: a lock the caller already holds on it, e.g. for writing a summary afterwards;
+    otherwise one is taken here, ``force`` taking over a stale one) and the manifest written.
+
     Raises:
         SensitivityError: the scenario has no uncertainty ranges.
-        UsageError: bad draws, chunk size, seed, model or sampling; the folder holds a sweep.
+        UsageError: bad draws, chunk size, seed, model or sampling; a size over a limit; the
+            folder holds a sweep, is locked, or cannot be written.
+        OutputError: a file could not be written (the disk is full, ...).
     """
-    sc = loaded.scenario
-    if draws <= 0:
-        raise UsageError(f"draws must be positive, got {draws}")
-    if chunk_size <= 0:
-        raise UsageError(f"chunk size must be positive, got {chunk_size}")
-    if seed < 0:
-        raise UsageError(f"seed must be non-negative, got {seed}")
-    if sampling not in SAMPLINGS:
-        raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
-    mdl = _check_model(sc, model)
-    inputs = collect_inputs(sc)
-    if not inputs:
-        raise SensitivityError(
-            f"scenario {sc.meta.id!r} has no uncertainty ranges: every draw would be the same "
-            "(give some numbers a range: [min, mode, max])"
-        )
-    out = Path(directory)
-    if (out / MANIFEST).exists():
-        raise UsageError(f"{out} already holds a sweep: resume it with --resume {out}")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {out}: {exc.strerror or exc}") from None
-    manifest = make_manifest(
-        loaded, inputs, draws=draws, seed=seed, chunk_size=chunk_size, model=mdl,
-        sampling=sampling,
+    mdl, inputs = prepare_sweep(
+        loaded, draws=draws, seed=seed, chunk_size=chunk_size, model=model, sampling=sampling,
+        in_flight=_in_flight(executor, max_in_flight),
     )
-    _write_json_atomic(out / MANIFEST, manifest)
-    return _execute(sc, out, manifest, inputs, executor, max_in_flight, progress)
+    sc = loaded.scenario
+    out = Path(directory)
+    held, own, created = _lock_for(out, lock, f"mlf sweep --draws {draws} --seed {seed}", force)
+    try:
+        if (out / MANIFEST).exists():
+            raise UsageError(f"{out} already holds a sweep: resume it with --resume {out}")
+        manifest = make_manifest(
+            loaded, inputs, draws=draws, seed=seed, chunk_size=chunk_size, model=mdl,
+            sampling=sampling,
+        )
+        design = lhs_design(len(inputs), draws, seed) if sampling == "lhs" else None
+        write_manifest(out, manifest)
+        created = []  # the folder now holds a sweep: never removed
+        return _execute(sc, out, manifest, inputs, executor, max_in_flight, progress, design)
+    finally:
+        if own:
+            held.release()
+            remove_created(created)
 
 
 def resume_sweep(
@@ -425,53 +576,108 @@ def resume_sweep(
     executor: Executor | None = None,
     max_in_flight: int | None = None,
     progress: ProgressFn | None = None,
+    lock: OutputLock | None = None,
+    force: bool = False,
 ) -> SweepRun:
-    """Run the chunks of the sweep in ``directory`` that are missing (finished ones are kept).
+    """Verify every chunk of the sweep in ``directory`` and run those missing or unsound.
+
+    A chunk is kept only if :func:`verify_chunk` finds it sound (recorded in the manifest with
+    its draw range, same SHA-256, readable, the right draws); any other is run again.
 
     Raises:
-        UsageError: no manifest, or the scenario is not the one the sweep was started with.
+        UsageError: no manifest, or the scenario, mlf version or inputs are not the ones the
+            sweep was started with; the folder is locked.
+        OutputError: a file could not be written.
     """
     out = Path(directory)
-    manifest = read_manifest(out)
-    sc = loaded.scenario
-    if manifest.get("scenario_sha256") != loaded.sha256:
-        raise UsageError(
-            f"{out}: the sweep was made from a different scenario file (SHA-256 "
-            f"{str(manifest.get('scenario_sha256'))[:12]}..., this one {loaded.sha256[:12]}...)"
+    read_manifest(out)  # a plain error for a folder that holds no sweep, before locking it
+    held, own, _ = _lock_for(out, lock, f"mlf sweep --resume {out}", force)
+    try:
+        manifest = read_manifest(out)
+        sc = loaded.scenario
+        if manifest.get("scenario_sha256") != loaded.sha256:
+            raise UsageError(
+                f"{out}: the sweep was made from a different scenario file (SHA-256 "
+                f"{str(manifest.get('scenario_sha256'))[:12]}..., this one "
+                f"{loaded.sha256[:12]}...)"
+            )
+        if manifest.get("mlf_version") != __version__:
+            raise UsageError(
+                f"{out}: the sweep was made by mlf {manifest.get('mlf_version')}, this is mlf "
+                f"{__version__}; start a new sweep"
+            )
+        inputs = collect_inputs(sc)
+        if [x.to_dict() for x in inputs] != manifest.get("inputs"):
+            raise UsageError(f"{out}: the manifest's inputs do not match the scenario's ranges")
+        model = _check_model(sc, str(manifest.get("model")))
+        try:
+            draws, chunk_size, seed = (int(manifest[k]) for k in ("draws", "chunk_size", "seed"))
+            sampling = str(manifest["sampling"])
+        except (KeyError, TypeError, ValueError):
+            raise UsageError(
+                f"{out / MANIFEST}: draws, chunk_size, seed or sampling missing"
+            ) from None
+        expect = make_manifest(
+            loaded, inputs, draws=draws, seed=seed, chunk_size=chunk_size, model=model,
+            sampling=sampling,
         )
-    if manifest.get("mlf_version") != __version__:
-        raise UsageError(
-            f"{out}: the sweep was made by mlf {manifest.get('mlf_version')}, this is mlf "
-            f"{__version__}; start a new sweep"
-        )
-    inputs = collect_inputs(sc)
-    if [x.to_dict() for x in inputs] != manifest.get("inputs"):
-        raise UsageError(f"{out}: the manifest's inputs do not match the scenario's ranges")
-    _check_model(sc, str(manifest["model"]))
-    return _execute(sc, out, manifest, inputs, executor, max_in_flight, progress)
+        for key, want in expect.items():
+            if key not in ("done", "scenario_ref") and manifest.get(key) != want:
+                raise UsageError(
+                    f"{out / MANIFEST}: {key} is {manifest.get(key)!r}, but this scenario and "
+                    f"command give {want!r}; start a new sweep"
+                )
+        if seed < 0 or sampling not in SAMPLINGS:
+            raise UsageError(f"{out / MANIFEST}: bad seed or sampling")
+        check_sweep(sc, inputs, draws=draws, chunk_size=chunk_size, sampling=sampling,
+                    in_flight=_in_flight(executor, max_in_flight))
+        return _execute(sc, out, manifest, inputs, executor, max_in_flight, progress, None)
+    finally:
+        if own:
+            held.release()
+
+
+_OUTPUT_NAMES = ("chunk-*.parquet", MANIFEST, "summary.json", "result.json", "report.html",
+                 "report.md")
 
 
 def _execute(
     sc: Scenario,
     out: Path,
-    manifest: Mapping[str, Any],
+    manifest: dict[str, Any],
     inputs: tuple[UncertainInput, ...],
     executor: Executor | None,
     max_in_flight: int | None,
     progress: ProgressFn | None,
+    design: FloatArray | None,
 ) -> SweepRun:
     draws = int(manifest["draws"])
     seed = int(manifest["seed"])
     sampling = str(manifest["sampling"])
     model = str(manifest["model"])
     bounds = chunk_bounds(draws, int(manifest["chunk_size"]))
-    for leftover in out.glob(".chunk-*.tmp"):
-        leftover.unlink(missing_ok=True)
-    todo = [c for c, (s, e) in enumerate(bounds) if not _chunk_done(out, c, e - s)]
+    remove_leftovers(out, _OUTPUT_NAMES)
+    recorded: dict[str, Any] = dict(manifest.get("done") or {})
+    done_map: dict[str, Any] = {}
+    todo: list[int] = []
+    redone: dict[int, str] = {}
+    for c, b in enumerate(bounds):
+        entry = recorded.get(str(c))
+        why = verify_chunk(out, c, b, entry)
+        if why is None:
+            done_map[str(c)] = entry
+            continue
+        todo.append(c)
+        if why != "missing" or entry is not None:
+            redone[c] = why
+    manifest["done"] = done_map
+    if done_map != recorded:
+        write_manifest(out, manifest)  # never claim a chunk that is not sound
     done = draws - sum(bounds[c][1] - bounds[c][0] for c in todo)
     if progress is not None:
         progress(done, draws)
-    design = lhs_design(len(inputs), draws, seed) if sampling == "lhs" and todo else None
+    if design is None and sampling == "lhs" and todo:
+        design = lhs_design(len(inputs), draws, seed)
 
     def task(c: int) -> ChunkTask:
         s, e = bounds[c]
@@ -479,38 +685,59 @@ def _execute(
         return ChunkTask(sc, inputs, model, sc.settings.seed, c, s, values)
 
     columns = layout(sc, inputs)
+    dirty = False
+    last_write = time.monotonic()
+
+    def record() -> None:
+        nonlocal dirty, last_write
+        manifest["done"] = dict(sorted(done_map.items(), key=lambda kv: int(kv[0])))
+        write_manifest(out, manifest)
+        dirty = False
+        last_write = time.monotonic()
 
     def finish(c: int, data: dict[str, list[Any]]) -> None:
-        nonlocal done
-        write_chunk(out, c, records_table(columns, data))
+        nonlocal done, dirty
+        done_map[str(c)] = write_chunk(out, c, records_table(columns, data))
+        dirty = True
+        if time.monotonic() - last_write >= MANIFEST_EVERY:
+            record()
         done += bounds[c][1] - bounds[c][0]
         if progress is not None:
             progress(done, draws)
 
-    if executor is None:
-        for c in todo:
-            finish(c, run_chunk(task(c)))
-    else:
-        window = max_in_flight or 2 * (os.cpu_count() or 1) + 2
-        pending: dict[Future[Any], int] = {}
-        queue = iter(todo)
-        try:
-            while True:
-                while len(pending) < window:
-                    nxt = next(queue, None)
-                    if nxt is None:
+    try:
+        if executor is None:
+            for c in todo:
+                finish(c, run_chunk(task(c)))
+        else:
+            window = _in_flight(executor, max_in_flight)
+            pending: dict[Future[Any], int] = {}
+            queue = iter(todo)
+            try:
+                while True:
+                    while len(pending) < window:
+                        nxt = next(queue, None)
+                        if nxt is None:
+                            break
+                        pending[executor.submit(run_chunk, task(nxt))] = nxt
+                    if not pending:
                         break
-                    pending[executor.submit(run_chunk, task(nxt))] = nxt
-                if not pending:
-                    break
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for f in sorted(finished, key=lambda f: pending[f]):
-                    c = pending.pop(f)
-                    finish(c, f.result())
-        finally:
-            for f in pending:
-                f.cancel()
-    return SweepRun(str(out), draws, len(bounds), len(todo), len(bounds) - len(todo), manifest)
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in sorted(finished, key=lambda f: pending[f]):
+                        c = pending.pop(f)
+                        finish(c, f.result())
+            finally:
+                for f in pending:
+                    f.cancel()
+    except BaseException:
+        if dirty:  # record what finished, so that a resume keeps it; the first error wins
+            with contextlib.suppress(Exception):
+                record()
+        raise
+    if dirty:
+        record()
+    return SweepRun(str(out), draws, len(bounds), len(todo), len(bounds) - len(todo), manifest,
+                    redone)
 
 
 def chunk_values(

@@ -1,0 +1,366 @@
+"""Nothing lost, nothing mixed: full disks, read-only folders, two writers at once, damaged chunks,
+Ctrl-C and sizes beyond the limits, for `mlf run --out` and `mlf sweep` (issue 11).
+
+The full-disk tests mount a small tmpfs (this needs root, as on CI); where mounting is impossible
+they fail with the reason, never skip. Deterministic versions with an injected ENOSPC live in
+tests/test_atomic.py.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from mlf.cli import app
+from mlf.sensitivity.sweep import chunk_name, read_manifest
+
+MINI = str(Path(__file__).parent / "data" / "sweep-mini.yaml")
+runner = CliRunner()
+SWEEP = ["--draws", "24", "--chunk-size", "3", "--seed", "5", "--executor", "serial"]
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    res = runner.invoke(app, list(args))
+    return res.exit_code, res.output
+
+
+def _one_line(code: int, text: str, want_code: int, pattern: str) -> str:
+    assert code == want_code, text
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    assert len(lines) == 1, text
+    assert re.search(pattern, lines[0]), text
+    assert "Traceback" not in text
+    return lines[0]
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+# --------------------------------------------------------------------------- a small file system
+
+
+class SmallFs:
+    """A tmpfs mounted for one test; ``resize`` remounts it with another size."""
+
+    def __init__(self, where: Path) -> None:
+        self.path = where
+        self.mounted = False
+
+    def _mount(self, options: str) -> None:
+        if os.geteuid() != 0:
+            pytest.fail("the full-disk tests mount a tmpfs and need root (CI runs as root)")
+        proc = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(self.path)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            pytest.fail(f"cannot mount a tmpfs for the full-disk test: {proc.stderr.strip()}")
+
+    def mount(self, size: str, *, read_only: bool = False) -> Path:
+        self._mount(f"size={size}" + (",ro" if read_only else ""))
+        self.mounted = True
+        return self.path
+
+    def resize(self, size: str) -> None:
+        self._mount(f"remount,size={size}")
+
+    def umount(self) -> None:
+        if self.mounted:
+            subprocess.run(["umount", "-l", str(self.path)], check=False)
+            self.mounted = False
+
+
+@pytest.fixture
+def small_fs(tmp_path: Path) -> Iterator[SmallFs]:
+    where = tmp_path / "mnt"
+    where.mkdir()
+    fs = SmallFs(where)
+    try:
+        yield fs
+    finally:
+        fs.umount()
+
+
+@pytest.fixture(scope="module")
+def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ref") / "run"
+    code, text = _cli("run", MINI, "--out", str(out))
+    assert code == 0, text
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ref") / "sweep"
+    code, text = _cli("sweep", MINI, *SWEEP, "--out", str(out))
+    assert code == 0, text
+    return out
+
+
+def _summary(folder: Path) -> Any:
+    return json.loads((folder / "summary.json").read_text())
+
+
+# --------------------------------------------------------------------------- mlf run --out
+
+
+@pytest.fixture
+def no_computation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the talks start: --out problems must be found before any work."""
+    import mlf.talks
+
+    def forbidden(*a: object, **k: object) -> None:
+        raise AssertionError("computation started before --out was checked")
+
+    monkeypatch.setattr(mlf.talks, "run_scenario", forbidden)
+
+
+@pytest.mark.usefixtures("no_computation")
+def test_run_out_is_a_file(tmp_path: Path) -> None:
+    f = tmp_path / "result.json"
+    f.write_text("keep me")
+    code, text = _cli("run", MINI, "--out", str(f))
+    _one_line(code, text, 2, rf"^error: --out {re.escape(str(f))}: is a file, not a folder$")
+    assert f.read_text() == "keep me"
+
+
+@pytest.mark.usefixtures("no_computation")
+def test_run_out_read_only(small_fs: SmallFs) -> None:
+    ro = small_fs.mount("1m", read_only=True)
+    code, text = _cli("run", MINI, "--out", str(ro))
+    _one_line(code, text, 2, "cannot write there: Read-only file system")
+    code, text = _cli("run", MINI, "--out", str(ro / "new"))
+    _one_line(code, text, 2, "cannot create .*new: Read-only file system")
+    code, text = _cli("sweep", MINI, *SWEEP, "--out", str(ro / "sweep"))
+    _one_line(code, text, 2, "Read-only file system")
+
+
+def test_run_on_a_full_disk_leaves_nothing_then_reruns_identically(
+    small_fs: SmallFs, reference_run: Path
+) -> None:
+    mnt = small_fs.mount("256k")  # result.json fits, the report (megabytes) does not
+    out = mnt / "out"
+    code, text = _cli("run", MINI, "--out", str(out))
+    _one_line(code, text, 1, rf"^error: {re.escape(str(out))}/report\.html: cannot write: "
+              "No space left on device$")
+    assert _listing(mnt) == []  # neither file, no temporary, no lock; the new folder removed
+    small_fs.resize("64m")
+    code, text = _cli("run", MINI, "--out", str(out))
+    assert code == 0, text
+    assert _listing(out) == ["report.html", "result.json"]
+    assert (out / "result.json").read_bytes() == (reference_run / "result.json").read_bytes()
+
+
+def test_a_second_run_into_a_locked_folder_is_refused(tmp_path: Path) -> None:
+    from mlf._atomic import OutputLock
+
+    with OutputLock(tmp_path, command="mlf sweep --draws 9"):
+        code, text = _cli("run", MINI, "--out", str(tmp_path))
+        _one_line(code, text, 2, rf"in use by another mlf writer, pid {os.getpid()} .*"
+                  r"\(mlf sweep --draws 9\)")
+    assert _listing(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- sweeps
+
+
+def test_sweep_on_a_full_disk_then_resume(small_fs: SmallFs, reference_sweep: Path) -> None:
+    mnt = small_fs.mount("96k")  # the manifest and a few chunks fit, not all eight
+    out = mnt / "sweep"
+    code, text = _cli("sweep", MINI, *SWEEP, "--out", str(out))
+    _one_line(code, text, 1, r"cannot write: No space left on device$")
+    names = _listing(out)
+    assert "manifest.json" in names and "mlf.lock" not in names
+    assert not [n for n in names if n.startswith(".")], names  # no temporary file
+    assert "chunk-000007.parquet" not in names and "summary.json" not in names
+    small_fs.resize("64m")
+    code, text = _cli("sweep", "--resume", str(out), "--executor", "serial")
+    assert code == 0, text
+    assert _summary(out) == _summary(reference_sweep)
+    assert json.loads((out / "result.json").read_text()) == json.loads(
+        (reference_sweep / "result.json").read_text()
+    )
+
+
+def test_corrupted_and_swapped_chunks_are_redone(reference_sweep: Path, tmp_path: Path) -> None:
+    out = tmp_path / "damaged"
+    shutil.copytree(reference_sweep, out)
+    (out / "summary.json").unlink()
+    c1 = out / chunk_name(1)
+    raw = bytearray(c1.read_bytes())
+    for k in range(len(raw) // 3, len(raw) // 3 + 64):  # flip bytes inside the file
+        raw[k] ^= 0xFF
+    c1.write_bytes(bytes(raw))
+    shutil.copyfile(out / chunk_name(2), out / chunk_name(4))  # a chunk copied over another
+    # summarising the damaged folder is one line naming the chunk, never a duckdb traceback
+    from mlf.errors import MlfError
+    from mlf.sensitivity import summarise
+
+    with pytest.raises(MlfError, match=r"chunk-000001\.parquet: content differs .*--resume"):
+        summarise(out)
+    code, text = _cli("sweep", "--resume", str(out), "--executor", "serial")
+    assert code == 0, text
+    flat = " ".join(text.split())
+    assert "redid chunk 1: content differs from the manifest's SHA-256" in flat
+    assert "redid chunk 4: content differs from the manifest's SHA-256" in flat
+    assert "6 finished chunks kept" in flat
+    assert _summary(out) == _summary(reference_sweep)
+    for c in range(8):
+        assert (out / chunk_name(c)).read_bytes() == (reference_sweep / chunk_name(c)).read_bytes()
+
+
+def test_unreadable_and_unrecorded_chunks_are_redone(
+    reference_sweep: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "odd"
+    shutil.copytree(reference_sweep, out)
+    man = read_manifest(out)
+    # a chunk truncated to garbage whose hash was also rewritten: caught by reading it
+    import hashlib
+
+    (out / chunk_name(3)).write_bytes(b"PAR1 not really")
+    man["done"]["3"]["sha256"] = hashlib.sha256(b"PAR1 not really").hexdigest()
+    del man["done"]["5"]  # written but never recorded (killed before the manifest)
+    (out / "manifest.json").write_text(json.dumps(man))
+    code, text = _cli("sweep", "--resume", str(out), "--executor", "serial")
+    assert code == 0, text
+    flat = " ".join(text.split())
+    assert "redid chunk 3: unreadable Parquet" in flat
+    assert "redid chunk 5: not recorded in the manifest" in flat
+    assert _summary(out) == _summary(reference_sweep)
+
+
+def test_resume_refuses_a_manifest_that_does_not_match(
+    reference_sweep: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "edited"
+    shutil.copytree(reference_sweep, out)
+    man = read_manifest(out)
+    man["chunks"] = 99
+    (out / "manifest.json").write_text(json.dumps(man))
+    code, text = _cli("sweep", "--resume", str(out), "--executor", "serial")
+    _one_line(code, text, 2, r"manifest\.json: chunks is 99, but this scenario and command give 8")
+    code, text = _cli("sweep", "--resume", str(reference_sweep), "--seed", "6")
+    _one_line(code, text, 2, "--seed 6 differs from the sweep's 5")
+    code, text = _cli("sweep", "--resume", str(reference_sweep), "--sampling", "lhs")
+    _one_line(code, text, 2, "--sampling lhs differs from the sweep's random")
+
+
+def _sweep_child(out: str, seed: int, barrier: Any, results: Any) -> None:
+    barrier.wait()
+    res = CliRunner().invoke(app, ["sweep", MINI, "--draws", "6", "--chunk-size", "3",
+                                   "--seed", str(seed), "--executor", "serial", "--out", out])
+    results.put((seed, res.exit_code, res.output))
+
+
+def test_two_sweeps_at_once_one_is_refused_every_time(tmp_path: Path) -> None:
+    refs: dict[int, Any] = {}
+    for seed in (1, 2):
+        ref = tmp_path / f"ref{seed}"
+        code, text = _cli("sweep", MINI, "--draws", "6", "--chunk-size", "3", "--seed", str(seed),
+                          "--executor", "serial", "--out", str(ref))
+        assert code == 0, text
+        refs[seed] = _summary(ref)
+    ctx = multiprocessing.get_context("fork")
+    lock_refusals = 0
+    for k in range(20):
+        out = tmp_path / f"race{k}"
+        barrier = ctx.Barrier(2)
+        results = ctx.Queue()
+        procs = [ctx.Process(target=_sweep_child, args=(str(out), s, barrier, results))
+                 for s in (1, 2)]
+        for p in procs:
+            p.start()
+        got = [results.get(timeout=120) for _ in procs]
+        for p in procs:
+            p.join(timeout=60)
+        ok = [g for g in got if g[1] == 0]
+        refused = [g for g in got if g[1] != 0]
+        assert len(ok) == 1 and len(refused) == 1, got
+        line = _one_line(refused[0][1], refused[0][2], 2,
+                         r"in use by another mlf writer, pid \d+|already holds a sweep")
+        lock_refusals += "in use by another mlf writer" in line
+        winner = ok[0][0]
+        assert read_manifest(out)["seed"] == winner
+        assert _summary(out) == refs[winner]
+        assert "mlf.lock" not in _listing(out)
+    assert lock_refusals >= 1  # the race really happened (the rest met the finished sweep)
+
+
+def test_sweep_sizes_are_checked_before_any_folder(tmp_path: Path) -> None:
+    out = tmp_path / "never"
+    t0 = time.monotonic()
+    code, text = _cli("sweep", MINI, "--draws", "1000000000000", "--out", str(out))
+    _one_line(code, text, 2, r"--draws 1,000,000,000,000 is over the limit of 10,000,000")
+    code, text = _cli("sweep", MINI, "--sampling", "lhs", "--draws", "1000000000",
+                      "--out", str(out))
+    _one_line(code, text, 2, "over the limit")
+    code, text = _cli("sweep", MINI, "--draws", "10000000", "--chunk-size", "1",
+                      "--out", str(out))
+    _one_line(code, text, 2, r"makes 10,000,000 chunks, over the limit of 100,000 \(MAX_CHUNKS\)")
+    code, text = _cli("sweep", MINI, "--draws", "100", "--chunk-size", "100000",
+                      "--out", str(out))
+    _one_line(code, text, 2, r"over the limit of 10,000 draws per chunk \(MAX_CHUNK_SIZE\)")
+    code, text = _cli("sweep", MINI, "--draws", "5", "--seed", "-1", "--out", str(out))
+    _one_line(code, text, 2, r"--seed must be a non-negative integer, got -1")
+    code, text = _cli("run", MINI, "--seed", "-1", "--out", str(out))
+    _one_line(code, text, 2, r"--seed must be a non-negative integer, got -1")
+    assert time.monotonic() - t0 < 30
+    assert not out.exists()
+
+
+def test_memory_estimate_refuses_lhs_beyond_available_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlf.sensitivity import limits
+
+    monkeypatch.setattr(limits, "available_memory", lambda: 2 * 10**9)
+    out = tmp_path / "never"
+    code, text = _cli("sweep", MINI, "--sampling", "lhs", "--draws", "9000000",
+                      "--executor", "serial", "--out", str(out))
+    _one_line(code, text, 2, r"needs about [\d.,]+ GB of memory \(mostly the \w+\), over 50% "
+              r"of the 2\.0 GB available \(MEMORY_FRACTION\)")
+    assert not out.exists()
+
+
+def test_ctrl_c_leaves_a_consistent_resumable_folder(
+    reference_sweep: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "int"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-c", "from mlf.cli import main; main()", "sweep", MINI,
+           "--draws", "24", "--chunk-size", "3", "--seed", "5", "--executor", "serial",
+           "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
+    deadline = time.monotonic() + 120
+    while not (out / chunk_name(1)).exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:  # finished before the signal landed: nothing to check
+        pytest.fail("the sweep finished before Ctrl-C; make it longer")
+    assert proc.returncode == 130, err
+    assert "continue with mlf sweep --resume" in err and "Traceback" not in err
+    names = _listing(out)
+    assert "mlf.lock" not in names and not [n for n in names if n.startswith(".")], names
+    man = read_manifest(out)
+    for key in man["done"]:  # every recorded chunk is on disk
+        assert (out / chunk_name(int(key))).is_file()
+    code, text = _cli("sweep", "--resume", str(out), "--executor", "serial")
+    assert code == 0, text
+    assert _summary(out) == _summary(reference_sweep)
