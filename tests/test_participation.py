@@ -63,8 +63,14 @@ def test_matching_pennies_has_no_equilibrium_and_the_dynamics_cycle() -> None:
     assert equilibria(g) == []
     dyn = best_response_dynamics(g)
     assert dyn.cycle and not dyn.stable
+    # The repeating member sets, in order (the first recurs after the last).
+    assert dyn.cycle_sets == (("a",), (), ("b",), ("a", "b"))
     res = decide(g)
     assert res.equilibria == ()
+    # A cycle has no member set: not the state where the cycle happened to be found.
+    assert res.cycle and res.members == fs()
+    assert res.to_dict()["members"] == [] and res.to_dict()["cycle"] is True
+    assert res.to_dict()["dynamics"]["cycle_sets"] == [["a"], [], ["b"], ["a", "b"]]
 
 
 def test_free_rider_leaves_and_the_rest_stay() -> None:

@@ -32,7 +32,6 @@ from mlf.games import (
 from mlf.power import (
     INDEX_NAMES,
     dummy_players,
-    is_genuinely_european,
     minimal_winning_coalitions,
     power_indices,
     veto_players,
@@ -513,23 +512,6 @@ def test_helpers() -> None:
     assert dummy_players(parse_weighted("[12; 4,4,4,2,2,1]")) == ("P6",)
     cnt, lst = minimal_winning_coalitions(UNSC, cap=5)
     assert cnt == 210 and len(lst) == 5
-
-
-def test_genuinely_european() -> None:
-    names = ("US", "UK", "FRG", "IT")
-    eu = ("UK", "FRG", "IT")
-    bloc = BlocGame(names, eu, WeightedGame(eu, [1, 1, 1], 2))
-    assert is_genuinely_european(bloc, eu).ok
-    with_veto = UnanimityGame(names, ["US"]) & bloc
-    t = is_genuinely_european(with_veto, eu)
-    assert not t.ok and "US" in t.reason
-    five = ("US", "CA", "UK", "FRG", "IT")
-    weighted = WeightedGame(five, [30, 10, 20, 20, 20], 65)  # no veto; Europeans have 60 < 65
-    t = is_genuinely_european(weighted, eu)
-    assert not t.ok and "cannot act" in t.reason
-    assert t.to_dict() == {"ok": False, "reason": t.reason}
-    with pytest.raises(GameError):
-        is_genuinely_european(bloc, ["FR"])
 
 
 def test_to_dict_is_the_cli_json() -> None:

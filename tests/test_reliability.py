@@ -364,3 +364,68 @@ def test_ctrl_c_leaves_a_consistent_resumable_folder(
     code, text = _cli("sweep", "--resume", str(out), "--executor", "serial")
     assert code == 0, text
     assert _summary(out) == _summary(reference_sweep)
+
+
+def test_killed_sweep_leaves_a_stale_lock_taken_over_with_force(
+    reference_sweep: Path, tmp_path: Path
+) -> None:
+    """SIGKILL (no clean-up at all): the lock file stays; resume names it as stale and refuses;
+    --force takes it over and the summary equals an uninterrupted run's."""
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-c", "from mlf.cli import main; main()", "sweep", MINI, *SWEEP,
+           "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (out / chunk_name(1)).exists():
+        assert proc.poll() is None
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    proc.kill()
+    proc.wait()
+    assert (out / "mlf.lock").exists()
+    code, text = _cli("sweep", "--resume", str(out), "--executor", "serial")
+    _one_line(code, text, 2, rf"stale lock of pid {proc.pid} .*no longer runs; take it over "
+              "with --force")
+    code, text = _cli("sweep", "--resume", str(out), "--executor", "serial", "--force")
+    assert code == 0, text
+    assert f"took over the stale lock of pid {proc.pid}" in " ".join(text.split())
+    assert "mlf.lock" not in _listing(out)
+    assert _summary(out) == _summary(reference_sweep)
+
+
+def test_run_removes_temporaries_of_a_killed_run(tmp_path: Path, reference_run: Path) -> None:
+    (tmp_path / ".result.json.4242.abcd.tmp").write_text("{ half")
+    (tmp_path / ".report.html.4242.abcd.tmp").write_text("<html")
+    (tmp_path / "notes.tmp").write_text("not ours")
+    code, text = _cli("run", MINI, "--out", str(tmp_path))
+    assert code == 0, text
+    assert _listing(tmp_path) == ["notes.tmp", "report.html", "result.json"]
+
+
+def test_ctrl_c_on_local_processes_is_quiet_and_resumable(tmp_path: Path) -> None:
+    """Ctrl-C in a terminal reaches the whole process group: the workers stay quiet (no
+    traceback each), the parent records what finished, and a resume completes the sweep."""
+    args = ["--draws", "90", "--chunk-size", "3", "--seed", "3"]
+    ref = tmp_path / "ref"
+    code, text = _cli("sweep", MINI, *args, "--executor", "serial", "--out", str(ref))
+    assert code == 0, text
+    out = tmp_path / "int"
+    cmd = [sys.executable, "-c", "from mlf.cli import main; main()", "sweep", MINI, *args,
+           "--executor", "process", "--workers", "2", "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not (out / chunk_name(2)).exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    names = _listing(out)
+    assert "mlf.lock" not in names and not [n for n in names if n.startswith(".")], names
+    assert "chunk-000029.parquet" not in names  # really interrupted
+    code, text = _cli("sweep", "--resume", str(out), "--executor", "serial")
+    assert code == 0, text
+    assert _summary(out) == _summary(ref)

@@ -12,13 +12,17 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from mlf.report import render_html
 from mlf.scenario import LoadedScenario, parse_scenario
 from mlf.talks import (
+    AnalysisError,
     build_arrangement,
+    final_status,
     policy_satisfaction,
     run_alternative,
     run_scenario,
     support_of,
+    voice_of,
 )
 
 TOY = Path(__file__).parent / "data" / "toy-talks.yaml"
@@ -154,6 +158,23 @@ def test_guardrail_genuinely_european() -> None:
     assert out3.european is not None and out3.european["ok"] and out3.european["required"]
 
 
+def test_a_rule_where_the_leader_can_fire_alone_does_not_count_as_european() -> None:
+    def alone(d: dict[str, Any]) -> None:
+        d["alternatives"]["force"]["requires_european_control"] = True
+        d["alternatives"]["force"]["open"] = ["size"]
+        d["issues"]["rule"]["options"][1]["settings"]["rule"] = {
+            "minimal_winning": [["A"], ["B", "D"]]
+        }
+        d["alternatives"]["force"]["fixed"]["rule"] = "veto_bloc"
+
+    out = run_alternative(variant(alone).scenario, "force")
+    assert out.status == "does not count"
+    assert out.european is not None and not out.european["ok"]
+    assert out.european["failed"] == ["non_european_can_act"]
+    assert "A) can act without any European" in out.european["reason"]
+    assert out.power is None and out.manning is None and out.members == ()
+
+
 def test_british_question_finds_the_smallest_broadening() -> None:
     def keener(d: dict[str, Any]) -> None:
         d["actors"]["C"]["outside_option"]["force"] = 0.45
@@ -230,8 +251,32 @@ def test_talks_that_settle_on_no_force_are_no_agreement() -> None:
     out = run_alternative(variant(no_force).scenario, "force")
     assert out.status == "no agreement"
     assert out.members == ()
-    assert out.detail == "the talks settle size at 0: no force; the outcome is the status quo"
+    # Nobody who wants no force comes to the table at all; the reason is shown for each.
+    assert out.table is not None and out.table.at_table == ()
+    assert out.detail.startswith("only 0 of the invited come to the table")
+    assert all("no force" in d.reason for d in out.table.decisions)
     assert out.guardrails["fallback"]["outcome"] == "status quo"
+    assert out.power is None and out.european is None
+
+
+def test_units_in_kind_do_not_make_an_agreement() -> None:
+    # The final-status rule directly: a force alternative whose common units are 0 is no
+    # agreement even when a member brings units in kind (they are not a common force).
+    sc = variant().scenario
+    out = run_alternative(sc, "force")
+    assert out.participation is not None and out.arrangement is not None
+    alt = sc.alternatives["force"]
+    st = out.arrangement.settings.model_copy(update={"units": 0.0, "in_kind": {"B": 64.0}})
+    arr = build_arrangement(sc, alt, st, out.members)
+    assert arr.feasible and arr.units == 0 and arr.units_in_kind == 64
+    status, detail = final_status(sc, alt, out.participation, arr, out.fixed_point)
+    assert status == "no agreement"
+    assert "the 64 units brought in kind are not a common force" in detail
+    st2 = st.model_copy(update={"units": 8.0})
+    status2, _ = final_status(
+        sc, alt, out.participation, build_arrangement(sc, alt, st2, out.members), ""
+    )
+    assert status2 == "agreement"
 
 
 def test_an_agreed_value_the_arrangement_cannot_take_is_one_line() -> None:
@@ -272,3 +317,167 @@ def test_capital_costs_without_a_term_are_not_guessed() -> None:
     out = run_alternative(variant(no_term).scenario, "force")
     assert out.status == "not analysed"
     assert out.detail.startswith("costs missing: capital or fixed costs are given but no term")
+
+
+def test_a_nation_stays_away_from_the_table_when_even_its_own_terms_fall_short() -> None:
+    def aloof(d: dict[str, Any]) -> None:
+        d["actors"]["C"]["outside_option"]["force"] = 5.0
+
+    out = run_alternative(variant(aloof).scenario, "force")
+    assert out.table is not None
+    assert out.table.stayed_away == ("C",)
+    c = next(d for d in out.table.decisions if d.actor == "C")
+    assert c.terms is not None and c.terms.policy == pytest.approx(
+        (0.4 + 0.8 + 0.9 * 0) / 2.1  # own size and rule; scope is fixed at narrow
+    )
+    assert c.reason.startswith("C stays away: even on its own terms policy")
+    assert "C" not in out.rounds[0].participants
+    assert out.participation is not None
+    assert "C" not in {d.actor for d in out.participation.decisions}
+    res = out.to_dict(variant(aloof).scenario)
+    assert res["table"]["stayed_away"] == ["C"]
+    assert any(n.startswith("stayed away from the table: C stays away") for n in res["notes"])
+
+
+def _observed(pressure: float | None) -> Callable[[dict[str, Any]], None]:
+    def change(d: dict[str, Any]) -> None:
+        d["actors"]["E"] = {
+            "name": "Observer",
+            "european": False,
+            "capability": 2.0,
+            "positions": {"size": {"position": 0, "salience": 1.0}},
+        }
+        alt = d["alternatives"]["force"]
+        alt["observers"] = ["E"]
+        if pressure is not None:
+            alt["pressure"] = [
+                {"by": "E", "on": ["D"], "outside_option": pressure, "sources": ["T1"]}
+            ]
+
+    return change
+
+
+def test_an_observer_never_bargains_and_acts_only_through_its_stated_pressure() -> None:
+    base = run_alternative(variant().scenario, "force")
+    quiet = run_alternative(variant(_observed(None)).scenario, "force")
+    # A heavy observer at 0 changes nothing without a pressure term.
+    assert {k: v.value for k, v in quiet.agreed.items()} == {
+        k: v.value for k, v in base.agreed.items()
+    }
+    assert quiet.forecast is not None and "E" not in quiet.forecast.actors
+    assert quiet.members == base.members
+    # With a pressure of +0.3 on D's outside option, D (margin below 0.3) stays out.
+    sc = variant(_observed(0.3)).scenario
+    pushed = run_alternative(sc, "force")
+    assert pushed.participation is not None
+    d = next(x for x in pushed.participation.decisions if x.actor == "D")
+    assert d.outside == pytest.approx(0.4 + 0.3)
+    res = pushed.to_dict(sc)
+    shown = res["participation"]["decisions"]["D"]["pressure"]
+    assert shown == [{"by": "E", "outside_option": 0.3, "sources": ["T1"], "note": ""}]
+    assert res["table"]["decisions"]["D"]["pressure"] == shown
+    assert "pressure" not in res["participation"]["decisions"]["A"]
+
+
+def test_pressure_must_come_from_an_observer_on_an_invited_nation() -> None:
+    def bad(d: dict[str, Any]) -> None:
+        _observed(0.1)(d)
+        d["alternatives"]["force"]["pressure"][0]["by"] = "A"
+        d["alternatives"]["force"]["pressure"][0]["on"] = ["E"]
+
+    with pytest.raises(Exception, match="not an observer of force"):
+        variant(bad)
+
+
+def test_units_in_kind_weigh_in_a_rule_only_where_it_says_so() -> None:
+    sc = variant().scenario
+    alt = sc.alternatives["force"]
+    rule = {"weighted": {"weights": "contribution", "quota": "1/2+"}}
+    st = alt.settings.model_copy(update={"units": 100.0, "rule": rule})
+    plain = build_arrangement(sc, alt, st, ["A", "B", "D"])
+    st_kind = st.model_copy(update={"in_kind": {"D": 400.0}})
+    kind = build_arrangement(sc, alt, st_kind, ["A", "B", "D"])
+    assert kind.units == 100 and dict(kind.in_kind) == {"D": 400.0}
+    # "contribution" is what each member pays: units in kind change nobody's weight
+    assert voice_of(kind, "banzhaf") == voice_of(plain, "banzhaf")
+    assert "not counted in costs" in kind.in_kind_note and kind.in_kind_value is None
+    both = {"weighted": {"weights": "contribution_with_in_kind", "quota": "1/2+"}}
+    st_both = st.model_copy(update={"in_kind": {"D": 400.0}, "rule": both})
+    with pytest.raises(AnalysisError, match="states no value for units in kind"):
+        build_arrangement(sc, alt, st_both, ["A", "B", "D"])
+    valued = build_arrangement(
+        sc, alt, st_both.model_copy(update={"in_kind_value_per_unit_year": 0.01}), ["A", "B", "D"]
+    )
+    assert valued.in_kind_value == {"D": pytest.approx(4.0)}
+    assert "contributions in kind" in valued.in_kind_note
+    # D's 4.0 a year in kind outweighs the others' payments: D alone is winning now
+    assert valued.game is not None and valued.game.is_winning(["D"])
+
+
+def _cycle_scenario() -> LoadedScenario:
+    """A joins only if B is in (it cannot pay alone); B only if A is out (it wants the vote
+    to itself, and the talks settle the scope A's way)."""
+    data = {
+        "meta": {"id": "cyc", "title": "Cycle", "date": "1963-07-15"},
+        "issues": {
+            "size": {"title": "Size", "scale": {"lo": 0, "hi": 100}, "status_quo": 0,
+                     "sets": "units"},
+            "scope": {"title": "Scope", "status_quo": "narrow",
+                      "options": [{"id": "narrow", "label": "N"}, {"id": "broad", "label": "B"}]},
+        },
+        "actors": {
+            "A": {"name": "A", "european": True, "capability": 0.8, "defence_budget": 10,
+                  "positions": {"size": {"position": 100, "salience": 0.5},
+                                "scope": {"position": "narrow", "salience": 1.0}},
+                  "weights": {"policy": 1, "voice": 0, "cost": 10},
+                  "outside_option": {"f": 0.3}, "support": {"f": 1}},
+            "B": {"name": "B", "european": True, "capability": 0.2, "defence_budget": 10,
+                  "positions": {"size": {"position": 100, "salience": 0.5},
+                                "scope": {"position": "broad", "salience": 0.5}},
+                  "weights": {"policy": 1, "voice": 1, "cost": 0},
+                  "outside_option": {"f": 1.2}, "support": {"f": 1}},
+        },
+        "alternatives": {
+            "f": {"title": "F", "invited": ["A", "B"], "open": ["scope"],
+                  "fixed": {"size": 100}, "min_members": 1,
+                  "settings": {"operating_per_unit_year": 0.01, "split": "equal",
+                               "rule": {"unanimity": "members"}}},
+        },
+    }  # fmt: skip
+    buf = io.StringIO()
+    YAML(typ="safe").dump(data, buf)
+    sc, warnings = parse_scenario(buf.getvalue(), "cyc.yaml")
+    return LoadedScenario(sc, "cyc.yaml", "0" * 64, tuple(warnings))
+
+
+def test_a_participation_cycle_is_reported_as_a_cycle() -> None:
+    loaded = _cycle_scenario()
+    out = run_alternative(loaded.scenario, "f")
+    assert out.table is not None and out.table.at_table == ("A", "B")
+    assert out.status == "cycle"
+    assert out.members == ()
+    assert out.participation is not None and out.participation.cycle
+    assert out.participation.members == frozenset()
+    assert "participation cycles ({A} -> {} -> {B} -> {A, B} -> {A})" in out.detail
+    assert out.guardrails["no_selling"]["ok"] is False
+    assert "cycle" in out.guardrails["no_selling"]["detail"]
+    assert out.power is None and out.european is None and out.manning is None
+    res = run_scenario(loaded).to_dict()
+    alt = res["alternatives"][0]
+    assert alt["status"] == "cycle" and alt["members"] == []
+    assert alt["participation"]["dynamics"]["cycle_sets"] == [["A"], [], ["B"], ["A", "B"]]
+    assert not any("stable" in n for n in alt["notes"])
+    html = render_html(res)
+    assert "a cycle, so no member set: {A} → {} → {B} → {A, B} → {A}" in html
+
+
+def test_nash_status_quo_freezes_are_noted() -> None:
+    def frozen(d: dict[str, Any]) -> None:
+        d["actors"]["D"]["positions"]["rule"]["position"] = "unanimity"
+
+    out = run_alternative(variant(frozen).scenario, "force", model="nash")
+    assert out.agreed["rule"].short == "unanimity"
+    assert any(
+        m.startswith("rule: settles at the status quo (unanimity) because") and "D" in m
+        for m in out.mechanics
+    )

@@ -28,7 +28,7 @@ _EXPORTS = {
     "run_scenario": "mlf.talks",
     "run_alternative": "mlf.talks",
     "power_indices": "mlf.power",
-    "is_genuinely_european": "mlf.power",
+    "is_genuinely_european": "mlf.guardrails",
     "game_from_spec": "mlf.games",
     "parse_weighted": "mlf.games",
     "forecast": "mlf.bargaining",

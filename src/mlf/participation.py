@@ -27,7 +27,9 @@ Two procedures:
   returns every stable one.
 * :func:`best_response_dynamics` starts from "all invited join" and lets the invited revise in a
   fixed order (the order given), one at a time, each choosing its best response to the current
-  members, until nobody wants to change (a stable set) or a state repeats (a cycle, reported).
+  members, until nobody wants to change (a stable set) or a state repeats (a cycle, reported
+  as a cycle: no member set, the repeating sets listed; e.g. A joins only if B is in and B
+  only if A is out).
 """
 
 from __future__ import annotations
@@ -119,12 +121,15 @@ class DynamicsResult:
     cycle: bool
     path: tuple[tuple[str, ...], ...]
     steps: int
+    #: on a cycle, the member sets that repeat, in order (the first recurs after the last)
+    cycle_sets: tuple[tuple[str, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "members": sorted(self.members),
             "stable": self.stable,
             "cycle": self.cycle,
+            "cycle_sets": [list(p) for p in self.cycle_sets],
             "path": [list(p) for p in self.path],
             "steps": self.steps,
         }
@@ -274,14 +279,22 @@ def best_response_dynamics(game: ParticipationGame, max_sweeps: int = 50) -> Dyn
         if not changed:
             return DynamicsResult(members, True, False, tuple(path), steps)
         if members in seen:
-            return DynamicsResult(members, False, True, tuple(path), steps)
+            final = path[-1]
+            start = max(i for i in range(len(path) - 1) if path[i] == final)
+            cyc = tuple(path[start:-1])
+            return DynamicsResult(members, False, True, tuple(path), steps, cyc)
         seen.add(members)
     return DynamicsResult(members, game.is_stable(members), False, tuple(path), steps)
 
 
 @dataclass(frozen=True)
 class ParticipationResult:
-    """Decisions of every invited nation at the members reached, and all equilibria."""
+    """Decisions of every invited nation at the members reached, and all equilibria.
+
+    On a cycle of the dynamics (:attr:`cycle`) there is no member set: ``members`` is empty,
+    the decisions are those at the state where the cycle was found, and
+    ``dynamics.cycle_sets`` lists the member sets that repeat.
+    """
 
     members: frozenset[str]
     decisions: tuple[Decision, ...]
@@ -292,6 +305,11 @@ class ParticipationResult:
     #: explains the first departures when the end point is empty.
     at_start: tuple[Decision, ...] = ()
 
+    @property
+    def cycle(self) -> bool:
+        """The nations' own decisions cycle: no member set is stable along the dynamics."""
+        return self.dynamics.cycle
+
     def to_dict(self) -> dict[str, Any]:
         rank = {a: i for i, a in enumerate(self.order)}
 
@@ -300,6 +318,7 @@ class ParticipationResult:
 
         return {
             "members": ordered(self.members),
+            "cycle": self.cycle,
             "decisions": {d.actor: d.to_dict() for d in self.decisions},
             "dynamics": self.dynamics.to_dict(),
             "equilibria": None
@@ -327,4 +346,5 @@ def decide(
         eq = tuple(equilibria(game))
     everyone = frozenset(game.invited)
     start = tuple(game.decision(everyone, a) for a in game.invited) if at_start else ()
-    return ParticipationResult(dyn.members, decisions, dyn, eq, game.invited, start)
+    members = frozenset() if dyn.cycle else dyn.members
+    return ParticipationResult(members, decisions, dyn, eq, game.invited, start)

@@ -107,11 +107,9 @@ __all__ = [
     "MAX_SAMPLES",
     "MC_BUDGET",
     "MEMORY_BUDGET",
-    "EuropeanTest",
     "MonteCarloInfo",
     "PowerResult",
     "dummy_players",
-    "is_genuinely_european",
     "minimal_winning_coalitions",
     "power_indices",
     "veto_players",
@@ -249,18 +247,6 @@ class PowerResult:
                 name: {p: str(v) for p, v in vals.items()} for name, vals in self.indices.items()
             }
         return out
-
-
-@dataclass(frozen=True)
-class EuropeanTest:
-    """The memorandum's test: no non-European veto, and the Europeans can act alone."""
-
-    ok: bool
-    reason: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types."""
-        return {"ok": self.ok, "reason": self.reason}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1221,25 +1207,6 @@ def minimal_winning_coalitions(game: Game, cap: int = 1000) -> tuple[int, list[t
     r = power_indices(game, ["holler"], exact=True, mwc_cap=cap)
     assert r.minimal_winning_count is not None
     return r.minimal_winning_count, list(r.minimal_winning)
-
-
-def is_genuinely_european(game: Game, european_members: Iterable[str]) -> EuropeanTest:
-    """The 1963 memorandum's test: no non-European is a veto player, and the European members
-    together win without the others."""
-    eu = set(european_members)
-    unknown = sorted(eu - set(game.players))
-    if unknown:
-        raise GameError(f"European members not in the game: {', '.join(unknown)}")
-    vetoes = [p for p in veto_players(game) if p not in eu]
-    if not game.has_winning:
-        return EuropeanTest(False, "no coalition can act under this rule")
-    if vetoes:
-        return EuropeanTest(False, f"non-European veto player(s): {', '.join(vetoes)}")
-    if not eu:
-        return EuropeanTest(False, "there are no European members")
-    if not game.is_winning(eu):
-        return EuropeanTest(False, "the European members cannot act without the others")
-    return EuropeanTest(True, "no non-European veto, and the European members can act alone")
 
 
 def power_indices(

@@ -198,6 +198,12 @@ class ArrangementSettings(_Model):
     in_kind: dict[str, Num] | None = Field(
         default=None, description="units a named member brings in kind (e.g. UK Polaris boats)"
     )
+    in_kind_value_per_unit_year: Num | None = Field(
+        default=None,
+        ge=0,
+        description="annual value credited per unit brought in kind (currency per unit-year); "
+        "without it, units in kind are not counted in costs",
+    )
     note: str | None = None
 
     def merged(self, other: ArrangementSettings) -> ArrangementSettings:
@@ -416,6 +422,25 @@ class Actor(_Model):
         return q
 
 
+class Pressure(_Model):
+    """An observer's influence on named invited nations, as an explicit term of the scenario.
+
+    Observers never bargain (DESIGN.md, "Observer"); where a scenario wants one to weigh on
+    the talks, it says how, on whom and on what source: ``outside_option`` is added to each
+    named nation's outside option for this alternative, both when it decides whether to come
+    to the table and when it decides whether to join (positive: staying out is worth more to
+    it; negative: the pressure pushes it in).
+    """
+
+    by: str = Field(description="the observer exerting the pressure")
+    on: list[str] = Field(min_length=1, description="invited nations it acts on")
+    outside_option: Quantity = Field(
+        description="added to each named nation's outside option for this alternative"
+    )
+    sources: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
 class Alternative(_Model):
     """One arrangement on the table."""
 
@@ -425,6 +450,10 @@ class Alternative(_Model):
     observers: list[str] = Field(
         default_factory=list,
         description="actors who weigh in on the talks (outside pressure) but cannot join",
+    )
+    pressure: list[Pressure] = Field(
+        default_factory=list,
+        description="explicit influence of observers on named invited nations (see Pressure)",
     )
     open: list[str] = Field(default_factory=list, description="issues negotiated")
     fixed: dict[str, Num | str] = Field(
@@ -1305,6 +1334,15 @@ def _cross_check(p: _Parts) -> tuple[list[Problem], list[Problem]]:
         for j, a in enumerate(alt.observers):
             if a in alt.invited:
                 errs.append(Problem([*loc, "observers", j], f"{a!r} is both invited and observer"))
+        for j, pr in enumerate(alt.pressure):
+            ploc = [*loc, "pressure", j]
+            check_sources(ploc, pr.sources)
+            check_quantity([*ploc, "outside_option"], pr.outside_option)
+            if pr.by not in alt.observers:
+                errs.append(Problem([*ploc, "by"], f"{pr.by!r} is not an observer of {alt_id}"))
+            for k, a in enumerate(pr.on):
+                if a not in alt.invited:
+                    errs.append(Problem([*ploc, "on", k], f"{a!r} is not invited to {alt_id}"))
         for j, iid in enumerate(alt.open):
             if iid not in issue_ids:
                 errs.append(Problem([*loc, "open", j], f"unknown issue {iid!r}"))

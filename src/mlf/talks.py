@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from mlf import __version__
+from mlf import __version__, guardrails
 from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
 from mlf.costs import (
     CostError,
@@ -51,6 +51,8 @@ from mlf.costs import (
 )
 from mlf.errors import MlfError
 from mlf.games import Game, RuleContext, game_from_spec
+from mlf.guardrails import is_genuinely_european
+from mlf.mechanics import model_mechanics
 from mlf.participation import (
     MAX_ENUMERATE,
     ParticipationGame,
@@ -59,7 +61,7 @@ from mlf.participation import (
     decide,
     equilibria,
 )
-from mlf.power import is_genuinely_european, power_indices
+from mlf.power import power_indices
 from mlf.scenario import (
     Alternative,
     ArrangementSettings,
@@ -70,6 +72,7 @@ from mlf.scenario import (
     issue_applies,
     issues_for,
 )
+from mlf.table import TableResult, decide_table
 
 ProgressFn = Callable[[int, int], None]
 
@@ -83,21 +86,33 @@ class AnalysisError(MlfError):
 
 @dataclass(frozen=True)
 class Agreed:
-    """The settled value of one issue."""
+    """The settled value of one issue: the value actually applied, and what was agreed.
+
+    ``value`` is the value the arrangement uses and every utility is computed on. Where a
+    rule of the arrangement changes what the talks agreed (a lead share above the ceiling),
+    ``agreed`` keeps the agreed value and ``applied_by`` names the rule; the label shows both
+    ("agreed 47%, paid 40% under the 40% ceiling").
+    """
 
     issue: str
     value: float
     label: str
     source: str  # "negotiated" | "fixed" | "status quo"
     short: str = ""  # option id, or the value with its unit
+    agreed: float | None = None  # the agreed value, when a rule applied another
+    applied_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "value": self.value,
             "label": self.label,
             "short": self.short,
             "source": self.source,
         }
+        if self.agreed is not None:
+            out["agreed"] = self.agreed
+            out["applied_by"] = self.applied_by
+        return out
 
 
 def _label(issue: Issue, x: float) -> str:
@@ -164,8 +179,10 @@ def negotiate(
     model: str,
     seed: int,
 ) -> tuple[dict[str, Agreed], Forecast | None, list[str]]:
-    """Negotiate the alternative's open issues among ``participants`` and its observers.
+    """Negotiate the alternative's open issues among ``participants`` (those at the table).
 
+    Observers never bargain: their influence, if the scenario gives them any, is an explicit
+    ``pressure`` term on named nations' outside options (:class:`mlf.scenario.Pressure`).
     Returns the agreed values of every issue the alternative settles (open and fixed), the
     model's forecast (None if nothing was negotiated) and notes.
     """
@@ -175,7 +192,7 @@ def negotiate(
         issue = sc.issues[iid]
         x = issue.to_number(value)
         agreed[iid] = _agreed(iid, issue, x, "fixed")
-    actors = [*participants, *alt.observers]
+    actors = list(participants)
     open_issues = issues_for(sc, alt)  # only the open issues that apply to this alternative
     for iid in alt.open:
         if iid not in open_issues:
@@ -230,12 +247,53 @@ def arrangement_settings(
     return st
 
 
+def applied_terms(
+    sc: Scenario, alt: Alternative, agreed: Mapping[str, Agreed]
+) -> tuple[dict[str, Agreed], ArrangementSettings]:
+    """The settings the arrangement applies, and the agreed values restated as applied.
+
+    A lead share above the alternative's ceiling is held at the ceiling ("no nation above
+    40%", the US essential of FRUS 1961-63 XIII doc. 208): the settings carry the ceiling,
+    and the issue that set the lead share is restated with ``value`` = the applied share and
+    ``agreed`` = what the talks agreed, so that the arrangement, each nation's policy
+    satisfaction and the report all use one number (the one actually paid).
+    """
+    st = arrangement_settings(sc, alt, agreed)
+    out = dict(agreed)
+    share, ceiling = st.lead_share, st.ceiling
+    if share is not None and ceiling is not None and share > ceiling + 1e-12:
+        st = st.model_copy(update={"lead_share": ceiling})
+        for iid, a in agreed.items():
+            issue = sc.issues[iid]
+            if issue.options is None and issue.sets == "lead_share":
+                x = ceiling / issue.scale_factor
+                rule = f"under the {ceiling:.0%} ceiling"
+                unit = f" {issue.unit}" if issue.unit else ""
+                out[iid] = Agreed(
+                    iid,
+                    x,
+                    f"agreed {a.value:.4g}{unit}, paid {x:.4g}{unit} {rule}",
+                    a.source,
+                    f"{x:.4g} {issue.unit} (agreed {a.value:.4g})".strip(),
+                    agreed=a.value,
+                    applied_by=rule,
+                )
+    return out, st
+
+
 # --------------------------------------------------------------------------- arrangement
 
 
 @dataclass(frozen=True)
 class Arrangement:
-    """What an agreement among ``members`` builds."""
+    """What an agreement among ``members`` builds.
+
+    ``units`` are the common units (built and paid from the common pool); ``in_kind`` the
+    units each member brings in kind (e.g. British Polaris boats), which are not paid from
+    the pool. ``in_kind_value`` is their annual value as contributions in kind, only when the
+    settings state a value per unit (``in_kind_value_per_unit_year``); without one they are
+    not counted in costs, and ``in_kind_note`` says so.
+    """
 
     members: tuple[str, ...]
     settings: ArrangementSettings
@@ -249,6 +307,9 @@ class Arrangement:
     feasible: bool
     reason: str = ""
     game_key: tuple[Any, ...] = ()
+    in_kind: Mapping[str, float] = field(default_factory=dict)
+    in_kind_value: Mapping[str, float] | None = None
+    in_kind_note: str = ""
 
 
 def _groups(sc: Scenario, members: Sequence[str]) -> dict[str, list[str]]:
@@ -410,11 +471,31 @@ def build_arrangement(
     """The control game, force and cost split of an agreement among ``members``."""
     mem = tuple(m for m in alt.invited if m in members)
     units = float(st.units or 0.0)
-    in_kind = {m: float(v) for m, v in (st.in_kind or {}).items() if m in mem}
+    in_kind = {m: float(v) for m, v in (st.in_kind or {}).items() if m in mem and v > 0}
     units_in_kind = sum(in_kind.values())
+    per_unit_kind = st.in_kind_value_per_unit_year
+    in_kind_value = (
+        None if per_unit_kind is None else {m: u * per_unit_kind for m, u in in_kind.items()}
+    )
+    kind_note = ""
+    if in_kind and in_kind_value is None:
+        kind_note = (
+            f"units in kind ({', '.join(f'{m} {u:g}' for m, u in in_kind.items())}) are not "
+            "counted in costs: the scenario states no value for them "
+            "(settings.in_kind_value_per_unit_year)"
+        )
+    elif in_kind and in_kind_value is not None:
+        values = ", ".join(
+            f"{m} {u:g} units = {in_kind_value[m]:.4g} {st.currency or ''}".rstrip()
+            for m, u in in_kind.items()
+        )
+        kind_note = f"contributions in kind, at the scenario's value per unit and year: {values}"
 
     def infeasible(reason: str) -> Arrangement:
-        return Arrangement(mem, st, None, units, units_in_kind, 0.0, None, {}, {}, False, reason)
+        return Arrangement(
+            mem, st, None, units, units_in_kind, 0.0, None, {}, {}, False, reason,
+            in_kind=in_kind, in_kind_value=in_kind_value, in_kind_note=kind_note,
+        )  # fmt: skip
 
     if len(mem) < alt.min_members:
         return infeasible(f"{len(mem)} member(s); the arrangement needs at least {alt.min_members}")
@@ -460,16 +541,25 @@ def build_arrangement(
             )
         weights: dict[str, Mapping[str, float | int | Fraction]] = {}
         if info.uses_weights:
-            value = {m: payments.get(m, 0.0) for m in mem}
-            if units > 0 and cm is not None:
-                per_unit = annual / units
-                for m, u in in_kind.items():
-                    value[m] = value.get(m, 0.0) + per_unit * u
+            # "contribution" is what each member pays into the common pool. Units in kind
+            # weigh only in a rule that says so: "contribution_with_in_kind" adds their
+            # stated value (and is refused when the scenario states none).
+            paid = {m: payments.get(m, 0.0) for m in mem}
             weights = {
-                "contribution": value if sum(value.values()) > 0 else {m: 1.0 for m in mem},
+                "contribution": paid if sum(paid.values()) > 0 else {m: 1.0 for m in mem},
                 "gdp": {m: _value(sc.actors[m].gdp) for m in mem},
                 "capability": {m: sc.actors[m].capability.value for m in mem},
             }
+            if "contribution_with_in_kind" in info.text:
+                if in_kind and in_kind_value is None:
+                    raise AnalysisError(
+                        "the control rule weighs contributions in kind, but the scenario "
+                        "states no value for units in kind (settings.in_kind_value_per_unit_year)"
+                    )
+                both = {m: paid[m] + (in_kind_value or {}).get(m, 0.0) for m in mem}
+                weights["contribution_with_in_kind"] = (
+                    both if sum(both.values()) > 0 else {m: 1.0 for m in mem}
+                )
         groups = _groups(sc, mem)
         key = _game_key(info, mem, groups, weights)
         try:
@@ -479,8 +569,9 @@ def build_arrangement(
         if not game.has_winning:
             return infeasible("under the control rule no coalition of these members can act")
     return Arrangement(
-        mem, st, game, units, units_in_kind, annual, split, payments, budget_share, True, "", key
-    )
+        mem, st, game, units, units_in_kind, annual, split, payments, budget_share, True, "",
+        key, in_kind, in_kind_value, kind_note,
+    )  # fmt: skip
 
 
 # Control games and their voice indices recur across member sets, rounds, alternatives and
@@ -619,7 +710,7 @@ class AlternativeOutcome:
     id: str
     title: str
     support: float
-    status: str  # "agreement" | "no agreement" | "not analysed" | "does not count"
+    status: str  # "agreement" | "no agreement" | "cycle" | "not analysed" | "does not count"
     detail: str
     rounds: tuple[TalksRound, ...] = ()
     fixed_point: str = ""
@@ -632,6 +723,9 @@ class AlternativeOutcome:
     manning: Mapping[str, Any] | None = None
     guardrails: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    table: TableResult | None = None
+    #: where the negotiation model's own mechanics produced a term (see mlf.mechanics)
+    mechanics: tuple[str, ...] = ()
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -654,8 +748,10 @@ class AlternativeOutcome:
                 k: {**v.to_dict(), "title": sc.issues[k].title, "unit": sc.issues[k].unit}
                 for k, v in self.agreed.items()
             },
+            "table": None if self.table is None else self.table.to_dict(),
             "negotiation": None if self.forecast is None else _forecast_dict(sc, self.forecast),
             "participation": None if self.participation is None else self.participation.to_dict(),
+            "mechanics": list(self.mechanics),
             "power": self.power,
             "european": self.european,
             "manning": self.manning,
@@ -663,13 +759,24 @@ class AlternativeOutcome:
             "notes": list(self.notes),
             "arrangement": None,
         }
-        if arr is not None:
+        alt = sc.alternatives.get(self.id)
+        if alt is not None and alt.pressure:
+            # Each explicit pressure term beside each decision it touches.
+            blocks = [out["participation"], out["table"]]
+            for block in blocks:
+                for aid, d in ((block or {}).get("decisions") or {}).items():
+                    pr = pressure_on(alt, aid)
+                    if pr:
+                        d["pressure"] = pr
+        if arr is not None and self.status == "agreement":
+            # Costs, force and control are analysed on the final outcome only.
             out["arrangement"] = {
                 "members": list(arr.members),
                 "feasible": arr.feasible,
                 "reason": arr.reason,
                 "units": arr.units,
                 "units_in_kind": arr.units_in_kind,
+                "in_kind": dict(arr.in_kind),
                 "rule": arr.settings.rule,
                 "rule_text": None if arr.game is None else str(arr.game),
                 "settings": arr.settings.model_dump(mode="json", exclude_none=True),
@@ -680,6 +787,8 @@ class AlternativeOutcome:
                     "split": None if arr.split is None else arr.split.to_dict(),
                     "payments": dict(arr.payments),
                     "budget_share": dict(arr.budget_share),
+                    "in_kind_value": None if arr.in_kind_value is None else dict(arr.in_kind_value),
+                    "in_kind_note": arr.in_kind_note,
                 },
             }
         return out
@@ -764,9 +873,100 @@ def run_alternative(
         )
 
 
-def _outside(sc: Scenario, actor: str, alt_id: str) -> float:
+def _outside(sc: Scenario, actor: str, alt_id: str, alt: Alternative | None = None) -> float:
+    """The actor's outside option for the alternative, plus any pressure the scenario sets."""
     q = sc.actors[actor].outside_option.get(alt_id)
-    return q.value if q is not None else 0.0
+    base = q.value if q is not None else 0.0
+    if alt is not None:
+        base += sum(p.outside_option.value for p in alt.pressure if actor in p.on)
+    return base
+
+
+def _budget(sc: Scenario, actor: str) -> float | None:
+    b = sc.actors[actor].defence_budget
+    return None if b is None else b.value
+
+
+def pressure_on(alt: Alternative, actor: str) -> list[dict[str, Any]]:
+    """The explicit pressure terms acting on ``actor`` in ``alt`` (for the report)."""
+    return [
+        {
+            "by": p.by,
+            "outside_option": p.outside_option.value,
+            "sources": list(p.outside_option.sources or p.sources),
+            "note": p.note or p.outside_option.note or "",
+        }
+        for p in alt.pressure
+        if actor in p.on
+    ]
+
+
+def is_force_alternative(sc: Scenario, alt: Alternative) -> bool:
+    """Whether the alternative builds a force: its size is negotiated, or fixed above zero.
+
+    Such an alternative reaches agreement only with common units above zero; units brought in
+    kind do not count toward that test.
+    """
+    for iid, issue in sc.issues.items():
+        if issue.sets != "units":
+            continue
+        if iid in alt.open:
+            return True
+        if iid in alt.fixed and issue.to_number(alt.fixed[iid]) > 0:
+            return True
+    return bool(alt.settings.units)
+
+
+def _compromise_position(sc: Scenario, iid: str, actors: Sequence[str]) -> float:
+    """Capability x salience weighted mean of ``actors``' positions (status quo if none)."""
+    issue = sc.issues[iid]
+    num = den = 0.0
+    for a in actors:
+        p = sc.actors[a].positions.get(iid)
+        if p is None:
+            continue
+        w = sc.actors[a].capability.value * p.salience.value
+        num += w * issue.to_number(p.position)
+        den += w
+    return num / den if den > 0 else issue.to_number(issue.status_quo)
+
+
+def _table(sc: Scenario, alt_id: str, alt: Alternative) -> TableResult:
+    """Each invited nation's decision to come to the table (rule: :mod:`mlf.table`)."""
+    base: dict[str, Agreed] = {}
+    for iid, value in alt.fixed.items():
+        issue = sc.issues[iid]
+        base[iid] = _agreed(iid, issue, issue.to_number(value), "fixed")
+    open_issues = issues_for(sc, alt)
+    fill = {iid: _compromise_position(sc, iid, alt.invited) for iid in open_issues}
+    force = is_force_alternative(sc, alt)
+
+    def own_terms(actor: str) -> Terms | str:
+        agreed = dict(base)
+        for iid in open_issues:
+            issue = sc.issues[iid]
+            p = sc.actors[actor].positions.get(iid)
+            x = fill[iid] if p is None else issue.to_number(p.position)
+            agreed[iid] = _agreed(iid, issue, _snap(issue, x), "own position")
+        agreed, st = applied_terms(sc, alt, agreed)
+        if force and not st.units:
+            unit_issue = next((i for i in open_issues if sc.issues[i].sets == "units"), "")
+            return f"on its own terms there is no force ({unit_issue or 'the force size'} at 0)"
+        arr = build_arrangement(sc, alt, st, alt.invited)
+        if not arr.feasible:
+            return f"even on its own terms, with every invited nation in, {arr.reason}"
+        w = sc.actors[actor].weights
+        return Terms(
+            policy_satisfaction(sc, actor, agreed),
+            voice_of(arr, sc.settings.power_index).get(actor, 0.0),
+            arr.budget_share.get(actor, 0.0),
+            w.policy,
+            w.voice,
+            w.cost,
+        )
+
+    outside = {a: _outside(sc, a, alt_id, alt) for a in alt.invited}
+    return decide_table(alt.invited, own_terms, outside)
 
 
 def _run(
@@ -780,10 +980,29 @@ def _run(
     enumerate_all: bool,
     full: bool = True,
 ) -> AlternativeOutcome:
-    participants = tuple(alt.invited)
+    table = _table(sc, alt_id, alt)
+    at_table = table.at_table
+    notes: list[str] = []
+    if len(at_table) < alt.min_members:
+        away = ", ".join(table.stayed_away) or "nobody"
+        status = "no agreement"
+        detail = (
+            f"only {len(at_table)} of the invited come to the table (stayed away: {away}); "
+            f"the arrangement needs {alt.min_members}; the outcome is the status quo"
+        )
+        return AlternativeOutcome(
+            id=alt_id,
+            title=alt.title,
+            support=support,
+            status=status,
+            detail=detail,
+            table=table,
+            guardrails={"fallback": guardrails.fallback(status)},
+            notes=(detail,),
+        )
+    participants = at_table
     rounds: list[TalksRound] = []
     seen: dict[frozenset[str], int] = {}
-    notes: list[str] = []
     fixed_point = ""
     agreed: dict[str, Agreed] = {}
     fc: Forecast | None = None
@@ -792,11 +1011,17 @@ def _run(
     for step in range(sc.settings.max_renegotiations):
         agreed, fc, n = negotiate(sc, alt, participants, model, _seed_for(seed, index, step))
         notes.extend(x for x in n if x not in notes)
-        settings = arrangement_settings(sc, alt, agreed)
-        pg = _participation_game(sc, alt_id, alt, settings, agreed)
+        agreed, settings = applied_terms(sc, alt, agreed)
+        pg = _participation_game(sc, alt_id, alt, settings, agreed, at_table)
         part = decide(pg, enumerate_all=False, at_start=full)
         members = tuple(a for a in alt.invited if a in part.members)
         rounds.append(TalksRound(participants, dict(agreed), members))
+        if part.cycle:
+            fixed_point = (
+                f"cycle: the nations' own decisions after round {step + 1} of talks never "
+                "settle on a member set"
+            )
+            break
         key = frozenset(members)
         if key == frozenset(participants):
             fixed_point = f"fixed point after {step + 1} round(s) of talks"
@@ -816,57 +1041,59 @@ def _run(
     else:
         fixed_point = f"no fixed point within {sc.settings.max_renegotiations} rounds"
     assert part is not None
-    if enumerate_all and len(alt.invited) <= MAX_ENUMERATE:
+    if enumerate_all and len(at_table) <= MAX_ENUMERATE:
         # All stable member sets under the terms finally agreed (once, at the end).
         part = replace(part, equilibria=tuple(equilibria(pg)))
     members = tuple(a for a in alt.invited if a in part.members)
     arr = build_arrangement(sc, alt, settings, members)
-    guard: dict[str, Any] = {}
+    # The final outcome, after every override; only then the analyses.
+    status, detail = final_status(sc, alt, part, arr, fixed_point)
     power: dict[str, Any] | None = None
     european: dict[str, Any] | None = None
     manning: dict[str, Any] | None = None
-    if arr.feasible and arr.game is not None:
-        if full:
-            power = power_indices(arr.game).to_dict()
+    if status == "agreement" and arr.game is not None:
         eu = [m for m in arr.members if sc.actors[m].european]
-        et = is_genuinely_european(arr.game, eu)
-        european = {"ok": et.ok, "reason": et.reason, "required": alt.requires_european_control}
-    if arr.feasible and full:
-        manning = _manning(arr)
-    status = "agreement" if arr.feasible else "no agreement"
-    detail = (
-        f"{len(arr.members)} members: {', '.join(arr.members)}"
-        if arr.feasible
-        else f"talks fail ({arr.reason}); the outcome is the status quo"
-    )
-    unit_issue = next((i for i in alt.open if sc.issues[i].sets == "units"), None)
-    if arr.feasible and unit_issue is not None and arr.units + arr.units_in_kind <= 0:
-        # Negotiating a force down to nothing is failed talks, not an agreement.
-        status = "no agreement"
-        detail = f"the talks settle {unit_issue} at 0: no force; the outcome is the status quo"
-    elif arr.feasible and alt.requires_european_control and not (european or {}).get("ok", False):
+        european = {
+            **is_genuinely_european(arr.game, eu).to_dict(),
+            "required": alt.requires_european_control,
+        }
+        if alt.requires_european_control and not european["ok"]:
+            status = "does not count"
+            detail = (
+                f"the control rule is not genuinely European ({european['reason']}); "
+                "the outcome is the status quo"
+            )
+    elif status == "agreement" and alt.requires_european_control:
+        european = {
+            "ok": False,
+            "reason": "no joint control rule",
+            "failed": ["no_control_rule"],
+            "required": True,
+        }
         status = "does not count"
         detail = (
-            "the control rule is not genuinely European "
-            f"({(european or {}).get('reason', 'no joint control')}); the outcome is the status quo"
+            "there is no joint control rule to be genuinely European; the outcome is the status quo"
         )
-    guard["no_selling"] = _no_selling(sc, alt, part, arr)
-    guard["fallback"] = {
-        "ok": True,
-        "outcome": "agreement" if status == "agreement" else "status quo",
-        "detail": "failed talks leave the status quo; no other alternative is implied"
-        if status != "agreement"
-        else "an agreement was reached; the fall-back (status quo) was not needed",
-    }
-    guard["genuinely_european"] = european or {
-        "ok": False,
-        "reason": "no joint control rule",
-        "required": alt.requires_european_control,
-    }
-    guard["fixed_point"] = {
-        "ok": not fixed_point.startswith(("cycle", "no fixed")),
-        "detail": fixed_point,
-    }
+    if status == "agreement":
+        if full and arr.game is not None:
+            power = power_indices(arr.game).to_dict()
+        if full:
+            manning = _manning(arr)
+    guard: dict[str, Any] = {}
+    budgets = {a: _budget(sc, a) for a in alt.invited}
+    guard["no_selling"] = guardrails.no_selling(
+        part.decisions, budgets, arr.settings.currency or "", cycle=part.cycle
+    )
+    guard["fallback"] = guardrails.fallback(status)
+    if european is not None:
+        guard["genuinely_european"] = european
+    guard["fixed_point"] = guardrails.fixed_point(fixed_point)
+    if table.stayed_away:
+        notes.append(
+            "stayed away from the table: "
+            + "; ".join(d.reason for d in table.decisions if not d.comes)
+        )
+    mechanics = tuple(model_mechanics(sc, fc, model)) if fc is not None and full else ()
     return AlternativeOutcome(
         id=alt_id,
         title=alt.title,
@@ -884,7 +1111,57 @@ def _run(
         manning=manning,
         guardrails=guard,
         notes=tuple(notes),
+        table=table,
+        mechanics=mechanics,
     )
+
+
+def final_status(
+    sc: Scenario,
+    alt: Alternative,
+    part: ParticipationResult,
+    arr: Arrangement,
+    fixed_point: str,
+) -> tuple[str, str]:
+    """The status of the final outcome (before the European test) and its one-line detail.
+
+    In order: a participation cycle or a renegotiation cycle is ``"cycle"`` (no member set);
+    an arrangement that cannot be built is ``"no agreement"``; so is a force alternative
+    (:func:`is_force_alternative`) whose common units are not above zero: units brought in
+    kind do not make a common force. Otherwise ``"agreement"``.
+    """
+    unit_issue = next((i for i in alt.open if sc.issues[i].sets == "units"), None)
+    if part.cycle:
+        status = "cycle"
+        cyc = part.dynamics.cycle_sets
+        sets = " -> ".join("{" + ", ".join(s) + "}" for s in (*cyc, cyc[0]))
+        detail = (
+            f"participation cycles ({sets}): no member set is stable, so there is no "
+            "agreement to analyse; the outcome is the status quo"
+        )
+    elif fixed_point.startswith("cycle"):
+        status = "cycle"
+        detail = (
+            f"renegotiation cycles ({fixed_point}): no member set is stable under the terms it "
+            "agrees; the outcome is the status quo"
+        )
+    elif not arr.feasible:
+        status = "no agreement"
+        detail = f"talks fail ({arr.reason}); the outcome is the status quo"
+    elif is_force_alternative(sc, alt) and arr.units <= 0:
+        # Negotiating a force down to nothing is failed talks; units in kind do not count.
+        status = "no agreement"
+        what = f"the talks settle {unit_issue} at 0" if unit_issue else "the force has 0 units"
+        kind = (
+            f" (the {arr.units_in_kind:g} units brought in kind are not a common force)"
+            if arr.units_in_kind > 0
+            else ""
+        )
+        detail = f"{what}: no common force{kind}; the outcome is the status quo"
+    else:
+        status = "agreement"
+        detail = f"{len(arr.members)} members: {', '.join(arr.members)}"
+    return status, detail
 
 
 def _participation_game(
@@ -893,9 +1170,10 @@ def _participation_game(
     alt: Alternative,
     st: ArrangementSettings,
     agreed: Mapping[str, Agreed],
+    at_table: Sequence[str],
 ) -> ParticipationGame:
     cache: dict[frozenset[str], Arrangement] = {}
-    policy = {a: policy_satisfaction(sc, a, agreed) for a in alt.invited}
+    policy = {a: policy_satisfaction(sc, a, agreed) for a in at_table}
 
     def arrangement(members: frozenset[str]) -> Arrangement:
         hit = cache.get(members)
@@ -925,36 +1203,8 @@ def _participation_game(
             return base, base
         return base, base + w.voice
 
-    outside = {a: _outside(sc, a, alt_id) for a in alt.invited}
-    return ParticipationGame(alt.invited, terms, outside, bounds)
-
-
-def _no_selling(
-    sc: Scenario, alt: Alternative, part: ParticipationResult, arr: Arrangement
-) -> dict[str, Any]:
-    """Membership only from each nation's own decision; price of each refusal, never paid."""
-    payments: dict[str, Any] = {}
-    flagged: list[str] = []
-    for d in part.decisions:
-        if d.join and d.margin < 0:
-            flagged.append(d.actor)
-        if not d.join and d.terms.feasible and d.terms.w_cost > 0:
-            gap = -d.margin
-            b = sc.actors[d.actor].defence_budget
-            money = gap / d.terms.w_cost * b.value if b is not None else None
-            payments[d.actor] = {
-                "utility_gap": gap,
-                "annual_payment": money,
-                "currency": arr.settings.currency or "",
-            }
-    return {
-        "ok": not flagged,
-        "flagged": flagged,
-        "detail": "every member joined by its own decision; no side payments are made"
-        if not flagged
-        else f"{', '.join(flagged)} would leave without a side payment",
-        "side_payments_that_would_buy_entry": payments,
-    }
+    outside = {a: _outside(sc, a, alt_id, alt) for a in at_table}
+    return ParticipationGame(at_table, terms, outside, bounds)
 
 
 def _manning(arr: Arrangement) -> dict[str, Any] | None:

@@ -107,7 +107,13 @@ def run(
     ),
 ) -> None:
     """Run every alternative with apparent support through talks, participation and analysis."""
-    from mlf._atomic import json_text, locked_output, remove_created, write_files
+    from mlf._atomic import (
+        json_text,
+        locked_output,
+        remove_created,
+        remove_leftovers,
+        write_files,
+    )
     from mlf.scenario import load_scenario
     from mlf.talks import run_scenario
 
@@ -123,6 +129,7 @@ def run(
         if out is not None:  # a writable folder, and ours alone, before any computation
             command = "mlf run " + " ".join(shlex.quote(a) for a in sys.argv[2:])
             lock, created = locked_output(out, command=command.strip(), force=force)
+            remove_leftovers(out, ("result.json", "report.html"))  # of a killed earlier run
             if lock.taken_over is not None:
                 Console(stderr=True).print(
                     f"took over the stale lock of pid {lock.taken_over.get('pid', '?')} on "

@@ -14,6 +14,7 @@ from typing import Any
 STATUS_CLASS = {
     "agreement": "agreement",
     "no agreement": "no-agreement",
+    "cycle": "cycle",
     "does not count": "does-not-count",
     "not analysed": "not-analysed",
     "below threshold": "below-threshold",
@@ -22,6 +23,7 @@ STATUS_CLASS = {
 STATUS_COLOUR = {  # Okabe-Ito, safe for colour-blind readers
     "agreement": "#009E73",
     "no agreement": "#E69F00",
+    "cycle": "#56B4E9",
     "does not count": "#CC79A7",
     "not analysed": "#D55E00",
     "below threshold": "#999999",

@@ -109,6 +109,22 @@ def render_markdown(result: Mapping[str, Any]) -> str:
                 ["element", "settled at", "how"],
                 [[t["title"], t["label"], t["source"]] for t in a["terms"]],
             )
+        tb = a["table"]
+        if tb:
+            md += ["### Who came to the table", ""]
+            md += _table(
+                ["nation", "decision", "utility on its own terms", "outside option", "reason"],
+                [
+                    [
+                        f"{r['name']} ({r['actor']})",
+                        "comes" if r["comes"] else "stays away",
+                        r["utility"],
+                        r["outside"],
+                        r["reason"] + (f"; {r['pressure']}" if r["pressure"] else ""),
+                    ]
+                    for r in tb["rows"]
+                ],
+            )
         p = a["participation"]
         if p:
             md += ["### Members and reasons", ""]
@@ -129,7 +145,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
                         r["utility"],
                         r["outside"],
                         r["margin_text"],
-                        r["reason"],
+                        r["reason"] + (f"; {r['pressure']}" if r["pressure"] else ""),
                         r["flip"],
                     ]
                     for r in p["rows"]
@@ -144,12 +160,16 @@ def render_markdown(result: Mapping[str, Any]) -> str:
             ]
         c = a["cost"]
         if c and c["rows"]:
+            if a["force"]:
+                f = a["force"]
+                md += [f"Force: {f['units']} common units; units in kind: {f['in_kind']}.", ""]
             md += [f"Annual cost {c['annual']} (split: {c['rule']}).", ""]
+            md += [f"- {n}" for n in c["notes"]] + ([""] if c["notes"] else [])
             md += _table(
                 ["member", "share", "annual payment", "share of defence budget"],
                 [[r["member"], r["share"], r["payment"], r["budget"]] for r in c["rows"]],
             )
-        if a["analysed"]:
+        if a["status"] == "agreement":
             md += [f"Manning: {a['manning_summary']}.", ""]
         if a["guardrails"]:
             md += ["Guardrails:", ""]
@@ -201,6 +221,10 @@ def render_markdown(result: Mapping[str, Any]) -> str:
                 for a in sens["alternatives"]
             ],
         )
+    if v["mechanics"]:
+        md += ["## Where the model's own mechanics drove a result", ""]
+        for m in v["mechanics"]:
+            md += [f"{m['title']}:", ""] + [f"- {n}" for n in m["notes"]] + [""]
     md += ["## Sources", "", v["confidence_note"], ""]
     md += _table(
         ["key", "title", "date", "confidence", "link"],

@@ -126,6 +126,45 @@ def _decisions(part: Mapping[str, Any], key: str = "decisions") -> list[dict[str
     return [as_dict(d) for d in items if isinstance(d, Mapping)]
 
 
+def _pressure_text(d: Mapping[str, Any]) -> str:
+    """The explicit pressure terms on one decision, in one line ("" if none)."""
+    bits = []
+    for p in as_list(d.get("pressure")):
+        p = as_dict(p)
+        src = ", ".join(text(x) for x in as_list(p.get("sources")))
+        bits.append(
+            f"pressure by {text(p.get('by'))}: {as_float(p.get('outside_option')) or 0.0:+.3f} "
+            f"on the outside option{f' ({src})' if src else ''}"
+        )
+    return "; ".join(bits)
+
+
+def _table(alt: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any] | None:
+    tb = alt.get("table")
+    if not isinstance(tb, Mapping):
+        return None
+    rows = []
+    for d in _decisions(tb):
+        t = as_dict(d.get("terms"))
+        actor = text(d.get("actor"))
+        rows.append(
+            {
+                "actor": actor,
+                "name": names.get(actor, actor),
+                "comes": bool(d.get("comes")),
+                "utility": num(t.get("utility")) if t else "–",
+                "outside": num(d.get("outside_option")),
+                "reason": text(d.get("reason")),
+                "pressure": _pressure_text(d),
+            }
+        )
+    return {
+        "rule": text(tb.get("rule")),
+        "rows": rows,
+        "stayed_away": [str(a) for a in as_list(tb.get("stayed_away"))],
+    }
+
+
 def _negotiation(
     alt: Mapping[str, Any],
     names: Mapping[str, str],
@@ -217,6 +256,7 @@ def _participation(
                 else f"{as_float(d.get('margin')):+.3f}",
                 "reason": text(d.get("reason")),
                 "flip": text(d.get("flip")),
+                "pressure": _pressure_text(d),
             }
         )
     dyn = as_dict(part.get("dynamics"))
@@ -238,6 +278,10 @@ def _participation(
         "chart": chart,
         "stable": dyn.get("stable"),
         "cycle": dyn.get("cycle"),
+        "cycle_sets": [
+            "{" + ", ".join(str(m) for m in as_list(c)) + "}"
+            for c in as_list(dyn.get("cycle_sets"))
+        ],
         "steps": dyn.get("steps"),
         "path": [
             ", ".join(str(m) for m in as_list(p)) or "(nobody)" for p in as_list(dyn.get("path"))
@@ -331,6 +375,7 @@ def _cost(
         for m in members
     ]
     annual = as_float(cost.get("annual"))
+    kind_note = text(cost.get("in_kind_note"))
     chart = (
         ch.make(
             f"{anchor}-cost",
@@ -351,7 +396,8 @@ def _cost(
         "term": num(cost.get("term_years")),
         "rule": text(split.get("rule")) or "–",
         "in_core": split.get("in_core"),
-        "notes": [text(n) for n in as_list(split.get("notes"))],
+        "notes": [text(n) for n in as_list(split.get("notes"))]
+        + ([kind_note] if kind_note else []),
         "rows": rows,
         "chart": chart,
         "currency": cur,
@@ -444,6 +490,14 @@ def _alternative(
             }
         )
     manning = _manning(alt)
+    force = None
+    if arr:
+        kind = {str(k): as_float(v) or 0.0 for k, v in as_dict(arr.get("in_kind")).items()}
+        force = {
+            "units": num(arr.get("units")),
+            "in_kind": ", ".join(f"{names.get(k, k)} ({k}) {num(v)}" for k, v in kind.items())
+            or "none",
+        }
     power = _power(alt, arr, ch, anchor)
     cost = _cost(arr, colours, ch, anchor)
     return {
@@ -474,6 +528,9 @@ def _alternative(
         "manning_summary": _manning_summary(manning),
         "guardrails": _guardrails(alt),
         "analysed": status != "not analysed",
+        "table": _table(alt, names),
+        "force": force,
+        "mechanics": [text(m) for m in as_list(alt.get("mechanics"))],
     }
 
 
@@ -691,6 +748,11 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         }
         for n in MODEL_NOTES
     ]
+    mechanics = [
+        {"title": a["title"], "anchor": a["anchor"], "notes": a["mechanics"]}
+        for a in alts
+        if a["mechanics"]
+    ]
     sensitivity = _sensitivity(result.get("sensitivity"), titles, ch)
     nav = [("overview", "Overview"), ("comparison", "Comparison")]
     nav += [(a["anchor"], a["title"]) for a in alts]
@@ -721,6 +783,7 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         "sources": _sources(result),
         "confidence_note": CONFIDENCE_NOTE,
         "model_notes": notes,
+        "mechanics": mechanics,
         "names": names,
         "nav": nav,
         "chart_count": ch.count,

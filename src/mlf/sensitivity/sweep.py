@@ -334,6 +334,15 @@ def make_manifest(
 # --------------------------------------------------------------------------- executors
 
 
+def ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C reaches the whole process group, but only the parent acts on
+    it (cancels, records finished chunks, removes its lock); workers finish their chunk quietly
+    instead of printing a traceback each."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextmanager
 def open_executor(
     kind: str = "process", *, workers: int | None = None, scheduler: str | None = None
@@ -357,7 +366,10 @@ def open_executor(
         ctx = multiprocessing.get_context("forkserver")
         # workers fork from a server that has imported the pipeline once
         ctx.set_forkserver_preload(["mlf.sensitivity.sweep", "mlf.manning", "scipy.optimize"])
-        pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=ctx)
+        pool = ProcessPoolExecutor(
+            max_workers=workers or os.cpu_count() or 1, mp_context=ctx,
+            initializer=ignore_sigint,
+        )
         try:
             yield pool
         finally:
