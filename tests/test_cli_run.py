@@ -87,3 +87,11 @@ def test_bad_input_is_one_line(args: list[str], code: int, message: str) -> None
     lines = [x for x in res.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and message in lines[0], res.stderr
     assert "Traceback" not in res.output
+
+
+def test_run_summary_names_who_stayed_away_and_the_paid_share(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["run", "mlf-1963", "--model", "bdm", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    # (the table wraps the cells; each piece stays on one line)
+    assert "stayed away from" in res.output and "the table: FRA" in res.output
+    assert "percent (agreed" in res.output

@@ -529,3 +529,25 @@ def test_float_water_filling_equals_the_exact_one(
     assert fast.capped == exact.capped
     assert fast.shares == pytest.approx(exact.shares, abs=1e-12)
     assert fast.exact_shares is None
+
+
+def test_a_fixed_lead_share_and_the_rest_split_below_the_ceiling() -> None:
+    from mlf.costs import ceiling_for_the_rest, rescaled, with_lead_share
+
+    # The US pays 40%; FRG (weight 45), IT (10), UK (5) share the other 60% with no one
+    # above 40% of the total, i.e. 2/3 of the rest: FRG's 3/4 of the rest is held at 2/3.
+    cap = ceiling_for_the_rest(0.4, 0.4)
+    assert cap == pytest.approx(2 / 3)
+    rest = split_proportional({"FRG": 45, "IT": 10, "UK": 5}, 60.0, cap)
+    order = ["US", "FRG", "IT", "UK"]
+    s = with_lead_share("US", 0.4, rest, 100.0, rule="proportional", order=order)
+    shares = dict(zip(s.members, s.shares, strict=True))
+    assert shares == pytest.approx({"US": 0.4, "FRG": 0.4, "IT": 0.6 * 2 / 9, "UK": 0.6 / 9})
+    assert sum(s.amounts) == pytest.approx(100.0)
+    assert s.capped == ("FRG",) and s.notes[0] == "US pays a fixed lead share of 40%"
+    assert ceiling_for_the_rest(None, 0.4) is None and ceiling_for_the_rest(0.4, 1.0) is None
+    assert rescaled(rest, 30.0).amounts == pytest.approx((20.0, 20 / 3, 10 / 3))
+    with pytest.raises(CostError, match="nobody shares the rest"):
+        with_lead_share("US", 0.4, None, 100.0, rule="proportional")
+    with pytest.raises(CostError, match="both the lead"):
+        with_lead_share("FRG", 0.4, rest, 100.0, rule="proportional")

@@ -62,12 +62,14 @@ __all__ = [
     "CostModel",
     "CostSplit",
     "ShapleyEstimate",
+    "ceiling_for_the_rest",
     "core_is_empty",
     "cost_vs_defence_budget",
     "in_core",
     "least_core",
     "nucleolus",
     "prenucleolus",
+    "rescaled",
     "shapley_monte_carlo",
     "shapley_value",
     "split_equal",
@@ -75,6 +77,7 @@ __all__ = [
     "split_nucleolus",
     "split_proportional",
     "split_shapley",
+    "with_lead_share",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -1290,3 +1293,75 @@ def split_nucleolus(game: CostGame, exact: bool = False) -> CostSplit:
     if game.kind != "cost":
         raise CostError("a cost split needs a cost game (kind='cost')")
     return _game_split(game, "nucleolus", nucleolus(game, exact=exact))
+
+
+# --------------------------------------------------------------------------- lead share
+
+
+def ceiling_for_the_rest(ceiling: float | None, lead_share: float) -> float | None:
+    """The ceiling on a share *of the rest* once a lead pays ``lead_share`` of the total.
+
+    A member paying ``s`` of the rest pays ``s * (1 - lead_share)`` of the total, so the
+    per-member ceiling ``c`` on the total is ``min(1, c / (1 - lead_share))`` on the rest.
+    """
+    if ceiling is None or lead_share >= 1.0:
+        return None
+    return min(1.0, ceiling / (1.0 - lead_share))
+
+
+def with_lead_share(
+    lead: str,
+    lead_share: float,
+    rest: CostSplit | None,
+    total: float,
+    *,
+    rule: str,
+    order: Sequence[str] | None = None,
+) -> CostSplit:
+    """A split in which ``lead`` pays the fixed ``lead_share`` of ``total`` and the others
+    share the rest as ``rest`` splits it (``rest.shares`` are shares of the rest).
+
+    The MLF's US lead share (FRUS 1961-63 XIII doc. 176: the US share to be settled in the
+    talks; no nation above 40%, doc. 208). A ``lead_share`` above a ceiling is the caller's
+    to apply first (the talks hold it at the ceiling and say so). ``order`` orders the
+    members of the result (default: the lead, then ``rest``'s members).
+    """
+    if not 0.0 <= lead_share <= 1.0:
+        raise CostError(f"the lead share must lie in [0, 100%], got {_pct(lead_share)}")
+    shares: dict[str, float] = {lead: lead_share}
+    if rest is not None:
+        if lead in rest.members:
+            raise CostError(f"{lead} is both the lead and one of the others")
+        for m, s in zip(rest.members, rest.shares, strict=True):
+            shares[m] = float(s) * (1.0 - lead_share)
+    elif lead_share < 1.0:
+        raise CostError("the lead pays less than 100% but nobody shares the rest")
+    members = tuple(m for m in order if m in shares) if order is not None else tuple(shares)
+    sh = tuple(shares[m] for m in members)
+    notes: tuple[str, ...] = (f"{lead} pays a fixed lead share of {_pct(lead_share)}",)
+    if rest is not None:
+        notes = (*notes, *rest.notes)
+    return CostSplit(
+        rule=rule,
+        members=members,
+        shares=sh,
+        amounts=tuple(s * total for s in sh),
+        total=total,
+        capped=tuple(rest.capped) if rest is not None else (),
+        in_core=rest.in_core if rest is not None else None,
+        notes=notes,
+    )
+
+
+def rescaled(split: CostSplit, total: float) -> CostSplit:
+    """The same shares of a different total (e.g. a cost game's split of the rest)."""
+    return CostSplit(
+        rule=split.rule,
+        members=split.members,
+        shares=split.shares,
+        amounts=tuple(float(s) * total for s in split.shares),
+        total=total,
+        capped=split.capped,
+        in_core=split.in_core,
+        notes=split.notes,
+    )

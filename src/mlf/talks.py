@@ -45,9 +45,12 @@ from mlf.costs import (
     CostGame,
     CostModel,
     CostSplit,
+    ceiling_for_the_rest,
+    rescaled,
     split_nucleolus,
     split_proportional,
     split_shapley,
+    with_lead_share,
 )
 from mlf.errors import MlfError
 from mlf.games import Game, RuleContext, game_from_spec
@@ -399,9 +402,7 @@ def _split(
         held = f"{lead}'s agreed share {lead_share:.1%} is held at the {ceiling:.0%} ceiling"
         lead_share = ceiling
     rest_total = total * (1.0 - lead_share)
-    rest_ceiling = None
-    if ceiling is not None and lead_share < 1.0:
-        rest_ceiling = min(1.0, ceiling / (1.0 - lead_share))
+    rest_ceiling = ceiling_for_the_rest(ceiling, lead_share) if lead is not None else ceiling
     if not rest:
         sub = None
     elif rule == "proportional":
@@ -429,40 +430,14 @@ def _split(
             aggregate="max",
         )
         sub = split_shapley(game) if rule == "shapley" else split_nucleolus(game)
-        scale = rest_total / sub.total if sub.total > 0 else 0.0
-        sub = CostSplit(
-            rule=sub.rule,
-            members=sub.members,
-            shares=sub.shares,
-            amounts=tuple(a * scale for a in sub.amounts),
-            total=rest_total,
-            in_core=sub.in_core,
-            notes=sub.notes,
-        )
-    shares: dict[str, float] = {}
-    if lead is not None:
-        shares[lead] = lead_share
-    if sub is not None:
-        for m, s in zip(sub.members, sub.shares, strict=True):
-            shares[m] = s * (1.0 - lead_share)
-    ordered = tuple(m for m in members if m in shares)
-    sh = tuple(shares[m] for m in ordered)
-    capped = tuple(sub.capped) if sub is not None else ()
-    notes = tuple(sub.notes) if sub is not None else ()
-    if lead is not None:
-        notes = (f"{lead} pays a fixed lead share of {lead_share:.1%}", *notes)
+        sub = rescaled(sub, rest_total)
+    if lead is None:
+        assert sub is not None  # members is never empty here
+        return sub
+    out = with_lead_share(lead, lead_share, sub, total, rule=rule, order=members)
     if held:
-        notes = (held, *notes)
-    return CostSplit(
-        rule=rule,
-        members=ordered,
-        shares=sh,
-        amounts=tuple(s * total for s in sh),
-        total=total,
-        capped=capped,
-        in_core=sub.in_core if sub is not None else None,
-        notes=notes,
-    )
+        out = replace(out, notes=(held, *out.notes))
+    return out
 
 
 def build_arrangement(

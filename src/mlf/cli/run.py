@@ -77,6 +77,9 @@ def summary_table(result: dict[str, Any]) -> Table:
             outcome += f": {', '.join(members)}"
         else:
             outcome += f"\n[dim]{alt['detail']}[/dim]"
+        away = (alt.get("table") or {}).get("stayed_away") or []
+        if away and members:
+            outcome += f"\n[dim]stayed away from the table: {', '.join(away)}[/dim]"
         table.add_row(
             f"{alt['title']}\n[dim]{alt['id']}[/dim]",
             f"{alt['support']:.2f}",

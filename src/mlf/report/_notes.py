@@ -110,10 +110,16 @@ MODEL_NOTES: tuple[ModelNote, ...] = (
         "Participation: each nation's own decision",
         "A nation joins when its utility inside (policy satisfaction plus its voice in the "
         "control rule minus its cost as a share of its defence budget, each with the nation's "
-        "own weight) is at least its outside option, given who else joins. The member set "
-        "shown is stable: no member wants to leave and no outsider wants to enter "
-        "(internal and external stability). The margin is utility minus outside option; the "
-        "'what would change it' column gives the smallest change that flips the decision.",
+        "own weight) is at least its outside option, given who else joins. Before the talks, "
+        "each invited nation decides whether to come to the table at all: it comes when its "
+        "utility on the best terms it could hope for (every open element at its own position, "
+        "every invited nation in) reaches its outside option; only those at the table "
+        "negotiate and may join. When the decisions settle, the member set shown is the end "
+        "of the nations' best responses: no member wants to leave and no outsider at the table "
+        "wants to enter (internal and external stability). When they cycle (A joins only if B "
+        "is in, B only if A is out), the outcome is a cycle: no member set, the repeating sets "
+        "shown. The margin is utility minus outside option; the 'what would change it' column "
+        "gives the smallest change that flips the decision.",
         (
             "d'Aspremont, C., Jacquemin, A., Gabszewicz, J. J. & Weymark, J. A. (1983). On the "
             "stability of collusive price leadership. Canadian Journal of Economics, 16(1), "
