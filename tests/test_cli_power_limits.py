@@ -151,9 +151,9 @@ BAD_FILES: list[tuple[str, str]] = [
     ("unknown_key", "extra: unknown key"),
     ("not_a_mapping", "expected a mapping with 'players' and a rule"),
     ("binary", "binary file"),
-    ("huge", "game files are limited to 1,048,576 bytes"),
-    ("to_dev_zero", "not a regular file"),
-    ("folder", "a directory"),
+    ("huge", "above the 1 MiB limit for YAML game files (mlf.gamefile.MAX_GAME_FILE_BYTES)"),
+    ("to_dev_zero", "is a symbolic link to a character device"),
+    ("folder", "is a directory"),
 ]
 
 

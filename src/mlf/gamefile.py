@@ -14,7 +14,7 @@ whose one-line message names the file and the field. The file is read with fixed
 checked before the work they guard:
 
 * at most :data:`MAX_GAME_FILE_BYTES` bytes, and only a regular file (a device, a FIFO or a
-  symlink to one is refused before it is opened for reading);
+  symlink to one is refused before it is opened; :func:`mlf._bounded.read_bounded`);
 * brackets nested at most :data:`MAX_YAML_DEPTH` deep (checked on the text before parsing:
   the YAML scanner is quadratic in the nesting), rules at most
   :data:`mlf.games.MAX_RULE_DEPTH`;
@@ -26,8 +26,6 @@ checked before the work they guard:
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -51,34 +49,6 @@ class GameFileError(MlfError):
     """A game file that cannot be read or states an invalid rule (exit code 1)."""
 
     exit_code = 1
-
-
-def read_bounded(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes, or :class:`GameFileError`.
-
-    ``os.stat`` follows symlinks, so a link to ``/dev/zero`` is refused as a device before it
-    is opened; the read itself stops at ``limit + 1`` bytes (a file that grows meanwhile).
-    (A local helper: ``mlf._bounded`` is meant to hold the shared one.)
-    """
-    try:
-        st = os.stat(path)
-    except OSError as e:
-        raise GameFileError(f"{path}: cannot read: {e.strerror or e}") from None
-    if not stat.S_ISREG(st.st_mode):
-        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file (a device?)"
-        raise GameFileError(f"{path}: {kind}; a game file is a YAML file")
-    if st.st_size > limit:
-        raise GameFileError(
-            f"{path}: {st.st_size:,} bytes; game files are limited to {limit:,} bytes"
-        )
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as e:
-        raise GameFileError(f"{path}: cannot read: {e.strerror or e}") from None
-    if len(data) > limit:
-        raise GameFileError(f"{path}: more than {limit:,} bytes; game files are limited to that")
-    return data
 
 
 def _flow_depth(text: str) -> int:
@@ -247,6 +217,14 @@ def game_from_data(data: object, where: str) -> Game:
 
 def load_game_file(path: str | Path) -> Game:
     """Read a YAML game file within the module's bounds; :class:`GameFileError` otherwise."""
+    from mlf._bounded import read_bounded
+
     p = Path(path)
-    data = _parse_yaml(read_bounded(p, MAX_GAME_FILE_BYTES), str(p))
+    data = read_bounded(
+        p,
+        limit=MAX_GAME_FILE_BYTES,
+        what="YAML game",
+        limit_name="mlf.gamefile.MAX_GAME_FILE_BYTES",
+    )
+    data = _parse_yaml(data, str(p))
     return game_from_data(data, str(p))
