@@ -1,5 +1,7 @@
 # make run: install into .venv on first use, then run the main job on the built-in scenario.
-# make test: install, then run the tests, ruff and mypy --strict.
+# make test: install, then run the tests (with the doctests in src/ and the tutorials), ruff
+#            and mypy --strict.
+# make docs: build the documentation site into site/ (mkdocs build --strict: warnings fail).
 PYTHON ?= python3
 UV_VERSION := 0.13.8
 UVDIR := .uvtool
@@ -10,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 # Byte-compile at install: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install compile run test bench clean
+.PHONY: install compile run test docs bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(UVDIR)
@@ -33,9 +35,14 @@ test: compile
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy src
 
+# --inexact keeps what other groups (bench) installed into the same .venv
+docs: install
+	$(UV) sync --frozen --group docs --inexact
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
 bench: install
 	$(UV) sync --frozen --group bench
 	$(VENV)/bin/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) $(UVDIR) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(UVDIR) out site .pytest_cache .mypy_cache .ruff_cache

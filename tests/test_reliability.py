@@ -429,3 +429,49 @@ def test_ctrl_c_on_local_processes_is_quiet_and_resumable(tmp_path: Path) -> Non
     code, text = _cli("sweep", "--resume", str(out), "--executor", "serial")
     assert code == 0, text
     assert _summary(out) == _summary(ref)
+
+
+def test_summary_spill_on_a_full_disk_is_one_line(
+    reference_sweep: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import numpy as np
+
+    from mlf.errors import MlfError
+    from mlf.sensitivity import summarise
+
+    def full(*a: object, **k: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/tmp/x/ranks.npy")
+
+    monkeypatch.setattr(np.lib.format, "open_memmap", full)
+    with pytest.raises(MlfError, match=r"^/tmp/x/ranks\.npy: cannot summarise the sweep: No space"):
+        summarise(reference_sweep)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sweep", MINI, "--draws", "1000000000000"],
+        ["sweep", MINI, "--sampling", "lhs", "--draws", "1000000000"],
+        ["sweep", MINI, "--draws", "10000000", "--chunk-size", "1"],
+    ],
+)
+def test_refused_sizes_cost_little_memory_and_time(args: list[str], tmp_path: Path) -> None:
+    """As whole commands: refused at once, peak memory far under 2 GB, no folder left."""
+    out = tmp_path / "never"
+    probe = (
+        "import resource, subprocess, sys, time; t = time.monotonic(); "
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "print(p.returncode, time.monotonic() - t, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); print(p.stderr, end='')"
+    )
+    cmd = [sys.executable, "-c", probe, sys.executable, "-c", "from mlf.cli import main; main()",
+           *args, "--out", str(out)]
+    res = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120)
+    first, *err = res.stdout.splitlines()
+    code, secs, rss_kib = first.split()
+    _one_line(int(code), "\n".join(err), 2, "over the limit|memory")
+    assert int(rss_kib) < 2 * 1024 * 1024 // 4  # under 512 MiB (the brief's cap is 2 GB)
+    assert float(secs) < 30
+    assert not out.exists()

@@ -197,6 +197,13 @@ class CostModel:
     The 1963 orders of magnitude: about $2 bn capital for 200 missiles (Time, 8 Mar 1963),
     about $5 bn for the programme (Time, 14 Jun 1963); the operating cost is an estimate
     (about $300 m a year; see the built-in scenario's notes).
+
+    Examples:
+        Two hundred missiles at $10 m each, operated at $1.5 m a missile-year for ten years:
+
+        >>> model = CostModel(capital_per_unit=10, operating_per_unit_year=1.5, term_years=10)
+        >>> model.total_cost(200), model.annual_cost(200)
+        (5000.0, 500.0)
     """
 
     capital_per_unit: float
@@ -343,6 +350,16 @@ def split_proportional(
     The 40% rule is the US "essential" that no nation pay more than 40% of the force's
     contributions (FRUS 1961-63 vol. XIII doc. 208).
 
+    Examples:
+        Weights 6 : 3 : 1 under a 40% ceiling: the US is capped, its excess goes to the
+        others in proportion 3 : 1, which caps the FRG too; the UK pays the rest.
+
+        >>> split = split_proportional({"US": 6, "FRG": 3, "UK": 1}, 100.0, ceiling=0.4)
+        >>> split.amounts, split.capped
+        ((40.0, 40.0, 20.0), ('US', 'FRG'))
+        >>> split.exact_shares
+        (Fraction(2, 5), Fraction(2, 5), Fraction(1, 5))
+
     Raises:
         CostError: no members, a negative weight, all weights zero, a ceiling outside
             (0, 1], ``ceiling * n < 1`` (the members cannot cover the total), or an excess
@@ -421,12 +438,22 @@ def _finish(
 
 
 def split_gdp(gdp: Mapping[str, Number], total: float, ceiling: Number | None = None) -> CostSplit:
-    """Split in proportion to GDP (optionally with a ceiling), see :func:`split_proportional`."""
+    """Split in proportion to GDP (optionally with a ceiling), see :func:`split_proportional`.
+
+    Examples:
+        >>> split_gdp({"A": 300, "B": 100}, 8.0).amounts
+        (6.0, 2.0)
+    """
     return split_proportional(gdp, total, ceiling, rule="gdp")
 
 
 def split_equal(members: Iterable[str], total: float) -> CostSplit:
-    """Every member pays ``total / n``."""
+    """Every member pays ``total / n``.
+
+    Examples:
+        >>> split_equal(["A", "B", "C", "D"], 10.0).amounts
+        (2.5, 2.5, 2.5, 2.5)
+    """
     names = tuple(members)
     if not names:
         raise CostError("a cost split needs at least one member")
@@ -445,6 +472,10 @@ def cost_vs_defence_budget(
     $500 m and whose defence budget is $5 bn a year spends 1% of it on the force.
     Budgets in the same currency unit as the amounts (the built-in scenarios take 1963
     military expenditure from the Correlates of War National Material Capabilities data).
+
+    Examples:
+        >>> cost_vs_defence_budget({"FRG": 500.0}, {"FRG": 5000.0}, term_years=10)
+        {'FRG': 0.01}
     """
     if not math.isfinite(term_years) or term_years <= 0:
         raise CostError(f"term_years must be positive, got {term_years}")
@@ -706,6 +737,16 @@ def shapley_value(game: CostGame, exact: bool = False) -> FloatArray | tuple[Fra
     1953 [1]_), vectorised over all coalition masks. The value is efficient, symmetric,
     gives dummies their stand-alone cost and is additive. With ``exact=True`` the result is
     a tuple of Fractions computed from the game's exact table.
+
+    Examples:
+        A force sized to the largest member requirement plus a fixed headquarters (the
+        airport game G1 of docs/reference/power.md, Littlechild & Owen 1973):
+
+        >>> g1 = CostGame.from_requirements(
+        ...     ["US", "UK", "FR", "DE", "IT", "NL", "BE"], [10, 8, 6, 6, 4, 2, 1],
+        ...     lambda r: 20 + 5 * r)
+        >>> [str(x) for x in shapley_value(g1, exact=True)]
+        ['502/21', '292/21', '187/21', '187/21', '269/42', '185/42', '25/7']
 
     References
     ----------
@@ -1177,6 +1218,19 @@ def nucleolus(
     Maschler, Peleg & Shapley 1979). With ``exact=True`` the result is recovered as
     Fractions and every LP round is certified in exact arithmetic.
 
+    Examples:
+        The airport game G1 of docs/reference/power.md, and the Talmud's estate of 200
+        with claims 100, 200, 300 (Aumann & Maschler 1985), a value game:
+
+        >>> g1 = CostGame.from_requirements(
+        ...     ["US", "UK", "FR", "DE", "IT", "NL", "BE"], [10, 8, 6, 6, 4, 2, 1],
+        ...     lambda r: 20 + 5 * r)
+        >>> [str(x) for x in nucleolus(g1, exact=True)]
+        ['115/6', '55/6', '25/3', '25/3', '25/3', '25/3', '25/3']
+        >>> talmud = CostGame.bankruptcy(["a", "b", "c"], 200, [100, 200, 300])
+        >>> [str(x) for x in nucleolus(talmud, exact=True)]
+        ['50', '75', '75']
+
     Raises:
         CostError: more than :data:`EXACT_MAX_PLAYERS` players, no imputation, or an exact
             result that could not be certified.
@@ -1203,6 +1257,14 @@ def least_core(
     ``epsilon = min over x with x(N) = c(N) of max over proper coalitions S of e(S, x)``
     (Maschler, Peleg & Shapley 1979). The core is non-empty iff ``epsilon <= 0``. The
     allocation returned is the prenucleolus, the canonical point of the least core.
+
+    Examples:
+        Three players who pay 6 alone, 10 in pairs and 12 together: the core is not empty.
+
+        >>> g = CostGame.from_function(["A", "B", "C"], lambda s: [0, 6, 10, 12][len(s)])
+        >>> eps, x = least_core(g, exact=True)
+        >>> str(eps), [str(v) for v in x]
+        ('-2', ['4', '4', '4'])
     """
     x, eps = _nucleolus_impl(game, exact, False, None)
     if eps is None:  # one player: no proper coalition
@@ -1211,7 +1273,19 @@ def least_core(
 
 
 def core_is_empty(game: CostGame, tol: float = 1e-9) -> bool:
-    """True iff no allocation satisfies every coalition (least-core value > 0)."""
+    """True iff no allocation satisfies every coalition (least-core value > 0).
+
+    Examples:
+        The modular force G2 of docs/reference/power.md: a fixed 10 plus 30 per module of
+        capacity 8. The six together need 3 modules (100), but every split leaves some
+        coalition that could do with fewer modules on its own paying more than that:
+
+        >>> g2 = CostGame.from_requirements(
+        ...     ["A", "B", "C", "D", "E", "F"], [5, 4, 3, 3, 2, 1],
+        ...     lambda r: 10 + 30 * -(-r // 8), aggregate="sum")
+        >>> core_is_empty(g2), str(least_core(g2, exact=True)[0])
+        (True, '25/2')
+    """
     if game.n == 1:
         return False
     eps, _ = least_core(game)
@@ -1223,6 +1297,11 @@ def in_core(game: CostGame, x: Sequence[Number] | FloatArray, tol: float = 1e-9)
 
     Exact when ``x`` holds Fractions or ints (compared with the game's exact table),
     within ``tol`` otherwise.
+
+    Examples:
+        >>> g = CostGame.from_function(["A", "B", "C"], lambda s: [0, 6, 10, 12][len(s)])
+        >>> in_core(g, [4, 4, 4]), in_core(g, [2, 2, 8])
+        (True, False)
     """
     n = game.n
     if len(x) != n:
@@ -1281,7 +1360,14 @@ def _game_split(game: CostGame, rule: str, amounts: Sequence[Fraction] | FloatAr
 
 def split_shapley(game: CostGame, exact: bool = True) -> CostSplit:
     """Split a cost game's total by the Shapley value, with a core check (see
-    :func:`shapley_value`)."""
+    :func:`shapley_value`).
+
+    Examples:
+        >>> g = CostGame.from_function(["A", "B", "C"], lambda s: [0, 6, 10, 12][len(s)])
+        >>> split = split_shapley(g)
+        >>> split.amounts, split.in_core
+        ((4.0, 4.0, 4.0), True)
+    """
     if game.kind != "cost":
         raise CostError("a cost split needs a cost game (kind='cost')")
     return _game_split(game, "shapley", shapley_value(game, exact=exact))
@@ -1289,7 +1375,13 @@ def split_shapley(game: CostGame, exact: bool = True) -> CostSplit:
 
 def split_nucleolus(game: CostGame, exact: bool = False) -> CostSplit:
     """Split a cost game's total by the nucleolus, with a core check (see
-    :func:`nucleolus`)."""
+    :func:`nucleolus`).
+
+    Examples:
+        >>> g = CostGame.from_function(["A", "B", "C"], lambda s: [0, 6, 10, 12][len(s)])
+        >>> split_nucleolus(g, exact=True).amounts
+        (4.0, 4.0, 4.0)
+    """
     if game.kind != "cost":
         raise CostError("a cost split needs a cost game (kind='cost')")
     return _game_split(game, "nucleolus", nucleolus(game, exact=exact))

@@ -180,6 +180,10 @@ def parse_number(value: object, what: str = "number", *, limits: bool = False) -
     (numbers a person wrote in a rule) also refuses magnitudes above :data:`MAX_MAGNITUDE`
     or nonzero ones below its inverse, and more than :data:`MAX_DIGITS` significant digits
     (each side of a fraction is checked on its own).
+
+    Examples:
+        >>> parse_number("2/3"), parse_number("0.65"), parse_number(0.1)
+        (Fraction(2, 3), Fraction(13, 20), Fraction(1, 10))
     """
     if isinstance(value, bool):
         raise GameError(f"{what}: expected a number, got {value!r}")
@@ -714,6 +718,16 @@ def parse_weighted(text: str, names: Sequence[str] | None = None) -> WeightedGam
     ``>100%``), a quota the empty coalition already meets (0 or below), a negative weight, a
     names-count mismatch; so are numbers beyond :data:`MAX_MAGNITUDE` or :data:`MAX_DIGITS`
     and more than :data:`MAX_PLAYERS` weights.
+
+    Examples:
+        The Council of the EEC in 1958 (France, Germany, Italy 4 votes; Belgium and the
+        Netherlands 2; Luxembourg 1; 12 of 17 to pass):
+
+        >>> eec = parse_weighted("[12; 4, 4, 4, 2, 2, 1]", ["FR", "DE", "IT", "BE", "NL", "LU"])
+        >>> eec.is_winning({"FR", "DE", "IT"}), eec.is_winning({"FR", "BE", "NL", "LU"})
+        (True, False)
+        >>> parse_weighted("[2/3; 1, 1, 1]").quota  # a share of the total weight 3
+        Fraction(2, 1)
     """
     if text.count(",") >= MAX_PLAYERS:
         raise GameError(

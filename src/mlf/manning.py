@@ -243,6 +243,14 @@ def diagnose(rules: ManningRules) -> str | None:
 
     Without a tolerance these checks are exact (see the module docstring): if none fires,
     a plan exists.
+
+    Examples:
+        >>> diagnose(ManningRules(("US", "FRG"), ships=1, crew_per_ship=10))
+        "2 members cannot satisfy 'at least 3 nationalities per ship'"
+        >>> diagnose(ManningRules(("US", "FRG", "UK"), ships=1, crew_per_ship=10, max_share=0.3))
+        'max share 30% x 3 nations < 100% of a crew (3 x 3 = 9 of 10 sailors)'
+        >>> diagnose(ManningRules(("US", "FRG", "UK"), ships=1, crew_per_ship=10)) is None
+        True
     """
     k = len(rules.nations)
     lmin = rules.min_nationalities
@@ -287,6 +295,14 @@ def check_crews(rules: ManningRules, crews: Sequence[Sequence[int]]) -> list[str
 
     ``crews[s][k]`` is the number of sailors of nation ``k`` on ship ``s``. For instance the
     *Ricketts* crew (US 184 of 335) breaks a 40% cap.
+
+    Examples:
+        The *Ricketts* crew (USNI Proceedings, July 1965) under the 40% rule:
+
+        >>> rules = ManningRules(("US", "FRG", "GRC", "GBR", "ITA", "NLD"), ships=1,
+        ...                      crew_per_ship=335)
+        >>> check_crews(rules, [[184, 49, 32, 26, 26, 18]])
+        ['ship 1: US has 184 sailors, above the 40% cap (134)']
     """
     x = np.asarray(crews, dtype=np.int64)
     out: list[str] = []
@@ -573,6 +589,15 @@ def solve_manning(
 
     Raises:
         ManningError: an unknown ``method``.
+
+    Examples:
+        Two ships of 10 sailors, crews in proportion to shares 40/40/10/10:
+
+        >>> rules = ManningRules(("US", "FRG", "UK", "IT"), ships=2, crew_per_ship=10,
+        ...                      targets={"US": 0.4, "FRG": 0.4, "UK": 0.1, "IT": 0.1})
+        >>> plan = solve_manning(rules)
+        >>> plan.feasible, plan.ship(0), plan.deviation
+        (True, {'US': 4, 'FRG': 4, 'UK': 1, 'IT': 1}, 0.0)
     """
     if method not in ("aggregate", "full"):
         raise ManningError(f"method must be 'aggregate' or 'full', got {method!r}")

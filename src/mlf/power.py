@@ -1175,7 +1175,16 @@ def _pivots(
 
 
 def veto_players(game: Game) -> tuple[str, ...]:
-    """Players without whom nothing wins (N ∖ {i} loses), when something wins at all."""
+    """Players without whom nothing wins (N ∖ {i} loses), when something wins at all.
+
+    Examples:
+        The UN Security Council as the weighted game [39; 7 x 5, 1 x 10]:
+
+        >>> from mlf.games import parse_weighted
+        >>> unsc = parse_weighted("[39; 7, 7, 7, 7, 7, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]")
+        >>> veto_players(unsc)
+        ('P1', 'P2', 'P3', 'P4', 'P5')
+    """
     n = game.n
     form = _threshold_form(game)
     if form is not None:
@@ -1191,19 +1200,41 @@ def veto_players(game: Game) -> tuple[str, ...]:
 
 
 def winning_coalition_count(game: Game) -> int:
-    """|W|, exactly."""
+    """|W|, exactly.
+
+    Examples:
+        >>> from mlf.games import parse_weighted
+        >>> unsc = parse_weighted("[39; 7, 7, 7, 7, 7, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]")
+        >>> winning_coalition_count(unsc)
+        848
+    """
     r = power_indices(game, ["coleman_act"], exact=True, mwc_cap=0)
     assert r.winning_coalitions is not None
     return r.winning_coalitions
 
 
 def dummy_players(game: Game) -> tuple[str, ...]:
-    """Players who never swing (zero Banzhaf power), exactly."""
+    """Players who never swing (zero Banzhaf power), exactly.
+
+    Examples:
+        Luxembourg in the EEC Council of 1958:
+
+        >>> from mlf.games import parse_weighted
+        >>> eec = parse_weighted("[12; 4, 4, 4, 2, 2, 1]", ["FR", "DE", "IT", "BE", "NL", "LU"])
+        >>> dummy_players(eec)
+        ('LU',)
+    """
     return power_indices(game, ["banzhaf_absolute"], exact=True, mwc_cap=0).dummies
 
 
 def minimal_winning_coalitions(game: Game, cap: int = 1000) -> tuple[int, list[tuple[str, ...]]]:
-    """(number of minimal winning coalitions, up to ``cap`` of them as name tuples)."""
+    """(number of minimal winning coalitions, up to ``cap`` of them as name tuples).
+
+    Examples:
+        >>> from mlf.games import parse_weighted
+        >>> minimal_winning_coalitions(parse_weighted("[3; 2, 1, 1]", ["A", "B", "C"]))
+        (2, [('A', 'B'), ('A', 'C')])
+    """
     r = power_indices(game, ["holler"], exact=True, mwc_cap=cap)
     assert r.minimal_winning_count is not None
     return r.minimal_winning_count, list(r.minimal_winning)
@@ -1230,6 +1261,19 @@ def power_indices(
     ``"generating-function"``) instead of ``"auto"``, for testing and benchmarking.
     Raises :class:`GameError` for unknown index names, or when the game is too large for any
     exact method and no ``samples`` were given.
+
+    Examples:
+        The EEC Council of 1958 (Felsenthal & Machover 1998; docs/reference/power.md):
+
+        >>> from mlf.games import parse_weighted
+        >>> eec = parse_weighted("[12; 4, 4, 4, 2, 2, 1]", ["FR", "DE", "IT", "BE", "NL", "LU"])
+        >>> r = power_indices(eec, ["shapley_shubik", "banzhaf"], exact=True)
+        >>> {p: str(v) for p, v in r.indices["shapley_shubik"].items()}
+        {'FR': '7/30', 'DE': '7/30', 'IT': '7/30', 'BE': '3/20', 'NL': '3/20', 'LU': '0'}
+        >>> {p: str(v) for p, v in r.indices["banzhaf"].items()}
+        {'FR': '5/21', 'DE': '5/21', 'IT': '5/21', 'BE': '1/7', 'NL': '1/7', 'LU': '0'}
+        >>> r.dummies, r.winning_coalitions
+        (('LU',), 14)
     """
     explicit = indices is not None
     if exact and game.n > MAX_EXACT_PLAYERS:

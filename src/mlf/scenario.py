@@ -1551,6 +1551,11 @@ def load_scenario(ref: str | Path, *, strict: bool = False) -> LoadedScenario:
 
     Raises:
         ScenarioErrors: with every located problem (one line each).
+
+    Examples:
+        >>> loaded = load_scenario("mlf-1963")
+        >>> loaded.id, loaded.builtin, str(loaded.scenario.meta.date), loaded.warnings
+        ('mlf-1963', True, '1963-07-15', ())
     """
     text_ref = str(ref)
     path = Path(text_ref)

@@ -30,7 +30,19 @@ def forecast(
     seed: int = 0,
     progress: ProgressFn | None = None,
 ) -> Forecast:
-    """Run the named model on ``inp`` and return its :class:`Forecast`."""
+    """Run the named model on ``inp`` and return its :class:`Forecast`.
+
+    Examples:
+        Three actors on one issue (force size 0-200 missiles, status quo 0):
+
+        >>> inp = BargainingInput.build(["US", "FRG", "UK"], [0.5, 0.3, 0.2], [200, 150, 50],
+        ...                             [0.8, 0.6, 0.5], lo=0, hi=200, status_quo=0)
+        >>> fc = forecast(inp, "compromise")
+        >>> fc.model, fc.issues, round(float(fc.outcome[0]), 2)
+        ('compromise', ('issue1',), 164.71)
+        >>> float(forecast(inp, "median").outcome[0])
+        200.0
+    """
     try:
         impl = MODELS[model]
     except KeyError:

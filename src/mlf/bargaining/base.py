@@ -90,7 +90,13 @@ class BargainingInput:
         hi: Any = None,
         status_quo: Any = None,
     ) -> BargainingInput:
-        """Convenience constructor: 1-D inputs mean one issue; bounds default to the hull."""
+        """Convenience constructor: 1-D inputs mean one issue; bounds default to the hull.
+
+        Examples:
+            >>> inp = BargainingInput.build(["A", "B"], [2, 1], [10, 40], [1.0, 0.5])
+            >>> inp.n, inp.k, inp.lo.tolist(), inp.hi.tolist(), inp.status_quo.tolist()
+            (2, 1, [10.0], [40.0], [10.0])
+        """
         pos = np.asarray(position, dtype=np.float64)
         sal = np.asarray(salience, dtype=np.float64)
         if pos.ndim == 1:

@@ -179,7 +179,18 @@ def read_ktab_csv(path: str | Path) -> KtabData:
 
 
 def parse_ktab_text(text: str, file: str = "<ktab>") -> KtabData:
-    """Parse the text of a KTAB SMP CSV file (see :func:`read_ktab_csv`)."""
+    """Parse the text of a KTAB SMP CSV file (see :func:`read_ktab_csv`).
+
+    Examples:
+        >>> data = parse_ktab_text(
+        ...     "Toy,Three actors,3,2,\\n"
+        ...     "Actor,Description,Power,Size,SalSize,Rule,SalRule,\\n"
+        ...     "US,leader,50,100,60,80,30,\\n"
+        ...     "FRG,keen,30,75,50,40,40,\\n"
+        ...     "UK,reluctant,20,0,30,20,60,\\n")
+        >>> data.actors, data.dimensions, data.power.tolist()
+        (('US', 'FRG', 'UK'), ('Size', 'Rule'), [50.0, 30.0, 20.0])
+    """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # line numbers are 1-based; blank lines at the end are ignored
     while lines and not lines[-1].strip():

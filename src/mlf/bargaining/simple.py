@@ -84,7 +84,17 @@ def _static_forecast(
 
 
 def compromise_outcome(inp: BargainingInput) -> FloatArray:
-    """Capability x salience weighted mean per issue (status quo where no one has weight)."""
+    """Capability x salience weighted mean per issue (status quo where no one has weight).
+
+    Examples:
+        Weights 0.5 x 0.8, 0.3 x 0.6 and 0.2 x 0.5 on positions 200, 150, 50: (80 + 27 + 5)
+        / 0.68 = 164.71.
+
+        >>> inp = BargainingInput.build(["US", "FRG", "UK"], [0.5, 0.3, 0.2], [200, 150, 50],
+        ...                             [0.8, 0.6, 0.5])
+        >>> compromise_outcome(inp).round(2).tolist()
+        [164.71]
+    """
     w = weights(inp)
     order = canonical_order(inp.position, w)
     x = np.take_along_axis(inp.position, order, axis=0)
@@ -98,7 +108,16 @@ def compromise_outcome(inp: BargainingInput) -> FloatArray:
 
 
 def median_outcome(inp: BargainingInput) -> FloatArray:
-    """Lower capability x salience weighted median per issue (status quo where no weight)."""
+    """Lower capability x salience weighted median per issue (status quo where no weight).
+
+    Examples:
+        The US alone holds 0.40 of the 0.68 total weight, more than half:
+
+        >>> inp = BargainingInput.build(["US", "FRG", "UK"], [0.5, 0.3, 0.2], [200, 150, 50],
+        ...                             [0.8, 0.6, 0.5])
+        >>> median_outcome(inp).tolist()
+        [200.0]
+    """
     w = weights(inp)
     order = canonical_order(inp.position, w)
     x = np.take_along_axis(inp.position, order, axis=0)

@@ -953,6 +953,15 @@ def smp_history(
 
     ``use_numba``: None = numba if importable, ``MLF_NO_NUMBA`` is unset and there are at
     least :data:`NUMBA_MIN_ACTORS` actors; True/False force a path (same results).
+
+    Examples:
+        Three actors on two dimensions; FRG and UK meet after the first turn and the run
+        stops after three (KTAB rounds bargains to 4 decimals):
+
+        >>> res = smp_history([50, 30, 20], [[1.0, 0.8], [0.75, 0.4], [0.0, 0.2]],
+        ...                   [[0.6, 0.3], [0.5, 0.4], [0.3, 0.6]])
+        >>> res.turns, res.positions[-1].tolist()
+        (3, [[0.9811, 0.6585], [0.7071, 0.4068], [0.7071, 0.4068]])
     """
     opt = resolve_params(params)
     caps = np.ascontiguousarray(capability, dtype=np.float64)

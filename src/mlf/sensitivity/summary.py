@@ -108,6 +108,11 @@ def summarise(directory: str | Path) -> dict[str, Any]:
     except duckdb.Error as exc:  # verified files should never get here; still one line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise SensitivityError(f"{out}: cannot read the sweep's chunks: {first}") from None
+    except OSError as exc:  # the ranks' spill file (in the temporary folder) or a chunk
+        where = exc.filename or tempfile.gettempdir()
+        raise SensitivityError(
+            f"{where}: cannot summarise the sweep: {exc.strerror or exc}"
+        ) from None
     finally:
         con.close()
 
