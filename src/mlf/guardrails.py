@@ -1,6 +1,6 @@
 """The memorandum's guardrails, each a visible check on the final outcome of an alternative.
 
-From the memorandum "The Next Steps on the MLF" (FRUS 1961-63 XIII, doc. 206) and DESIGN.md:
+From the memorandum "The Next Steps on the MLF" (FRUS 1961-63 XIII, doc. 206):
 
 * **genuinely European** (:func:`is_genuinely_european`): the President would not oppose a
   European force under "political instruments of control which would make such a force

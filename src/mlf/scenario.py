@@ -425,11 +425,11 @@ class Actor(_Model):
 class Pressure(_Model):
     """An observer's influence on named invited nations, as an explicit term of the scenario.
 
-    Observers never bargain (DESIGN.md, "Observer"); where a scenario wants one to weigh on
-    the talks, it says how, on whom and on what source: ``outside_option`` is added to each
-    named nation's outside option for this alternative, both when it decides whether to come
-    to the table and when it decides whether to join (positive: staying out is worth more to
-    it; negative: the pressure pushes it in).
+    Observers never bargain (docs/design-notes.md, "Observers never bargain"); where a
+    scenario wants one to weigh on the talks, it says how, on whom and on what source:
+    ``outside_option`` is added to each named nation's outside option for this alternative,
+    both when it decides whether to come to the table and when it decides whether to join
+    (positive: staying out is worth more to it; negative: the pressure pushes it in).
     """
 
     by: str = Field(description="the observer exerting the pressure")
