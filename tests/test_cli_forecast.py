@@ -75,3 +75,14 @@ def test_ktab_csv_defaults_to_smp():
     # the power x salience weighted mean of dummyData_3Dim on dimension 2 is 47.60
     # (docs/reference/negotiation.md)
     assert round(doc["issues"]["Pstn2"]["forecast"], 2) == 47.60
+
+
+def test_scenario_forecast_is_among_those_at_the_table_only() -> None:
+    # As in `mlf run`: observers (the Soviet Union) never bargain, and France, which wants
+    # no force, stays away from the MLF table.
+    res = runner.invoke(app, ["forecast", "mlf-1963", "--model", "compromise", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    actors = doc["issues"]["force_size"]["actors"]
+    assert "SUN" not in actors and "FRA" not in actors
+    assert {"USA", "FRG"} <= set(actors)

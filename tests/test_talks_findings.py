@@ -102,6 +102,8 @@ def test_no_agreement_on_zero_common_units_and_failures_show_no_analysis(
             if alt["status"] != "does not count":
                 assert alt["european"] is None
                 assert "genuinely_european" not in alt["guardrails"]
+            if alt["status"] == "cycle":  # no member set to claim was freely chosen
+                assert alt["guardrails"]["no_selling"]["ok"] is False
 
 
 def test_bdm_no_longer_agrees_on_a_zero_force() -> None:

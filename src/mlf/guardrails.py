@@ -129,7 +129,8 @@ def no_selling(
 
     ``budgets``: each actor's annual defence budget (None if unknown), used to turn the
     utility gap of a refusal into money: ``gap / w_cost * budget`` (cost is measured as a
-    share of the defence budget). ``cycle``: the participation game has no stable member set.
+    share of the defence budget). ``cycle``: the participation game, or the renegotiation
+    among the members, cycles: there is no member set to claim was chosen.
     """
     payments: dict[str, Any] = {}
     flagged: list[str] = []
@@ -148,8 +149,8 @@ def no_selling(
         return {
             "ok": False,
             "flagged": flagged,
-            "detail": "not met: the nations' own decisions cycle, so no member set comes from "
-            "them; no side payments are made",
+            "detail": "not met: the nations' own decisions (or the renegotiation among them) "
+            "cycle, so no member set comes from them; no side payments are made",
             "side_payments_that_would_buy_entry": payments,
         }
     return {

@@ -906,6 +906,11 @@ def _compromise_position(sc: Scenario, iid: str, actors: Sequence[str]) -> float
     return num / den if den > 0 else issue.to_number(issue.status_quo)
 
 
+def come_to_table(sc: Scenario, alt_id: str, alt: Alternative | None = None) -> TableResult:
+    """Each invited nation's decision to come to the table (rule: :mod:`mlf.table`)."""
+    return _table(sc, alt_id, alt if alt is not None else sc.alternatives[alt_id])
+
+
 def _table(sc: Scenario, alt_id: str, alt: Alternative) -> TableResult:
     """Each invited nation's decision to come to the table (rule: :mod:`mlf.table`)."""
     base: dict[str, Agreed] = {}
@@ -1057,7 +1062,7 @@ def _run(
     guard: dict[str, Any] = {}
     budgets = {a: _budget(sc, a) for a in alt.invited}
     guard["no_selling"] = guardrails.no_selling(
-        part.decisions, budgets, arr.settings.currency or "", cycle=part.cycle
+        part.decisions, budgets, arr.settings.currency or "", cycle=status == "cycle"
     )
     guard["fallback"] = guardrails.fallback(status)
     if european is not None:

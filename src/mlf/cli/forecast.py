@@ -27,12 +27,15 @@ def _input_from_ktab(path: str) -> BargainingInput:
 def _input_from_scenario(
     ref: str, alternative: str | None, issues: Sequence[str]
 ) -> tuple[BargainingInput, str, dict[str, Any], int]:
-    """The negotiation of an alternative's issues among its invited nations and observers.
+    """The negotiation of an alternative's issues among the nations that come to its table.
+
+    As in ``mlf run``: observers never bargain, and invited nations that stay away from the
+    table (:mod:`mlf.table`) do not negotiate (round 1 of the talks).
 
     Returns the input, the scenario's model, that model's parameters and the scenario's seed.
     """
     from mlf.scenario import load_scenario
-    from mlf.talks import bargaining_input
+    from mlf.talks import bargaining_input, come_to_table
 
     sc = load_scenario(ref).scenario
     alt_id = alternative if alternative is not None else next(iter(sc.alternatives))
@@ -47,7 +50,9 @@ def _input_from_scenario(
     if unknown:
         known = ", ".join(sc.issues)
         raise UsageError(f"--issue {', '.join(unknown)}: not in the scenario (known: {known})")
-    actors = list(dict.fromkeys([*alt.invited, *alt.observers]))
+    actors = list(come_to_table(sc, alt_id).at_table)
+    if not actors:
+        raise UsageError(f"alternative {alt_id!r}: no invited nation comes to the table")
     inp = bargaining_input(sc, issue_ids, actors)
     return inp, sc.settings.model, dict(sc.settings.model_params), sc.settings.seed
 
