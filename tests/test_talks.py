@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from mlf.report import render_html
@@ -40,6 +42,9 @@ def variant(change: Callable[[dict[str, Any]], None] | None = None) -> LoadedSce
     YAML(typ="safe").dump(data, buf)
     sc, warnings = parse_scenario(buf.getvalue(), "toy.yaml")
     return LoadedScenario(sc, "toy.yaml", "0" * 64, tuple(warnings))
+
+
+_TOY = variant()
 
 
 def test_support_is_capability_weighted() -> None:
@@ -481,3 +486,73 @@ def test_nash_status_quo_freezes_are_noted() -> None:
         m.startswith("rule: settles at the status quo (unanimity) because") and "D" in m
         for m in out.mechanics
     )
+
+
+def test_units_in_kind_are_costed_at_the_stated_value_and_shown_in_the_report() -> None:
+    def kind(d: dict[str, Any]) -> None:
+        st = d["alternatives"]["force"]["settings"]
+        st["in_kind"] = {"B": 16}
+        st["in_kind_value_per_unit_year"] = 0.01
+
+    loaded = variant(kind)
+    res = run_scenario(loaded).to_dict()
+    alt = next(a for a in res["alternatives"] if a["id"] == "force")
+    assert alt["status"] == "agreement" and "B" in alt["members"]
+    arr = alt["arrangement"]
+    assert arr["in_kind"] == {"B": 16.0}
+    assert arr["cost"]["in_kind_value"] == {"B": pytest.approx(0.16)}
+    assert arr["cost"]["in_kind_note"].startswith("contributions in kind, at the scenario's value")
+    # not paid from the common pool: the payments still sum to the annual cost
+    assert sum(arr["cost"]["payments"].values()) == pytest.approx(arr["cost"]["annual"])
+    html = render_html(res)
+    assert "in kind (a year)" in html and "16 units = 0.16" in html
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    size=st.floats(0, 200),
+    rule=st.sampled_from(["unanimity", "veto_bloc"]),
+    capability=st.floats(0.01, 10.0),
+    salience=st.floats(0.0, 1.0),
+    model=st.sampled_from(["compromise", "median", "nash", "bdm"]),
+)
+def test_property_an_observer_without_pressure_changes_nothing(
+    size: float, rule: str, capability: float, salience: float, model: str
+) -> None:
+    def observed(d: dict[str, Any]) -> None:
+        d["actors"]["E"] = {
+            "name": "Observer",
+            "european": False,
+            "capability": capability,
+            "positions": {
+                "size": {"position": size, "salience": salience},
+                "rule": {"position": rule, "salience": salience},
+            },
+        }
+        d["alternatives"]["force"]["observers"] = ["E"]
+
+    base = run_alternative(_TOY.scenario, "force", model=model, detail=False)
+    seen = run_alternative(variant(observed).scenario, "force", model=model, detail=False)
+    assert {k: v.value for k, v in seen.agreed.items()} == {
+        k: v.value for k, v in base.agreed.items()
+    }
+    assert (seen.status, seen.members) == (base.status, base.members)
+
+
+@settings(max_examples=25, deadline=None)
+@given(low=st.floats(-1.0, 2.0), rise=st.floats(0.0, 2.0))
+def test_property_a_higher_outside_option_never_brings_a_nation_to_the_table(
+    low: float, rise: float
+) -> None:
+    def outside(value: float) -> Callable[[dict[str, Any]], None]:
+        def change(d: dict[str, Any]) -> None:
+            d["actors"]["C"]["outside_option"]["force"] = value
+
+        return change
+
+    at = {}
+    for value in (low, low + rise):
+        out = run_alternative(variant(outside(value)).scenario, "force", detail=False)
+        assert out.table is not None
+        at[value] = "C" in out.table.at_table
+    assert at[low + rise] <= at[low]

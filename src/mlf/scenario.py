@@ -449,7 +449,8 @@ class Alternative(_Model):
     invited: list[str] = Field(min_length=1)
     observers: list[str] = Field(
         default_factory=list,
-        description="actors who weigh in on the talks (outside pressure) but cannot join",
+        description="actors never at the table: they do not bargain or join; their influence "
+        "is only what 'pressure' states",
     )
     pressure: list[Pressure] = Field(
         default_factory=list,

@@ -2,28 +2,36 @@
 
 For one alternative::
 
-    negotiate the open issues among the participants (bargaining model)
-      -> arrangement (control game, cost shares, force, manning)
-      -> participation: each invited nation decides for itself (stable member set)
+    the table: each invited nation decides whether to come to the talks (mlf.table)
+    negotiate the open issues among those at the table (bargaining model; observers never
+      bargain, their influence is only an explicit pressure term the scenario sets)
+      -> arrangement (control game, common units and units in kind, applied cost shares,
+         manning)
+      -> participation: each nation at the table decides for itself (a stable member set,
+         or a reported cycle)
       -> members changed? renegotiate among the members, until a fixed point (or a cycle)
-    analysis: power in the control game, costs, manning, guardrails
+    final status (final_status), then analysis of an agreement only: the European test,
+    power in the control game, costs, manning; guardrails (mlf.guardrails)
 
 The comparison runs every alternative whose capability-weighted support reaches the scenario's
 threshold through the same path ("alternative proposals should be tested by discussion in the
 same way as the MLF itself, wherever there is apparent support for them", FRUS 1961-63 XIII
 doc. 206) and lists the others with their support.
 
-Guardrails from the memorandum, each reported for every alternative:
+Guardrails from the memorandum, each reported for every alternative (:mod:`mlf.guardrails`):
 
 * no selling: membership comes only from each nation's own decision; for each invited nation
-  that stays out, the side payment that would buy it in is shown (and never made);
+  that stays out, the side payment that would buy it in is shown (and never made); on a
+  cycle it is not met;
 * fall-back: failed talks leave the status quo, never another alternative;
-* genuinely European: the control game is tested (:func:`mlf.power.is_genuinely_european`);
-  an alternative that requires European control and fails the test does not count;
+* genuinely European: no non-European veto player and no coalition of non-Europeans alone
+  able to act (:func:`mlf.guardrails.is_genuinely_european`); an alternative that requires
+  European control and fails the test does not count;
 * the British question (:func:`british_question`): the smallest broadening of the agenda
   under which joining becomes the pivotal nation's (the United Kingdom's) own best choice.
 
-Model of a nation's value of joining: see :mod:`mlf.participation`.
+Model of a nation's value of joining: see :mod:`mlf.participation`; where the bargaining
+model's own mechanics produced a term: :mod:`mlf.mechanics`.
 """
 
 from __future__ import annotations

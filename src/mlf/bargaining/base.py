@@ -196,6 +196,36 @@ class Model(Protocol):
     ) -> Forecast: ...
 
 
+def unit_capability(capability: Any, *, keep: tuple[float, float] | None = None) -> FloatArray:
+    """Capabilities scaled by a power of two so that the largest lies in [0.5, 1).
+
+    The weighted models here (``compromise``, ``median``, ``nash``, ``bdm``) depend on
+    capabilities only through their ratios (weighted means and medians, Nash exponents,
+    probabilities of success), so a common scale changes no forecast; but products such as
+    capability x salience x distance overflow to inf (and then NaN) for capabilities near
+    the float limit (1e308), and underflow for tiny ones. Multiplying by a power of two is
+    exact in binary floating point: an input whose largest capability already lies in
+    [0.5, 1) is unchanged bit for bit, and any other gives the same forecast up to rounding
+    that does not grow with the magnitude.
+
+    ``keep=(lo, hi)``: leave capabilities whose largest lies in [lo, hi] as they are. The
+    ``smp`` uses KTAB's range of powers, [1e-8, 1e8] (KTAB ``smpread.cpp`` refuses a power of
+    1e8 or more), because KTAB's absolute floors (a coalition strength of 1e-8, a gain of
+    1e-5) make its results depend slightly on the scale, and its reference histories are
+    reproduced on KTAB's own scale.
+
+    An all-zero vector is returned as is (the input checks refuse it).
+    """
+    cap = np.asarray(capability, dtype=np.float64)
+    top = float(np.max(cap)) if cap.size else 0.0
+    if not (top > 0.0 and np.isfinite(top)):
+        return cap
+    if keep is not None and keep[0] <= top <= keep[1]:
+        return cap
+    _, exp = np.frexp(top)
+    return np.asarray(np.ldexp(cap, -int(exp)), dtype=np.float64) if exp else cap
+
+
 def check_params(model: Model, params: Mapping[str, Any] | None) -> dict[str, Any]:
     """Fill in defaults and reject unknown parameter names (one-line error)."""
     given = dict(params or {})

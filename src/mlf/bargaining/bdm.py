@@ -113,7 +113,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from mlf.bargaining.base import BargainingInput, FloatArray, Forecast, ProgressFn
+from mlf.bargaining.base import (
+    BargainingInput,
+    FloatArray,
+    Forecast,
+    ProgressFn,
+    unit_capability,
+)
 from mlf.bargaining.simple import HALF_TOL
 from mlf.errors import BargainingError
 
@@ -376,6 +382,7 @@ def run_issue(
         kernel = _numba_kernel()
         if kernel is None and engine == "numba":
             raise BargainingError("bdm: engine 'numba' asked for but numba is not importable")
+    capability = unit_capability(capability)  # exact power-of-two scale: no overflow
     w = capability * salience
     # canonical actor order: by (position, capability, salience); identical actors tie
     order = np.lexsort((salience, capability, x0))

@@ -1,16 +1,30 @@
 """Read and write KTAB's CSV scenario format for the Spatial Model of Politics.
 
-Layout (KTAB ``SMPModel::csvRead``; a trailing comma on any line is allowed)::
+Layout (KTAB ``SMPModel::csvRead``)::
 
-    <ScenarioName>,<Description>,<numActors>,<numDims>,
-    Actor,Description,Power,<Dim1 name>,<Dim1 salience name>,...,<DimK name>,<DimK sal name>,
-    <name>,<desc>,<power>,<pos_1>,<sal_1>,...,<pos_K>,<sal_K>,      (one line per actor)
+    <ScenarioName>,<Description>,<numActors>,<numDims>
+    Actor,Description,Power,<Dim1 name>,<Dim1 salience name>,...,<DimK name>,<DimK sal name>
+    <name>,<desc>,<power>,<pos_1>,<sal_1>,...,<pos_K>,<sal_K>      (one line per actor)
+
+Files are read as KTAB reads them: KTAB takes the fields it needs from the start of each
+line and ignores the rest, so fields after those (the trailing comma KTAB writes, the empty
+fields and the stray ``0`` that end line 1 of KTAB's own ``dummyData_6Dim.csv``) are
+ignored here too.
 
 KTAB's rules are enforced, each problem reported as one located line
 (``FILE:LINE: field: reason``): 3 to 250 actors, at least one dimension, power in
 [0, 1e8], positions and saliences in [0, 100], an actor's saliences summing to at most 100
-(salience is a share of attention), every row with the header's number of fields, numbers
-where numbers belong, a text file that is not empty.
+(salience is a share of attention), every row with at least the header's fields, numbers
+where numbers belong, a text file that is not empty. Where KTAB would silently read
+something else than the file says, mlf refuses instead: more or fewer actor lines than
+line 1 announces, two dimensions with the same name (a forecast keyed by name would lose
+one), every actor's power 0 (no one has any weight).
+
+Limits (checked before the work, each one located line; documented in README.md):
+:data:`MAX_FILE_BYTES` (1 MiB, checked before the file is read; directories, devices and
+FIFOs are refused by :mod:`mlf._bounded`), :data:`MAX_DIMENSIONS` (100 dimensions, checked
+on line 1 before anything else is read), :data:`MAX_FIELD_CHARS` (512 characters in a field,
+KTAB's own longest: a scenario name or description) and :data:`MAX_LINE_CHARS` (a line).
 
 KTAB has no status quo; :meth:`KtabData.to_input` uses the power-weighted mean position per
 dimension as a stand-in (only models with a disagreement point, e.g. ``nash``, use it; the
@@ -27,6 +41,7 @@ import csv
 import io
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +49,16 @@ from typing import Any
 
 import numpy as np
 
+from mlf._bounded import read_bounded
 from mlf.bargaining.base import BargainingInput, FloatArray
 from mlf.errors import ScenarioError, ScenarioErrors
 
 __all__ = [
     "MAX_ACTORS",
+    "MAX_DIMENSIONS",
+    "MAX_FIELD_CHARS",
+    "MAX_FILE_BYTES",
+    "MAX_LINE_CHARS",
     "MIN_ACTORS",
     "KtabData",
     "ktab_from_input",
@@ -51,8 +71,20 @@ __all__ = [
 
 MIN_ACTORS = 3
 MAX_ACTORS = 250
+"""KTAB's own limits on the number of actors (``Model::minNumActor``, ``maxNumActor``)."""
 MAX_POWER = 1e8
-MAX_FILE_BYTES = 5 * 1024 * 1024
+"""KTAB's sanity limit on an actor's power (``smpread.cpp``)."""
+MAX_DIMENSIONS = 100
+"""Dimensions of one file (KTAB has no limit; its examples have 1 to 6). The SMP of 250
+actors on 100 dimensions takes about 100 s and 300 MB; an imported file becomes a scenario
+of as many issues (:data:`mlf.scenario.MAX_ISSUES`)."""
+MAX_FIELD_CHARS = 512
+"""Characters in one field: KTAB's longest text, a scenario name or description
+(``Model::maxScenNameLen``, ``maxScenDescLen``)."""
+MAX_LINE_CHARS = 128 * 1024
+"""Characters in one line (the header of 100 dimensions with names of 512 characters fits)."""
+MAX_FILE_BYTES = 1024 * 1024
+"""Size of a KTAB file: 250 actors on 100 dimensions take about 200 kB."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,10 +171,11 @@ def _decode(data: bytes, file: str) -> str:
 
 
 def _fields(line: str) -> list[str]:
-    row = next(csv.reader([line], skipinitialspace=True), [])
-    if row and row[-1].strip() == "":
-        row = row[:-1]  # KTAB lines end with a comma
-    return [f.strip() for f in row]
+    """The fields of one line, stripped, without the empty ones at its end."""
+    row = [f.strip() for f in next(csv.reader([line], skipinitialspace=True), [])]
+    while row and row[-1] == "":
+        row.pop()  # KTAB's lines end with a comma (or several)
+    return row
 
 
 def _number(text: str) -> float | None:
@@ -154,27 +187,23 @@ def _number(text: str) -> float | None:
 
 
 def _count(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"[+]?\d+", text) else None
+    return int(text) if re.fullmatch(r"[+]?\d{1,18}", text) else None
 
 
 def read_ktab_csv(path: str | Path) -> KtabData:
     """Read a KTAB SMP CSV file, enforcing KTAB's rules (located one-line errors).
 
+    The file is read through :func:`mlf._bounded.read_bounded`: anything but a regular file
+    (a directory, a device such as ``/dev/zero``, a FIFO, or a link to one) and a file above
+    :data:`MAX_FILE_BYTES` are refused before a byte is read.
+
     Raises:
         ScenarioError: one problem; ScenarioErrors: several, all in file order.
     """
-    p = Path(path)
     file = str(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(
-                f"file is {size} bytes, more than the {MAX_FILE_BYTES} a KTAB file can need",
-                file=file,
-            )
-        data = p.read_bytes()
-    except OSError as e:
-        raise ScenarioError(f"cannot read the file: {e.strerror or e}", file=file) from None
+    data = read_bounded(
+        path, limit=MAX_FILE_BYTES, what="KTAB", limit_name="mlf.bargaining.ktab.MAX_FILE_BYTES"
+    )
     return parse_ktab_text(_decode(data, file), file=file)
 
 
@@ -201,8 +230,29 @@ def parse_ktab_text(text: str, file: str = "<ktab>") -> KtabData:
     def err(reason: str, line: int, path: str = "") -> ScenarioError:
         return ScenarioError(reason, file=file, line=line, path=path)
 
-    head = _fields(lines[0])
-    if len(head) != 4:
+    def fields(index: int, path: str) -> list[str]:
+        """Line ``index`` (0-based) as fields, refusing an over-long line or field."""
+        line = lines[index]
+        if len(line) > MAX_LINE_CHARS:
+            raise err(
+                f"line is {len(line)} characters long, above the limit of {MAX_LINE_CHARS} "
+                "(mlf.bargaining.ktab.MAX_LINE_CHARS)",
+                index + 1,
+                path,
+            )
+        row = _fields(line)
+        for f, value in enumerate(row):
+            if len(value) > MAX_FIELD_CHARS:
+                raise err(
+                    f"field {f + 1} is {len(value)} characters long, above the limit of "
+                    f"{MAX_FIELD_CHARS} (mlf.bargaining.ktab.MAX_FIELD_CHARS)",
+                    index + 1,
+                    path,
+                )
+        return row
+
+    head = fields(0, "")
+    if len(head) < 4:
         raise err(
             f"line 1 must be 'name,description,numActors,numDims', found {len(head)} fields",
             1,
@@ -215,6 +265,13 @@ def parse_ktab_text(text: str, file: str = "<ktab>") -> KtabData:
         raise err(f"number of dimensions must be a whole number, found {head[3]!r}", 1, "numDims")
     if n_dim < 1:
         raise err("there must be at least 1 dimension", 1, "numDims")
+    if n_dim > MAX_DIMENSIONS:
+        raise err(
+            f"{n_dim} dimensions: above the limit of {MAX_DIMENSIONS} "
+            "(mlf.bargaining.ktab.MAX_DIMENSIONS)",
+            1,
+            "numDims",
+        )
     if not MIN_ACTORS <= n_act <= MAX_ACTORS:
         raise err(
             f"number of actors must be between {MIN_ACTORS} and {MAX_ACTORS}, found {n_act}",
@@ -224,8 +281,8 @@ def parse_ktab_text(text: str, file: str = "<ktab>") -> KtabData:
     width = 3 + 2 * n_dim
     if len(lines) < 2:
         raise err("the header line (Actor,Description,Power,...) is missing", 2, "header")
-    header = _fields(lines[1])
-    if len(header) != width:
+    header = fields(1, "header")
+    if len(header) < width:
         raise err(
             f"header has {len(header)} fields but {n_dim} dimensions need {width} "
             f"(Actor, Description, Power, then a position and a salience column each)",
@@ -234,6 +291,16 @@ def parse_ktab_text(text: str, file: str = "<ktab>") -> KtabData:
         )
     dims = tuple(header[3 + 2 * d] for d in range(n_dim))
     sal_names = tuple(header[4 + 2 * d] for d in range(n_dim))
+    twice = [d for d, c in Counter(dims).items() if c > 1]
+    if twice:
+        first = dims.index(twice[0])
+        again = dims.index(twice[0], first + 1)
+        raise err(
+            f"dimension {twice[0]!r} appears twice (columns {4 + 2 * first} and "
+            f"{4 + 2 * again}): each dimension needs its own name",
+            2,
+            f"header.dimensions[{again}]",
+        )
 
     errors: list[ScenarioError] = []
     rows = lines[2:]
@@ -258,11 +325,11 @@ def parse_ktab_text(text: str, file: str = "<ktab>") -> KtabData:
     power = np.zeros(n_act)
     pos = np.zeros((n_act, n_dim))
     sal = np.zeros((n_act, n_dim))
-    for a, line in enumerate(rows[:n_act]):
+    for a in range(min(n_act, len(rows))):
         ln = a + 3
-        row = _fields(line)
         where = f"actors[{a}]"
-        if len(row) != width:
+        row = fields(a + 2, where)
+        if len(row) < width:
             errors.append(err(f"row has {len(row)} fields, the header has {width}", ln, where))
             continue
         if not row[0]:
@@ -301,6 +368,15 @@ def parse_ktab_text(text: str, file: str = "<ktab>") -> KtabData:
                     f"{where}.salience",
                 )
             )
+    if not errors and not np.any(power > 0):
+        errors.append(
+            err(
+                f"every actor's power is 0 (lines 3 to {2 + n_act}): at least one actor "
+                "needs a positive power for the negotiation to mean anything",
+                3,
+                "actors.power",
+            )
+        )
     if errors:
         if len(errors) == 1:
             raise errors[0]

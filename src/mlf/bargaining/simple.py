@@ -41,7 +41,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from mlf.bargaining.base import BargainingInput, FloatArray, Forecast, ProgressFn
+from mlf.bargaining.base import (
+    BargainingInput,
+    FloatArray,
+    Forecast,
+    ProgressFn,
+    unit_capability,
+)
 from mlf.errors import BargainingError
 
 __all__ = ["COMPROMISE", "MEDIAN", "NASH", "CompromiseModel", "MedianModel", "NashModel"]
@@ -51,8 +57,12 @@ HALF_TOL = 1e-12
 
 
 def weights(inp: BargainingInput) -> FloatArray:
-    """Capability x salience per actor and issue, shape (n, k)."""
-    return np.asarray(inp.capability[:, None] * inp.salience, dtype=np.float64)
+    """Capability x salience per actor and issue, shape (n, k).
+
+    Capabilities are first scaled by :func:`~mlf.bargaining.base.unit_capability` (a power of
+    two, exact), so that no magnitude of capability can overflow a sum of weights.
+    """
+    return np.asarray(unit_capability(inp.capability)[:, None] * inp.salience, dtype=np.float64)
 
 
 def canonical_order(position: FloatArray, weight: FloatArray) -> NDArray[np.intp]:

@@ -107,6 +107,7 @@ from mlf.bargaining.base import (
     Forecast,
     ProgressFn,
     check_params,
+    unit_capability,
 )
 from mlf.errors import BargainingError
 
@@ -119,6 +120,7 @@ __all__ = ["OPTIONS", "SMP", "SMPModel", "SMPResult", "run_smp", "smp_history"]
 VR_BINARY, VR_PROPBIN, VR_PROP, VR_PROPCBC, VR_CUBIC, VR_ASYM = 0, 1, 2, 3, 4, 5
 RA_NONE, RA_ONETHIRD, RA_HALF, RA_TWOTHIRDS, RA_FULL = 0, 1, 2, 3, 4
 TPC_NO, TPC_SEMI, TPC_FULL = 0, 1, 2
+SMP_MIN_POWER, SMP_MAX_POWER = 1e-8, 1e8  # KTAB's range of powers; outside: rescaled
 MIN_COALITION = 1e-8  # Model::coalitions
 MIN_CHALLENGE_COALITION = 1e-10  # SMPState::probEduChlg
 
@@ -964,7 +966,10 @@ def smp_history(
         (3, [[0.9811, 0.6585], [0.7071, 0.4068], [0.7071, 0.4068]])
     """
     opt = resolve_params(params)
-    caps = np.ascontiguousarray(capability, dtype=np.float64)
+    # outside KTAB's range of powers: an exact power-of-two scale, so nothing overflows
+    caps = np.ascontiguousarray(
+        unit_capability(capability, keep=(SMP_MIN_POWER, SMP_MAX_POWER)), dtype=np.float64
+    )
     x = np.ascontiguousarray(position, dtype=np.float64).copy()
     s = np.ascontiguousarray(salience, dtype=np.float64)
     if x.ndim != 2 or s.shape != x.shape or caps.shape != (x.shape[0],):

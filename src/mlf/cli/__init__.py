@@ -37,12 +37,18 @@ def _root(
 
 
 def fail(error: MlfError) -> None:
-    """Print a user error as one line per problem on stderr and exit with its code."""
+    """Print a user error as one line per problem on stderr and exit with its code.
+
+    Control characters from inputs (a title, a file name) are shown as escapes, never sent
+    to the terminal (:func:`mlf.cli._text.visible`).
+    """
+    from mlf.cli._text import visible
+
     if isinstance(error, ScenarioErrors):
         for line in error.lines():
-            typer.echo(line, err=True)
+            typer.echo(visible(line, one_line=True), err=True)
     else:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(visible(f"error: {error}", one_line=True), err=True)
     raise typer.Exit(error.exit_code)
 
 
@@ -67,6 +73,8 @@ def main() -> None:
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
     from typer.exceptions import Abort
 
+    from mlf.cli._text import visible
+
     try:
         code = app(standalone_mode=False)
     except NoArgsIsHelpError as error:  # plain `mlf`: the help, as click would show it
@@ -74,15 +82,18 @@ def main() -> None:
         sys.exit(error.exit_code)
     except UsageError as error:
         cmd = error.ctx.command_path if error.ctx is not None else "mlf"
-        typer.echo(f"error: {error.format_message()} (see '{cmd} --help')", err=True)
+        typer.echo(
+            visible(f"error: {error.format_message()} (see '{cmd} --help')", one_line=True),
+            err=True,
+        )
         sys.exit(error.exit_code)
     except ClickException as error:
-        typer.echo(f"error: {error.format_message()}", err=True)
+        typer.echo(visible(f"error: {error.format_message()}", one_line=True), err=True)
         sys.exit(error.exit_code)
     except Abort:
         typer.echo("error: aborted", err=True)
         sys.exit(130)
     except MlfError as error:  # a command that forgot to catch its own
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(visible(f"error: {error}", one_line=True), err=True)
         sys.exit(error.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

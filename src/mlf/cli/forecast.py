@@ -8,10 +8,12 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
 from mlf.cli import app, fail
+from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
 #: round columns shown at most (fewer on a narrow terminal); middle rounds are elided
@@ -106,14 +108,14 @@ def _tables(fc: Forecast, width: int) -> list[tuple[str, Table]]:
     cols = _columns(fc.rounds, max(3, min(_MAX_COLUMNS, (width - name_w - 4) // 9)))
     out = []
     for j, iid in enumerate(fc.issues):
-        head = f"[bold]{iid}[/bold]: forecast [bold]{fc.outcome[j]:.6g}[/bold] ({fc.model})"
+        head = f"[bold]{esc(iid)}[/bold]: forecast [bold]{fc.outcome[j]:.6g}[/bold] ({fc.model})"
         table = Table()
         table.add_column("actor", no_wrap=True)
         for c in cols:
             table.add_column("…" if c is None else f"r{c}", justify="right", no_wrap=True)
         for a, name in enumerate(fc.actors):
             table.add_row(
-                name, *("…" if c is None else f"{fc.trajectory[c, a, j]:.4g}" for c in cols)
+                esc(name), *("…" if c is None else f"{fc.trajectory[c, a, j]:.4g}" for c in cols)
             )
         table.add_section()
         table.add_row(
@@ -158,7 +160,20 @@ def forecast_command(
             name = model or sc_model
             params = dict(all_params.get(name, {}))
             sd = sc_seed if seed is None else seed
-        fc = forecast(inp, name, params, sd)
+        with Progress(
+            TextColumn(f"{esc(name)} rounds"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as progress:
+            task = progress.add_task("rounds", total=None)
+
+            def tick(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            fc = forecast(inp, name, params, sd, progress=tick)
     except MlfError as error:
         fail(error)
         return

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from mlf.cli import app, fail
+from mlf.cli._text import visible
 from mlf.errors import MlfError, ScenarioError, UsageError
 
 import_app = typer.Typer(
@@ -56,7 +57,9 @@ def import_ktab(
         parse_scenario(text, str(out or "<stdout>"))  # the cross-checks, too
         _write(text, out)
         if out is not None:
-            typer.echo(f"wrote {out}: {data.n} actors, {data.k} issues from {csv_file}", err=True)
+            typer.echo(
+                visible(f"wrote {out}: {data.n} actors, {data.k} issues from {csv_file}"), err=True
+            )
     except MlfError as error:
         fail(error)
 
@@ -71,12 +74,13 @@ def export_ktab(
         None, "--alternative", "-a", help="Whose issues and actors (default: the first)."
     ),
 ) -> None:
-    """Write an alternative's negotiation (its open issues, invited actors and observers) as a
-    KTAB SMP CSV file: each issue's scale mapped onto [0, 100], saliences x 100."""
+    """Write an alternative's negotiation (its open issues, among the nations that come to its
+    table, as in mlf run: no observers) as a KTAB SMP CSV file: each issue's scale mapped onto
+    [0, 100], saliences x 100."""
     try:
         from mlf.bargaining.ktab import ktab_from_input, ktab_text, parse_ktab_text
         from mlf.scenario import load_scenario
-        from mlf.talks import bargaining_input
+        from mlf.talks import bargaining_input, come_to_table
 
         sc = load_scenario(scenario).scenario
         alt_id = alternative if alternative is not None else next(iter(sc.alternatives))
@@ -85,7 +89,7 @@ def export_ktab(
             raise UsageError(f"--alternative {alt_id!r} is not in the scenario (known: {known})")
         alt = sc.alternatives[alt_id]
         issues = list(alt.open) or list(sc.issues)
-        actors = list(dict.fromkeys([*alt.invited, *alt.observers]))
+        actors = list(come_to_table(sc, alt_id).at_table)
         inp = bargaining_input(sc, issues, actors)
         data = ktab_from_input(
             inp,
@@ -97,6 +101,6 @@ def export_ktab(
         parse_ktab_text(text, file=str(out or "<stdout>"))  # KTAB's own rules, e.g. >= 3 actors
         _write(text, out)
         if out is not None:
-            typer.echo(f"wrote {out}: {data.n} actors, {data.k} dimensions", err=True)
+            typer.echo(visible(f"wrote {out}: {data.n} actors, {data.k} dimensions"), err=True)
     except MlfError as error:
         fail(error)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from mlf.cli import app, fail
+from mlf.cli._text import visible
 from mlf.errors import MlfError, UsageError
 
 _FORMATS = {"html": "report.html", "md": "report.md"}
@@ -51,7 +52,7 @@ def report(
         text = render_html(result) if fmt == "html" else render_markdown(result)
         write_file(target, text)  # complete or absent
         created = []
-        typer.echo(f"wrote {target}")
+        typer.echo(visible(f"wrote {target}"))
     except MlfError as error:
         remove_created(created)
         fail(error)

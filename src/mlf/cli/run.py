@@ -13,21 +13,27 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from mlf.cli import app, fail
+from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
 
 def _fmt_money(x: float | None, currency: str) -> str:
     if x is None:
         return "-"
-    return f"{x:,.3f} {currency}".strip()
+    return f"{x:,.3f} {esc(currency)}".strip()
 
 
 def summary_table(result: dict[str, Any]) -> Table:
-    """The comparison as a rich table (one row per alternative)."""
+    """The comparison as a rich table (one row per alternative).
+
+    Every text from the scenario goes through :func:`mlf.cli._text.esc` (rich markup and
+    control characters escaped).
+    """
     man = result["manifest"]
     sc = result["scenario"]
     table = Table(
-        title=f"{sc['title']} ({sc['date']})\nmodel {man['model']}, seed {man['seed']}",
+        title=f"{esc(sc['title'])} ({esc(sc['date'])})\n"
+        f"model {esc(man['model'])}, seed {esc(man['seed'])}",
         show_lines=True,
     )
     table.add_column("alternative", overflow="fold", max_width=22)
@@ -40,7 +46,8 @@ def summary_table(result: dict[str, Any]) -> Table:
     table.add_column("guardrails", overflow="fold", max_width=16)
     for alt in result["alternatives"]:
         terms = "\n".join(
-            f"{k}: {v.get('short') or v['label']}" for k, v in alt.get("agreed", {}).items()
+            f"{esc(k)}: {esc(v.get('short') or v['label'])}"
+            for k, v in alt.get("agreed", {}).items()
         )
         arr = alt.get("arrangement") or {}
         cost = arr.get("cost") or {}
@@ -51,11 +58,11 @@ def summary_table(result: dict[str, Any]) -> Table:
         if members and cost.get("annual"):
             top = max(members, key=lambda m: share.get(m, 0.0))
             cost_txt = (
-                f"{_fmt_money(cost['annual'], cur)}; heaviest: {top} "
+                f"{_fmt_money(cost['annual'], cur)}; heaviest: {esc(top)} "
                 f"{share.get(top, 0.0):.1%} of its defence budget"
             )
         power = alt.get("power") or {}
-        veto = ", ".join(power.get("veto_players", [])) or "-"
+        veto = ", ".join(esc(v) for v in power.get("veto_players", [])) or "-"
         man_ = alt.get("manning") or {}
         manning = "-"
         if man_:
@@ -72,16 +79,16 @@ def summary_table(result: dict[str, Any]) -> Table:
                     flags.append(f"european: {'yes' if ok else 'NO'}")
             else:
                 flags.append(f"{name.replace('_', ' ')}: {'ok' if ok else 'FLAG'}")
-        outcome = alt["status"]
+        outcome = esc(alt["status"])
         if members:
-            outcome += f": {', '.join(members)}"
+            outcome += f": {', '.join(esc(m) for m in members)}"
         else:
-            outcome += f"\n[dim]{alt['detail']}[/dim]"
+            outcome += f"\n[dim]{esc(alt['detail'])}[/dim]"
         away = (alt.get("table") or {}).get("stayed_away") or []
         if away and members:
-            outcome += f"\n[dim]stayed away from the table: {', '.join(away)}[/dim]"
+            outcome += f"\n[dim]stayed away from the table: {', '.join(esc(a) for a in away)}[/dim]"
         table.add_row(
-            f"{alt['title']}\n[dim]{alt['id']}[/dim]",
+            f"{esc(alt['title'])}\n[dim]{esc(alt['id'])}[/dim]",
             f"{alt['support']:.2f}",
             outcome,
             terms or "-",
@@ -128,7 +135,7 @@ def run(
             raise UsageError(f"--seed must be a non-negative integer, got {seed}")
         loaded = load_scenario(scenario)
         for w in loaded.warnings:
-            console.print(f"[yellow]{w}[/yellow]", highlight=False)
+            console.print(f"[yellow]{esc(w)}[/yellow]", highlight=False)
         if out is not None:  # a writable folder, and ours alone, before any computation
             command = "mlf run " + " ".join(shlex.quote(a) for a in sys.argv[2:])
             lock, created = locked_output(out, command=command.strip(), force=force)
@@ -171,15 +178,19 @@ def run(
         console.print(summary_table(data))
         bq = data.get("british_question")
         if bq:
-            console.print(f"[bold]The British question:[/bold] {bq['summary']}", highlight=False)
+            console.print(
+                f"[bold]The British question:[/bold] {esc(bq['summary'])}", highlight=False
+            )
         for b in data["below_threshold"]:
             console.print(
-                f"below the support threshold: {b['title']} ({b['id']}), "
+                f"below the support threshold: {esc(b['title'])} ({esc(b['id'])}), "
                 f"support {b['support']:.2f}",
                 highlight=False,
             )
         if out is not None:
-            console.print(f"wrote {out / 'result.json'} and {out / 'report.html'}", highlight=False)
+            console.print(
+                f"wrote {esc(out / 'result.json')} and {esc(out / 'report.html')}", highlight=False
+            )
     except MlfError as error:
         _release(lock, created, remove_created)
         fail(error)

@@ -1,7 +1,8 @@
 """``mlf scenarios``, ``mlf check``, ``mlf show`` and ``mlf schema``: scenario files.
 
 Errors go to stderr, one located line each (``FILE:LINE:COL: field.path: reason``); output
-is rich tables sized to the terminal (readable at 100 columns).
+is rich tables sized to the terminal (readable at 100 columns). Every text from the scenario
+is escaped for the terminal (:mod:`mlf.cli._text`: control characters, rich markup).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mlf.cli import app, fail
+from mlf.cli._text import esc, visible
 from mlf.errors import MlfError
 from mlf.scenario import (
     LoadedScenario,
@@ -40,7 +42,7 @@ def _load(ref: str, strict: bool = False) -> LoadedScenario:
 
 def _warn(loaded: LoadedScenario) -> None:
     for w in loaded.warnings:
-        typer.echo(w, err=True)
+        typer.echo(visible(w), err=True)
 
 
 def _plural(n: int, word: str) -> str:
@@ -59,9 +61,9 @@ def scenarios() -> None:
         try:
             sc = load_scenario(sid).scenario
         except MlfError as error:
-            table.add_row(sid, "-", f"[red]invalid: {error}[/red]", "-")
+            table.add_row(sid, "-", f"[red]invalid: {esc(error)}[/red]", "-")
             continue
-        table.add_row(sid, sc.meta.date.isoformat(), sc.meta.title, str(len(sc.alternatives)))
+        table.add_row(sid, sc.meta.date.isoformat(), esc(sc.meta.title), str(len(sc.alternatives)))
     if not table.row_count:
         typer.echo("no built-in scenarios installed")
         return
@@ -83,7 +85,7 @@ def check(
     sc = loaded.scenario
     shown = f"{ref}.yaml" if loaded.builtin else ref
     typer.echo(
-        f"OK {shown}: {sc.meta.id} as of {sc.meta.date.isoformat()}: "
+        f"OK {visible(shown)}: {sc.meta.id} as of {sc.meta.date.isoformat()}: "
         f"{_plural(len(sc.actors), 'actor')}, {_plural(len(sc.issues), 'issue')}, "
         f"{_plural(len(sc.alternatives), 'alternative')}, "
         f"{_plural(len(sc.meta.sources), 'source')}, {_plural(len(loaded.warnings), 'warning')}"
@@ -95,7 +97,7 @@ def _q(q: Quantity | None) -> str:
         return "-"
     text = f"{q.value:g}"
     if q.unit:
-        text += f" {q.unit}"
+        text += f" {esc(q.unit)}"
     return text + ("*" if q.estimate else "")
 
 
@@ -103,7 +105,7 @@ def _position_table(sc: Scenario) -> Table:
     table = Table(title="Positions (salience below)", expand=False, show_lines=True)
     table.add_column("actor", no_wrap=True)
     for iid in sc.issues:
-        table.add_column(iid, overflow="fold")
+        table.add_column(esc(iid), overflow="fold")
     for aid, actor in sc.actors.items():
         cells = []
         for iid in sc.issues:
@@ -111,9 +113,9 @@ def _position_table(sc: Scenario) -> Table:
             if pos is None:
                 cells.append("[dim]-[/dim]")
                 continue
-            value = pos.position if isinstance(pos.position, str) else f"{pos.position:g}"
+            value = esc(pos.position) if isinstance(pos.position, str) else f"{pos.position:g}"
             cells.append(f"{value}\n[dim]{pos.salience.value:g}[/dim]")
-        table.add_row(aid, *cells)
+        table.add_row(esc(aid), *cells)
     return table
 
 
@@ -125,8 +127,8 @@ def _actor_table(sc: Scenario) -> Table:
     for aid, a in sc.actors.items():
         w = a.weights
         table.add_row(
-            aid,
-            a.name,
+            esc(aid),
+            esc(a.name),
             "yes" if a.european else "no",
             "yes" if a.nuclear else "no",
             _q(a.capability),
@@ -146,13 +148,13 @@ def _issue_table(sc: Scenario) -> Table:
     table.add_column("status quo", overflow="fold")
     for iid, issue in sc.issues.items():
         if issue.scale is not None:
-            values = f"{issue.scale.lo:g}..{issue.scale.hi:g} {issue.scale.unit}".strip()
+            values = f"{issue.scale.lo:g}..{issue.scale.hi:g} {esc(issue.scale.unit)}".strip()
             if issue.sets:
-                values += f" (sets {issue.sets})"
+                values += f" (sets {esc(issue.sets)})"
         else:
-            values = " < ".join(o.id for o in issue.options or [])
-        sq = issue.status_quo if isinstance(issue.status_quo, str) else f"{issue.status_quo:g}"
-        table.add_row(iid, issue.title, values, sq)
+            values = " < ".join(esc(o.id) for o in issue.options or [])
+        sq = esc(issue.status_quo) if isinstance(issue.status_quo, str) else f"{issue.status_quo:g}"
+        table.add_row(esc(iid), esc(issue.title), values, sq)
     return table
 
 
@@ -166,14 +168,14 @@ def _alternative_table(sc: Scenario) -> Table:
     table.add_column("min", justify="right")
     for alt_id, alt in sc.alternatives.items():
         fixed = "\n".join(
-            f"{k}={v if isinstance(v, str) else f'{v:g}'}" for k, v in alt.fixed.items()
+            f"{esc(k)}={esc(v) if isinstance(v, str) else f'{v:g}'}" for k, v in alt.fixed.items()
         )
-        title = alt.title + (" [European control]" if alt.requires_european_control else "")
+        title = esc(alt.title) + (" [European control]" if alt.requires_european_control else "")
         table.add_row(
-            alt_id,
+            esc(alt_id),
             title,
-            ", ".join(alt.invited),
-            ", ".join(alt.open) or "-",
+            ", ".join(esc(a) for a in alt.invited),
+            ", ".join(esc(i) for i in alt.open) or "-",
             fixed or "-",
             str(alt.min_members),
         )
@@ -188,8 +190,8 @@ def _source_table(sc: Scenario) -> Table:
     table.add_column("title", overflow="fold")
     for s in sc.meta.sources:
         late = s.earliest_date is not None and s.earliest_date > sc.meta.date
-        date = (s.date or "-") + (" [yellow](later)[/yellow]" if late else "")
-        table.add_row(s.key, date, s.confidence, s.title)
+        date = esc(s.date or "-") + (" [yellow](later)[/yellow]" if late else "")
+        table.add_row(esc(s.key), date, s.confidence, esc(s.title))
     return table
 
 
@@ -199,12 +201,12 @@ def show(ref: str = _REF) -> None:
     loaded = _load(ref)
     sc = loaded.scenario
     console = _console()
-    console.print(f"[bold]{sc.meta.title}[/bold]")
+    console.print(f"[bold]{esc(sc.meta.title)}[/bold]")
     console.print(
-        f"id {sc.meta.id}, as of {sc.meta.date.isoformat()}, model {sc.settings.model}, "
+        f"id {esc(sc.meta.id)}, as of {sc.meta.date.isoformat()}, model {esc(sc.settings.model)}, "
         f"seed {sc.settings.seed}"
     )
-    console.print(f"file {loaded.path} (sha256 {loaded.sha256[:12]})", overflow="fold")
+    console.print(f"file {esc(loaded.path)} (sha256 {loaded.sha256[:12]})", overflow="fold")
     for table in (
         _position_table(sc),
         _actor_table(sc),

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from mlf.report._html import PLOT_CONFIG, render_html
-from mlf.report._load import ReportError, check_result, load_result
+from mlf.report._load import MAX_RESULT_BYTES, ReportError, check_result, load_result
 from mlf.report._markdown import render_markdown
 from mlf.report._notes import MODEL_NOTES, ModelNote
 from mlf.report._view import SECTION_IDS, build_view
 
 __all__ = [
+    "MAX_RESULT_BYTES",
     "MODEL_NOTES",
     "PLOT_CONFIG",
     "SECTION_IDS",

@@ -1,12 +1,29 @@
-"""Reading a result for the report: ``result.json``, or a sweep folder with ``summary.json``."""
+"""Reading a result for the report: ``result.json``, or a sweep folder with ``summary.json``.
+
+Result files are inputs like any other: read with a bounded reader (:mod:`mlf._bounded`:
+a regular file of at most :data:`MAX_RESULT_BYTES`, UTF-8 with or without a byte-order
+mark), and every number checked as it is parsed (:data:`MAX_INT_DIGITS`,
+:data:`MAX_FLOAT_CHARS`, finite; ``NaN`` and ``Infinity`` are not JSON), so that a hostile or
+damaged file is one line naming the file and the field, never a traceback.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
+from mlf._bounded import InputFileError, read_text
 from mlf.errors import MlfError
+
+MAX_RESULT_BYTES = 64 * 1024 * 1024
+"""Size of a ``result.json`` or ``summary.json`` the report reads (checked before reading).
+The built-in scenario's result is about 0.3 MB; reading costs about 6 times the file size."""
+MAX_INT_DIGITS = 20
+"""Digits of an integer in a result (a 64-bit seed has at most 20)."""
+MAX_FLOAT_CHARS = 32
+"""Characters of a number with a fraction or exponent (mlf writes at most 24)."""
 
 
 class ReportError(MlfError):
@@ -25,19 +42,74 @@ def check_result(data: Any, where: str = "input") -> dict[str, Any]:
     return data
 
 
+class _BadNumber:
+    """A number the reader refuses, kept in place so that its field can be named."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text = text
+        self.reason = reason
+
+
+def _int(text: str) -> Any:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        return _BadNumber(text, f"an integer of {digits} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
+
+
+def _float(text: str) -> Any:
+    if len(text) > MAX_FLOAT_CHARS:
+        return _BadNumber(
+            text, f"a number written with {len(text)} characters: more digits than a float holds"
+        )
+    value = float(text)
+    if not math.isfinite(value):
+        return _BadNumber(text, "a number beyond the range of a float")
+    return value
+
+
+def _constant(text: str) -> Any:
+    return _BadNumber(text, f"{text} is not a number JSON allows")
+
+
+def _bad_number(data: Any) -> tuple[str, _BadNumber] | None:
+    """The dotted path and value of the first refused number in ``data``, if any."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, _BadNumber):
+            return where or "(top)", node
+        if isinstance(node, dict):
+            items = [(f"{where}.{k}" if where else str(k), v) for k, v in node.items()]
+        elif isinstance(node, list):
+            items = [(f"{where}[{i}]", v) for i, v in enumerate(node)]
+        else:
+            continue
+        stack.extend(reversed(items))
+    return None
+
+
 def _read_json(path: Path) -> Any:
+    """The JSON in ``path``, read through :func:`mlf._bounded.read_text` (a regular file of at
+    most :data:`MAX_RESULT_BYTES`; a byte-order mark is allowed, as in scenarios)."""
     try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReportError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ReportError(f"{path} is not JSON: not UTF-8 text") from None
+        raw = read_text(
+            path, limit=MAX_RESULT_BYTES, what="result", limit_name="mlf.report.MAX_RESULT_BYTES"
+        )
+    except InputFileError as exc:
+        raise ReportError(str(exc)) from None
     try:
-        return json.loads(raw)
+        data = json.loads(raw, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as exc:
-        raise ReportError(
-            f"{path} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from None
+        raise ReportError(f"{path}:{exc.lineno}:{exc.colno}: is not JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ReportError(f"{path}: is not an mlf result: nested too deeply") from None
+    bad = _bad_number(data)
+    if bad is not None:
+        where, num = bad
+        shown = num.text if len(num.text) <= 24 else f"{num.text[:12]}...{num.text[-6:]}"
+        raise ReportError(f"{path}: {where}: {shown} is {num.reason}")
+    return data
 
 
 def load_result(path: str | Path) -> dict[str, Any]:
@@ -47,7 +119,7 @@ def load_result(path: str | Path) -> dict[str, Any]:
     ``result["sensitivity"]``.
     """
     p = Path(path)
-    if not p.exists():
+    if not p.exists() and not p.is_symlink():
         raise ReportError(f"no such file or folder: {p}")
     summary: Any = None
     if p.is_dir():

@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mlf.report._view import build_view
 
+_MD_INLINE = re.compile(r"([\\`*_\[\]~])")
+# what opens a block at the start of a line: a heading, a list item, a setext underline
+_MD_BLOCK_START = re.compile(r"^(#{1,6}|[+-]|\d{1,9}[.)]|=+|-+)(?=\s|$)")
+
 
 def _md(s: str) -> str:
-    """Text with HTML special characters as entities (Markdown passes raw HTML through)."""
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Input text made inert in Markdown: one line, HTML special characters as entities
+    (Markdown passes raw HTML through), and every character that opens a link, an image,
+    emphasis, a code span or strikethrough backslash-escaped (CommonMark: any ASCII
+    punctuation may be escaped), as is a start that would open a heading or a list. So a
+    title such as ``[click](javascript:alert(2))`` is shown as text, never as a live link.
+    """
+    s = " ".join(s.split())
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = _MD_INLINE.sub(r"\\\1", s)
+    m = _MD_BLOCK_START.match(s)
+    if m is not None:  # "1." -> "1\.", "#" -> "\#"
+        at = m.end() - 1 if s[0].isdigit() else 0
+        s = f"{s[:at]}\\{s[at:]}"
+    return s
+
+
+def _code(escaped: str) -> str:
+    """A text already escaped by :func:`_md` as a code span of its original text.
+
+    Inside a code span nothing is interpreted (no links, no HTML, no escapes), so the
+    original text goes in as it is, fenced by one backtick more than its longest run of
+    backticks (CommonMark 6.1). An empty text is shown as an en dash.
+    """
+    raw = html.unescape(re.sub(r"\\(.)", r"\1", escaped))
+    if not raw:
+        return "–"
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", raw)), default=0) + 1)
+    pad = " " if raw.startswith("`") or raw.endswith("`") else ""
+    return f"{fence}{pad}{raw}{pad}{fence}"
 
 
 def _escaped(x: Any) -> Any:
-    """A copy of the view with every string HTML-escaped for Markdown."""
+    """A copy of the view with every string escaped for Markdown (:func:`_md`)."""
     if isinstance(x, str):
         return _md(x)
     if isinstance(x, dict):
@@ -25,8 +58,9 @@ def _escaped(x: Any) -> Any:
 
 
 def _cell(s: Any) -> str:
-    """Text safe inside a Markdown table cell (pipes escaped, one line)."""
-    return " ".join(str(s).split()).replace("\\", "\\\\").replace("|", "\\|") or "–"
+    """Text safe inside a Markdown table cell (pipes escaped, one line); backslashes are
+    already escaped by :func:`_md` in input text, and the renderer's own texts have none."""
+    return " ".join(str(s).split()).replace("|", "\\|") or "–"
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
@@ -60,7 +94,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     for a in v["alternatives"]:
         rows.append(
             [
-                f"{a['title']} (`{a['id']}`)",
+                f"{a['title']} ({_code(a['id'])})",
                 a["support"],
                 f"{a['status']}: {a['detail']}",
                 "; ".join(f"{t['title']}: {t['label']}" for t in a["terms"]) or "–",
@@ -74,7 +108,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     for b in v["below"]:
         rows.append(
             [
-                f"{b['title']} (`{b['id']}`)",
+                f"{b['title']} ({_code(b['id'])})",
                 b["support"],
                 "below threshold",
                 "–",
@@ -154,7 +188,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         pw = a["power"]
         if pw:
             md += [
-                f"Control rule `{pw['rule_text']}`; veto players: {pw['veto']}; "
+                f"Control rule {_code(pw['rule_text'])}; veto players: {pw['veto']}; "
                 f"dummies: {pw['dummies']}.",
                 "",
             ]
@@ -198,7 +232,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     if v["below"]:
         md += _table(
             ["alternative", "support"],
-            [[f"{b['title']} (`{b['id']}`)", b["support"]] for b in v["below"]],
+            [[f"{b['title']} ({_code(b['id'])})", b["support"]] for b in v["below"]],
         )
     else:
         md += [f"None: every alternative reached {v['threshold']}.", ""]

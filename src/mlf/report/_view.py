@@ -364,6 +364,8 @@ def _cost(
     shares = as_dict(split.get("shares"))
     capped = [str(c) for c in as_list(split.get("capped"))]
     members = list(payments) or [str(m) for m in as_list(arr.get("members"))]
+    kind_units = {str(k): as_float(v) for k, v in as_dict(arr.get("in_kind")).items()}
+    kind_value = cost.get("in_kind_value")
     rows = [
         {
             "member": m,
@@ -371,6 +373,14 @@ def _cost(
             "payment": money(payments.get(m), cur),
             "budget": pct(budget.get(m), 2),
             "capped": m in capped,
+            "in_kind": "–"
+            if m not in kind_units
+            else f"{num(kind_units[m])} units"
+            + (
+                f" = {money(as_dict(kind_value).get(m), cur)}"
+                if isinstance(kind_value, Mapping)
+                else " (not valued)"
+            ),
         }
         for m in members
     ]
@@ -401,6 +411,7 @@ def _cost(
         "rows": rows,
         "chart": chart,
         "currency": cur,
+        "has_in_kind": bool(kind_units),
     }
 
 
