@@ -196,3 +196,15 @@ def test_the_report_shows_the_table_the_applied_share_units_in_kind_and_mechanic
     md = render_markdown(res)
     assert "### Who came to the table" in md
     assert "## Where the model's own mechanics drove a result" in md
+
+
+def test_the_ktab_export_holds_only_those_at_the_table() -> None:
+    from typer.testing import CliRunner
+
+    from mlf.cli import app
+
+    res = CliRunner().invoke(app, ["export", "ktab", "mlf-1963"])
+    assert res.exit_code == 0, res.output
+    rows = [line.split(",")[0] for line in res.stdout.splitlines()[2:]]
+    assert "SUN" not in rows and "FRA" not in rows
+    assert rows[:2] == ["USA", "FRG"]

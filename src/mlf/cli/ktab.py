@@ -74,12 +74,13 @@ def export_ktab(
         None, "--alternative", "-a", help="Whose issues and actors (default: the first)."
     ),
 ) -> None:
-    """Write an alternative's negotiation (its open issues, invited actors and observers) as a
-    KTAB SMP CSV file: each issue's scale mapped onto [0, 100], saliences x 100."""
+    """Write an alternative's negotiation (its open issues, among the nations that come to its
+    table, as in mlf run: no observers) as a KTAB SMP CSV file: each issue's scale mapped onto
+    [0, 100], saliences x 100."""
     try:
         from mlf.bargaining.ktab import ktab_from_input, ktab_text, parse_ktab_text
         from mlf.scenario import load_scenario
-        from mlf.talks import bargaining_input
+        from mlf.talks import bargaining_input, come_to_table
 
         sc = load_scenario(scenario).scenario
         alt_id = alternative if alternative is not None else next(iter(sc.alternatives))
@@ -88,7 +89,7 @@ def export_ktab(
             raise UsageError(f"--alternative {alt_id!r} is not in the scenario (known: {known})")
         alt = sc.alternatives[alt_id]
         issues = list(alt.open) or list(sc.issues)
-        actors = list(dict.fromkeys([*alt.invited, *alt.observers]))
+        actors = list(come_to_table(sc, alt_id).at_table)
         inp = bargaining_input(sc, issues, actors)
         data = ktab_from_input(
             inp,
