@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from mlf.cli import app, fail
+from mlf.cli._text import esc
 from mlf.errors import GameError, MlfError, UsageError
 from mlf.games import Game, UnanimityGame, parse_weighted
 from mlf.power import INDEX_NAMES, MAX_SAMPLES, PowerResult, power_indices
@@ -96,7 +97,7 @@ def _table(result: PowerResult, exact: bool) -> Table:
             if mc is not None:
                 cell += f" ± {mc.half_width(name, p):.4f}"
             cells.append(cell)
-        table.add_row(p, *cells)
+        table.add_row(esc(p), *cells)
     return table
 
 
