@@ -47,8 +47,9 @@ def _read_game(text: str, names: list[str] | None) -> Game:
 
     path = Path(text)
     if not path.exists():
+        shown = text if len(text) <= 4096 else text[:60] + "..."  # a path is named in full
         raise UsageError(
-            f"GAME {text[:60]!r}: neither a weighted game '[q; w1, w2, ...]' nor an existing file"
+            f"GAME {shown!r}: neither a weighted game '[q; w1, w2, ...]' nor an existing file"
         )
     if names is not None:
         raise UsageError("--names applies to '[q; w1, ...]' games; a YAML game lists its players")
