@@ -121,11 +121,11 @@ def main() -> None:
     full = median_ms(lambda: solve_manning(rules, method="full"), max(3, repeat // 3))
     rows.append(("MLF 25 ships x 8", "manning aggregate vs per-ship MILP", agg, full))
 
-    print(f"{'case':<18} {'task':<36} {'mlf ms':>9} {'peer ms':>9} {'peer/mlf':>9}")
+    print(f"{'case':<18} {'task':<36} {'mlf ms':>10} {'peer ms':>10} {'peer/mlf':>9}")
     for case, task, mine, peer in rows:
-        p = f"{peer:9.2f}" if peer is not None else f"{'-':>9}"
+        p = f"{peer:10.4f}" if peer is not None else f"{'-':>10}"
         r = f"{peer / mine:9.2f}" if peer is not None else f"{'-':>9}"
-        print(f"{case:<18} {task:<36} {mine:9.2f} {p} {r}")
+        print(f"{case:<18} {task:<36} {mine:10.4f} {p} {r}")
     print("peer: coopgame-py (Shapley, cost_nucleolus, nucleolus_exact); manning: method='full'")
 
 
