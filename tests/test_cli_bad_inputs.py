@@ -150,7 +150,7 @@ def _cases(f: dict[str, Path]) -> list[Case]:
         add(cid, ["power", rule], 2, "GAME")
     for name in ["zero", "digits", "nesting"]:  # YAML game files
         add(f"power-file-{name}", ["power", s[f"{name}.yaml"]], 1, s[f"{name}.yaml"])
-    add("power-missing-game", ["power", s["missing.yaml"]], 2, "GAME")
+    add("power-missing-game", ["power", s["missing.yaml"]], 2, s["missing.yaml"])
     add("schema-extra", ["schema", "extra"], 2, "extra")
     add("scenarios-extra", ["scenarios", "extra"], 2, "extra")
     return out
