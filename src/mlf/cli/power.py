@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mlf.cli import app, fail
+from mlf.cli._text import esc
 from mlf.errors import GameError, MlfError, UsageError
 from mlf.games import Game, RuleContext, UnanimityGame, game_from_spec, parse_weighted
 from mlf.power import INDEX_NAMES, PowerResult, power_indices
@@ -106,7 +107,7 @@ def _table(result: PowerResult, exact: bool) -> Table:
             if mc is not None:
                 cell += f" ± {mc.half_width(name, p):.4f}"
             cells.append(cell)
-        table.add_row(p, *cells)
+        table.add_row(esc(p), *cells)
     return table
 
 
