@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from mlf.cli import app, fail
+from mlf.cli._app import app, fail
 from mlf.cli._text import esc
 from mlf.errors import GameError, MlfError, UsageError
 from mlf.games import Game, UnanimityGame, parse_weighted
