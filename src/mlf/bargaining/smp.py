@@ -121,6 +121,8 @@ VR_BINARY, VR_PROPBIN, VR_PROP, VR_PROPCBC, VR_CUBIC, VR_ASYM = 0, 1, 2, 3, 4, 5
 RA_NONE, RA_ONETHIRD, RA_HALF, RA_TWOTHIRDS, RA_FULL = 0, 1, 2, 3, 4
 TPC_NO, TPC_SEMI, TPC_FULL = 0, 1, 2
 SMP_MIN_POWER, SMP_MAX_POWER = 1e-8, 1e8  # KTAB's range of powers; outside: rescaled
+MAX_TURNS = 10_000
+"""Most turns of one run (KTAB's smpc default is 100); each turn's positions are kept."""
 MIN_COALITION = 1e-8  # Model::coalitions
 MIN_CHALLENGE_COALITION = 1e-10  # SMPState::probEduChlg
 
@@ -273,8 +275,15 @@ def resolve_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
         out[name] = _canon(name, out[name])
     for name in ("max_turns", "min_turns"):
         v = out[name]
-        if isinstance(v, bool) or not isinstance(v, int | np.integer) or int(v) < 1:
-            raise BargainingError(f"smp parameter {name} must be an integer >= 1, got {v!r}")
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, int | np.integer)
+            or not 1 <= int(v) <= MAX_TURNS
+        ):
+            raise BargainingError(
+                f"smp parameter {name} must be an integer in [1, {MAX_TURNS}] "
+                f"(mlf.bargaining.smp.MAX_TURNS), got {v!r}"
+            )
         out[name] = int(v)
     sf = out["stop_fraction"]
     if isinstance(sf, bool) or not isinstance(sf, int | float) or not np.isfinite(sf) or sf < 0:
