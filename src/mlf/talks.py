@@ -46,7 +46,8 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from mlf import __version__, guardrails
+from mlf import guardrails
+from mlf._version import __version__
 from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
 from mlf.costs import (
     CostError,

@@ -101,6 +101,26 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from mlf.bargaining._smpcodes import (
+    MIN_CHALLENGE_COALITION,
+    MIN_COALITION,
+    RA_FULL,
+    RA_HALF,
+    RA_NONE,
+    RA_ONETHIRD,
+    RA_TWOTHIRDS,
+    SMP_MAX_POWER,
+    SMP_MIN_POWER,
+    TPC_FULL,
+    TPC_NO,
+    TPC_SEMI,
+    VR_ASYM,
+    VR_BINARY,
+    VR_CUBIC,
+    VR_PROP,
+    VR_PROPBIN,
+    VR_PROPCBC,
+)
 from mlf.bargaining.base import (
     BargainingInput,
     FloatArray,
@@ -117,12 +137,7 @@ __all__ = ["OPTIONS", "SMP", "SMPModel", "SMPResult", "run_smp", "smp_history"]
 
 # ---------------------------------------------------------------- option codes
 
-VR_BINARY, VR_PROPBIN, VR_PROP, VR_PROPCBC, VR_CUBIC, VR_ASYM = 0, 1, 2, 3, 4, 5
-RA_NONE, RA_ONETHIRD, RA_HALF, RA_TWOTHIRDS, RA_FULL = 0, 1, 2, 3, 4
-TPC_NO, TPC_SEMI, TPC_FULL = 0, 1, 2
-SMP_MIN_POWER, SMP_MAX_POWER = 1e-8, 1e8  # KTAB's range of powers; outside: rescaled
-MIN_COALITION = 1e-8  # Model::coalitions
-MIN_CHALLENGE_COALITION = 1e-10  # SMPState::probEduChlg
+# (in a leaf module shared with the compiled kernels; see mlf.bargaining._smpcodes)
 
 #: numba is used (when importable) from this many actors on; below it numpy is as fast as
 #: loading the compiled kernels.

@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from mlf import __version__
+from mlf._version import __version__
 from mlf.errors import MlfError, ScenarioErrors
 
 app = typer.Typer(
