@@ -475,3 +475,30 @@ def test_refused_sizes_cost_little_memory_and_time(args: list[str], tmp_path: Pa
     assert int(rss_kib) < 2 * 1024 * 1024 // 4  # under 512 MiB (the brief's cap is 2 GB)
     assert float(secs) < 30
     assert not out.exists()
+
+
+def test_report_output_checks_and_full_disk(reference_run: Path, small_fs: SmallFs,
+                                            tmp_path: Path) -> None:
+    src = str(reference_run / "result.json")
+    code, text = _cli("report", src, "--out", str(tmp_path))
+    _one_line(code, text, 2, r"--out .*: is a folder; give the file to write")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, text = _cli("report", src, "--out", str(blocker / "r.html"))
+    _one_line(code, text, 2, r"is a file, not a folder")
+    mnt = small_fs.mount("256k")  # the HTML page (megabytes) does not fit
+    target = mnt / "r.html"
+    code, text = _cli("report", src, "--out", str(target))
+    _one_line(code, text, 1, rf"^error: {re.escape(str(target))}: cannot write: No space left")
+    assert _listing(mnt) == []
+    code, text = _cli("report", src, "--format", "md", "--out", str(mnt / "r.md"))
+    assert code == 0, text
+    assert _listing(mnt) == ["r.md"]
+
+
+def test_sweep_out_is_a_file(tmp_path: Path) -> None:
+    f = tmp_path / "summary.json"
+    f.write_text("keep")
+    code, text = _cli("sweep", MINI, *SWEEP, "--out", str(f))
+    _one_line(code, text, 2, r"is a file, not a folder")
+    assert f.read_text() == "keep"

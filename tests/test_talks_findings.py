@@ -7,13 +7,14 @@ common units, analyses before the override, everyone invited at round 1, agreed 
 from __future__ import annotations
 
 import copy
+import re
 from functools import cache
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
-from mlf.scenario import Scenario, builtin_path, load_scenario, parse_scenario
+from mlf.scenario import LoadedScenario, Scenario, builtin_path, load_scenario, parse_scenario
 from mlf.talks import is_force_alternative, policy_satisfaction, run_alternative, run_scenario
 
 MODELS = ("compromise", "median", "nash", "bdm", "smp")
@@ -44,6 +45,25 @@ def _dump(data: dict[str, Any]) -> str:
 def _run(sid: str, model: str) -> dict[str, Any]:
     res = run_scenario(load_scenario(sid), model=model, british=False)
     return res.to_dict()
+
+
+def _surface_at_table(d: dict[str, Any]) -> None:
+    """mlf-1963 with Italy, the UK, Belgium, Greece and Turkey keen on the surface fleet and
+    France's 0-missile position of the earlier data: a controlled variant, so that these tests
+    of the engine's mechanics do not depend on the built-in's estimates (which follow coded
+    stances, docs/scenarios/estimates.md, and leave only the US and FRG at that table)."""
+    for aid in ("ITA", "GBR", "BEL", "GRC", "TUR"):
+        d["actors"][aid]["outside_option"]["mlf_surface"] = {"value": 0.0, "estimate": True}
+    d["actors"]["FRA"]["positions"] = {
+        "force_size": {"position": 0, "salience": {"value": 0.5, "estimate": True}}
+    }
+
+
+@cache
+def _run_surface(model: str) -> dict[str, Any]:
+    sc = _with("mlf-1963", _surface_at_table)
+    loaded = LoadedScenario(sc, "mlf-1963-variant.yaml", "0" * 64)
+    return run_scenario(loaded, model=model, british=False).to_dict()
 
 
 def _terms(sc: Scenario, model: str) -> dict[str, Any]:
@@ -109,7 +129,7 @@ def test_no_agreement_on_zero_common_units_and_failures_show_no_analysis(
 def test_bdm_no_longer_agrees_on_a_zero_force() -> None:
     # Before issue 10, bdm "agreed" the surface fleet at 0 missiles with 64 British
     # missiles in kind, and reported veto players for it.
-    alt = next(a for a in _run("mlf-1963", "bdm")["alternatives"] if a["id"] == "mlf_surface")
+    alt = next(a for a in _run_surface("bdm")["alternatives"] if a["id"] == "mlf_surface")
     assert alt["agreed"]["force_size"]["value"] > 0
     assert alt["status"] != "agreement" or alt["arrangement"]["units"] > 0
 
@@ -117,7 +137,7 @@ def test_bdm_no_longer_agrees_on_a_zero_force() -> None:
 @pytest.mark.parametrize("model", MODELS)
 def test_france_stays_away_from_the_mlf_table_and_says_why(model: str) -> None:
     # Finding 4: France, which wants no force, does not sit at round 1.
-    alt = next(a for a in _run("mlf-1963", model)["alternatives"] if a["id"] == "mlf_surface")
+    alt = next(a for a in _run_surface(model)["alternatives"] if a["id"] == "mlf_surface")
     table = alt["table"]
     assert "FRA" in table["stayed_away"]
     assert "FRA" not in alt["rounds"][0]["participants"]
@@ -132,8 +152,7 @@ def test_france_stays_away_from_the_mlf_table_and_says_why(model: str) -> None:
 def test_one_number_for_the_us_share(model: str) -> None:
     # Finding 5: the agreed US share above the 40% ceiling is held at 40%; the value the
     # arrangement, the utilities and the report use is the one paid; both are shown.
-    loaded = load_scenario("mlf-1963")
-    sc = loaded.scenario
+    sc = _with("mlf-1963", _surface_at_table)
     out = run_alternative(sc, "mlf_surface", model=model)
     cs = out.agreed["cost_split"]
     arr = out.arrangement
@@ -155,7 +174,7 @@ def test_one_number_for_the_us_share(model: str) -> None:
 
 
 def test_the_share_a_ceiling_changes_is_stated_once_in_the_result() -> None:
-    alt = next(a for a in _run("mlf-1963", "bdm")["alternatives"] if a["id"] == "mlf_surface")
+    alt = next(a for a in _run_surface("compromise")["alternatives"] if a["id"] == "mlf_surface")
     cs = alt["agreed"]["cost_split"]
     assert cs["agreed"] > cs["value"] == pytest.approx(40)
     assert cs["applied_by"] == "under the 40% ceiling"
@@ -166,7 +185,7 @@ def test_units_in_kind_are_shown_and_not_counted_without_a_value() -> None:
     # Finding 6: the British missiles in kind appear in the force; without a stated value
     # they are not counted in costs, and the result says so.
     alt = next(
-        a for a in _run("mlf-1963", "compromise")["alternatives"] if a["id"] == "mlf_surface"
+        a for a in _run_surface("compromise")["alternatives"] if a["id"] == "mlf_surface"
     )
     arr = alt["arrangement"]
     assert arr["in_kind"] == {"GBR": 64.0}
@@ -176,20 +195,21 @@ def test_units_in_kind_are_shown_and_not_counted_without_a_value() -> None:
 
 
 def test_bdm_full_moves_are_noted_in_the_model_notes() -> None:
-    res = _run("mlf-1963", "bdm")
+    res = _run_surface("bdm")
     alt = next(a for a in res["alternatives"] if a["id"] == "mlf_surface")
     assert any(m.startswith("force_size: bdm moves an actor") for m in alt["mechanics"])
-    assert all(not a["mechanics"] for a in _run("mlf-1963", "compromise")["alternatives"])
+    assert all(not a["mechanics"] for a in _run_surface("compromise")["alternatives"])
 
 
 def test_the_report_shows_the_table_the_applied_share_units_in_kind_and_mechanics() -> None:
     from mlf.report import render_html, render_markdown
 
-    res = _run("mlf-1963", "bdm")
+    res = _run_surface("bdm")
     html = render_html(res)
     assert "Who came to the table" in html
     assert "FRA stays away: on its own terms there is no force" in html
-    assert "agreed 60 percent, paid 40 percent under the 40% ceiling" in html
+    applied = render_html(_run_surface("compromise"))
+    assert re.search(r"agreed 42\.8\d* percent, paid 40 percent under the 40% ceiling", applied)
     assert "units brought in kind: United Kingdom (GBR) 64" in html
     assert "are not counted in costs: the scenario states no value for them" in html
     assert "Where the model's own mechanics drove a result in this run" in html
@@ -198,12 +218,18 @@ def test_the_report_shows_the_table_the_applied_share_units_in_kind_and_mechanic
     assert "## Where the model's own mechanics drove a result" in md
 
 
-def test_the_ktab_export_holds_only_those_at_the_table() -> None:
+def test_the_ktab_export_holds_only_those_at_the_table(tmp_path: Any) -> None:
     from typer.testing import CliRunner
 
     from mlf.cli import app
 
-    res = CliRunner().invoke(app, ["export", "ktab", "mlf-1963"])
+    # The variant fills the surface fleet's table (the built-in leaves the US and the FRG
+    # alone there, and KTAB needs three actors).
+    data = copy.deepcopy(_raw("mlf-1963"))
+    _surface_at_table(data)
+    path = tmp_path / "variant.yaml"
+    path.write_text(_dump(data), encoding="utf-8")
+    res = CliRunner().invoke(app, ["export", "ktab", str(path)])
     assert res.exit_code == 0, res.output
     rows = [line.split(",")[0] for line in res.stdout.splitlines()[2:]]
     assert "SUN" not in rows and "FRA" not in rows

@@ -94,17 +94,16 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _write_tmp(final: Path, data: bytes) -> Path:
-    tmp = tmp_name(final)
+def _write_tmp(tmp: Path, data: bytes) -> Path:
+    """Create ``tmp`` and write ``data`` to it, flushed to disk. The caller has recorded the
+    name before calling, so that it can remove the file whatever happens (a Ctrl-C between two
+    statements here included)."""
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         _write_fd(fd, data)
         os.fsync(fd)
-    except BaseException:
+    finally:
         os.close(fd)
-        _remove(tmp)
-        raise
-    os.close(fd)
     return tmp
 
 
@@ -125,13 +124,15 @@ def write_files(items: Sequence[tuple[str | Path, bytes | str]]) -> None:
         for path, data in items:
             current = Path(path)
             raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-            done.append((_write_tmp(current, raw), current))
+            tmp = tmp_name(current)
+            done.append((tmp, current))  # recorded before it exists: always cleaned up
+            _write_tmp(tmp, raw)
         for tmp, final in done:
             current = final
             os.replace(tmp, final)
     except BaseException as exc:
         for tmp, _ in done:
-            _remove(tmp)
+            _remove(tmp)  # a renamed one is simply gone already
         if isinstance(exc, OSError):
             raise OutputError(f"{current}: cannot write: {_reason(exc)}") from None
         raise
@@ -274,9 +275,13 @@ class OutputLock:
             raise RuntimeError("lock already held")
         body = json.dumps(self.info()).encode("utf-8")
         for _attempt in range(20):
+            tmp = tmp_name(self.path)
             try:
-                tmp = _write_tmp(self.path, body)
-            except OSError as exc:
+                _write_tmp(tmp, body)
+            except BaseException as exc:
+                _remove(tmp)
+                if not isinstance(exc, OSError):
+                    raise
                 raise UsageError(
                     f"--out {self.directory}: cannot write there: {_reason(exc)}"
                 ) from None

@@ -43,6 +43,13 @@ from pydantic import (
 )
 
 from mlf.errors import GameError, ScenarioError, ScenarioErrors
+from mlf.estimates import (
+    ALTERNATIVE_CODES,
+    COST_CODES,
+    NO_STATEMENT,
+    POSITION_CODES,
+    VOICE_CODES,
+)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Scenario files above this size are refused before parsing (real ones are a few kB)."""
@@ -334,6 +341,40 @@ class Issue(_Model):
         return self.options[i]
 
 
+class Stance(_Model):
+    """A coded stance: what a dated statement says, reduced to one code of a written table.
+
+    The tables (and what each code gives) are in :mod:`mlf.estimates`; a code other than
+    ``no_statement`` needs the ``sources`` and the ``date`` of the statement that codes it.
+    """
+
+    code: str
+    sources: list[str] = Field(default_factory=list)
+    date: str | None = Field(
+        default=None, description="YYYY, YYYY-MM or YYYY-MM-DD: when the statement was made"
+    )
+    note: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v: object) -> object:
+        return Source._date(v)
+
+    @property
+    def earliest_date(self) -> dt.date | None:
+        return None if self.date is None else _earliest(self.date)
+
+
+class Stances(_Model):
+    """An actor's coded stances: on each alternative, on a share in control, on paying."""
+
+    alternatives: dict[str, Stance] = Field(
+        default_factory=dict, description="alternative id -> stance (support, outside option)"
+    )
+    voice: Stance | None = Field(default=None, description="on a share in control (voice weight)")
+    cost: Stance | None = Field(default=None, description="on paying (cost weight)")
+
+
 class Position(_Model):
     """An actor's position and salience on one issue."""
 
@@ -343,6 +384,9 @@ class Position(_Model):
         default=None, description="uncertainty of a numeric position: [min, mode, max]"
     )
     dist: Literal["triangular", "uniform"] = "triangular"
+    stance: Stance | None = Field(
+        default=None, description="the coded statement of this position (gives the salience)"
+    )
     sources: list[str] = Field(default_factory=list)
     estimate: bool = False
     note: str | None = None
@@ -408,6 +452,9 @@ class Actor(_Model):
     )
     support: dict[str, Quantity] = Field(
         default_factory=dict, description="per alternative: support in [0, 1]"
+    )
+    stances: Stances = Field(
+        default_factory=Stances, description="coded, dated stances the estimates follow from"
     )
     sources: list[str] = Field(default_factory=list)
     note: str | None = None
@@ -1236,6 +1283,33 @@ def _cross_check(p: _Parts) -> tuple[list[Problem], list[Problem]]:
                     )
                 )
 
+    def check_stance(loc: Loc, stance: Stance, codes: Mapping[str, object]) -> None:
+        if stance.code not in codes:
+            errs.append(
+                Problem(
+                    [*loc, "code"],
+                    f"unknown stance code {stance.code!r} (known: {', '.join(codes)})",
+                )
+            )
+        elif stance.code != NO_STATEMENT and (not stance.sources or stance.date is None):
+            errs.append(
+                Problem(
+                    [*loc, "code"],
+                    f"stance {stance.code!r} needs the sources and the date of the statement "
+                    "that codes it",
+                )
+            )
+        check_sources(loc, stance.sources, statement=True)
+        first = stance.earliest_date
+        if first is not None and p.date is not None and first > p.date:
+            warns.append(
+                Problem(
+                    [*loc, "date"],
+                    f"the statement is dated {stance.date}, after the scenario's date "
+                    f"{p.date.isoformat()} (hindsight)",
+                )
+            )
+
     def check_quantity(loc: Loc, q: Quantity | None) -> None:
         if q is not None:
             check_sources(loc, q.sources)
@@ -1309,6 +1383,23 @@ def _cross_check(p: _Parts) -> tuple[list[Problem], list[Problem]]:
                             f"{on.scale.lo:g}..{on.scale.hi:g}",
                         )
                     )
+        for ref, stance in actor.stances.alternatives.items():
+            if ref not in p.alternative_ids:
+                errs.append(
+                    Problem(
+                        [*loc, "stances", "alternatives", ref],
+                        f"unknown alternative {ref!r}",
+                        at_key=True,
+                    )
+                )
+            check_stance([*loc, "stances", "alternatives", ref], stance, ALTERNATIVE_CODES)
+        for topic, codes in (("voice", VOICE_CODES), ("cost", COST_CODES)):
+            topic_stance: Stance | None = getattr(actor.stances, topic)
+            if topic_stance is not None:
+                check_stance([*loc, "stances", topic], topic_stance, codes)
+        for iid, pos in actor.positions.items():
+            if pos.stance is not None:
+                check_stance([*loc, "positions", iid, "stance"], pos.stance, POSITION_CODES)
         for kind in ("outside_option", "support"):
             table: dict[str, Quantity] = getattr(actor, kind)
             for ref, q in table.items():
