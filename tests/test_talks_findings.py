@@ -229,7 +229,7 @@ def test_the_ktab_export_holds_only_those_at_the_table(tmp_path: Any) -> None:
     _surface_at_table(data)
     path = tmp_path / "variant.yaml"
     path.write_text(_dump(data), encoding="utf-8")
-    res = CliRunner().invoke(app, ["export", "ktab", str(path)])
+    res = CliRunner().invoke(app, ["export", "ktab", str(path), "--alternative", "mlf_surface"])
     assert res.exit_code == 0, res.output
     rows = [line.split(",")[0] for line in res.stdout.splitlines()[2:]]
     assert "SUN" not in rows and "FRA" not in rows
