@@ -3,7 +3,9 @@
 The graph is built from the source with :mod:`ast`, not by importing: every ``import`` and
 ``from ... import`` anywhere in a file (at module level, inside functions, under
 ``TYPE_CHECKING``, in ``try`` blocks) and every ``importlib.import_module("mlf...")`` with a
-literal name is an edge from that module to the ``mlf`` module it names. ``from pkg import
+literal name is an edge from that module to the ``mlf`` module it names. Imports under
+``if TYPE_CHECKING:`` are not edges: they never run (they are the idiom for an annotation that
+names a type from a module that imports this one). ``from pkg import
 name`` is an edge to ``pkg.name`` when that is a module and to ``pkg`` otherwise. A package's
 ``__init__`` running before its submodules is not counted as an edge (every submodule would
 then import its package), the convention of import-linter and pydeps.
@@ -50,7 +52,20 @@ def import_graph(src: Path) -> dict[str, set[str]]:
         is_package = path.name == "__init__.py"
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         targets: list[str] = []
+        typing_only = {
+            id(n)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If)
+            and (
+                (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+                or (isinstance(node.test, ast.Attribute) and node.test.attr == "TYPE_CHECKING")
+            )
+            for stmt in node.body
+            for n in ast.walk(stmt)
+        }
         for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
             if isinstance(node, ast.Import):
                 targets += [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom):
@@ -154,6 +169,24 @@ def _write(root: Path, files: dict[str, str]) -> Path:
                 "t.py": "from mlf import v\n",
             },
             ["mlf", "mlf.t", "mlf"],
+        ),
+        # an import under TYPE_CHECKING never runs: no circle
+        (
+            {
+                "__init__.py": "",
+                "a.py": "import mlf.b\n",
+                "b.py": "import typing\nif typing.TYPE_CHECKING:\n    from mlf.a import A\n",
+            },
+            None,
+        ),
+        # ... but the same import outside it is one
+        (
+            {
+                "__init__.py": "",
+                "a.py": "import mlf.b\n",
+                "b.py": "import typing\nif typing.TYPE_CHECKING:\n    pass\nfrom mlf.a import A\n",
+            },
+            ["mlf.a", "mlf.b", "mlf.a"],
         ),
         # no circle
         ({"__init__.py": "", "a.py": "import mlf.b\n", "b.py": "import numpy\n"}, None),
