@@ -108,14 +108,14 @@ def test_yaml_game(tmp_path: Path) -> None:
     ("args", "needle"),
     [
         (("[3; 1, 2",), "cannot read"),
-        (("[3; 1, -2, 4]",), "negative weight"),
+        (("[3; 1, -2, 4]",), "weight 2: negative"),
         (("[9; 1, 2, 3]",), "exceeds the total weight"),
         (("[2; 1, 1]", "--index", "banzhaf,power"), "unknown index power"),
         (("[2; 1, 1, 1]", "--names", "A,B"), "2 names given for 3 weights"),
         (("[2; 1, 1]", "--veto", "Z"), "not players of the game: Z"),
         (("no-such-file.yaml",), "neither a weighted game"),
         (("[2; 1, 1]", "--seed", "3"), "--seed needs --samples"),
-        (("[2; 1, 1]", "--samples", "0"), "--samples must be positive"),
+        (("[2; 1, 1]", "--samples", "0"), "--samples must be from 40"),
     ],
 )
 def test_bad_input_one_line_exit_2(args: tuple[str, ...], needle: str) -> None:
@@ -137,10 +137,25 @@ def test_too_many_players_for_exact(tmp_path: Path) -> None:
 
 
 def test_bad_yaml(tmp_path: Path) -> None:
+    """A bad game file exits 1 (a bad input file, as the README says), not 2 (issue 11)."""
     f = tmp_path / "bad.yaml"
     f.write_text("players: [A, B]\nrule: {veto: [C]}\n")
     code, _, err = run(str(f))
-    assert code == 2 and "not members: C" in err
+    assert code == 1 and "not members: C" in err and str(f) in err
     f.write_text("players: [A, B\n")
     code, _, err = run(str(f))
-    assert code == 2 and "not valid YAML" in err and len(err.strip().splitlines()) == 1
+    assert code == 1 and "not valid YAML" in err and len(err.strip().splitlines()) == 1
+
+
+def test_help_keeps_the_weighted_game_example() -> None:
+    """Issue 11: rich markup ate '[q; w1, w2, ...]' from the help."""
+    r = runner.invoke(app, ["power", "--help"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0
+    assert "[q; w1, w2, ...]" in r.stdout
+
+
+def test_repeated_index_option_keeps_every_index() -> None:
+    """Issue 11: `--index a --index b` kept only b."""
+    code, out, _ = run("[3; 1, 1, 2]", "--index", "banzhaf", "--index", "holler,johnston", "--json")
+    assert code == 0
+    assert list(json.loads(out)["indices"]) == ["banzhaf", "holler", "johnston"]

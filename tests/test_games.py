@@ -335,11 +335,31 @@ def test_spec_missing_actors() -> None:
 
 
 def test_spec_empty_bloc_and_impossible_quota_are_detectable() -> None:
+    # a candidate member set of a negotiation (missing="drop") may leave a rule unable to act
     ctx = RuleContext(members=("US", "UK"), groups={"european": []})
-    g = game_from_spec({"bloc": {"members": "european", "rule": {"at_least": 1}}}, ctx)
+    bloc = {"bloc": {"members": "european", "rule": {"at_least": 1}}}
+    g = game_from_spec(bloc, ctx, missing="drop")
     assert not g.has_winning
-    g = game_from_spec({"at_least": 3}, ctx)
+    g = game_from_spec({"at_least": 3}, ctx, impossible="allow")
     assert not g.has_winning
+
+
+@pytest.mark.parametrize(
+    ("spec", "path"),
+    [
+        ({"bloc": {"members": "european", "rule": {"at_least": 1}}}, "rule.bloc.rule.at_least"),
+        ({"at_least": 3}, "rule.at_least"),
+        ({"weighted": {"weights": {"US": 1, "UK": 1}, "quota": 3}}, "rule.weighted.quota"),
+        ({"weighted": {"weights": {"US": 0, "UK": 0}, "quota": "1/2"}}, "rule.weighted.quota"),
+        ({"any": [{"veto": ["US"]}, {"at_least": 5}]}, r"rule.any\[1\].at_least"),
+    ],
+)
+def test_impossible_rules_stated_in_full_are_errors(spec: object, path: str) -> None:
+    """Issue 11: a quota above the total or at_least above n is refused at the field."""
+    ctx = RuleContext(members=("US", "UK"), groups={"european": []})
+    with pytest.raises(GameError, match=path) as info:
+        game_from_spec(spec, ctx)
+    assert info.value.path == path.replace("\\", "")
 
 
 @pytest.mark.parametrize(
@@ -363,10 +383,31 @@ def test_spec_empty_bloc_and_impossible_quota_are_detectable() -> None:
         ({"bloc": {"members": "european", "rule": {}}}, "rule.bloc.rule: "),
         ({"restrict": {"to": 5, "rule": {"at_least": 1}}}, "rule.restrict.to: "),
         ({"minimal_winning": [["US"], "UK"]}, r"rule.minimal_winning\[1\]: "),
+        # issue 11: impossible or out-of-range numbers, found without any context
+        ({"majority": 0}, "rule.majority: 0 is met by the empty coalition"),
+        ({"majority": "1+"}, "rule.majority: more than all members"),
+        ({"at_least": 0}, "rule.at_least: expected a positive integer"),
+        ({"weighted": {"weights": "gdp", "quota": 0}}, "rule.weighted.quota: 0 is met"),
+        ({"weighted": {"weights": "gdp", "quota": -2}}, "rule.weighted.quota: -2 is met"),
+        ({"weighted": {"weights": "gdp", "quota": "101%"}}, "rule.weighted.quota: .* exceeds"),
+        ({"weighted": {"weights": "gdp", "quota": "1/1+"}}, "rule.weighted.quota: .* exceeds"),
+        ({"weighted": {"weights": "gdp", "quota": float("inf")}}, "rule.weighted.quota: .*finite"),
+        ({"weighted": {"weights": "gdp", "quota": "1e99999999"}}, "rule.weighted.quota: .*range"),
+        ({"weighted": {"weights": {"US": 1e16}, "quota": 1}}, "rule.weighted.weights.US: .*range"),
+        ({"weighted": {"weights": "gdp", "quota": "0.1234567890123456"}}, "16 significant"),
+        ({"vector": [{"weights": "gdp", "quota": "nan"}]}, r"rule.vector\[0\].quota: .*finite"),
     ],
 )
 def test_validate_rule_spec_paths(spec: object, path: str) -> None:
     with pytest.raises(GameError, match=path):
+        validate_rule_spec(spec)
+
+
+def test_rule_nesting_is_bounded() -> None:
+    spec: dict[str, object] = {"veto": ["US"]}
+    for _ in range(2000):
+        spec = {"all": [spec]}
+    with pytest.raises(GameError, match="nested more than 32 deep"):
         validate_rule_spec(spec)
 
 

@@ -547,3 +547,71 @@ def test_float_output_equals_exact(algorithm: str) -> None:
                 assert isinstance(fl.indices[name][p], float)
                 assert fl.indices[name][p] == pytest.approx(float(v), abs=1e-15)
         assert fl.coleman_act == float(ex.coleman_act)  # type: ignore[arg-type]
+
+
+# --- issue 11: bounded work -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 8, 9])
+@pytest.mark.parametrize("frac", ["1/2", "1/2+", "2/3", "1"])
+def test_closed_form_head_count_matches_enumeration(n: int, frac: str) -> None:
+    strict = frac.endswith("+")
+    f = F(frac.rstrip("+"))
+    game = WeightedGame([f"X{i}" for i in range(n)], [1] * n, f * n, strict=strict)
+    ref = power_indices(game, exact=True, algorithm="enumeration")
+    got = power_indices(game, exact=True, algorithm="closed-form")
+    assert got.indices == ref.indices
+    assert got.winning_coalitions == ref.winning_coalitions
+    assert got.minimal_winning_count == ref.minimal_winning_count
+    assert got.coleman_act == ref.coleman_act
+    assert set(got.minimal_winning) == set(ref.minimal_winning)
+    assert got.dummies == ref.dummies and got.veto_players == ref.veto_players
+
+
+def test_five_thousand_unit_weights_every_index_at_once() -> None:
+    """Issue 11: 5,000 unit weights hung (Johnston alone took 43 s at n = 2,000)."""
+    n = 5000
+    game = WeightedGame([f"X{i}" for i in range(n)], [1] * n, n // 2 + 1)
+    r = power_indices(game)
+    assert r.algorithm == "closed-form" and r.omitted == {}
+    for name in ("shapley_shubik", "johnston", "deegan_packel", "holler", "banzhaf"):
+        assert r.indices[name]["X7"] == pytest.approx(1 / n)
+    assert r.indices["banzhaf_absolute"]["X0"] == pytest.approx(
+        math.comb(n - 1, n // 2) / 2 ** (n - 1)
+    )
+
+
+def test_johnston_cost_counts_the_table_updates() -> None:
+    """The old estimate (levels² · n · q) let a 2,000-player Johnston DP run for minutes."""
+    n = 2000
+    ws = [1 + i % 2 for i in range(n)]
+    game = WeightedGame([f"X{i}" for i in range(n)], ws, sum(ws) // 2 + 1)
+    r = power_indices(game, ["banzhaf"])
+    assert r.method == "exact"
+    with pytest.raises(GameError, match="johnston: the exact Johnston DP would take"):
+        power_indices(game, ["johnston"])
+    assert "johnston" in power_indices(game).omitted
+
+
+def test_dp_tables_are_bounded_in_memory() -> None:
+    """A quota of 10^9 needs an 8 GB Banzhaf table (the old check only asked for a total
+    below 2^31): refused before the work."""
+    n = 2000
+    ws = [1_000_000 + i for i in range(n)]
+    game = WeightedGame([f"X{i}" for i in range(n)], ws, sum(ws) // 2 + 1)
+    with pytest.raises(GameError, match="too many for exact methods"):
+        power_indices(game, ["banzhaf"])
+
+
+def test_montecarlo_budget_and_limits() -> None:
+    game = WeightedGame(["A", "B", "C"], [1, 1, 2], 3)
+    with pytest.raises(GameError, match="above the limit of 100,000,000"):
+        power_indices(game, samples=10**12, seed=1)
+    with pytest.raises(GameError, match="Monte Carlo budget"):
+        power_indices(game, samples=10**8, seed=1)
+
+
+def test_exact_fractions_are_limited_in_players() -> None:
+    game = WeightedGame([f"X{i}" for i in range(1001)], [1] * 1001, 501)
+    with pytest.raises(GameError, match="exact fractions are limited to 1,000 players"):
+        power_indices(game, exact=True)

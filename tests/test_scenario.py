@@ -571,7 +571,8 @@ def test_huge_file_is_refused_by_its_size(tmp_path: Path) -> None:
     with pytest.raises(ScenarioErrors) as info:
         load_scenario(big)
     assert info.value.lines() == [
-        f"{big}: file is 50.0 MiB; scenario files are limited to 5 MiB"
+        f"{big}: file is 50 MiB, above the 5 MiB limit for scenario files "
+        "(mlf.scenario.MAX_FILE_BYTES)"
     ]
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -242,17 +243,35 @@ def loo2_windows(
 
 
 def enum_threshold(
-    w: NDArray[np.int64], t: NDArray[np.int64], cap: int
+    w: NDArray[np.int64],
+    t: NDArray[np.int64],
+    cap: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Arr, Arr, Arr, Arr, int, list[int]]:
     """Numba enumeration of "w(S) ≥ t[|S|]" (w sorted decreasing, n ≤ 32, w < 2^50):
     winning coalitions by size, swings [player, |S|], critical counts [player, #critical],
-    minimal winning by [player, |S|], their number and the first ``cap`` of them."""
+    minimal winning by [player, |S|], their number and the first ``cap`` of them.
+
+    Large games are visited in 32 chunks of the high half, one kernel call per slice of
+    chunks, so that ``progress(done, 32)`` can report between them."""
     if not HAVE_NUMBA:  # pragma: no cover
         raise RuntimeError("numba is not available")
     nchunks = 32 if len(w) > 20 else 1
-    wins, sw, jc, ms, cnt, stored, nst = _nb()._enum_threshold_nb(
-        w.astype(np.int64), t.astype(np.int64), int(cap), nchunks, _TZ, _PC
-    )
+    step = 4 if len(w) > 24 else nchunks
+    parts = []
+    for lo in range(0, nchunks, step):
+        hi = min(nchunks, lo + step)
+        parts.append(
+            _nb()._enum_threshold_nb(
+                w.astype(np.int64), t.astype(np.int64), int(cap), nchunks, _TZ, _PC, lo, hi
+            )
+        )
+        if progress is not None:
+            progress(hi, nchunks)
+    wins, sw, jc, ms, cnt, stored, nst = parts[0]
+    for more in parts[1:]:  # each call fills its own chunks' rows only
+        wins, sw, jc, ms = wins + more[0], sw + more[1], jc + more[2], ms + more[3]
+        cnt, stored, nst = cnt + more[4], stored + more[5], nst + more[6]
     masks: list[int] = []
     for ch in range(nchunks):  # chunk order = high-half order: deterministic
         masks.extend(int(x) for x in stored[ch, : nst[ch]])

@@ -187,6 +187,8 @@ def _enum_threshold_nb(  # pragma: no cover - compiled
     nchunks: int,
     tz: Arr,
     pc: Arr,
+    ch_lo: int,
+    ch_hi: int,
 ) -> tuple[Any, ...]:
     """Visit every *winning* coalition of "w(S) ≥ t[|S|]" (players sorted by decreasing
     weight, n ≤ 32) and count what every index needs.
@@ -233,7 +235,7 @@ def _enum_threshold_nb(  # pragma: no cover - compiled
     stored = np.zeros((nchunks, cap), dtype=np.int64)
     nstored = np.zeros(nchunks, dtype=np.int64)
     per = (nhi + nchunks - 1) // nchunks
-    for ch in range(nchunks):
+    for ch in range(ch_lo, ch_hi):  # the caller visits the chunks in slices (progress)
         for h in range(ch * per, min(nhi, (ch + 1) * per)):
             hw = hi_w[h]
             hc = hi_c[h]

@@ -24,7 +24,17 @@ class UsageError(MlfError):
 
 
 class GameError(UsageError):
-    """A malformed or impossible control rule (a game), e.g. a quota above the total weight."""
+    """A malformed or impossible control rule (a game), e.g. a quota above the total weight.
+
+    ``path`` is the rule field at fault (``rule.all[1].weighted.quota``) and ``reason`` the
+    message without it, when the error belongs to a field; the message is then
+    ``"<path>: <reason>"``.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        self.reason = " ".join(message.split())
+        super().__init__(f"{path}: {message}" if path else message)
 
 
 class BargainingError(MlfError):

@@ -64,7 +64,13 @@ group ``X`` when not given), a single actor id, or an explicit list of actor ids
 are not members raise :class:`~mlf.errors.GameError` naming them, unless
 ``game_from_spec(..., missing="drop")``, which removes them (a veto by a non-member
 disappears; a minimal winning coalition loses that actor). A bloc with no members or a quota
-that can never be met is allowed: check :attr:`Game.has_winning` and :attr:`Game.is_proper`.
+that can never be met is allowed with ``impossible="allow"`` (the default with
+``missing="drop"``, i.e. a candidate member set in a negotiation): check
+:attr:`Game.has_winning` and :attr:`Game.is_proper`. A rule stated in full (the default,
+``missing="error"``) refuses, at the field concerned, a quota the empty coalition meets or
+no coalition can reach. Numbers written in rules are limited (:data:`MAX_MAGNITUDE`,
+:data:`MAX_DIGITS`), and so are players (:data:`MAX_PLAYERS`) and nesting
+(:data:`MAX_RULE_DEPTH`).
 
 MLF examples (members US, UK, FRG, IT, ...; group ``european``; vector ``contribution``)::
 
@@ -116,13 +122,64 @@ __all__ = [
 Number = int | float | Fraction | Decimal | str
 Coalition = Iterable[str] | int
 
+MAX_PLAYERS = 10_000
+"""Most players of one game (beyond it even the number of winning coalitions, up to
+2^10000, would not print as a Python integer)."""
+
 _MAX_ENUM = 24  # players up to which properties are checked by enumerating all coalitions
 _CHUNK = 1 << 18
 
 
-def parse_number(value: object, what: str = "number") -> Fraction:
+MAX_MAGNITUDE = 10**15
+"""Largest magnitude of a weight or quota written in a rule (``[q; w1, ...]``, a rule spec,
+a YAML game file); nonzero magnitudes below ``1 / MAX_MAGNITUDE`` are refused too."""
+
+MAX_DIGITS = 15
+"""Most significant digits of a number written in a rule: every decimal of up to 15
+significant digits survives a round trip through a double (C's ``DBL_DIG``), so a longer one
+claims a precision no float-based tool could reproduce."""
+
+MAX_NUMBER_TEXT = 100
+"""Longest text read as one number (characters)."""
+
+MAX_SCALE_BITS = 256
+"""Weights and quota are scaled to integers over their common denominator; a game whose
+integer total would need more than this many bits is refused (its weights could not even be
+converted to floats for a Monte Carlo estimate)."""
+
+_MAX_EXPONENT = 400  # a decimal exponent beyond this is refused before any arithmetic
+
+
+def _decimal_fraction(d: Decimal, what: str, shown: object, limits: bool) -> Fraction:
+    """An exact Fraction of a finite Decimal, refusing exponents that would make it huge (the
+    conversion of ``1e99999999`` alone would build a 100-million-digit integer)."""
+    text = repr(str(shown)) if isinstance(shown, Decimal | str) else repr(shown)
+    if not d.is_finite():
+        raise GameError(f"{what}: {text} is not a finite number")
+    if d and abs(d.adjusted()) > _MAX_EXPONENT:
+        raise GameError(f"{what}: {text} is out of range (magnitudes up to 1e15)")
+    if limits and d:
+        digits = "".join(map(str, d.as_tuple().digits)).strip("0")
+        if len(digits) > MAX_DIGITS:
+            raise GameError(
+                f"{what}: {text} has {len(digits)} significant digits; "
+                f"at most {MAX_DIGITS} (what a float holds)"
+            )
+        if not Decimal(1) / MAX_MAGNITUDE <= abs(d) <= MAX_MAGNITUDE:
+            raise GameError(
+                f"{what}: {text} is out of range (nonzero magnitudes from 1e-15 to 1e15)"
+            )
+    return Fraction(d)
+
+
+def parse_number(value: object, what: str = "number", *, limits: bool = False) -> Fraction:
     """Read an int, a decimal (``"0.65"`` or a float, taken as its decimal text) or a fraction
     (``"2/3"``, :class:`~fractions.Fraction`) exactly.
+
+    Non-finite values and decimal exponents beyond ±400 are always refused. ``limits=True``
+    (numbers a person wrote in a rule) also refuses magnitudes above :data:`MAX_MAGNITUDE`
+    or nonzero ones below its inverse, and more than :data:`MAX_DIGITS` significant digits
+    (each side of a fraction is checked on its own).
 
     Examples:
         >>> parse_number("2/3"), parse_number("0.65"), parse_number(0.1)
@@ -131,25 +188,39 @@ def parse_number(value: object, what: str = "number") -> Fraction:
     if isinstance(value, bool):
         raise GameError(f"{what}: expected a number, got {value!r}")
     if isinstance(value, Fraction | int):
+        if limits and isinstance(value, int) and abs(value) > MAX_MAGNITUDE:
+            raise GameError(f"{what}: {_short(value)} is out of range (magnitudes up to 1e15)")
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise GameError(f"{what}: {value!r} is not a finite number")
-        return Fraction(repr(value))
+        return _decimal_fraction(Decimal(repr(value)), what, value, limits)
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise GameError(f"{what}: {value!r} is not a finite number")
-        return Fraction(value)
+        return _decimal_fraction(value, what, value, limits)
     if isinstance(value, str):
         text = value.strip()
+        if len(text) > MAX_NUMBER_TEXT:
+            raise GameError(
+                f"{what}: a number of {len(text)} characters (at most {MAX_NUMBER_TEXT})"
+            )
         try:
             if "/" in text:
                 num, den = text.split("/", 1)
-                return Fraction(Decimal(num.strip())) / Fraction(Decimal(den.strip()))
-            return Fraction(Decimal(text))
+                top = _decimal_fraction(Decimal(num.strip()), what, num.strip(), limits)
+                bottom = _decimal_fraction(Decimal(den.strip()), what, den.strip(), limits)
+                return top / bottom
+            return _decimal_fraction(Decimal(text), what, value, limits)
         except (InvalidOperation, ValueError, ZeroDivisionError):
             raise GameError(f"{what}: cannot read {value!r} as a number") from None
     raise GameError(f"{what}: expected a number, got {type(value).__name__}")
+
+
+def _short(value: object) -> str:
+    """A value for a message, cut to 40 characters (an int of thousands of digits included)."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _bits(masks: NDArray[np.uint64], n: int) -> NDArray[np.bool_]:
@@ -168,6 +239,8 @@ class Game(ABC):
     players: tuple[str, ...]
 
     def __init__(self, players: Sequence[str]) -> None:
+        if len(players) > MAX_PLAYERS:
+            raise GameError(f"{len(players)} players; a game has at most {MAX_PLAYERS:,}")
         names = tuple(str(p) for p in players)
         if len(set(names)) != len(names):
             dup = sorted({p for p in names if names.count(p) > 1})
@@ -316,6 +389,14 @@ class WeightedGame(Game):
         self.quota: Fraction = q
         self.strict = strict
         den = math.lcm(q.denominator, *(w.denominator for w in ws))
+        big = max((w.numerator.bit_length() for w in ws), default=0)
+        if den.bit_length() + big + self.n.bit_length() > MAX_SCALE_BITS + 8 or (
+            q.numerator.bit_length() + den.bit_length() > MAX_SCALE_BITS + 8
+        ):
+            raise GameError(
+                "weights and quota cannot be scaled to integers of at most "
+                f"{MAX_SCALE_BITS} bits (common denominator of {den.bit_length()} bits)"
+            )
         iw = tuple(int(w * den) for w in ws)
         qs = q * den  # an integer
         iq = int(qs) + 1 if strict else int(qs)
@@ -326,6 +407,11 @@ class WeightedGame(Game):
         self.int_weights: tuple[int, ...] = iw
         self.int_quota: int = iq
         self.total: int = sum(iw)
+        if self.total.bit_length() > MAX_SCALE_BITS or iq.bit_length() > MAX_SCALE_BITS:
+            raise GameError(
+                f"weights and quota scaled to integers exceed {MAX_SCALE_BITS} bits "
+                "(too many different denominators or magnitudes)"
+            )
         self._w64: NDArray[np.int64] | None = (
             np.array(iw, dtype=np.int64) if self.total < 2**62 else None
         )
@@ -627,8 +713,11 @@ def parse_weighted(text: str, names: Sequence[str] | None = None) -> WeightedGam
     Weights are integers, decimals or fractions (``"1/3"``). The quota is absolute, except that
     a quota written with a ``%`` sign (``"65%"``) or as a fraction below 1 (``"2/3"``) is a share
     of the total weight; a leading ``>`` makes it strict (``"[>1/2; ...]"``: more than half).
-    An absolute quota above the total weight, a negative weight or a names-count mismatch is an
-    error.
+
+    Impossible rules are errors: a quota no coalition can reach (above the total weight, or
+    ``>100%``), a quota the empty coalition already meets (0 or below), a negative weight, a
+    names-count mismatch; so are numbers beyond :data:`MAX_MAGNITUDE` or :data:`MAX_DIGITS`
+    and more than :data:`MAX_PLAYERS` weights.
 
     Examples:
         The Council of the EEC in 1958 (France, Germany, Italy 4 votes; Belgium and the
@@ -640,14 +729,22 @@ def parse_weighted(text: str, names: Sequence[str] | None = None) -> WeightedGam
         >>> parse_weighted("[2/3; 1, 1, 1]").quota  # a share of the total weight 3
         Fraction(2, 1)
     """
+    if text.count(",") >= MAX_PLAYERS:
+        raise GameError(
+            f"{text.count(',') + 1} weights; a game has at most {MAX_PLAYERS:,} players"
+        )
     m = _WEIGHTED_RE.match(text)
     if not m:
-        raise GameError(f"cannot read {text!r} as a weighted game: expected '[q; w1, w2, ...]'")
+        raise GameError(
+            f"cannot read {_short(text)} as a weighted game: expected '[q; w1, w2, ...]'"
+        )
     qtext, wtext = m.group(1).strip(), m.group(2)
     parts = [p.strip() for p in wtext.split(",")]
     if not wtext.strip() or any(not p for p in parts):
-        raise GameError(f"cannot read {text!r}: the weight list is empty or has an empty entry")
-    weights = [parse_number(p, "weight") for p in parts]
+        raise GameError(
+            f"cannot read {_short(text)}: the weight list is empty or has an empty entry"
+        )
+    weights = [parse_number(p, f"weight {k + 1}", limits=True) for k, p in enumerate(parts)]
     if names is None:
         players = [f"P{i + 1}" for i in range(len(weights))]
     else:
@@ -659,20 +756,32 @@ def parse_weighted(text: str, names: Sequence[str] | None = None) -> WeightedGam
         qtext = qtext[1:].strip()
     share: Fraction | None = None
     if qtext.endswith("%"):
-        share = parse_number(qtext[:-1], "quota") / 100
-    elif "/" in qtext and parse_number(qtext, "quota") < 1:
-        share = parse_number(qtext, "quota")
-    if any(w < 0 for w in weights):
-        raise GameError(f"negative weight in {text!r}: weights must be >= 0")
+        share = parse_number(qtext[:-1], "quota", limits=True) / 100
+    elif "/" in qtext and parse_number(qtext, "quota", limits=True) < 1:
+        share = parse_number(qtext, "quota", limits=True)
+    neg = [k + 1 for k, w in enumerate(weights) if w < 0]
+    if neg:
+        raise GameError(f"weight {neg[0]}: negative ({parts[neg[0] - 1]}); weights must be >= 0")
+    op = ">" if strict else ""
     if share is not None:
-        if share > 1:
-            raise GameError(f"quota share {qtext} exceeds the total weight")
-        return WeightedGame.of_total(players, weights, share, strict=strict)
-    q = parse_number(qtext, "quota")
-    total = sum(weights, Fraction(0))
-    if q > total or (strict and q >= total):
-        raise GameError(f"quota {qtext} exceeds the total weight {total}: no coalition can win")
-    return WeightedGame(players, weights, q, strict=strict)
+        if share > 1 or (strict and share == 1):
+            raise GameError(f"quota {op}{qtext} exceeds the total weight: no coalition can win")
+        game = WeightedGame.of_total(players, weights, share, strict=strict)
+    else:
+        q = parse_number(qtext, "quota", limits=True)
+        total = sum(weights, Fraction(0))
+        if q > total or (strict and q >= total):
+            raise GameError(
+                f"quota {op}{qtext} exceeds the total weight {total}: no coalition can win"
+            )
+        game = WeightedGame(players, weights, q, strict=strict)
+    if game.int_quota <= 0:
+        raise GameError(
+            f"quota {op}{qtext} is met by the empty coalition (a quota must be above 0)"
+        )
+    if game.int_quota > game.total:
+        raise GameError(f"quota {op}{qtext} exceeds the total weight: no coalition can win")
+    return game
 
 
 # --------------------------------------------------------------------------------------------
@@ -705,7 +814,12 @@ _RULE_KEYS = (
 
 
 def _fail(path: str, reason: str) -> GameError:
-    return GameError(f"{path}: {reason}")
+    """A GameError located at a rule field: message ``"<path>: <reason>"``, ``.path`` set."""
+    return GameError(reason, path=path)
+
+
+def _reason(e: GameError) -> str:
+    return e.reason if e.path is None else str(e)
 
 
 def _check_set(value: object, path: str) -> None:
@@ -725,9 +839,13 @@ def _check_quota(value: object, path: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Fraction | Decimal):
         raise _fail(path, f"expected a number or a fraction string like '2/3', got {value!r}")
     try:
-        _quota_parts(value, path)
+        q, share, strict = _quota_parts(value, path)
     except GameError as e:
-        raise _fail(path, str(e)) from None
+        raise _fail(path, _reason(e)) from None
+    if q < 0 or (q == 0 and not strict):
+        raise _fail(path, f"{value!r} is met by the empty coalition (a quota must be above 0)")
+    if share and (q > 1 or (q == 1 and strict)):
+        raise _fail(path, f"{value!r} exceeds the total weight: no coalition can win")
 
 
 def _quota_parts(value: object, path: str) -> tuple[Fraction, bool, bool]:
@@ -740,13 +858,13 @@ def _quota_parts(value: object, path: str) -> tuple[Fraction, bool, bool]:
         if strict:
             text = text[:-1].strip()
         if text.endswith("%"):
-            return parse_number(text[:-1], "quota") / 100, True, strict
+            return parse_number(text[:-1], "quota", limits=True) / 100, True, strict
         if "/" in text:
-            return parse_number(text, "quota"), True, strict
+            return parse_number(text, "quota", limits=True), True, strict
         if strict:
             raise GameError("'+' (strictly more) only follows a fraction such as '1/2+'")
-        return parse_number(text, "quota"), False, False
-    return parse_number(value, "quota"), False, False
+        return parse_number(text, "quota", limits=True), False, False
+    return parse_number(value, "quota", limits=True), False, False
 
 
 def _check_weights(value: object, path: str) -> None:
@@ -757,9 +875,9 @@ def _check_weights(value: object, path: str) -> None:
             if not isinstance(k, str):
                 raise _fail(path, f"actor ids are strings, got {k!r}")
             try:
-                w = parse_number(v, "weight")
+                w = parse_number(v, "weight", limits=True)
             except GameError as e:
-                raise _fail(f"{path}.{k}", str(e)) from None
+                raise _fail(f"{path}.{k}", _reason(e)) from None
             if w < 0:
                 raise _fail(f"{path}.{k}", "weights must be >= 0")
         return
@@ -778,8 +896,21 @@ def _check_mapping(value: object, path: str, required: set[str], optional: set[s
         raise _fail(path, f"unknown key(s) {', '.join(sorted(map(str, extra)))}")
 
 
+MAX_RULE_DEPTH = 32
+"""Deepest nesting of rules inside rules (``all``, ``any``, ``bloc``, ``restrict``)."""
+
+
 def validate_rule_spec(spec: object, path: str = "rule") -> None:
-    """Check a rule spec's structure (no context needed); raise ``GameError("<path>: reason")``."""
+    """Check a rule spec's structure and its context-free impossibilities (a quota or
+    majority of 0 or below, a share above the total, ``at_least`` below 1, numbers out of
+    range, nesting deeper than :data:`MAX_RULE_DEPTH`); raise ``GameError`` with ``.path``
+    (message ``"<path>: reason"``)."""
+    _validate(spec, path, 0)
+
+
+def _validate(spec: object, path: str, depth: int) -> None:
+    if depth > MAX_RULE_DEPTH:
+        raise _fail(path, f"rules nested more than {MAX_RULE_DEPTH} deep")
     if not isinstance(spec, Mapping) or len(spec) != 1:
         raise _fail(
             path, f"a rule is a mapping with exactly one of the keys {', '.join(_RULE_KEYS)}"
@@ -791,16 +922,23 @@ def validate_rule_spec(spec: object, path: str = "rule") -> None:
     elif key == "majority":
         if isinstance(body, bool) or not isinstance(body, int | float | str | Fraction | Decimal):
             raise _fail(p, f"expected a fraction such as '2/3' or '1/2+', got {body!r}")
+        strict = isinstance(body, str) and body.strip().endswith("+")
         try:
             text = body.strip().rstrip("+") if isinstance(body, str) else body
-            f = parse_number(text, "majority")
+            f = parse_number(text, "majority", limits=True)
         except GameError as e:
-            raise _fail(p, str(e)) from None
+            raise _fail(p, _reason(e)) from None
         if not 0 <= f <= 1:
             raise _fail(p, f"the fraction {f} must lie in [0, 1]")
+        if f == 0 and not strict:
+            raise _fail(p, "0 is met by the empty coalition (a majority must be above 0)")
+        if f == 1 and strict:
+            raise _fail(p, "more than all members: no coalition can win")
     elif key == "at_least":
-        if isinstance(body, bool) or not isinstance(body, int) or body < 0:
-            raise _fail(p, f"expected a non-negative integer, got {body!r}")
+        if isinstance(body, bool) or not isinstance(body, int) or body < 1:
+            raise _fail(p, f"expected a positive integer (a number of members), got {body!r}")
+        if body > MAX_PLAYERS:
+            raise _fail(p, f"{_short(body)} is more than the {MAX_PLAYERS:,} players a game has")
     elif key == "weighted":
         _check_component(body, p)
     elif key == "vector":
@@ -812,17 +950,17 @@ def validate_rule_spec(spec: object, path: str = "rule") -> None:
         if not isinstance(body, list | tuple) or not body:
             raise _fail(p, "expected a non-empty list of rules")
         for k, r in enumerate(body):
-            validate_rule_spec(r, f"{p}[{k}]")
+            _validate(r, f"{p}[{k}]", depth + 1)
     elif key == "bloc":
         _check_mapping(body, p, {"members", "rule"}, set())
         assert isinstance(body, Mapping)
         _check_set(body["members"], f"{p}.members")
-        validate_rule_spec(body["rule"], f"{p}.rule")
+        _validate(body["rule"], f"{p}.rule", depth + 1)
     elif key == "restrict":
         _check_mapping(body, p, {"to", "rule"}, set())
         assert isinstance(body, Mapping)
         _check_set(body["to"], f"{p}.to")
-        validate_rule_spec(body["rule"], f"{p}.rule")
+        _validate(body["rule"], f"{p}.rule", depth + 1)
     elif key == "minimal_winning":
         if not isinstance(body, list | tuple):
             raise _fail(p, "expected a list of coalitions (lists of actor ids)")
@@ -844,10 +982,21 @@ def _check_component(body: object, path: str) -> None:
 
 
 class _Builder:
-    def __init__(self, ctx: RuleContext, missing: str) -> None:
+    def __init__(self, ctx: RuleContext, missing: str, check: bool) -> None:
         self.ctx = ctx
         self.missing = missing
+        self.check = check
         self.members = tuple(ctx.members)
+
+    def possible(self, game: WeightedGame, path: str, what: str) -> WeightedGame:
+        """With checks on: refuse a quota the empty coalition meets or no coalition reaches."""
+        if self.check:
+            if game.int_quota <= 0:
+                raise _fail(path, f"{what} is met by the empty coalition (a quota must be above 0)")
+            if game.int_quota > game.total:
+                raise _fail(path, f"{what} exceeds the total over the {game.n} members: "
+                            "no coalition can win")  # fmt: skip
+        return game
 
     def resolve(self, value: object, path: str) -> list[str]:
         """Actor ids of a SET (members order for names; missing ids handled per policy)."""
@@ -916,8 +1065,10 @@ class _Builder:
         ws = self.weights(body["weights"], over, f"{path}.weights")
         q, share, strict = _quota_parts(body["quota"], f"{path}.quota")
         if share:
-            return WeightedGame.of_total(self.members, ws, q, strict=strict)
-        return WeightedGame(self.members, ws, q, strict=strict)
+            game = WeightedGame.of_total(self.members, ws, q, strict=strict)
+        else:
+            game = WeightedGame(self.members, ws, q, strict=strict)
+        return self.possible(game, f"{path}.quota", f"quota {body['quota']!r}")
 
     def build(self, spec: object, path: str) -> Game:
         assert isinstance(spec, Mapping)
@@ -930,10 +1081,11 @@ class _Builder:
             strict = isinstance(body, str) and body.strip().endswith("+")
             text = body.strip().rstrip("+") if isinstance(body, str) else body
             f = parse_number(text, "majority")
-            return WeightedGame(mem, [1] * len(mem), f * len(mem), strict=strict)
+            game = WeightedGame(mem, [1] * len(mem), f * len(mem), strict=strict)
+            return self.possible(game, p, f"majority {body!r}")
         if key == "at_least":
             assert isinstance(body, int)
-            return WeightedGame(mem, [1] * len(mem), body)
+            return self.possible(WeightedGame(mem, [1] * len(mem), body), p, f"at_least {body}")
         if key == "weighted":
             assert isinstance(body, Mapping)
             return self.component(body, p)
@@ -955,7 +1107,7 @@ class _Builder:
                 groups={g: [a for a in v if a in subset] for g, v in self.ctx.groups.items()},
                 weights=self.ctx.weights,
             )
-            inner = _Builder(inner_ctx, self.missing).build(body["rule"], f"{p}.rule")
+            inner = _Builder(inner_ctx, self.missing, self.check).build(body["rule"], f"{p}.rule")
             return BlocGame(mem, sub, inner, label=key)
         if key == "minimal_winning":
             assert isinstance(body, list | tuple)
@@ -970,16 +1122,28 @@ def game_from_spec(
     ctx: RuleContext,
     *,
     missing: Literal["error", "drop"] = "error",
+    impossible: Literal["error", "allow"] | None = None,
     path: str = "rule",
 ) -> Game:
     """Build the game a rule spec describes over ``ctx.members`` (grammar: module docstring).
 
     ``missing="drop"`` silently removes actor ids that are not members (a veto by a
     non-member disappears); ``"error"`` (default) raises :class:`GameError` naming them.
+
+    ``impossible="error"`` (the default when ``missing="error"``, i.e. for a game stated in
+    full) also refuses, at the field concerned, a weighted/majority/``at_least`` rule whose
+    quota the empty coalition already meets or no coalition of its members can reach (a
+    quota above the total weight, ``at_least`` above the number of members). ``"allow"``
+    (the default with ``missing="drop"``, where the members are one candidate set of a
+    negotiation) builds such games: check :attr:`Game.has_winning`.
     """
     if missing not in ("error", "drop"):
         raise GameError(f"missing must be 'error' or 'drop', got {missing!r}")
+    if impossible is None:
+        impossible = "error" if missing == "error" else "allow"
+    if impossible not in ("error", "allow"):
+        raise GameError(f"impossible must be 'error' or 'allow', got {impossible!r}")
     if len(set(ctx.members)) != len(ctx.members):
         raise GameError("rule context: duplicate member ids")
     validate_rule_spec(spec, path)
-    return _Builder(ctx, missing).build(spec, path)
+    return _Builder(ctx, missing, impossible == "error").build(spec, path)

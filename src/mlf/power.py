@@ -34,11 +34,21 @@ Algorithms (the result's ``algorithm`` names the one used)
     deconvolution. Johnston and the minimal-winning indices use further exact DPs whose
     cost is O(D²·n·Q) and O(n³·Q) (D distinct weights, Q the quota); when these exceed a budget
     they are left out of an "all indices" request (see ``omitted``) and refused when named.
+``closed-form``
+    head counts (every player of the same positive weight, e.g. a ``majority`` rule) with
+    more than 25 players: the winning coalitions are those of k0 members or more, so every
+    index has a closed form (see :func:`_symmetric`); exact integers at any size.
 ``montecarlo``
     random coalitions (Banzhaf, Johnston, Coleman) and random orders (Shapley-Shubik) drawn from
     ``numpy.random.default_rng(seed)``; standard errors by batch means (20 batches), the 95 %
     interval is ±1.96 SE. Deegan-Packel and Holler need all minimal winning coalitions and have
     no Monte Carlo estimate here.
+
+Bounds (issue 11): every exact engine's steps and table memory are estimated from the
+players, the distinct weights and the quota before it runs (:data:`MEMORY_BUDGET`, a step
+budget of 4e9); a Monte Carlo estimate is limited to :data:`MAX_SAMPLES` samples and
+:data:`MC_BUDGET` player-evaluations; exact fractions to :data:`MAX_EXACT_PLAYERS`
+players. Long engines report through ``progress(done, total)``.
 
 Exact results are computed from exact integers; ``exact=True`` returns them as
 :class:`fractions.Fraction`, otherwise as floats.
@@ -70,6 +80,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -92,6 +103,10 @@ from mlf.games import (
 
 __all__ = [
     "INDEX_NAMES",
+    "MAX_EXACT_PLAYERS",
+    "MAX_SAMPLES",
+    "MC_BUDGET",
+    "MEMORY_BUDGET",
     "MonteCarloInfo",
     "PowerResult",
     "dummy_players",
@@ -118,7 +133,22 @@ _BANZHAF_FAMILY = frozenset(
 )
 _MAX_ENUM = 25  # numpy enumeration of 2^n coalitions
 _MAX_ENUM_NUMBA = 30  # numba enumeration of threshold games (the kernel needs n ≤ 32)
-_DP_BUDGET = 4e9  # element operations allowed for one exact DP
+_DP_BUDGET = 4e9  # element operations allowed for one exact DP (int64; Python ints count 50)
+_OBJECT_COST = 50  # an operation on Python ints costs about 50 int64 operations
+
+MAX_SAMPLES = 100_000_000
+"""Most Monte Carlo samples of one estimate."""
+
+MC_BUDGET = 1e9
+"""Most player-evaluations of one Monte Carlo estimate (samples × players × the work of
+testing one coalition; about four minutes, with progress, on one core)."""
+
+MEMORY_BUDGET = 1 << 30
+"""Most bytes one exact table may take (1 GiB; the command stays under 2 GB)."""
+
+MAX_EXACT_PLAYERS = 1000
+"""Most players for exact (Fraction) output: beyond it the fractions' numerators and
+denominators would have thousands of digits."""
 
 Value = float | Fraction
 
@@ -467,7 +497,7 @@ def _enumeration(
         stop = min(total, start + chunk)
         win[start:stop] = game.winning(np.arange(start, stop, dtype=np.uint64))
         if progress is not None:
-            progress(stop, total)
+            progress(stop, 2 * total)
     size = np.bitwise_count(np.arange(total, dtype=np.uint64)).astype(np.uint8)
     crit = np.zeros(total, dtype=np.uint8)
     swings = np.zeros((n, n + 1), dtype=np.int64)
@@ -477,6 +507,8 @@ def _enumeration(
         c3 = crit.reshape(-1, 2, 1 << i)
         c3[:, 1, :] += sw
         swings[i] = np.bincount(size.reshape(-1, 2, 1 << i)[:, 1, :][sw], minlength=n + 1)
+        if progress is not None:
+            progress(total + total * (i + 1) // (2 * n), 2 * total)
     wins_by_size = np.bincount(size[win], minlength=n + 1)
     jcount = mwc_size = None
     mwc_count: int | None = None
@@ -487,6 +519,8 @@ def _enumeration(
             w3 = win.reshape(-1, 2, 1 << i)
             sw = w3[:, 1, :] & ~w3[:, 0, :]
             jcount[i] = np.bincount(crit.reshape(-1, 2, 1 << i)[:, 1, :][sw], minlength=n + 1)
+            if progress is not None:
+                progress(total + total // 2 + total * (i + 1) // (4 * n), 2 * total)
     if want_m:
         mwc = win & (crit == size) & (size > 0)
         if win[0]:
@@ -505,13 +539,15 @@ def _enumeration(
     )  # fmt: skip
 
 
-def _enumeration_threshold(w: list[int], t: list[int], cap: int, exact: bool = True) -> _Raw:
+def _enumeration_threshold(
+    w: list[int], t: list[int], cap: int, exact: bool = True, progress: Progress = None
+) -> _Raw:
     """Numba pass over all coalitions of "w(S) ≥ t[|S|]" (n ≤ _MAX_ENUM_NUMBA)."""
     K = _kernels()
     n = len(w)
     order = sorted(range(n), key=lambda i: (-w[i], i))
     ws = np.array([w[i] for i in order], dtype=np.int64)
-    wins, sw, jc, ms, cnt, stored = K.enum_threshold(ws, np.array(t, dtype=np.int64), cap)
+    wins, sw, jc, ms, cnt, stored = K.enum_threshold(ws, np.array(t, dtype=np.int64), cap, progress)
     inv = [0] * n
     for pos, i in enumerate(order):
         inv[i] = pos
@@ -718,6 +754,72 @@ def _mwc_dp(w: list[int], t: list[int], exact_dtype: Any) -> tuple[int, list[lis
     return count, by
 
 
+def _johnston_cost(w: list[int], q: int) -> tuple[float, float]:
+    """(steps, table cells) of :func:`_johnston_dp`: per weight level v, a size-by-weight
+    table over the h players at least as heavy (h² · size updates) and, per distinct heavy
+    weight, one removal (h · size) and one product per coalition weight in the level's window
+    (up to v - next lower weight products of h · q)."""
+    levels = sorted(set(w), reverse=True)
+    size = q + (levels[0] if levels else 0) + 1
+    steps = 0.0
+    cells = 0.0
+    heavy = 0
+    counts: dict[int, int] = {}
+    for x in w:
+        counts[x] = counts.get(x, 0) + 1
+    for m, v in enumerate(levels):
+        if v == 0:
+            break
+        heavy += counts[v]
+        nxt = levels[m + 1] if m + 1 < len(levels) else 0
+        window = max(0, min(v - nxt, sum(w) - q - nxt + 1))
+        steps += heavy * heavy * size + (m + 1) * (heavy * size + window * heavy * (q + 1))
+        cells = max(cells, 2.0 * (heavy + 1) * size + size)
+    return steps, cells
+
+
+def _symmetric(w: list[int], t: list[int], cap: int, exact: bool) -> _Raw:
+    """Every index of a head count (all n players of weight u > 0), in closed form.
+
+    The game is symmetric, so the winning coalitions are those of k0 members or more, and a
+    player swings exactly in the C(n-1, k0-1) coalitions of k0 members that hold it, all of
+    whose members are critical and which are the minimal winning coalitions. Hence
+    Shapley-Shubik, Johnston, Deegan-Packel and Holler are 1/n each (symmetry and
+    efficiency, [3]_ [4]_ [5]_ [6]_), Penrose-Banzhaf is C(n-1, k0-1)/2^(n-1) [1]_ and
+    |W| = Σ_{k ≥ k0} C(n, k). Counts are exact integers (any n).
+    """
+    n = len(w)
+    u = w[0]
+    k0 = next((k for k in range(n + 1) if u * k >= t[k]), n + 1)
+    losing = 0
+    c = 1  # C(n, k)
+    for k in range(min(k0, n + 1)):
+        losing += c
+        c = c * (n - k) // (k + 1)
+    wins = (1 << n) - losing
+    one: Value = Fraction(1) if exact else 1.0
+    zero: Value = Fraction(0) if exact else 0.0
+    if 1 <= k0 <= n:
+        sw = math.comb(n - 1, k0 - 1)
+        pbi = [_q(sw, 1 << (n - 1), exact)] * n
+        share = [_q(1, n, exact)] * n
+        mwc_count = math.comb(n, k0)
+        masks = [
+            sum(1 << i for i in c)
+            for c in itertools.islice(itertools.combinations(range(n), k0), cap)
+        ]
+        return _Raw(
+            n=n, act=_q(wins, 1 << n, exact), pbi=pbi, winning=wins, ssi=share,
+            johnston=[one] * n, dp=share, holler=[one] * n, mwc_count=mwc_count, mwc_list=masks,
+        )  # fmt: skip
+    empty = k0 == 0  # the empty coalition wins: it is the only minimal winning coalition
+    return _Raw(
+        n=n, act=_q(wins, 1 << n, exact), pbi=[zero] * n, winning=wins, ssi=[zero] * n,
+        johnston=[zero] * n, dp=[zero] * n, holler=[zero] * n, mwc_count=1 if empty else 0,
+        mwc_list=[0] if empty and cap > 0 else [],
+    )  # fmt: skip
+
+
 def _johnston_dp(w: list[int], q: int, exact_dtype: Any) -> list[list[int]]:
     """jcount[i][h]: winning S ∋ i with i critical and h critical members (weighted game).
 
@@ -777,15 +879,17 @@ def _dp_engine(
     omitted: dict[str, str] = {}
     dtype = _dp_dtype(n, exact)
     want_ssi = "shapley_shubik" in want
+    item, factor = _itemsize(n, exact)
     if want_ssi:
         size = (sum(w) if dtype == np.float64 else max(x for x in t if x <= sum(w) + 1)) + 1
         levels = len(set(w))
         cells = (n + 1) * size
+        steps = cells * (n + levels) * factor  # n updates of the table, one pass per weight
         why = None
-        if cells > 1.2e8:
+        if cells > 1.2e8 or cells * item > MEMORY_BUDGET:
             why = f"the size-by-weight table would have {cells:.1e} cells"
-        elif cells * levels * (50 if dtype is object else 1) > 2 * _DP_BUDGET:
-            why = f"the exact Shapley-Shubik DP would take ~{cells * levels:.1e} steps"
+        elif steps > 2 * _DP_BUDGET:
+            why = f"the exact Shapley-Shubik DP would take ~{steps:.1e} steps"
         if why is not None:
             if explicit:
                 raise GameError(f"shapley_shubik: {why}; use samples= for a Monte Carlo estimate")
@@ -793,19 +897,19 @@ def _dp_engine(
             want_ssi = False
     raw = _dp_swings(w, t, want_ssi, exact, use_numba, progress)
     total = sum(w)
-    finite = [x for x in t if x <= total]
-    tmax = max(finite) if finite else 0
     exact_dtype: Any = np.int64 if n <= 62 else object
     constant = len(set(t)) == 1
     # Johnston
     if "johnston" in want:
-        levels = len(set(w))
-        cost = levels * levels * n * (tmax + max(w, default=0)) * (1 if n <= 62 else 50)
+        jitem, jfactor = _itemsize(n, True)
+        cost, jmem = _johnston_cost(w, t[0]) if constant else (0.0, 0.0)
+        cost *= jfactor
+        jmem *= jitem
         why = None
         if not constant:
             why = "Johnston by DP needs a plain weighted game (one quota)"
-        elif cost > _DP_BUDGET:
-            why = f"the exact Johnston DP would take ~{cost:.1e} steps"
+        elif cost > _DP_BUDGET or jmem > MEMORY_BUDGET:
+            why = f"the exact Johnston DP would take ~{cost:.1e} steps and {jmem:.1e} bytes"
         if why is None:
             jc = _johnston_dp(w, t[0], exact_dtype)
             raw.johnston = [
@@ -816,9 +920,11 @@ def _dp_engine(
         else:
             omitted["johnston"] = why
     if want & {"deegan_packel", "holler"}:
-        mcost = n**3 * (total + 1) / 2 * (1 if n <= 62 else 50)
-        if mcost > _DP_BUDGET:
-            why = f"the exact minimal-winning DP would take ~{mcost:.1e} steps"
+        mitem, mfactor = _itemsize(n, True)
+        mcost = n**3 * (total + 1) / 2 * mfactor
+        mmem = n * (n + 1) * (total + 1) * mitem  # one suffix table per player
+        if mcost > _DP_BUDGET or mmem > MEMORY_BUDGET:
+            why = f"the exact minimal-winning DP would take ~{mcost:.1e} steps, {mmem:.1e} bytes"
             if explicit:
                 raise GameError(f"deegan_packel/holler: {why}")
             omitted["deegan_packel"] = omitted["holler"] = why
@@ -891,7 +997,7 @@ def _montecarlo(
     need_ssi = "shapley_shubik" in want
     need_flip = bool(set(want) & (_BANZHAF_FAMILY | {"johnston"}))
     est: dict[str, list[NDArray[np.float64]]] = {k: [] for k in ("pbi", "ssi", "jr", "act")}
-    step = 4096
+    step = max(1, min(4096, (1 << 20) // max(n, 1)))  # (step, n) float arrays of 8 MiB at most
     done = 0
     for m in per:
         pbi_sum = np.zeros(n)
@@ -973,6 +1079,31 @@ def _montecarlo(
     )
     info = MonteCarloInfo(seed=seed, samples=samples, batches=batches, standard_errors=ses)
     return raw, info
+
+
+def _leaves(game: Game) -> int:
+    """Number of component games a coalition test evaluates (the cost of one test, per player)."""
+    if isinstance(game, AndGame | OrGame):
+        return sum(_leaves(g) for g in game.games)
+    if isinstance(game, VectorWeightedGame):
+        return len(game.components)
+    inner = getattr(game, "inner", None) or getattr(game, "game", None)
+    if isinstance(inner, Game):
+        return 1 + _leaves(inner)
+    return 1
+
+
+def _mc_cost(game: Game, want: list[str]) -> float:
+    """Player-evaluations per Monte Carlo sample: the threshold form tests all n one-player
+    changes at once (n each); another game tests each of the 2n+1 changed coalitions
+    through its component games (n per component), and bisects for Shapley-Shubik."""
+    n = max(game.n, 1)
+    flips = bool(set(want) & (_BANZHAF_FAMILY | {"johnston"}))
+    ssi = "shapley_shubik" in want
+    if _threshold_form(game) is not None:
+        return 4.0 * n * flips + n * (1 + math.log2(n)) * ssi
+    tests = (2 * n + 1) * flips + (math.log2(n) + 3) * ssi
+    return float(n * _leaves(game) * tests)
 
 
 def _flips(
@@ -1145,6 +1276,10 @@ def power_indices(
         (('LU',), 14)
     """
     explicit = indices is not None
+    if exact and game.n > MAX_EXACT_PLAYERS:
+        raise GameError(
+            f"exact fractions are limited to {MAX_EXACT_PLAYERS:,} players, the game has {game.n}"
+        )
     want = list(INDEX_NAMES) if indices is None else list(dict.fromkeys(indices))
     bad = [x for x in want if x not in INDEX_NAMES]
     if bad:
@@ -1158,10 +1293,19 @@ def power_indices(
             raise GameError("exact=True and samples= exclude each other")
         if samples < 2 * 20:
             raise GameError(f"samples must be at least 40 (20 batches), got {samples}")
+        if samples > MAX_SAMPLES:
+            raise GameError(f"samples: {samples:,} is above the limit of {MAX_SAMPLES:,}")
         no_mc = [x for x in want if x not in _MC_INDICES]
         if no_mc and explicit:
             raise GameError(f"{', '.join(no_mc)}: no Monte Carlo estimate (needs exact methods)")
         mc_want = [x for x in want if x in _MC_INDICES]
+        work = samples * _mc_cost(game, mc_want)
+        if work > MC_BUDGET:
+            raise GameError(
+                f"samples: {samples:,} samples of this {n}-player game would take "
+                f"~{work:.1e} evaluations, above the Monte Carlo budget of {MC_BUDGET:.0e}; "
+                f"use at most {max(int(MC_BUDGET // (work / samples)), 0):,} samples"
+            )
         raw, info = _montecarlo(game, mc_want, samples, seed, progress)
         dummies = tuple(p for p, x in zip(game.players, raw.pbi, strict=True) if x == 0)
         return _assemble(
@@ -1174,9 +1318,16 @@ def power_indices(
     form = _threshold_form(game)
     omitted: dict[str, str] = {}
     numba_ok = use_numba and _numba_installed()
-    algos = ("auto", "enumeration", "enumeration-threshold", "generating-function")
+    algos = (
+        "auto", "enumeration", "enumeration-threshold", "generating-function", "closed-form"
+    )  # fmt: skip
     if algorithm not in algos:
         raise GameError(f"unknown algorithm {algorithm!r}; known: {', '.join(algos)}")
+    symmetric = form is not None and len(set(form[0])) == 1 and n > 0 and form[0][0] > 0
+    if algorithm == "closed-form" and not symmetric:
+        raise GameError("closed-form needs a head count (all players of equal weight)")
+    if algorithm == "auto" and symmetric and n > _MAX_ENUM:
+        algorithm = "closed-form"
     # numba pays off from 16 players, or at once if it is loaded already (no import cost)
     loaded = "numba" in sys.modules
     can_thr = (
@@ -1187,7 +1338,7 @@ def power_indices(
         and (algorithm == "enumeration-threshold" or (algorithm == "auto" and (n >= 16 or loaded)))
         and bool(_kernels().HAVE_NUMBA)
     )
-    can_dp = form is not None and _dp_cheap(form)
+    can_dp = form is not None and _dp_cheap(form, exact)
     weighted = form is not None and len(set(form[1])) == 1
     counts_only = not (want_j or want_m)
     if algorithm == "auto":
@@ -1205,10 +1356,13 @@ def power_indices(
                 f"up to {_MAX_ENUM}, the DP only weighted games with a moderate total weight); "
                 f"pass samples= (CLI: --samples N) for a Monte Carlo estimate"
             )
-    if algorithm == "enumeration-threshold":
+    if algorithm == "closed-form":
+        assert form is not None
+        raw = _symmetric(form[0], form[1], mwc_cap, exact)
+    elif algorithm == "enumeration-threshold":
         if not can_thr or form is None:
             raise GameError("enumeration-threshold needs numba, n <= 30 and a threshold game")
-        raw = _enumeration_threshold(form[0], form[1], mwc_cap, exact)
+        raw = _enumeration_threshold(form[0], form[1], mwc_cap, exact, progress)
     elif algorithm == "generating-function":
         if not can_dp or form is None:
             raise GameError("generating-function needs a weighted (threshold) game")
@@ -1228,8 +1382,31 @@ def power_indices(
     )  # fmt: skip
 
 
-def _dp_cheap(form: tuple[list[int], list[int]]) -> bool:
-    """Whether the weight tables of the generating-function DP are affordable (its 1-D
-    Banzhaf table has one cell per weight below the quota)."""
+def _itemsize(n: int, exact: bool, float_ok: bool = True) -> tuple[int, int]:
+    """(bytes per table cell, cost factor per operation) of the DP's counting type."""
+    if n <= 62:
+        return 8, 1
+    if float_ok and not exact:
+        return 8, 1
+    return 40 + n // 8, _OBJECT_COST  # a pointer and a Python int of up to n bits
+
+
+def _dp_cheap(form: tuple[list[int], list[int]], exact: bool = False) -> bool:
+    """Whether the Banzhaf tables of the generating-function DP are affordable in steps and
+    memory: the 1-D table has one cell per weight below the quota (n updates of it), the
+    size-by-weight table (n+1)·(total+1) cells (n updates, one pass per distinct weight)."""
     w, t = form
-    return sum(w) < 2**31 and (len(set(t)) == 1 or len(w) * sum(w) <= 1.2e8)
+    n, total = len(w), sum(w)
+    if total >= 2**31:
+        return False
+    item, factor = _itemsize(n, exact)
+    levels = len(set(w))
+    if len(set(t)) == 1:
+        cells = min(t[0], total + 1) + 1
+        steps = (n + levels) * cells * factor
+    else:
+        cells = (n + 1) * (total + 1)
+        if cells > 1.2e8:
+            return False
+        steps = (n + levels) * cells * factor
+    return steps <= _DP_BUDGET and cells * item <= MEMORY_BUDGET

@@ -58,11 +58,53 @@ _ID = r"^[A-Za-z][A-Za-z0-9_.-]*$"
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+MAX_MAGNITUDE = 1e15
+"""Largest absolute value of any number in a scenario (money in bn, counts, weights: real
+values are below 1e6). Larger ones are refused where they are written, so that no sum or
+product of them can overflow a model."""
+MAX_NUMBER_CHARS = 64
+"""Longest number literal (a 5,000-digit number is refused before it is converted)."""
+MAX_NUMBER_DIGITS = 17
+"""Most significant digits of a number literal: a float holds 17; more would be silently
+rounded away."""
+
+
 def _only_number(v: object) -> object:
     # pydantic's lax mode would read True as 1 and "3" as 3.0: a YAML slip, refused here.
     if isinstance(v, bool | str):
         raise ValueError(f"expected a number, got {_short(v)}")
+    if isinstance(v, int | float) and abs(v) > MAX_MAGNITUDE and not math.isinf(v):
+        raise ValueError(
+            f"{float(v):g} is beyond the limit of {MAX_MAGNITUDE:g} in absolute value "
+            "(mlf.scenario.MAX_MAGNITUDE)"
+        )
     return v
+
+
+_DECIMAL = re.compile(r"[-+]?(\d[\d_]*)?(?:\.(\d[\d_]*)?)?(?:[eE][-+]?\d+)?")
+
+
+def number_problem(text: str) -> str | None:
+    """Why a number literal is refused before it is converted, or None.
+
+    Longer than :data:`MAX_NUMBER_CHARS`, or (decimal) more significant digits than
+    :data:`MAX_NUMBER_DIGITS` (leading and trailing zeros do not count).
+    """
+    t = text.strip()
+    if len(t) > MAX_NUMBER_CHARS:
+        return (
+            f"a number written with {len(t)} characters: above the limit of "
+            f"{MAX_NUMBER_CHARS} (mlf.scenario.MAX_NUMBER_CHARS)"
+        )
+    m = _DECIMAL.fullmatch(t)
+    if m is not None and (m.group(1) or m.group(2)):
+        digits = ((m.group(1) or "") + (m.group(2) or "")).replace("_", "").strip("0")
+        if len(digits) > MAX_NUMBER_DIGITS:
+            return (
+                f"{t} has {len(digits)} significant digits: more than a float holds "
+                f"({MAX_NUMBER_DIGITS}, mlf.scenario.MAX_NUMBER_DIGITS)"
+            )
+    return None
 
 
 Num = Annotated[float, BeforeValidator(_only_number)]
@@ -653,6 +695,59 @@ MAX_DEPTH = 48
 MAX_NODES = 200_000
 """Most values a file may hold once aliases are expanded (stops "billion laughs" files)."""
 
+MAX_ACTORS = 250
+"""Actors of one scenario (KTAB's own limit). Measured (2 cores): ``mlf run`` with 250
+actors all invited, 10 issues: compromise 8 s, smp 83 s, under 320 MB."""
+MAX_ISSUES = 100
+"""Issues of one scenario (the SMP of 250 actors on 100 issues: about 100 s, 300 MB)."""
+MAX_ALTERNATIVES = 50
+"""Alternatives of one scenario (each is run on its own: the time adds up)."""
+MAX_INVITED = 250
+"""Nations invited to one alternative (and, separately, observers of it)."""
+MAX_OPTIONS = 50
+"""Options of one issue."""
+
+
+def _size_problems(raw: Mapping[str, Any]) -> list[Problem]:
+    """Counts above the size limits, checked before the schema (one problem each)."""
+    out: list[Problem] = []
+
+    def over(loc: Loc, count: int, limit: int, what: str, name: str) -> None:
+        if count > limit:
+            out.append(
+                Problem(
+                    loc,
+                    f"{count} {what}: above the limit of {limit} (mlf.scenario.{name})",
+                    at_key=True,
+                )
+            )
+
+    parts = {k: raw.get(k) for k in ("actors", "issues", "alternatives")}
+    for key, limit, name in (
+        ("actors", MAX_ACTORS, "MAX_ACTORS"),
+        ("issues", MAX_ISSUES, "MAX_ISSUES"),
+        ("alternatives", MAX_ALTERNATIVES, "MAX_ALTERNATIVES"),
+    ):
+        part = parts[key]
+        if isinstance(part, Mapping):
+            over([key], len(part), limit, key, name)
+    issues = parts["issues"]
+    if isinstance(issues, Mapping) and len(issues) <= MAX_ISSUES:
+        for iid, issue in issues.items():
+            opts = issue.get("options") if isinstance(issue, Mapping) else None
+            if isinstance(opts, list):
+                over(["issues", str(iid), "options"], len(opts), MAX_OPTIONS, "options",
+                     "MAX_OPTIONS")  # fmt: skip
+    alts = parts["alternatives"]
+    if isinstance(alts, Mapping) and len(alts) <= MAX_ALTERNATIVES:
+        for aid, alt in alts.items():
+            for key in ("invited", "observers"):
+                names = alt.get(key) if isinstance(alt, Mapping) else None
+                if isinstance(names, list):
+                    over(["alternatives", str(aid), key], len(names), MAX_INVITED, key,
+                         "MAX_INVITED")  # fmt: skip
+    return out
+
 
 @dataclass(frozen=True)
 class LoadedScenario:
@@ -790,11 +885,38 @@ def _constructor() -> Any:
         _TextDates.add_constructor(
             "tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str
         )
+        _checked_numbers(_TextDates, RoundTripConstructor)
         _CONSTRUCTOR = _TextDates
     return _CONSTRUCTOR
 
 
 _CONSTRUCTOR: Any = None
+
+
+class _NumberError(Exception):
+    """A number literal refused by :func:`number_problem`, with its place in the text."""
+
+    def __init__(self, reason: str, line: int | None, col: int | None) -> None:
+        super().__init__(reason)
+        self.reason, self.line, self.col = reason, line, col
+
+
+def _checked_numbers(cls: Any, base: Any) -> None:
+    """Make constructor class ``cls`` check int and float literals before converting them
+    (Python refuses to convert an integer of more than 4,300 digits, with a traceback)."""
+
+    def checked(construct: Any) -> Any:
+        def build(self: Any, node: Any) -> Any:
+            problem = number_problem(str(node.value))
+            if problem is not None:
+                line, col = _mark(node.start_mark)
+                raise _NumberError(problem, line, col)
+            return construct(self, node)
+
+        return build
+
+    cls.add_constructor("tag:yaml.org,2002:int", checked(base.construct_yaml_int))
+    cls.add_constructor("tag:yaml.org,2002:float", checked(base.construct_yaml_float))
 
 
 def _read_yaml(text: str, file: str) -> Any:
@@ -818,6 +940,10 @@ def _read_yaml(text: str, file: str) -> Any:
     yaml.allow_duplicate_keys = False
     try:
         return yaml.load(text)
+    except _NumberError as exc:
+        raise ScenarioErrors(
+            [ScenarioError(exc.reason, file=file, line=exc.line, col=exc.col)]
+        ) from None
     except MarkedYAMLError as exc:
         problem = " ".join(str(exc.problem or exc.context or "malformed YAML").split())
         if exc.context and problem.startswith("but "):
@@ -1057,7 +1183,7 @@ def parse_scenario(
         text = data.removeprefix("\ufeff")
     if not text.strip():
         raise ScenarioErrors([ScenarioError("empty file: expected a YAML mapping", file=file)])
-    fast = _fast_path(text)
+    fast = _fast_path(text, file)
     if fast is not None:
         return fast, []
     tree = _read_yaml(text, file)
@@ -1081,6 +1207,15 @@ def parse_scenario(
     plain = _Plain(file, locator)
     plain.measure(tree, [])
     raw = plain.convert(tree)
+    too_many = _size_problems(raw)
+    if too_many:  # before the schema and the cross-checks, whose cost grows with the sizes
+        raise ScenarioErrors(
+            [
+                ScenarioError(p.reason, file=file, line=lc[0], col=lc[1], path=_dotted(p.loc))
+                for p in too_many
+                for lc in [locator.find(p.loc, at_key=p.at_key)]
+            ]
+        )
     errors: list[ScenarioError] = []
     scenario: Scenario | None = None
     try:
@@ -1112,7 +1247,7 @@ def parse_scenario(
 _ALIAS_OR_TAG = re.compile(r"(^|[\s\[{,:-])[&*!][^\s]")
 
 
-def _fast_path(text: str) -> Scenario | None:
+def _fast_path(text: str, file: str = "<scenario>") -> Scenario | None:
     """A valid, warning-free file parsed with ruamel's C loader (about 5x faster).
 
     Only when the text has no anchors, aliases or tags and is not deeply nested; any problem,
@@ -1130,6 +1265,7 @@ def _fast_path(text: str) -> Scenario | None:
         _TextDatesSafe.add_constructor(
             "tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str
         )
+        _checked_numbers(_TextDatesSafe, SafeConstructor)
         yaml = YAML(typ="safe")
         yaml.Constructor = _TextDatesSafe
         yaml.allow_duplicate_keys = False
@@ -1137,15 +1273,44 @@ def _fast_path(text: str) -> Scenario | None:
         if not isinstance(tree, Mapping):
             return None
         raw = _plain_fast(tree)
-        scenario = Scenario.model_validate(raw)
-        parts = _Parts.from_raw(raw)
-        problems, warns = _cross_check(parts)
-        warns.extend(_note_problems(raw, parts.date))
+        too_many = _size_problems(raw)
+        if not too_many:
+            scenario = Scenario.model_validate(raw)
+            parts = _Parts.from_raw(raw)
+            problems, warns = _cross_check(parts)
+            warns.extend(_note_problems(raw, parts.date))
     except Exception:  # any doubt: take the located path
         return None
+    if too_many:  # refused at once: the located parse of a big file costs 4 times as much
+        raise ScenarioErrors(
+            [
+                ScenarioError(p.reason, file=file, line=lc[0], col=lc[1], path=_dotted(p.loc))
+                for p in too_many
+                for lc in [_text_position(text, p.loc)]
+            ]
+        )
     if problems or warns:
         return None
     return scenario
+
+
+def _text_position(text: str, loc: Sequence[str | int]) -> tuple[int | None, int | None]:
+    """Line and column of the key ``loc`` found by searching the text for each of its keys
+    in turn (block or flow style), for files refused before the located parse."""
+    at, found = 0, None
+    for key in loc:
+        m = re.compile(rf"(?:^|[\s{{,])['\"]?{re.escape(str(key))}['\"]?[ \t]*:", re.M).search(
+            text, at
+        )
+        if m is None:
+            break
+        found = m.end() - 1
+        at = m.end()
+    if found is None:
+        return None, None
+    start = text.rfind("\n", 0, found) + 1
+    key_at = found - len(str(loc[-1]))
+    return text.count("\n", 0, found) + 1, max(key_at - start, 0) + 1
 
 
 def _plain_fast(node: Any) -> Any:
@@ -1666,15 +1831,15 @@ def load_scenario(ref: str | Path, *, strict: bool = False) -> LoadedScenario:
         )
     if path.is_dir():
         raise ScenarioErrors([ScenarioError("is a directory, not a scenario file", file=text_ref)])
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioErrors([_too_big(size, text_ref)])
-        with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)  # a file growing meanwhile is still bounded
-    except OSError as exc:
+    from mlf._bounded import InputFileError, read_bounded
+
+    try:  # devices, FIFOs (and links to them) refused before reading; size before reading
+        data = read_bounded(
+            path, limit=MAX_FILE_BYTES, what="scenario", limit_name="mlf.scenario.MAX_FILE_BYTES"
+        )
+    except InputFileError as exc:
         raise ScenarioErrors(
-            [ScenarioError(f"cannot read: {exc.strerror or exc}", file=text_ref)]
+            [ScenarioError(exc.reason, file=text_ref, line=exc.line, col=exc.col)]
         ) from None
     shown = f"{text_ref}.yaml" if builtin else text_ref
     scenario, warnings = parse_scenario(data, shown, strict=strict)

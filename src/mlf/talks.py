@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -61,7 +62,7 @@ from mlf.costs import (
     split_shapley,
     with_lead_share,
 )
-from mlf.errors import MlfError
+from mlf.errors import GameError, MlfError
 from mlf.games import Game, RuleContext, game_from_spec
 from mlf.guardrails import is_genuinely_european
 from mlf.mechanics import model_mechanics
@@ -854,6 +855,15 @@ def run_alternative(
     except (AnalysisError, CostError) as exc:
         return AlternativeOutcome(
             id=alt_id, title=alt.title, support=support, status="not analysed", detail=str(exc)
+        )
+    except GameError as exc:  # e.g. a control rule with more members than exact indices take
+        why = re.sub(r";? ?pass samples=.*$", "", str(exc))
+        return AlternativeOutcome(
+            id=alt_id,
+            title=alt.title,
+            support=support,
+            status="not analysed",
+            detail=f"its control rule cannot be analysed exactly: {why}",
         )
 
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import time
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from mlf.cli import app, fail
+from mlf.cli._text import esc
 from mlf.errors import GameError, MlfError, UsageError
-from mlf.games import Game, RuleContext, UnanimityGame, game_from_spec, parse_weighted
-from mlf.power import INDEX_NAMES, PowerResult, power_indices
+from mlf.games import Game, UnanimityGame, parse_weighted
+from mlf.power import INDEX_NAMES, MAX_SAMPLES, PowerResult, power_indices
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 _LABELS = {
     "banzhaf": "Banzhaf",
@@ -34,56 +37,42 @@ def _split(text: str | None) -> list[str] | None:
     return [x.strip() for x in text.split(",") if x.strip()]
 
 
-def _load_yaml_game(path: Path) -> Game:
-    """A YAML game file: ``players: [...]``, optional ``weights: {name: {actor: number}}`` and
-    ``groups: {name: [...]}``, and ``rule: RULE`` in the rule-spec grammar (or the rule's one
-    key at the top level)."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
-        raise GameError(f"{path}: cannot read: {e}") from None
-    except YAMLError as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else "invalid YAML"
-        raise GameError(f"{path}: not valid YAML: {first}") from None
-    if not isinstance(data, dict):
-        raise GameError(f"{path}: expected a mapping with 'players' and a rule")
-    players = data.get("players")
-    if not isinstance(players, list) or not players or not all(isinstance(p, str) for p in players):
-        raise GameError(f"{path}: players: expected a non-empty list of names")
-    weights = data.get("weights", {})
-    groups = data.get("groups", {})
-    if not isinstance(weights, dict) or not all(isinstance(v, dict) for v in weights.values()):
-        raise GameError(f"{path}: weights: expected named vectors {{name: {{actor: number}}}}")
-    if not isinstance(groups, dict):
-        raise GameError(f"{path}: groups: expected {{name: [actors]}}")
-    if "rule" in data:
-        rule = data["rule"]
-    else:
-        rest = {k: v for k, v in data.items() if k not in ("players", "weights", "groups")}
-        if len(rest) != 1:
-            raise GameError(f"{path}: expected one rule (a 'rule:' key or one rule key)")
-        rule = rest
-    ctx = RuleContext(members=tuple(players), groups=groups, weights=weights)
-    try:
-        return game_from_spec(rule, ctx)
-    except GameError as e:
-        raise GameError(f"{path}: {e}") from None
-
-
 def _read_game(text: str, names: list[str] | None) -> Game:
     if text.lstrip().startswith("["):
-        return parse_weighted(text, names)
+        try:
+            return parse_weighted(text, names)
+        except GameError as e:
+            raise GameError(f"GAME: {e}") from None
+    from mlf.gamefile import load_game_file
+
     path = Path(text)
-    if not path.is_file():
-        raise GameError(
-            f"GAME {text!r}: neither a weighted game '[q; w1, w2, ...]' nor an existing file"
+    if not path.exists():
+        raise UsageError(
+            f"GAME {text[:60]!r}: neither a weighted game '[q; w1, w2, ...]' nor an existing file"
         )
     if names is not None:
         raise UsageError("--names applies to '[q; w1, ...]' games; a YAML game lists its players")
-    return _load_yaml_game(path)
+    return load_game_file(path)
+
+
+class _Progress:
+    """Progress lines on stderr for long computations: nothing during the first 2 s, then
+    one line at most every 5 s (plain text, so it also shows in logs and pipes)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.start = time.monotonic()
+        self.last = self.start - 3.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.start < 2.0 or now - self.last < 5.0 or total <= 0:
+            return
+        self.last = now
+        pct = 100.0 * done / total
+        typer.echo(
+            f"mlf power: {self.what} {pct:.0f}% ({now - self.start:.0f} s elapsed)", err=True
+        )
 
 
 def _fmt(v: float | Fraction, exact: bool) -> str:
@@ -93,6 +82,8 @@ def _fmt(v: float | Fraction, exact: bool) -> str:
 
 
 def _table(result: PowerResult, exact: bool) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"Power indices ({result.method}: {result.algorithm})")
     table.add_column("player")
     names = list(result.indices)
@@ -106,7 +97,7 @@ def _table(result: PowerResult, exact: bool) -> Table:
             if mc is not None:
                 cell += f" ± {mc.half_width(name, p):.4f}"
             cells.append(cell)
-        table.add_row(p, *cells)
+        table.add_row(esc(p), *cells)
     return table
 
 
@@ -114,26 +105,50 @@ def _table(result: PowerResult, exact: bool) -> Table:
 def power(
     game: str = typer.Argument(
         ...,
-        help="A weighted game '[q; w1, w2, ...]' (weights may be decimals or fractions; "
+        help="A weighted game \\[q; w1, w2, ...] (weights may be decimals or fractions; "
         "a quota '2/3' or '65%' is a share of the total weight, '>1/2' strictly more "
-        "than half, otherwise absolute) or a YAML file with 'players:' and a rule spec.",
+        "than half, otherwise absolute) or a YAML game file with 'players:' and a rule spec.",
+        show_default=False,
     ),
     names: str | None = typer.Option(None, "--names", help="Player names, comma-separated."),
     veto: str | None = typer.Option(None, "--veto", help="Add veto players, comma-separated."),
-    index: str | None = typer.Option(
-        None, "--index", help=f"Indices to compute (default all): {', '.join(INDEX_NAMES)}."
+    index: list[str] | None = typer.Option(
+        None,
+        "--index",
+        metavar="INDEX",
+        help="Indices to compute (default all; repeat the option or separate by commas): "
+        f"{', '.join(INDEX_NAMES)}.",
     ),
     exact: bool = typer.Option(False, "--exact", help="Exact fractions in the table."),
-    samples: int | None = typer.Option(None, "--samples", help="Monte Carlo with N samples."),
-    seed: int | None = typer.Option(None, "--seed", help="Seed of the Monte Carlo draws."),
+    samples: int | None = typer.Option(
+        None, "--samples", help=f"Monte Carlo with N samples (40 to {MAX_SAMPLES:,})."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Seed of the Monte Carlo draws (0 to 2**64-1)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Power indices, veto players and dummies of a control rule."""
+    """Power indices, veto players and dummies of a control rule.
+
+    Limits (checked before the work): at most 10,000 players; numbers up to 1e15 with at
+    most 15 significant digits; --samples up to 100,000,000 and a Monte Carlo work budget;
+    exact algorithms within a step and memory budget (see the README, "Limits of mlf power").
+    """
     try:
-        if samples is not None and samples <= 0:
-            raise UsageError(f"--samples must be positive, got {samples}")
+        if samples is not None and not 40 <= samples <= MAX_SAMPLES:
+            raise UsageError(f"--samples must be from 40 to {MAX_SAMPLES:,}, got {samples}")
+        if seed is not None and not 0 <= seed < 2**64:
+            raise UsageError(f"--seed must be from 0 to 2**64-1, got {seed}")
         if seed is not None and samples is None:
             raise UsageError("--seed needs --samples")
+        wanted: list[str] | None = None
+        if index:
+            wanted = [x for item in index for x in _split(item) or []]
+            bad = [x for x in wanted if x not in INDEX_NAMES]
+            if bad:
+                raise UsageError(
+                    f"--index: unknown index {', '.join(bad)}; known: {', '.join(INDEX_NAMES)}"
+                )
         g = _read_game(game, _split(names))
         vetoes = _split(veto)
         if vetoes:
@@ -141,14 +156,27 @@ def power(
             if unknown:
                 raise GameError(f"--veto: not players of the game: {', '.join(unknown)}")
             g = g & UnanimityGame(g.players, vetoes, label="veto")
-        wanted = _split(index)
-        result = power_indices(g, wanted, exact=exact, samples=samples, seed=seed)
+        what = "Monte Carlo" if samples is not None else "exact computation"
+        try:
+            result = power_indices(
+                g, wanted, exact=exact, samples=samples, seed=seed, mwc_cap=0,
+                progress=_Progress(what),
+            )  # fmt: skip
+        except GameError as e:
+            if str(e).startswith("samples: "):  # the Monte Carlo limits name the flag
+                raise UsageError(f"--{e}") from None
+            raise
     except MlfError as e:
         fail(e)
         return
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted (nothing was printed)", err=True)
+        raise typer.Exit(130) from None
     if as_json:
         typer.echo(json.dumps(result.to_dict()))
         return
+    from rich.console import Console
+
     console = Console()
     table = _table(result, exact)
     needed = 4 + sum(

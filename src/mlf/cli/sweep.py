@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlf.cli import app, fail
+from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
 
@@ -144,7 +145,7 @@ def sweep(
             ref = scenario or "mlf-1963"
         loaded = load_scenario(ref)
         for w in loaded.warnings:
-            console.print(f"[yellow]{w}[/yellow]", highlight=False)
+            console.print(f"[yellow]{esc(w)}[/yellow]", highlight=False)
         in_flight = 1 if executor == "serial" else 2 * (workers or os.cpu_count() or 1) + 2
         if directory is None:
             assert draws is not None

@@ -69,7 +69,7 @@ def _float(text: str) -> Any:
 
 
 def _constant(text: str) -> Any:
-    return _BadNumber(text, f"{text} is not a number JSON allows")
+    return _BadNumber(text, "not a number JSON allows")
 
 
 def _bad_number(data: Any) -> tuple[str, _BadNumber] | None:

@@ -1,0 +1,213 @@
+"""Every command, fed bad inputs, says one line naming the file or argument and exits 1 or 2:
+never a traceback, never unbounded memory or time (issue 11, items 4, 6, 7, 8).
+
+The command lines run in forked children of one helper process (tests/_cli_batch.py), so a
+case costs its own work rather than Python's start-up; each child's peak resident memory is
+taken from ``os.wait4`` and must stay under 2 GB (it includes about 100 MB shared with the
+helper). A few cases also run through the real ``mlf`` console script in a fresh process,
+measured with ``resource.getrusage(RUSAGE_CHILDREN)``. Set ``MLF_BAD_INPUTS_REPORT=FILE`` to
+get every case's exit code, peak memory and time as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+TOY = (HERE / "data" / "toy-talks.yaml").read_text(encoding="utf-8")
+RESULT = (HERE / "data" / "result-minimal.json").read_text(encoding="utf-8")
+MAX_RSS = 2 * 2**30
+MLF = Path(sys.executable).parent / "mlf"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    args: tuple[str, ...]
+    code: int  # the exit code expected: 1 (bad input file) or 2 (bad flag, impossible rule)
+    names: str  # what the line must name: the file, or the argument
+    lines: int = 1  # one line per problem: cases with two problems say two lines
+    timeout: float = 60.0
+
+
+def _sparse(path: Path, size: int) -> Path:
+    with path.open("wb") as fh:  # no disk used; the size alone is over the limit
+        fh.truncate(size)
+    return path
+
+
+def _inputs(d: Path) -> dict[str, Path]:
+    f: dict[str, Path] = {}
+
+    def put(name: str, data: str | bytes) -> None:
+        p = d / name
+        p.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        f[name] = p
+
+    for ext in ("yaml", "csv", "json"):
+        f[f"missing.{ext}"] = d / f"missing.{ext}"
+        put(f"empty.{ext}", b"")
+        put(f"binary.{ext}", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+        put(f"latin1.{ext}", "meta: caf\xe9\n".encode("latin-1"))
+        link = d / f"zero.{ext}"
+        link.symlink_to("/dev/zero")
+        f[f"zero.{ext}"] = link
+        f[f"dir.{ext}"] = d / f"dir.{ext}"
+        f[f"dir.{ext}"].mkdir()
+    f["huge.yaml"] = _sparse(d / "huge.yaml", 6 * 2**20)
+    f["huge.csv"] = _sparse(d / "huge.csv", 2 * 2**20)
+    f["huge.json"] = _sparse(d / "huge.json", 65 * 2**20)
+    # scenarios
+    put("digits.yaml", TOY.replace("capability: 0.5", "capability: " + "1" * 5000))
+    put("e308.yaml", TOY.replace("capability: 0.5", "capability: 1e308")
+        .replace("capability: 0.25", "capability: 1e308"))  # fmt: skip
+    put("nesting.yaml", TOY.replace("title: Toy talks", "title: " + "[" * 5000 + "]" * 5000))
+    actors = "".join(
+        f"  X{i}: {{name: Nation number {i}, european: true, capability: 1, contribution: 1, "
+        f"positions: {{size: {{position: {i % 200}, salience: 0.5}}}}}}\n"
+        for i in range(10_000)
+    )
+    invited = ", ".join(f"X{i}" for i in range(10_000))
+    put("actors10k.yaml", TOY.replace("actors:\n", "actors:\n" + actors).replace(
+        "invited: [B, C, D]", f"invited: [{invited}]"))  # fmt: skip
+    # KTAB files
+    put("field.csv", "S," + "d" * 1_000_000 + ",3,1,\nActor,Description,Power,X,Xs,\n")
+    put("dup.csv", "S,d,3,2,\nActor,Description,Power,X,Xs,X,Xs2,\n"
+        + "a,,1,50,50,10,10,\nb,,1,50,50,10,10,\nc,,1,50,50,10,10,\n")  # fmt: skip
+    put("zeropower.csv", "S,d,3,1,\nActor,Description,Power,X,Xs,\n"
+        + "a,,0,50,50,\nb,,0,40,50,\nc,,0,1,1,\n")  # fmt: skip
+    k = 60_000
+    row = ",".join("50,0" for _ in range(k))
+    put("dims60k.csv", f"S,d,3,{k},\nActor,Description,Power,"
+        + ",".join(f"D{j},S{j}" for j in range(k)) + ",\n"
+        + "".join(f"{a},,1,{row},\n" for a in "abc"))  # fmt: skip
+    # results
+    put("digits.json", RESULT.replace('"support": ', '"support": ' + "1" * 5000 + ', "x": ', 1))
+    put("nan.json", RESULT.replace('"support": ', '"support": NaN, "x": ', 1))
+    put("deep.json", "[" * 100_000 + "]" * 100_000)
+    f["file"] = d / "digits.json"  # an existing file where a folder is wanted
+    return f
+
+
+def _cases(f: dict[str, Path]) -> list[Case]:
+    s = {k: str(v) for k, v in f.items()}
+    out: list[Case] = []
+
+    def add(cid: str, args: list[str], code: int, names: str, lines: int = 1) -> None:
+        out.append(Case(cid, tuple(args), code, names, lines))
+
+    bad_files = ["missing", "empty", "binary", "latin1", "zero", "dir", "huge"]
+    for name in [*bad_files, "digits", "e308", "nesting"]:
+        p = s[f"{name}.yaml"]
+        add(f"check-{name}", ["check", p], 1, p, 2 if name == "e308" else 1)
+    for name in ["missing", "binary", "zero", "digits"]:
+        add(f"show-{name}", ["show", s[f"{name}.yaml"]], 1, s[f"{name}.yaml"])
+    for name in ["missing", "empty", "latin1", "zero", "dir", "huge", "digits", "e308"]:
+        p = s[f"{name}.yaml"]
+        add(f"run-{name}", ["run", p], 1, p, 2 if name == "e308" else 1)
+    # 10,000 actors all invited (1.2 MB): two limits, two lines (it took 5.2 GB)
+    add("run-actors10k", ["run", s["actors10k.yaml"]], 1, s["actors10k.yaml"], 2)
+    add("run-seed", ["run", "mlf-1963", "--seed", "-1"], 2, "--seed")
+    add("run-out-is-a-file", ["run", "mlf-1963", "--out", s["file"]], 2, "--out")
+    for name in ["missing", "zero", "digits"]:
+        p = s[f"{name}.yaml"]
+        add(f"sweep-{name}", ["sweep", p, "--draws", "10"], 1, p)
+    add("sweep-draws", ["sweep", "mlf-1963", "--draws", "1000000000000"], 2, "--draws")
+    add("sweep-lhs", ["sweep", "mlf-1963", "--sampling", "lhs", "--draws", "1000000000"], 2,
+        "--draws")  # fmt: skip
+    for name in ["missing", "zero", "digits"]:
+        p = s[f"{name}.yaml"]
+        add(f"export-{name}", ["export", "ktab", p], 1, p)
+        add(f"forecast-scenario-{name}", ["forecast", p], 1, p)
+    for name in [*bad_files, "field", "dup", "zeropower", "dims60k"]:
+        p = s[f"{name}.csv"]
+        add(f"forecast-{name}", ["forecast", p, "--json"], 1, p)
+    for name in ["missing", "zero", "huge", "field", "dup", "dims60k"]:
+        p = s[f"{name}.csv"]
+        add(f"import-{name}", ["import", "ktab", p], 1, p)
+    add("import-date", ["import", "ktab", s["dup.csv"], "--date", "May"], 2, "--date")
+    add("forecast-seed", ["forecast", "mlf-1963", "--seed", "-1"], 2, "--seed")
+    add("forecast-model", ["forecast", "mlf-1963", "--model", "nope"], 2, "--model")
+    for name in [*bad_files, "digits", "nan", "deep"]:
+        p = s[f"{name}.json"]
+        add(f"report-{name}", ["report", p], 1, p)
+    add("report-format", ["report", s["digits.json"], "--format", "pdf"], 2, "--format")
+    add("power-seed", ["power", "[3; 1, 1, 1]", "--seed", "-1"], 2, "--seed")
+    add("power-missing-game", ["power", s["missing.yaml"]], 2, s["missing.yaml"])
+    add("schema-extra", ["schema", "extra"], 2, "extra")
+    add("scenarios-extra", ["scenarios", "extra"], 2, "extra")
+    return out
+
+
+def _check(case: Case, res: dict[str, object]) -> list[str]:
+    """What is wrong with one case's result (nothing: an empty list)."""
+    err = str(res["stderr"])
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    problems = []
+    if res["code"] != case.code:
+        problems.append(f"exit {res['code']}, expected {case.code}")
+    if "Traceback" in err or "Traceback" in str(res["stdout"]):
+        problems.append("a traceback")
+    if len(lines) != case.lines:
+        problems.append(f"{len(lines)} lines on stderr, expected {case.lines}")
+    if not all(case.names in ln for ln in lines):
+        problems.append(f"a line does not name {case.names!r}")
+    if int(str(res["maxrss_bytes"])) >= MAX_RSS:
+        problems.append(f"peak memory {int(str(res['maxrss_bytes'])) / 2**20:.0f} MB")
+    if float(str(res["seconds"])) >= case.timeout:
+        problems.append(f"took {float(str(res['seconds'])):.1f} s")
+    if problems:
+        problems.append(f"stderr: {err[:300]!r}")
+    return problems
+
+
+@pytest.mark.slow
+def test_every_command_says_one_line_on_bad_input(tmp_path: Path) -> None:
+    f = _inputs(tmp_path)
+    cases = _cases(f)
+    spec = tmp_path / "cases.json"
+    spec.write_text(json.dumps([{"id": c.id, "args": list(c.args), "timeout": c.timeout}
+                                for c in cases]), encoding="utf-8")  # fmt: skip
+    got = tmp_path / "results.json"
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    subprocess.run(
+        [sys.executable, str(HERE / "_cli_batch.py"), str(spec), str(got)],
+        check=True, env=env, timeout=900, cwd=tmp_path,
+    )  # fmt: skip
+    results = json.loads(got.read_text(encoding="utf-8"))
+    report = os.environ.get("MLF_BAD_INPUTS_REPORT")
+    if report:
+        Path(report).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    failures = {c.id: p for c in cases if (p := _check(c, results[c.id]))}
+    assert not failures, json.dumps(failures, indent=1)
+    # every command of the CLI is driven
+    commands = {c.args[0] for c in cases}
+    assert commands >= {"run", "sweep", "forecast", "power", "check", "show", "report",
+                        "import", "export", "schema", "scenarios"}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_the_console_script_in_a_fresh_process(tmp_path: Path) -> None:
+    f = _inputs(tmp_path)
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    for args, code, names in (
+        (["forecast", str(f["zero.csv"])], 1, str(f["zero.csv"])),
+        (["import", "ktab", str(f["dims60k.csv"])], 1, str(f["dims60k.csv"])),
+        (["report", str(f["huge.json"])], 1, str(f["huge.json"])),
+        (["check", str(f["digits.yaml"])], 1, str(f["digits.yaml"])),
+    ):
+        res = subprocess.run([str(MLF), *args], capture_output=True, text=True, env=env,
+                             timeout=120)  # fmt: skip
+        lines = res.stderr.strip().splitlines()
+        assert res.returncode == code and len(lines) == 1 and names in lines[0], res.stderr
+        assert "Traceback" not in res.stderr
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    assert peak < MAX_RSS
