@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ORDER = ["power.py", "bargaining.py", "costs.py", "talks.py", "sweep.py"]
+ORDER = ["startup.py", "power.py", "bargaining.py", "costs.py", "talks.py", "sweep.py"]
 
 
 def main() -> int:

@@ -531,6 +531,16 @@ def test_float_water_filling_equals_the_exact_one(
     assert fast.exact_shares is None
 
 
+@pytest.mark.parametrize("n", [1, 2, 9, 15, 16])
+def test_float_shapley_agrees_with_exact_on_both_paths(n: int) -> None:
+    # n <= 15: one product with the cached weight matrix; n = 16: the per-player loop
+    rng = np.random.default_rng(n)
+    vals = [0, *(int(v) for v in rng.integers(0, 1000, (1 << n) - 1))]
+    game = CostGame.from_array([f"p{i}" for i in range(n)], vals)
+    exact = [float(v) for v in shapley_value(game, exact=True)]
+    assert_close(shapley_value(game), exact, tol=1e-9 * max(1.0, max(map(abs, exact))))
+
+
 def test_a_fixed_lead_share_and_the_rest_split_below_the_ceiling() -> None:
     from mlf.costs import ceiling_for_the_rest, rescaled, with_lead_share
 

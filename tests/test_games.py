@@ -419,3 +419,22 @@ def test_spec_context_errors() -> None:
     ctx = RuleContext(members=("US", "UK"), weights={"gdp": {"US": 5}})
     with pytest.raises(GameError, match="no value for UK"):
         game_from_spec({"weighted": {"weights": "gdp", "quota": 1}}, ctx)
+
+
+def test_scenario_check_locates_an_impossible_rule() -> None:
+    """The built-in scenarios' rules still parse, and an impossible one is a located error
+    through the scenario's use of ``validate_rule_spec`` (issue 11)."""
+    from mlf.errors import ScenarioErrors
+    from mlf.scenario import builtin_ids, builtin_path, load_scenario, parse_scenario
+
+    for sid in builtin_ids():
+        load_scenario(sid)
+    text = builtin_path("mlf-1963").read_text(encoding="utf-8")
+    assert 'rule: {majority: "2/3"}' in text
+    bad = text.replace('rule: {majority: "2/3"}', "rule: {majority: 0}", 1)
+    with pytest.raises(ScenarioErrors) as info:
+        parse_scenario(bad, "variant.yaml")
+    lines = info.value.lines()
+    assert len(lines) == 1
+    assert "settings.rule.all.1.bloc.rule.majority: invalid control rule: 0 is met" in lines[0]
+    assert lines[0].startswith("variant.yaml:")

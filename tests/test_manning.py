@@ -200,3 +200,13 @@ def test_aggregate_matches_per_ship_milp(rules: ManningRules) -> None:
     else:
         assert agg.reason
         assert agg.crews == ()
+
+
+def test_per_ship_milp_survives_a_highs_presolve_solve_error() -> None:
+    # found by hypothesis: HiGHS's presolve reports "Solve error" on this feasible instance
+    from mlf.manning import _solve_full
+
+    rules = ManningRules(("A", "B", "C", "D", "E"), ships=2, crew_per_ship=12, max_share=0.25)
+    full = _solve_full(rules, None)
+    assert full.feasible and full.status == "optimal"
+    assert full.deviation == pytest.approx(solve_manning(rules).deviation, abs=1e-6)

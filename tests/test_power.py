@@ -615,3 +615,27 @@ def test_exact_fractions_are_limited_in_players() -> None:
     game = WeightedGame([f"X{i}" for i in range(1001)], [1] * 1001, 501)
     with pytest.raises(GameError, match="exact fractions are limited to 1,000 players"):
         power_indices(game, exact=True)
+
+
+def test_long_engines_report_progress() -> None:
+    """Issue 11: long computations report progress (the CLI prints it after 2 s)."""
+    seen: list[tuple[int, int]] = []
+    game = WeightedGame([f"X{i}" for i in range(18)], [1 + i % 3 for i in range(18)], 19)
+    veto = UnanimityGame(game.players, ["X0"])
+    power_indices(game & veto, ["johnston"], progress=lambda d, t: seen.append((d, t)))
+    assert seen and seen[-1][0] <= seen[-1][1]
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+@pytest.mark.numba
+def test_threshold_enumeration_reports_progress_between_chunks() -> None:
+    seen: list[tuple[int, int]] = []
+    ws = [1 + i % 5 for i in range(26)]
+    game = WeightedGame([f"X{i}" for i in range(26)], ws, sum(ws) // 2 + 1)
+    r = power_indices(
+        game, algorithm="enumeration-threshold", progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen == [(4 * k, 32) for k in range(1, 9)]  # 8 kernel calls of 4 chunks each
+    ref = power_indices(game, algorithm="generating-function")
+    assert r.indices["banzhaf"] == pytest.approx(ref.indices["banzhaf"], abs=1e-12)
+    assert r.winning_coalitions == ref.winning_coalitions

@@ -40,7 +40,11 @@ def _minimal_with_sensitivity() -> dict[str, Any]:
         "alternatives": {
             "fleet": {
                 "p_agreement": 0.7,
-                "histograms": {"size": {"edges": [0, 1, 2], "counts": [3, 4]}},
+                "histograms": {
+                    "size": {"edges": [0, 1, 2], "counts": [3, 4]},
+                    # a list of draws is drawn as a plotly histogram trace (binned in the page)
+                    "members": [2, 3, 3, 4, 4, 4, 5, 5, 6],
+                },
                 "tornado": [{"input": "actors.USA.capability", "effect": 0.3}],
             }
         },
@@ -96,6 +100,20 @@ def test_report_loads_offline_and_draws_every_chart(tmp_path: Path, which: str) 
                 ".filter(d => !d.querySelector('svg.main-svg')).map(d => d.id)"
             )
             assert missing == []
+            # every trace's type is in the inlined (partial) plotly.js bundle: an unknown type
+            # draws nothing and logs no error, so check plotly.js resolved each one
+            unresolved = page.evaluate(
+                "() => Array.from(document.querySelectorAll('div.chart')).flatMap(d =>"
+                " d._fullData.filter(t => !t._module || t.visible === false)"
+                ".map(t => d.id + ':' + t.type))"
+            )
+            assert unresolved == []
+            drawn = page.evaluate(
+                "() => Array.from(document.querySelectorAll('div.chart'))"
+                ".flatMap(d => d._fullData.map(t => t.type))"
+            )
+            wanted = {"bar", "histogram"} if which == "minimal" else {"bar", "heatmap", "scatter"}
+            assert set(drawn) >= wanted
             rows = page.evaluate(
                 "() => Array.from(document.querySelectorAll('table.comparison tbody tr'))"
                 ".map(r => r.dataset.alternative)"

@@ -567,6 +567,15 @@ def _solve_full(rules: ManningRules, time_limit: float | None) -> ManningPlan:
         bounds=bounds,
         options=options,
     )
+    if res.status == 4:  # HiGHS "Solve error": seen from its presolve on tiny feasible
+        # instances (5 nations, 2 ships of 12, share cap 25%); solve once more without it
+        res = milp(
+            c,
+            constraints=LinearConstraint(a, lo, hi),
+            integrality=integrality,
+            bounds=bounds,
+            options={**options, "presolve": False},
+        )
     if res.x is None or res.status not in (0, 1):
         status, reason = _status_reason(rules, int(res.status), str(res.message))
         return _infeasible(rules, reason, status, "full")

@@ -200,7 +200,8 @@ def _nash_bisect(
             g = gain_sq - ad**p
         with np.errstate(divide="ignore", invalid="ignore"):
             term = -w * slope / g
-        deriv = term.sum(axis=0) * sign
+        # summed in sorted order, so the sign near the root does not depend on actor order
+        deriv = np.sort(term, axis=0).sum(axis=0) * sign
         # deriv > 0: the maximiser lies further from sq than y
         move_a = deriv > 0
         new_a = np.where(move_a, y, a)

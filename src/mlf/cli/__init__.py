@@ -5,63 +5,72 @@ Each sub-module registers its commands on :data:`app`; the library below never p
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from mlf._version import __version__
-from mlf.errors import MlfError, ScenarioErrors
+from mlf.cli._app import fail
+from mlf.errors import MlfError
 
-app = typer.Typer(
-    name="mlf",
-    help="Model the 1963 NATO MLF talks, and talks like them.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    from mlf.cli._app import app
+
+__all__ = ["app", "fail", "main"]
+
+#: The module (in this package) that registers each top-level command. ``main`` imports only
+#: the one the command line names, so ``mlf check`` does not import the sweep, report or power
+#: commands and what they import; any other first argument (``--help``, a typo) loads them
+#: all. tests/test_cli_startup.py checks this table against the registered commands.
+COMMANDS: dict[str, str] = {
+    "check": "scenario",
+    "export": "ktab",
+    "forecast": "forecast",
+    "import": "ktab",
+    "power": "power",
+    "report": "report",
+    "run": "run",
+    "scenarios": "scenario",
+    "schema": "scenario",
+    "show": "scenario",
+    "sweep": "sweep",
+}
+
+_loaded: set[str] = set()
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"mlf {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", help="Print the version and exit.", callback=_version, is_eager=True
-    ),
-) -> None:
-    """mlf: who joins a shared arrangement, on what terms, who pays, who controls it."""
-
-
-def fail(error: MlfError) -> None:
-    """Print a user error as one line per problem on stderr and exit with its code.
-
-    Control characters from inputs (a title, a file name) are shown as escapes, never sent
-    to the terminal (:func:`mlf.cli._text.visible`).
-    """
-    from mlf.cli._text import visible
-
-    if isinstance(error, ScenarioErrors):
-        for line in error.lines():
-            typer.echo(visible(line, one_line=True), err=True)
-    else:
-        typer.echo(visible(f"error: {error}", one_line=True), err=True)
-    raise typer.Exit(error.exit_code)
+def _load(name: str) -> None:
+    if name not in _loaded:
+        _loaded.add(name)  # before the import: a module that asks for `app` must not recurse
+        importlib.import_module(f"{__name__}.{name}")
 
 
 def _register() -> None:
-    # Each command module adds its commands to `app` when imported.
-    import importlib
-    import pkgutil
-
+    """Import every command module; each adds its commands to the app when imported."""
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        importlib.import_module(f"{__name__}.{info.name}")
+        if not info.name.startswith("_"):
+            _load(info.name)
 
 
-_register()
+def _register_for(argv: list[str]) -> None:
+    """Import only the command module that ``argv``'s command needs (all when unsure)."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command in COMMANDS:
+        _load(COMMANDS[command])
+    else:
+        _register()
+
+
+def __getattr__(name: str) -> Any:
+    # `from mlf.cli import app` (tests, notebooks): the app with every command registered.
+    if name == "app":
+        from mlf.cli import _app
+
+        _register()
+        return _app.app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
@@ -73,8 +82,10 @@ def main() -> None:
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
     from typer.exceptions import Abort
 
+    from mlf.cli._app import app
     from mlf.cli._text import visible
 
+    _register_for(sys.argv[1:])
     try:
         code = app(standalone_mode=False)
     except NoArgsIsHelpError as error:  # plain `mlf`: the help, as click would show it

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
-from mlf.cli import app, fail
+from mlf.cli._app import app, fail
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 

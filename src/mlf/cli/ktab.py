@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mlf.cli import app, fail
+from mlf.cli._app import app, fail
 from mlf.cli._text import visible
 from mlf.errors import MlfError, ScenarioError, UsageError
 

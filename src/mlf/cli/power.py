@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from mlf.cli import app, fail
+from mlf.cli._app import app, fail
 from mlf.cli._text import esc
 from mlf.errors import GameError, MlfError, UsageError
 from mlf.games import Game, UnanimityGame, parse_weighted
@@ -48,7 +48,8 @@ def _read_game(text: str, names: list[str] | None) -> Game:
     path = Path(text)
     if not path.exists():
         raise UsageError(
-            f"GAME {text[:60]!r}: neither a weighted game '[q; w1, w2, ...]' nor an existing file"
+            f"GAME {text if len(text) <= 500 else text[:497] + '...'!r}: neither a weighted game "
+            "'[q; w1, w2, ...]' nor an existing file"
         )
     if names is not None:
         raise UsageError("--names applies to '[q; w1, ...]' games; a YAML game lists its players")
@@ -73,6 +74,15 @@ class _Progress:
         typer.echo(
             f"mlf power: {self.what} {pct:.0f}% ({now - self.start:.0f} s elapsed)", err=True
         )
+
+
+def _count(x: int) -> str:
+    """A count for the table: in full up to 30 digits, else ``about 1.2346e+3009`` (the exact
+    number is in ``--json``)."""
+    text = str(x)
+    if len(text) <= 30:
+        return text
+    return f"about {text[0]}.{text[1:5]}e+{len(text) - 1}"
 
 
 def _fmt(v: float | Fraction, exact: bool) -> str:
@@ -189,11 +199,13 @@ def power(
         "dummies": ", ".join(result.dummies) or "none",
     }
     if result.winning_coalitions is not None:
-        extra["winning coalitions"] = f"{result.winning_coalitions} of 2^{len(result.players)}"
+        extra["winning coalitions"] = (
+            f"{_count(result.winning_coalitions)} of 2^{len(result.players)}"
+        )
     if result.coleman_act is not None:
         extra["power to act (Coleman)"] = _fmt(result.coleman_act, exact)
     if result.minimal_winning_count is not None:
-        extra["minimal winning coalitions"] = str(result.minimal_winning_count)
+        extra["minimal winning coalitions"] = _count(result.minimal_winning_count)
     if result.montecarlo is not None:
         extra["Monte Carlo"] = (
             f"{result.montecarlo.samples} samples, seed {result.montecarlo.seed}, "

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mlf.cli import app, fail
+from mlf.cli._app import app, fail
 from mlf.cli._text import esc, visible
 from mlf.errors import MlfError
 from mlf.scenario import (

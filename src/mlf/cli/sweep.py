@@ -23,7 +23,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from mlf.cli import app, fail
+from mlf.cli._app import app, fail
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
