@@ -130,6 +130,7 @@ from mlf.bargaining.base import (
     unit_capability,
 )
 from mlf.errors import BargainingError
+from mlf.seeds import SeedLike, generator
 
 IntArray = NDArray[np.int64]
 
@@ -961,7 +962,7 @@ def smp_history(
     position: Any,
     salience: Any,
     params: Mapping[str, Any] | None = None,
-    seed: int = 0,
+    seed: SeedLike = 0,
     progress: ProgressFn | None = None,
     *,
     use_numba: bool | None = None,
@@ -993,7 +994,7 @@ def smp_history(
     if n < 2:
         raise BargainingError("smp needs at least two actors")
     kern = _numba_kernels() if _use_numba(use_numba, n) else _NUMPY
-    gen = np.random.default_rng(seed)
+    gen = generator(seed)
     stot = _seq_sum_cols(s)
     w = stot * caps
 
@@ -1042,7 +1043,7 @@ def smp_history(
 def run_smp(
     inp: BargainingInput,
     params: Mapping[str, Any] | None = None,
-    seed: int = 0,
+    seed: SeedLike = 0,
     progress: ProgressFn | None = None,
     *,
     use_numba: bool | None = None,
