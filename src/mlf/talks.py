@@ -851,9 +851,7 @@ def run_alternative(
     sd = sc.settings.seed if seed is None else resolve_seed(seed)
     support = support_of(sc, alt_id)
     try:
-        return _run(
-            sc, alt_id, alt, mdl, sd, support, enumerate_equilibria and detail, detail
-        )
+        return _run(sc, alt_id, alt, mdl, sd, support, enumerate_equilibria and detail, detail)
     except (AnalysisError, CostError) as exc:
         return AlternativeOutcome(
             id=alt_id, title=alt.title, support=support, status="not analysed", detail=str(exc)
@@ -1208,12 +1206,30 @@ def _participation_game(
 
 
 def _manning(arr: Arrangement) -> dict[str, Any] | None:
+    """The mixed-manning plan of the arrangement (:mod:`mlf.manning`).
+
+    Without ``units_per_ship`` or ``crew_per_ship`` in the alternative's settings the plan is
+    ``status: "not analysed"`` with one line saying which is missing (no value is assumed),
+    as a missing ``term_years`` makes the costs.
+    """
     st = arr.settings
     if not st.mixed_manning:
         return {"mixed": False, "feasible": True, "reason": "national crews (no mixed manning)"}
+    per_ship, crew = st.units_per_ship, st.crew_per_ship
+    if per_ship is None or crew is None:
+        given = (("units_per_ship", per_ship), ("crew_per_ship", crew))
+        missing = [f for f, v in given if v is None]
+        return {
+            "mixed": True,
+            "feasible": None,
+            "status": "not analysed",
+            "reason": (
+                f"manning not analysed: mixed manning is agreed but the alternative's settings "
+                f"give no {' and no '.join(missing)} to size the crews"
+            ),
+        }
     from mlf.manning import ManningError, ManningRules, solve_manning
 
-    per_ship = st.units_per_ship or 8
     ships = max(1, math.ceil(arr.units / per_ship)) if arr.units > 0 else 0
     if ships == 0:
         return {"mixed": True, "feasible": True, "reason": "no ships to crew", "ships": []}
@@ -1227,7 +1243,7 @@ def _manning(arr: Arrangement) -> dict[str, Any] | None:
         rules = ManningRules(
             nations=arr.members,
             ships=ships,
-            crew_per_ship=st.crew_per_ship or 300,
+            crew_per_ship=crew,
             max_share=st.max_crew_share or 1.0,
             min_nationalities=st.min_nationalities or 1,
             targets=targets,

@@ -69,6 +69,8 @@ def summary_table(result: dict[str, Any]) -> Table:
             manning = (
                 "national"
                 if not man_.get("mixed")
+                else "not analysed"
+                if man_.get("status") == "not analysed"
                 else ("feasible" if man_.get("feasible") else "INFEASIBLE")
             )
         flags = []
