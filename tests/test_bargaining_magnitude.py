@@ -67,3 +67,13 @@ def test_unit_capability_is_an_exact_power_of_two() -> None:
     # inside the kept range nothing changes
     k = np.array([40.0, 99.98, 3.0])
     assert np.array_equal(unit_capability(k, keep=(1e-8, 1e8)), k)
+
+
+def test_smp_turns_are_bounded() -> None:
+    from mlf.bargaining.smp import MAX_TURNS
+    from mlf.errors import BargainingError
+
+    inp = _inp([4.0, 2.5, 1.0, 3.0])
+    with pytest.raises(BargainingError, match=r"max_turns must be an integer in \[1, 10000\]"):
+        forecast(inp, "smp", {"max_turns": 100_000_000}, seed=1)
+    assert forecast(inp, "smp", {"max_turns": MAX_TURNS}, seed=1).rounds <= MAX_TURNS

@@ -141,6 +141,15 @@ def _cases(f: dict[str, Path]) -> list[Case]:
         add(f"report-{name}", ["report", p], 1, p)
     add("report-format", ["report", s["digits.json"], "--format", "pdf"], 2, "--format")
     add("power-seed", ["power", "[3; 1, 1, 1]", "--seed", "-1"], 2, "--seed")
+    for cid, rule in (
+        ("power-huge-weight", "[3; 1e99999999, 1, 2]"),
+        ("power-infinity", "[3; Infinity, 1, 2]"),
+        ("power-quota-above-total", "[>100%; 40, 40]"),
+        ("power-quota-zero", "[0; 1, 1]"),
+    ):
+        add(cid, ["power", rule], 2, "GAME")
+    for name in ["zero", "digits", "nesting"]:  # YAML game files
+        add(f"power-file-{name}", ["power", s[f"{name}.yaml"]], 1, s[f"{name}.yaml"])
     add("power-missing-game", ["power", s["missing.yaml"]], 2, s["missing.yaml"])
     add("schema-extra", ["schema", "extra"], 2, "extra")
     add("scenarios-extra", ["scenarios", "extra"], 2, "extra")

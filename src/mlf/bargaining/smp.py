@@ -139,6 +139,8 @@ __all__ = ["OPTIONS", "SMP", "SMPModel", "SMPResult", "run_smp", "smp_history"]
 # ---------------------------------------------------------------- option codes
 
 # (in a leaf module shared with the compiled kernels; see mlf.bargaining._smpcodes)
+MAX_TURNS = 10_000
+"""Most turns of one run (KTAB's smpc default is 100); each turn's positions are kept."""
 
 #: numba is used (when importable) from this many actors on; below it numpy is as fast as
 #: loading the compiled kernels.
@@ -289,8 +291,15 @@ def resolve_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
         out[name] = _canon(name, out[name])
     for name in ("max_turns", "min_turns"):
         v = out[name]
-        if isinstance(v, bool) or not isinstance(v, int | np.integer) or int(v) < 1:
-            raise BargainingError(f"smp parameter {name} must be an integer >= 1, got {v!r}")
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, int | np.integer)
+            or not 1 <= int(v) <= MAX_TURNS
+        ):
+            raise BargainingError(
+                f"smp parameter {name} must be an integer in [1, {MAX_TURNS}] "
+                f"(mlf.bargaining.smp.MAX_TURNS), got {v!r}"
+            )
         out[name] = int(v)
     sf = out["stop_fraction"]
     if isinstance(sf, bool) or not isinstance(sf, int | float) or not np.isfinite(sf) or sf < 0:
