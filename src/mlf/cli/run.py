@@ -126,6 +126,7 @@ def run(
         remove_leftovers,
         write_files,
     )
+    from mlf.results import result_document
     from mlf.scenario import load_scenario
     from mlf.talks import run_scenario
 
@@ -165,7 +166,7 @@ def run(
             result = run_scenario(
                 loaded, model=model, seed=seed, alternative=alternative, progress=tick
             )
-        data = result.to_dict()
+        data = result_document(result)  # checked against mlf.results.ResultFile
         text = json_text(data)
         if out is not None:
             from mlf.report import render_html

@@ -219,6 +219,16 @@ def show(ref: str = _REF) -> None:
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of scenario files (for editors; cross-checks are not in it)."""
+def schema(
+    result: bool = typer.Option(
+        False, "--result", help="Print the JSON Schema of result.json (mlf.results) instead."
+    ),
+) -> None:
+    """Print the JSON Schema of scenario files (for editors; cross-checks are not in it), or
+    with --result that of result.json, whose format version it names."""
+    if result:
+        from mlf.results import result_json_schema
+
+        typer.echo(json.dumps(result_json_schema(), indent=2))
+        return
     typer.echo(json.dumps(scenario_json_schema(), indent=2))

@@ -199,10 +199,12 @@ def sweep(
             progress.update(task, description="summary")
             summary = summarise(directory)
             progress.update(task, description="point run")
+            from mlf.results import result_document
             from mlf.talks import run_scenario
 
-            result = run_scenario(loaded, model=str(ran.manifest["model"])).to_dict()
-            result["sensitivity"] = summary
+            result = result_document(
+                run_scenario(loaded, model=str(ran.manifest["model"])), sensitivity=summary
+            )
             write_files([
                 (directory / "summary.json", json_text(summary)),
                 (directory / "result.json", json_text(result)),

@@ -16,6 +16,7 @@ from typing import Any
 
 from mlf._bounded import InputFileError, read_text
 from mlf.errors import MlfError
+from mlf.results import ResultFormatError, validate_result
 
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 """Size of a ``result.json`` or ``summary.json`` the report reads (checked before reading).
@@ -115,6 +116,10 @@ def _read_json(path: Path) -> Any:
 def load_result(path: str | Path) -> dict[str, Any]:
     """The result dict from ``RESULT.json`` or from a folder holding ``result.json``.
 
+    The result is validated against :class:`mlf.results.ResultFile`: a result of an unknown or
+    missing ``format_version``, or not of that version's shape, is refused in one line naming
+    the file and the field.
+
     In a folder, a ``summary.json`` (a sensitivity sweep's summary) is merged in as
     ``result["sensitivity"]``.
     """
@@ -131,6 +136,10 @@ def load_result(path: str | Path) -> dict[str, Any]:
             summary = _read_json(summ)
         p = res
     data = check_result(_read_json(p), str(p))
+    try:  # the typed result: a known format version and its exact shape
+        validate_result(data, str(p))
+    except ResultFormatError as exc:
+        raise ReportError(str(exc)) from None
     if summary is not None:
         if not isinstance(summary, dict):
             raise ReportError(f"{p.parent / 'summary.json'} is not a sweep summary (not an object)")

@@ -1,0 +1,511 @@
+"""The typed result: pydantic models of ``result.json``, with its format version.
+
+``mlf run`` writes ``result.json`` from :meth:`mlf.talks.RunResult.to_dict`; ``mlf report``
+reads it back. These models state the shape between the two, so that neither side guesses:
+
+- :func:`result_document` is what ``mlf run`` (and ``mlf sweep``'s point run) writes: the talks'
+  dict with ``format_version`` put first, validated against :class:`ResultFile` before a byte is
+  written. The dict itself is written (not a re-dump of the model), so the bytes of
+  ``result.json`` are what they were for the same inputs.
+- :func:`validate_result` is how the report reads a result: a result without
+  ``format_version``, or of a version this mlf does not read, or with a misspelt or missing
+  field, or a value of the wrong type, is refused with one line naming the file and the field.
+- :func:`result_json_schema` is what ``mlf schema --result`` prints.
+
+Format version
+    :data:`FORMAT_VERSION` (``"mlf-result/1"``) names the shape below. It changes whenever a
+    field is added, removed, renamed or changes type or meaning, so a reader can refuse what
+    it does not understand instead of misreading it. A reader accepts exactly the versions it
+    knows (today only ``"mlf-result/1"``).
+
+Strictness: every model forbids unknown keys (``extra="forbid"``) and is strict (no
+coercion: a number written as a string is refused). A few blocks are deliberately open
+(``dict[str, Any]``): ``negotiation.params`` (each bargaining model records its own parameters
+and diagnostics; see :mod:`mlf.bargaining`), ``arrangement.settings`` and ``arrangement.rule``
+(the scenario's own arrangement settings and rule spec, checked by :mod:`mlf.scenario` when the
+scenario is loaded), ``manifest.model_params`` and ``sensitivity`` (a sweep's summary, see
+:mod:`mlf.sensitivity`).
+
+This module sits above :mod:`mlf.talks` and below the report and the CLI; it imports neither.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from mlf.errors import MlfError
+
+if TYPE_CHECKING:
+    from mlf.talks import RunResult
+
+FORMAT_VERSION = "mlf-result/1"
+"""The version of ``result.json``'s shape this mlf writes and reads (see the module docstring)."""
+
+KNOWN_VERSIONS: tuple[str, ...] = (FORMAT_VERSION,)
+"""Format versions :func:`validate_result` accepts."""
+
+
+class ResultFormatError(MlfError):
+    """A result that is not of a known format version or not of that version's shape."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
+    )
+
+
+# --------------------------------------------------------------------------- header
+
+
+class Manifest(_Strict):
+    """What produced the result: mlf version, scenario hash, model, seed (reproducibility)."""
+
+    mlf_version: str
+    scenario_id: str
+    scenario_sha256: str
+    scenario_path: str | None
+    """The scenario file; null for a built-in (its id and hash name it)."""
+    model: str
+    model_params: dict[str, Any]
+    seed: int
+    support_threshold: float
+    power_index: str
+
+
+class ActorSummary(_Strict):
+    name: str
+    european: bool
+    nuclear: bool
+    capability: float
+    defence_budget: float | None
+    gdp: float | None
+
+
+class ScenarioSummary(_Strict):
+    id: str
+    title: str
+    date: str
+    description: str | None
+    actors: dict[str, ActorSummary]
+    warnings: list[str]
+
+
+class SourceRef(_Strict):
+    """A cited source, as in the scenario's ``meta.sources`` (null fields left out)."""
+
+    key: str
+    title: str
+    url: str | None = None
+    date: str | None = None
+    confidence: Literal["A", "B", "C", "D"]
+    structural: bool | None = None
+    note: str | None = None
+
+
+# --------------------------------------------------------------------------- terms and decisions
+
+
+class Term(_Strict):
+    """The settled value of one issue (:class:`mlf.talks.Agreed`)."""
+
+    value: float
+    """The value applied (every utility is computed on it)."""
+    label: str
+    short: str
+    source: Literal["negotiated", "fixed", "status quo", "own position"]
+    agreed: float | None = None
+    """Present only where a rule of the arrangement applied another value than agreed."""
+    applied_by: str | None = None
+    """The rule that applied ``value`` instead of ``agreed`` (present with ``agreed``)."""
+
+
+class AgreedTerm(Term):
+    """A settled term of the final round, with the issue's title and unit."""
+
+    title: str
+    unit: str
+
+
+class TalksRound(_Strict):
+    participants: list[str]
+    agreed: dict[str, Term]
+    members: list[str]
+
+
+class Weights(_Strict):
+    policy: float
+    voice: float
+    cost: float
+
+
+class Terms(_Strict):
+    """One nation's utility terms of joining (:class:`mlf.participation.Terms`)."""
+
+    policy: float
+    voice: float
+    cost: float
+    weights: Weights
+    utility: float | None
+    """null when joining is infeasible (utility minus infinity)."""
+    feasible: bool
+    note: str
+
+
+class Pressure(_Strict):
+    """An explicit pressure term acting on a nation (present only where the scenario has one)."""
+
+    by: str
+    outside_option: float
+    sources: list[str]
+    note: str
+
+
+class TableDecision(_Strict):
+    actor: str
+    comes: bool
+    terms: Terms | None
+    outside_option: float
+    margin: float | None
+    reason: str
+    pressure: list[Pressure] | None = None
+
+
+class Table(_Strict):
+    """Who came to the table (:class:`mlf.table.TableResult`)."""
+
+    rule: str
+    at_table: list[str]
+    stayed_away: list[str]
+    decisions: dict[str, TableDecision]
+
+
+class Decision(_Strict):
+    actor: str
+    join: bool
+    terms: Terms
+    outside_option: float
+    margin: float | None
+    reason: str
+    flip: str
+    pressure: list[Pressure] | None = None
+
+
+class Dynamics(_Strict):
+    members: list[str]
+    stable: bool
+    cycle: bool
+    cycle_sets: list[list[str]]
+    path: list[list[str]]
+    steps: int
+
+
+class Participation(_Strict):
+    """The participation game's outcome (:class:`mlf.participation.ParticipationResult`)."""
+
+    members: list[str]
+    cycle: bool
+    decisions: dict[str, Decision]
+    dynamics: Dynamics
+    equilibria: list[list[str]] | None
+    decisions_if_all_join: dict[str, Decision]
+
+
+class IssueForecast(_Strict):
+    title: str
+    unit: str
+    options: list[str] | None
+    forecast: float
+    rounds: list[list[float]]
+    outcome_by_round: list[float]
+
+
+class Negotiation(_Strict):
+    """The bargaining model's forecast of the final round (:class:`mlf.bargaining.Forecast`)."""
+
+    model: str
+    actors: list[str]
+    converged: bool
+    rounds: int
+    stop_reason: str
+    params: dict[str, Any]
+    probabilities: list[list[float]] | None
+    issues: dict[str, IssueForecast]
+
+
+# --------------------------------------------------------------------------- analyses
+
+
+class Power(_Strict):
+    """Power indices of the control rule (:meth:`mlf.power.PowerResult.to_dict`)."""
+
+    players: list[str]
+    method: str
+    indices: dict[str, dict[str, float]]
+    veto_players: list[str]
+    dummies: list[str]
+    winning_coalitions: int | None
+    coleman_act: float | None
+
+
+class European(_Strict):
+    """The genuinely-European test (:class:`mlf.guardrails.EuropeanTest`) and whether the
+    alternative requires it."""
+
+    ok: bool
+    reason: str
+    failed: list[str]
+    non_european_vetoes: list[str] | None = None
+    europeans_can_act_alone: bool | None = None
+    required: bool
+
+
+class ManningPattern(_Strict):
+    crew: dict[str, int]
+    ships: int
+
+
+class Manning(_Strict):
+    """The crewing plan (:meth:`mlf.manning.ManningPlan.to_dict`), or why there is none."""
+
+    mixed: bool
+    feasible: bool
+    reason: str
+    nations: list[str] | None = None
+    ships: list[dict[str, int]] | None = None
+    patterns: list[ManningPattern] | None = None
+    totals: dict[str, int] | None = None
+    shares: dict[str, float] | None = None
+    targets: dict[str, float] | None = None
+    deviation: float | None = None
+    status: str | None = None
+    method: str | None = None
+
+
+class SidePayment(_Strict):
+    utility_gap: float
+    annual_payment: float | None
+    currency: str
+
+
+class NoSelling(_Strict):
+    ok: bool
+    flagged: list[str]
+    detail: str
+    side_payments_that_would_buy_entry: dict[str, SidePayment]
+
+
+class Fallback(_Strict):
+    ok: bool
+    outcome: Literal["agreement", "status quo"]
+    detail: str
+
+
+class FixedPoint(_Strict):
+    ok: bool
+    detail: str
+
+
+class Guardrails(_Strict):
+    """The guardrail checks (:mod:`mlf.guardrails`); an alternative whose talks never began
+    (too few at the table) has only ``fallback``, one not analysed has none."""
+
+    no_selling: NoSelling | None = None
+    fallback: Fallback | None = None
+    genuinely_european: European | None = None
+    fixed_point: FixedPoint | None = None
+
+
+class CostSplit(_Strict):
+    """:meth:`mlf.costs.CostSplit.to_dict`."""
+
+    rule: str
+    total: float
+    members: list[str]
+    shares: dict[str, float]
+    amounts: dict[str, float]
+    capped: list[str]
+    in_core: bool | None
+    notes: list[str]
+    exact_shares: dict[str, str] | None = None
+
+
+class Cost(_Strict):
+    annual: float
+    currency: str
+    term_years: float | None
+    split: CostSplit | None
+    payments: dict[str, float]
+    """Each member's annual payment (its applied share of the annual cost)."""
+    budget_share: dict[str, float]
+    in_kind_value: dict[str, float] | None
+    in_kind_note: str
+
+
+class Arrangement(_Strict):
+    """What the agreement builds (present only when the status is ``agreement``)."""
+
+    members: list[str]
+    feasible: bool
+    reason: str
+    units: float
+    units_in_kind: float
+    in_kind: dict[str, float]
+    rule: Any
+    """The control rule spec as the scenario states it (see docs/scenario-format.md)."""
+    rule_text: str | None
+    settings: dict[str, Any]
+    """The scenario's arrangement settings as applied (null fields left out)."""
+    cost: Cost
+
+
+Status = Literal["agreement", "no agreement", "cycle", "not analysed", "does not count"]
+
+
+class Alternative(_Strict):
+    """One analysed alternative (:meth:`mlf.talks.AlternativeOutcome.to_dict`)."""
+
+    id: str
+    title: str
+    support: float
+    status: Status
+    detail: str
+    members: list[str]
+    fixed_point: str
+    rounds: list[TalksRound]
+    agreed: dict[str, AgreedTerm]
+    table: Table | None
+    negotiation: Negotiation | None
+    participation: Participation | None
+    mechanics: list[str]
+    power: Power | None
+    european: European | None
+    manning: Manning | None
+    guardrails: Guardrails
+    notes: list[str]
+    arrangement: Arrangement | None
+
+
+class BelowThreshold(_Strict):
+    id: str
+    title: str
+    support: float
+
+
+class AsNegotiated(_Strict):
+    joins: bool
+    scope: str | None
+    scope_source: str | None
+
+
+class BroadeningStep(_Strict):
+    option: str
+    label: str
+    joins: bool
+    margin: float | None
+    members: list[str]
+    status: Status
+
+
+class BritishAlternative(_Strict):
+    as_negotiated: AsNegotiated
+    steps: list[BroadeningStep]
+    broadening: str | None
+    needed: bool | None = None
+    answer: str
+
+
+class BritishQuestion(_Strict):
+    """The pivot-broadening question (:func:`mlf.talks.british_question`)."""
+
+    actor: str
+    name: str
+    issue: str | None
+    alternatives: dict[str, BritishAlternative]
+    summary: str
+
+
+class ResultFile(_Strict):
+    """``result.json`` of format :data:`FORMAT_VERSION`."""
+
+    format_version: Literal["mlf-result/1"]
+    manifest: Manifest
+    scenario: ScenarioSummary
+    alternatives: list[Alternative]
+    below_threshold: list[BelowThreshold]
+    british_question: BritishQuestion | None
+    sources: list[SourceRef]
+    sensitivity: dict[str, Any] | None = None
+    """A sweep's summary (``mlf sweep`` writes it into its point run's result)."""
+
+
+# --------------------------------------------------------------------------- reading and writing
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top)"
+
+
+def _first_error(exc: ValidationError) -> tuple[str, str]:
+    """The field and reason of the error to show: an unknown key first (a misspelt key is
+    also a missing one; the misspelling is the more useful to name)."""
+    errors = exc.errors(include_url=False)
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    where = _where(tuple(err["loc"]))
+    if err["type"] == "extra_forbidden":
+        return where, "unknown field (misspelt, or of another format version)"
+    if err["type"] == "missing":
+        return where, "missing"
+    return where, str(err["msg"]).splitlines()[0]
+
+
+def validate_result(data: Any, where: str = "result") -> ResultFile:
+    """``data`` as a :class:`ResultFile`, or :class:`ResultFormatError` in one line naming
+    ``where`` (the file) and the field: no ``format_version``, an unknown one, or a field that
+    is missing, unknown or of the wrong type."""
+    if not isinstance(data, dict):
+        raise ResultFormatError(f"{where}: is not an mlf result: expected a JSON object")
+    version = data.get("format_version")
+    if version is None:
+        raise ResultFormatError(
+            f"{where}: format_version: missing (this mlf reads {', '.join(KNOWN_VERSIONS)}; "
+            "rerun `mlf run` to write a current result)"
+        )
+    if version not in KNOWN_VERSIONS:
+        shown = repr(version) if len(repr(version)) <= 40 else repr(version)[:37] + "..."
+        raise ResultFormatError(
+            f"{where}: format_version: {shown} is not a format this mlf reads "
+            f"({', '.join(KNOWN_VERSIONS)})"
+        )
+    try:
+        return ResultFile.model_validate(data)
+    except ValidationError as exc:
+        field, reason = _first_error(exc)
+        raise ResultFormatError(f"{where}: {field}: {reason}") from None
+
+
+def result_document(run: RunResult, **extra: Any) -> dict[str, Any]:
+    """The dict ``mlf run`` writes as ``result.json``: ``format_version`` first, then
+    :meth:`mlf.talks.RunResult.to_dict` (and ``extra`` top-level blocks, e.g. a sweep's
+    ``sensitivity``), checked against :class:`ResultFile`.
+
+    Raises:
+        ResultFormatError: the talks produced a dict outside the stated shape (a bug: the
+            models and the talks disagree), named by field.
+    """
+    data: dict[str, Any] = {"format_version": FORMAT_VERSION, **run.to_dict(), **extra}
+    validate_result(data, "result.json (as written)")
+    return data
+
+
+def result_json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``result.json`` (``mlf schema --result``)."""
+    schema = ResultFile.model_json_schema()
+    schema["title"] = f"mlf result ({FORMAT_VERSION})"
+    schema["$id"] = f"urn:mlf:{FORMAT_VERSION}"
+    return schema
