@@ -12,6 +12,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from mlf.report import render_html, render_markdown
+from mlf.results import Manning, validate_result
 from mlf.scenario import ArrangementSettings, builtin_path
 from mlf.talks import Arrangement, _manning
 
@@ -41,10 +42,11 @@ def test_a_missing_ship_size_leaves_manning_not_analysed(
 ) -> None:
     man = _manning(_arrangement(**given))
     assert man is not None
-    assert man["status"] == "not analysed" and man["feasible"] is None
+    assert man["status"] == "not analysed" and man["feasible"] is False
     reason = man["reason"]
     assert reason.startswith("manning not analysed: ") and missing in reason
     assert "\n" not in reason and "ships" not in man and "patterns" not in man
+    Manning.model_validate(man)  # what result.json's schema accepts
 
 
 def test_with_both_stated_the_plan_uses_them() -> None:
@@ -58,7 +60,13 @@ def test_the_report_shows_the_reason() -> None:
     result = json.loads(MINIMAL.read_text(encoding="utf-8"))
     reason = "manning not analysed: mixed manning is agreed but ... give no crew_per_ship to size"
     fleet = next(a for a in result["alternatives"] if a.get("manning"))
-    fleet["manning"] = {"mixed": True, "feasible": None, "status": "not analysed", "reason": reason}
+    fleet["manning"] = {
+        "mixed": True,
+        "feasible": False,
+        "status": "not analysed",
+        "reason": reason,
+    }
+    validate_result(result)  # the typed result (mlf.results) accepts it
     html, md = render_html(result), render_markdown(result)
     assert "Manning not analysed: mixed manning is agreed" in html
     assert "No crewing plan exists" not in html and "Crews per ship pattern" not in html

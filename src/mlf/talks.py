@@ -1221,7 +1221,7 @@ def _manning(arr: Arrangement) -> dict[str, Any] | None:
         missing = [f for f, v in given if v is None]
         return {
             "mixed": True,
-            "feasible": None,
+            "feasible": False,
             "status": "not analysed",
             "reason": (
                 f"manning not analysed: mixed manning is agreed but the alternative's settings "
