@@ -607,6 +607,7 @@ FORCE_FIELDS = frozenset(
     {
         "units",
         "in_kind",
+        "in_kind_value_per_unit_year",
         "units_per_ship",
         "crew_per_ship",
         "capital_per_unit",
