@@ -314,9 +314,9 @@ def test_sweep_sizes_are_checked_before_any_folder(tmp_path: Path) -> None:
                       "--out", str(out))
     _one_line(code, text, 2, r"over the limit of 10,000 draws per chunk \(MAX_CHUNK_SIZE\)")
     code, text = _cli("sweep", MINI, "--draws", "5", "--seed", "-1", "--out", str(out))
-    _one_line(code, text, 2, r"--seed must be a non-negative integer, got -1")
+    _one_line(code, text, 2, r"--seed must be a non-negative integer below 2\*\*64, got -1")
     code, text = _cli("run", MINI, "--seed", "-1", "--out", str(out))
-    _one_line(code, text, 2, r"--seed must be a non-negative integer, got -1")
+    _one_line(code, text, 2, r"--seed must be a non-negative integer below 2\*\*64, got -1")
     assert time.monotonic() - t0 < 30
     assert not out.exists()
 

@@ -13,13 +13,9 @@ The notebook API (imported lazily, so ``import mlf`` stays cheap)::
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-try:
-    __version__ = version("mlf")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+from mlf._version import __version__
 
 _EXPORTS = {
     "load_scenario": "mlf.scenario",

@@ -54,6 +54,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mlf.errors import MlfError
+from mlf.seeds import SeedLike, generator, resolve_seed
 
 __all__ = [
     "EXACT_MAX_PLAYERS",
@@ -843,7 +844,7 @@ def shapley_monte_carlo(
     players: Sequence[str] | None = None,
     cost: Callable[[frozenset[str]], Number] | None = None,
     samples: int = 2000,
-    seed: int,
+    seed: SeedLike,
     progress: ProgressFn | None = None,
 ) -> ShapleyEstimate:
     """Estimate the Shapley value from ``samples`` random orders of arrival.
@@ -852,7 +853,8 @@ def shapley_monte_carlo(
     random orders is unbiased (Castro, Gomez & Tejada 2009 [1]_). Pass a tabulated
     ``game``, or ``players`` and a ``cost`` function of a frozenset (for games too large to
     tabulate; values are cached per coalition). Orders are drawn from
-    ``numpy.random.default_rng(seed)``.
+    :func:`mlf.seeds.generator` of ``seed`` (any form :mod:`mlf.seeds` accepts); the estimate
+    records the integer seed used.
 
     References
     ----------
@@ -861,7 +863,8 @@ def shapley_monte_carlo(
     """
     if samples < 2:
         raise CostError(f"samples must be at least 2, got {samples}")
-    rng = np.random.default_rng(seed)
+    seed = resolve_seed(seed)
+    rng = generator(seed)
     if game is not None:
         names = game.players
         n = game.n

@@ -100,6 +100,7 @@ from mlf.games import (
     VectorWeightedGame,
     WeightedGame,
 )
+from mlf.seeds import SeedLike, generator, resolve_seed
 
 __all__ = [
     "INDEX_NAMES",
@@ -986,11 +987,12 @@ def _montecarlo(
     game: Game,
     want: list[str],
     samples: int,
-    seed: int | None,
+    seed: SeedLike,
     progress: Progress,
 ) -> tuple[_Raw, MonteCarloInfo]:
     n = game.n
-    rng = np.random.default_rng(seed)
+    seed = resolve_seed(seed)
+    rng = generator(seed)
     batches = 20
     per = [samples // batches + (1 if b < samples % batches else 0) for b in range(batches)]
     form = _threshold_form(game)
@@ -1246,7 +1248,7 @@ def power_indices(
     *,
     exact: bool = False,
     samples: int | None = None,
-    seed: int | None = None,
+    seed: SeedLike = None,
     mwc_cap: int = 1000,
     progress: Progress = None,
     use_numba: bool = True,
@@ -1255,7 +1257,8 @@ def power_indices(
     """Power indices of ``game`` (all of :data:`INDEX_NAMES` by default).
 
     Picks the fastest exact algorithm that applies (see the module docstring); with
-    ``samples`` it estimates by Monte Carlo instead (seeded by ``seed``). ``exact=True``
+    ``samples`` it estimates by Monte Carlo instead (seeded by ``seed``, any form
+    :mod:`mlf.seeds` accepts; the estimate records the integer used). ``exact=True``
     returns :class:`~fractions.Fraction` values. ``use_numba=False`` forces the numpy paths;
     ``algorithm`` forces one exact algorithm (``"enumeration"``, ``"enumeration-threshold"``,
     ``"generating-function"``) instead of ``"auto"``, for testing and benchmarking.

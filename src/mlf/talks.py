@@ -47,7 +47,8 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from mlf import __version__, guardrails
+from mlf import guardrails
+from mlf._version import __version__
 from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
 from mlf.costs import (
     CostError,
@@ -84,6 +85,7 @@ from mlf.scenario import (
     issue_applies,
     issues_for,
 )
+from mlf.seeds import SeedLike, child_seed, resolve_seed
 from mlf.table import TableResult, decide_table
 
 ProgressFn = Callable[[int, int], None]
@@ -806,20 +808,18 @@ def _forecast_dict(sc: Scenario, fc: Forecast) -> dict[str, Any]:
 
 
 def support_of(sc: Scenario, alt_id: str) -> float:
-    """Capability-weighted support: sum c_i s_i / sum c_i over actors stating a support."""
-    num = den = 0.0
-    for actor in sc.actors.values():
-        q = actor.support.get(alt_id)
-        if q is None:
-            continue
-        num += actor.capability.value * q.value
-        den += actor.capability.value
-    return num / den if den > 0 else 0.0
+    """Capability-weighted support: sum c_i s_i / sum c_i over actors stating a support.
 
-
-def _seed_for(seed: int, index: int, step: int) -> int:
-    ss = np.random.SeedSequence([seed, index, step])
-    return int(ss.generate_state(1, dtype=np.uint32)[0])
+    The sums are exact (``math.fsum``), so the result does not depend on the order of the
+    actors in the file.
+    """
+    pairs = [
+        (a.capability.value, q.value)
+        for a in sc.actors.values()
+        if (q := a.support.get(alt_id)) is not None
+    ]
+    den = math.fsum(c for c, _ in pairs)
+    return math.fsum(c * s for c, s in pairs) / den if den > 0 else 0.0
 
 
 def run_alternative(
@@ -827,7 +827,7 @@ def run_alternative(
     alt_id: str,
     *,
     model: str | None = None,
-    seed: int | None = None,
+    seed: SeedLike = None,
     enumerate_equilibria: bool = True,
     alternative: Alternative | None = None,
     detail: bool = True,
@@ -839,18 +839,19 @@ def run_alternative(
 
     ``detail=False`` (sensitivity draws) leaves out what only the report shows: all the power
     indices (the voice index stays), the manning plan, and the decisions "if all join".
+
+    ``seed`` (any form :mod:`mlf.seeds` accepts; None = the scenario's ``settings.seed``) is
+    the root: negotiation ``step`` of the alternative uses ``child_seed(seed, alt_id, step)``,
+    derived from the alternative's id, never from its position in the file.
     """
     alt = alternative if alternative is not None else sc.alternatives[alt_id]
     mdl = model or sc.settings.model
     if mdl not in MODELS:
         raise MlfError(f"unknown model {mdl!r} (known: {', '.join(sorted(MODELS))})")
-    sd = sc.settings.seed if seed is None else seed
-    index = list(sc.alternatives).index(alt_id) if alt_id in sc.alternatives else 0
+    sd = sc.settings.seed if seed is None else resolve_seed(seed)
     support = support_of(sc, alt_id)
     try:
-        return _run(
-            sc, alt_id, alt, mdl, sd, index, support, enumerate_equilibria and detail, detail
-        )
+        return _run(sc, alt_id, alt, mdl, sd, support, enumerate_equilibria and detail, detail)
     except (AnalysisError, CostError) as exc:
         return AlternativeOutcome(
             id=alt_id, title=alt.title, support=support, status="not analysed", detail=str(exc)
@@ -973,7 +974,6 @@ def _run(
     alt: Alternative,
     model: str,
     seed: int,
-    index: int,
     support: float,
     enumerate_all: bool,
     full: bool = True,
@@ -1007,7 +1007,7 @@ def _run(
     part: ParticipationResult | None = None
     settings = alt.settings
     for step in range(sc.settings.max_renegotiations):
-        agreed, fc, n = negotiate(sc, alt, participants, model, _seed_for(seed, index, step))
+        agreed, fc, n = negotiate(sc, alt, participants, model, child_seed(seed, alt_id, step))
         notes.extend(x for x in n if x not in notes)
         agreed, settings = applied_terms(sc, alt, agreed)
         pg = _participation_game(sc, alt_id, alt, settings, agreed, at_table)
@@ -1206,12 +1206,30 @@ def _participation_game(
 
 
 def _manning(arr: Arrangement) -> dict[str, Any] | None:
+    """The mixed-manning plan of the arrangement (:mod:`mlf.manning`).
+
+    Without ``units_per_ship`` or ``crew_per_ship`` in the alternative's settings the plan is
+    ``status: "not analysed"`` with one line saying which is missing (no value is assumed),
+    as a missing ``term_years`` makes the costs.
+    """
     st = arr.settings
     if not st.mixed_manning:
         return {"mixed": False, "feasible": True, "reason": "national crews (no mixed manning)"}
+    per_ship, crew = st.units_per_ship, st.crew_per_ship
+    if per_ship is None or crew is None:
+        given = (("units_per_ship", per_ship), ("crew_per_ship", crew))
+        missing = [f for f, v in given if v is None]
+        return {
+            "mixed": True,
+            "feasible": False,
+            "status": "not analysed",
+            "reason": (
+                f"manning not analysed: mixed manning is agreed but the alternative's settings "
+                f"give no {' and no '.join(missing)} to size the crews"
+            ),
+        }
     from mlf.manning import ManningError, ManningRules, solve_manning
 
-    per_ship = st.units_per_ship or 8
     ships = max(1, math.ceil(arr.units / per_ship)) if arr.units > 0 else 0
     if ships == 0:
         return {"mixed": True, "feasible": True, "reason": "no ships to crew", "ships": []}
@@ -1225,7 +1243,7 @@ def _manning(arr: Arrangement) -> dict[str, Any] | None:
         rules = ManningRules(
             nations=arr.members,
             ships=ships,
-            crew_per_ship=st.crew_per_ship or 300,
+            crew_per_ship=crew,
             max_share=st.max_crew_share or 1.0,
             min_nationalities=st.min_nationalities or 1,
             targets=targets,
@@ -1305,18 +1323,22 @@ def run_scenario(
     loaded: LoadedScenario,
     *,
     model: str | None = None,
-    seed: int | None = None,
+    seed: SeedLike = None,
     alternative: str | None = None,
     enumerate_equilibria: bool = True,
     british: bool = True,
     progress: ProgressFn | None = None,
 ) -> RunResult:
-    """Run every alternative with apparent support through the same path (or just one)."""
+    """Run every alternative with apparent support through the same path (or just one).
+
+    ``seed``: any form :mod:`mlf.seeds` accepts; None = the scenario's ``settings.seed``. The
+    result records the integer seed used.
+    """
     sc = loaded.scenario
     mdl = model or sc.settings.model
     if mdl not in MODELS:
         raise MlfError(f"unknown model {mdl!r} (known: {', '.join(sorted(MODELS))})")
-    sd = sc.settings.seed if seed is None else seed
+    sd = sc.settings.seed if seed is None else resolve_seed(seed)
     if alternative is not None and alternative not in sc.alternatives:
         raise MlfError(f"unknown alternative {alternative!r} (known: {', '.join(sc.alternatives)})")
     ids = [alternative] if alternative else list(sc.alternatives)

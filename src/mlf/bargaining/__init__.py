@@ -19,6 +19,7 @@ from typing import Any
 from mlf.bargaining.base import BargainingInput, Forecast, Model, ProgressFn, check_params
 from mlf.bargaining.registry import MODELS
 from mlf.errors import BargainingError
+from mlf.seeds import SeedLike, resolve_seed
 
 __all__ = ["MODELS", "BargainingInput", "Forecast", "Model", "forecast"]
 
@@ -27,10 +28,12 @@ def forecast(
     inp: BargainingInput,
     model: str = "compromise",
     params: Mapping[str, Any] | None = None,
-    seed: int = 0,
+    seed: SeedLike = 0,
     progress: ProgressFn | None = None,
 ) -> Forecast:
     """Run the named model on ``inp`` and return its :class:`Forecast`.
+
+    ``seed``: any form :mod:`mlf.seeds` accepts; the forecast records the integer used.
 
     Examples:
         Three actors on one issue (force size 0-200 missiles, status quo 0):
@@ -49,4 +52,4 @@ def forecast(
         raise BargainingError(
             f"unknown model {model!r} (known: {', '.join(sorted(MODELS))})"
         ) from None
-    return impl.run(inp, check_params(impl, params), seed, progress)
+    return impl.run(inp, check_params(impl, params), resolve_seed(seed), progress)

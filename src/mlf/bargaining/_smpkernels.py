@@ -6,7 +6,8 @@ used when numba is not importable or the problem is small; both add floating-poi
 the same sequential order as KTAB's C++, so that results agree to the last bit in practice
 (the printed reference histories depend on ties being broken identically).
 
-Option codes are those of :mod:`mlf.bargaining.smp`.
+Option codes are those of :mod:`mlf.bargaining._smpcodes` (shared with
+:mod:`mlf.bargaining.smp`; this module imports nothing else from :mod:`mlf`).
 
 References:
     KTAB, KAPSARC Toolkit for Behavioral Analysis (MIT licence), ``kmodel.cpp``
@@ -23,7 +24,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from mlf.bargaining.smp import (
+from mlf.bargaining._smpcodes import (
     MIN_CHALLENGE_COALITION,
     MIN_COALITION,
     RA_FULL,

@@ -101,6 +101,26 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from mlf.bargaining._smpcodes import (
+    MIN_CHALLENGE_COALITION,
+    MIN_COALITION,
+    RA_FULL,
+    RA_HALF,
+    RA_NONE,
+    RA_ONETHIRD,
+    RA_TWOTHIRDS,
+    SMP_MAX_POWER,
+    SMP_MIN_POWER,
+    TPC_FULL,
+    TPC_NO,
+    TPC_SEMI,
+    VR_ASYM,
+    VR_BINARY,
+    VR_CUBIC,
+    VR_PROP,
+    VR_PROPBIN,
+    VR_PROPCBC,
+)
 from mlf.bargaining.base import (
     BargainingInput,
     FloatArray,
@@ -110,6 +130,7 @@ from mlf.bargaining.base import (
     unit_capability,
 )
 from mlf.errors import BargainingError
+from mlf.seeds import SeedLike, generator
 
 IntArray = NDArray[np.int64]
 
@@ -117,14 +138,9 @@ __all__ = ["OPTIONS", "SMP", "SMPModel", "SMPResult", "run_smp", "smp_history"]
 
 # ---------------------------------------------------------------- option codes
 
-VR_BINARY, VR_PROPBIN, VR_PROP, VR_PROPCBC, VR_CUBIC, VR_ASYM = 0, 1, 2, 3, 4, 5
-RA_NONE, RA_ONETHIRD, RA_HALF, RA_TWOTHIRDS, RA_FULL = 0, 1, 2, 3, 4
-TPC_NO, TPC_SEMI, TPC_FULL = 0, 1, 2
-SMP_MIN_POWER, SMP_MAX_POWER = 1e-8, 1e8  # KTAB's range of powers; outside: rescaled
+# (in a leaf module shared with the compiled kernels; see mlf.bargaining._smpcodes)
 MAX_TURNS = 10_000
 """Most turns of one run (KTAB's smpc default is 100); each turn's positions are kept."""
-MIN_COALITION = 1e-8  # Model::coalitions
-MIN_CHALLENGE_COALITION = 1e-10  # SMPState::probEduChlg
 
 #: numba is used (when importable) from this many actors on; below it numpy is as fast as
 #: loading the compiled kernels.
@@ -955,7 +971,7 @@ def smp_history(
     position: Any,
     salience: Any,
     params: Mapping[str, Any] | None = None,
-    seed: int = 0,
+    seed: SeedLike = 0,
     progress: ProgressFn | None = None,
     *,
     use_numba: bool | None = None,
@@ -987,7 +1003,7 @@ def smp_history(
     if n < 2:
         raise BargainingError("smp needs at least two actors")
     kern = _numba_kernels() if _use_numba(use_numba, n) else _NUMPY
-    gen = np.random.default_rng(seed)
+    gen = generator(seed)
     stot = _seq_sum_cols(s)
     w = stot * caps
 
@@ -1036,7 +1052,7 @@ def smp_history(
 def run_smp(
     inp: BargainingInput,
     params: Mapping[str, Any] | None = None,
-    seed: int = 0,
+    seed: SeedLike = 0,
     progress: ProgressFn | None = None,
     *,
     use_numba: bool | None = None,

@@ -146,8 +146,8 @@ def forecast_command(
     try:
         if model is not None and model not in MODELS:
             raise UsageError(f"--model {model!r} unknown (known: {', '.join(sorted(MODELS))})")
-        if seed is not None and seed < 0:
-            raise UsageError(f"--seed must be >= 0, got {seed}")
+        if seed is not None and not 0 <= seed < 2**64:  # mlf.seeds.MAX_SEED
+            raise UsageError(f"--seed must be a non-negative integer below 2**64, got {seed}")
         params: dict[str, Any] = {}
         if scenario.lower().endswith(".csv"):
             if alternative is not None:

@@ -69,6 +69,8 @@ def summary_table(result: dict[str, Any]) -> Table:
             manning = (
                 "national"
                 if not man_.get("mixed")
+                else "not analysed"
+                if man_.get("status") == "not analysed"
                 else ("feasible" if man_.get("feasible") else "INFEASIBLE")
             )
         flags = []
@@ -132,8 +134,8 @@ def run(
     lock: Any = None
     created: list[Path] = []
     try:
-        if seed is not None and seed < 0:
-            raise UsageError(f"--seed must be a non-negative integer, got {seed}")
+        if seed is not None and not 0 <= seed < 2**64:  # mlf.seeds.MAX_SEED
+            raise UsageError(f"--seed must be a non-negative integer below 2**64, got {seed}")
         loaded = load_scenario(scenario)
         for w in loaded.warnings:
             console.print(f"[yellow]{esc(w)}[/yellow]", highlight=False)

@@ -118,8 +118,8 @@ def sweep(
             raise UsageError("--scheduler needs --executor dask")
         if sampling is not None and sampling not in SAMPLINGS:
             raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
-        if seed is not None and seed < 0:
-            raise UsageError(f"--seed must be a non-negative integer, got {seed}")
+        if seed is not None and not 0 <= seed < 2**64:  # mlf.seeds.MAX_SEED
+            raise UsageError(f"--seed must be a non-negative integer below 2**64, got {seed}")
         if draws is not None or chunk_size is not None:
             check_draws(
                 draws if draws is not None else 1, 200 if chunk_size is None else chunk_size

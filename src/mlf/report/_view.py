@@ -422,6 +422,8 @@ def _manning(alt: Mapping[str, Any]) -> dict[str, Any]:
     reason = text(man.get("reason"))
     if man.get("mixed") is False:
         return {"kind": "national", "reason": reason or "national crews (no mixed manning)"}
+    if man.get("status") == "not analysed":
+        return {"kind": "not analysed", "reason": reason or "manning not analysed"}
     if not man.get("feasible", False):
         return {"kind": "infeasible", "reason": reason or "no plan meets the manning rules"}
     nations = [str(n) for n in as_list(man.get("nations"))]
@@ -467,7 +469,7 @@ def _manning_summary(m: Mapping[str, Any]) -> str:
         return f"feasible: {m['ships']} mixed-manned ships"
     if kind == "infeasible":
         return f"infeasible: {m['reason']}"
-    if kind == "note":
+    if kind in ("note", "not analysed"):
         return str(m["reason"])
     return "–"
 

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from mlf.errors import MlfError, UsageError
 from mlf.scenario import Actor, Position, Quantity, Scenario
+from mlf.seeds import child_sequence
 
 FloatArray = NDArray[np.float64]
 Sampling = Literal["random", "lhs"]
@@ -162,7 +163,7 @@ def chunk_bounds(draws: int, chunk_size: int) -> list[tuple[int, int]]:
 
 def chunk_generator(seed: int, chunk: int) -> np.random.Generator:
     """The Generator of chunk ``chunk``: the ``chunk``-th child of ``SeedSequence(seed)``."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(chunk,))))
+    return np.random.Generator(np.random.PCG64(child_sequence(seed, chunk)))
 
 
 def lhs_design(n_inputs: int, draws: int, seed: int) -> FloatArray:
@@ -173,7 +174,7 @@ def lhs_design(n_inputs: int, draws: int, seed: int) -> FloatArray:
     """
     from scipy.stats import qmc
 
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(2**31,))))
+    rng = np.random.Generator(np.random.PCG64(child_sequence(seed, 2**31)))
     sampler = qmc.LatinHypercube(d=n_inputs, rng=rng)
     return np.asarray(sampler.random(draws), dtype=np.float64)
 

@@ -35,7 +35,6 @@ from typing import Any
 
 import numpy as np
 
-from mlf import __version__
 from mlf._atomic import (
     OutputLock,
     json_text,
@@ -44,6 +43,7 @@ from mlf._atomic import (
     remove_leftovers,
     write_file,
 )
+from mlf._version import __version__
 from mlf.bargaining import MODELS
 from mlf.errors import UsageError
 from mlf.scenario import LoadedScenario, Scenario
