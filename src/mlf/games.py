@@ -72,6 +72,12 @@ no coalition can reach. Numbers written in rules are limited (:data:`MAX_MAGNITU
 :data:`MAX_DIGITS`), and so are players (:data:`MAX_PLAYERS`) and nesting
 (:data:`MAX_RULE_DEPTH`).
 
+This grammar is stated here once; the functions that read a spec without building a game
+follow it: :func:`rule_actor_refs` / :func:`rule_actors` (the actor ids a rule names
+explicitly, for checking them against a scenario's actors), :func:`rule_uses_weights`
+(whether it needs weight vectors) and :func:`rule_error_loc` (the field of a
+:class:`~mlf.errors.GameError`, from its ``.path``, as keys and indices into the spec).
+
 MLF examples (members US, UK, FRG, IT, ...; group ``european``; vector ``contribution``)::
 
     {unanimity: members}                                   # every member can stop a firing
@@ -104,6 +110,7 @@ from numpy.typing import NDArray
 from mlf.errors import GameError
 
 __all__ = [
+    "ActorRef",
     "AndGame",
     "BlocGame",
     "Game",
@@ -116,6 +123,10 @@ __all__ = [
     "game_from_spec",
     "parse_number",
     "parse_weighted",
+    "rule_actor_refs",
+    "rule_actors",
+    "rule_error_loc",
+    "rule_uses_weights",
     "validate_rule_spec",
 ]
 
@@ -979,6 +990,126 @@ def _check_component(body: object, path: str) -> None:
     _check_quota(body["quota"], f"{path}.quota")
     if "over" in body:
         _check_set(body["over"], f"{path}.over")
+
+
+# Reading a rule spec without building it (what scenario checks and the talks ask)
+
+_SET_KEYS = frozenset({"unanimity", "veto", "members", "over", "to"})
+"""Rule-spec keys whose value is a SET (``members``, a group name, an actor id or a list)."""
+
+RuleLoc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """One actor id written in a rule spec: where (``loc``, keys and list indices below the
+    spec's root) and whether it is a key of an explicit weight mapping (``in_weights``)."""
+
+    loc: RuleLoc
+    actor: str
+    in_weights: bool = False
+
+
+def rule_actor_refs(spec: object) -> tuple[ActorRef, ...]:
+    """The actor ids a rule spec names explicitly, in the order written (see "Rule specs"
+    above for the grammar): the ids in a list given as a SET (``unanimity``, ``veto``,
+    ``members``, ``over``, ``to``), in each coalition of ``minimal_winning``, and the keys of an
+    explicit weight mapping. A SET written as one name (``members``, ``european``, ``USA``)
+    is resolved only against a :class:`RuleContext`, so it is not reported here.
+
+    >>> [(r.loc, r.actor) for r in rule_actor_refs({"all": [{"veto": ["USA"]},
+    ...     {"weighted": {"weights": {"GBR": 2}, "quota": 1}}]})]
+    [(('all', 0, 'veto', 0), 'USA'), (('all', 1, 'weighted', 'weights', 'GBR'), 'GBR')]
+    """
+    out: list[ActorRef] = []
+
+    def walk(node: object, at: RuleLoc, key: object) -> None:
+        if isinstance(node, Mapping):
+            for k, v in node.items():
+                if k == "weights" and isinstance(v, Mapping):
+                    out.extend(ActorRef((*at, k, a), str(a), True) for a in v)
+                else:
+                    walk(v, (*at, k), k)
+        elif isinstance(node, list | tuple):
+            listed = key in _SET_KEYS or key == "minimal_winning"
+            for j, v in enumerate(node):
+                if listed and isinstance(v, str):
+                    out.append(ActorRef((*at, j), v))
+                else:
+                    walk(v, (*at, j), key if key == "minimal_winning" else None)
+
+    walk(spec, (), None)
+    return tuple(out)
+
+
+def rule_actors(spec: object) -> frozenset[str]:
+    """The actor ids a rule spec names explicitly (:func:`rule_actor_refs`), as a set.
+
+    >>> sorted(rule_actors({"minimal_winning": [["USA"], ["GBR", "FRG"]]}))
+    ['FRG', 'GBR', 'USA']
+    >>> rule_actors({"bloc": {"members": "european", "rule": {"majority": "2/3"}}})
+    frozenset()
+    """
+    return frozenset(r.actor for r in rule_actor_refs(spec))
+
+
+def rule_uses_weights(spec: object) -> bool:
+    """Whether a rule spec has a ``weighted`` or ``vector`` rule anywhere (it then needs the
+    context's weight vectors; the others depend on the members and groups only).
+
+    >>> rule_uses_weights({"all": [{"veto": ["USA"]},
+    ...     {"weighted": {"weights": "contribution", "quota": "2/3"}}]})
+    True
+    >>> rule_uses_weights({"unanimity": "members"})
+    False
+    """
+    if isinstance(spec, Mapping):
+        return any(k in ("weighted", "vector") or rule_uses_weights(v) for k, v in spec.items())
+    if isinstance(spec, list | tuple):
+        return any(rule_uses_weights(v) for v in spec)
+    return False
+
+
+def rule_error_loc(spec: object, error: GameError, root: str = "rule") -> RuleLoc | None:
+    """Where in ``spec`` a :class:`~mlf.errors.GameError` from :func:`validate_rule_spec`
+    (called with ``path=root``) lies: its ``.path`` read as keys and list indices below the
+    root, matched against the spec itself (so an actor id with a dot in it is still one key).
+    None when the error carries no path or the path does not lead into the spec.
+
+    >>> spec = {"all": [{"veto": ["USA"]}, {"majority": 2}]}
+    >>> try:
+    ...     validate_rule_spec(spec)
+    ... except GameError as e:
+    ...     print(rule_error_loc(spec, e), "-", e.reason)
+    ('all', 1, 'majority') - the fraction 2 must lie in [0, 1]
+    """
+    path = error.path
+    if path is None or not (path == root or path.startswith((f"{root}.", f"{root}["))):
+        return None
+    rest, node = path[len(root) :], spec
+    loc: list[str | int] = []
+    while rest:
+        m = re.match(r"\[(\d+)\]", rest)
+        if m and isinstance(node, list | tuple) and int(m.group(1)) < len(node):
+            node = node[int(m.group(1))]
+            loc.append(int(m.group(1)))
+            rest = rest[m.end() :]
+            continue
+        if not (rest.startswith(".") and isinstance(node, Mapping)):
+            return None
+        keys = [
+            k
+            for k in node
+            if isinstance(k, str)
+            and rest[1:].startswith(k)
+            and rest[1 + len(k) : 2 + len(k)] in ("", ".", "[")
+        ]
+        if not keys:
+            return None
+        k = max(keys, key=len)
+        node, rest = node[k], rest[1 + len(k) :]
+        loc.append(k)
+    return tuple(loc)
 
 
 class _Builder:

@@ -1383,8 +1383,6 @@ def _valid(model: type[_M], data: object) -> _M | None:
 
 
 _ID_RE = re.compile(_ID)
-_RULE_PATH = re.compile(r"^rule((?:\.[^.\[\]:\s]+|\[\d+\])*): (.*)$")
-_RULE_ACTOR_SETS = ("unanimity", "veto", "members", "to", "over")
 
 
 def _fmt(value: float | str) -> str:
@@ -1720,44 +1718,22 @@ def _model_problems(st: Settings) -> list[Problem]:
 
 def _rule_problems(loc: Loc, rule: Mapping[str, Any], actor_ids: set[str]) -> list[Problem]:
     """A control rule's grammar (:func:`mlf.games.validate_rule_spec`) and its actor ids."""
-    from mlf.games import validate_rule_spec
+    from mlf.games import rule_actor_refs, rule_error_loc, validate_rule_spec
 
     try:
         validate_rule_spec(rule)
     except GameError as exc:
-        m = _RULE_PATH.match(str(exc))
-        if m is None:
+        sub = rule_error_loc(rule, exc)
+        if sub is None:
             return [Problem(loc, f"invalid control rule: {exc}")]
-        sub: Loc = [
-            int(t[1:-1]) if t.startswith("[") else t[1:]
-            for t in re.findall(r"\.[^.\[\]]+|\[\d+\]", m.group(1))
-        ]
-        return [Problem([*loc, *sub], f"invalid control rule: {m.group(2)}")]
-    out: list[Problem] = []
-
-    def walk(node: Any, at: Loc, key: str | None) -> None:
-        if isinstance(node, Mapping):
-            for k, v in node.items():
-                if k == "weights" and isinstance(v, Mapping):
-                    for a in v:
-                        if a not in actor_ids:
-                            out.append(
-                                Problem(
-                                    [*at, k, a], f"unknown actor {a!r} in the weights", at_key=True
-                                )
-                            )
-                else:
-                    walk(v, [*at, k], str(k))
-        elif isinstance(node, list):
-            for j, v in enumerate(node):
-                if isinstance(v, str) and (key in _RULE_ACTOR_SETS or key == "minimal_winning"):
-                    if v not in actor_ids:
-                        out.append(Problem([*at, j], f"unknown actor {v!r}"))
-                else:
-                    walk(v, [*at, j], key if key == "minimal_winning" else None)
-
-    walk(rule, loc, None)
-    return out
+        return [Problem([*loc, *sub], f"invalid control rule: {exc.reason}")]
+    return [
+        Problem([*loc, *r.loc], f"unknown actor {r.actor!r} in the weights", at_key=True)
+        if r.in_weights
+        else Problem([*loc, *r.loc], f"unknown actor {r.actor!r}")
+        for r in rule_actor_refs(rule)
+        if r.actor not in actor_ids
+    ]
 
 
 def _value_problems(

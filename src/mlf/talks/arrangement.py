@@ -28,7 +28,7 @@ from mlf.costs import (
     with_lead_share,
 )
 from mlf.errors import MlfError
-from mlf.games import Game, RuleContext, game_from_spec
+from mlf.games import Game, RuleContext, game_from_spec, rule_actors, rule_uses_weights
 from mlf.power import power_indices
 from mlf.scenario import (
     Alternative,
@@ -135,27 +135,6 @@ def _groups(sc: Scenario, members: Sequence[str]) -> dict[str, list[str]]:
         "nuclear": [m for m in members if sc.actors[m].nuclear],
         "non_nuclear": [m for m in members if not sc.actors[m].nuclear],
     }
-
-
-def _rule_actor_ids(spec: object) -> set[str]:
-    """Actor ids named explicitly in a rule spec (lists of ids, weight mappings)."""
-    found: set[str] = set()
-    if isinstance(spec, Mapping):
-        for key, value in spec.items():
-            if key == "weights" and isinstance(value, Mapping):
-                found.update(str(k) for k in value)
-            elif key in ("unanimity", "veto", "members", "over", "to") and isinstance(value, list):
-                found.update(str(v) for v in value if isinstance(v, str))
-            elif key == "minimal_winning" and isinstance(value, list):
-                for c in value:
-                    if isinstance(c, list):
-                        found.update(str(v) for v in c)
-            else:
-                found.update(_rule_actor_ids(value))
-    elif isinstance(spec, list):
-        for v in spec:
-            found.update(_rule_actor_ids(v))
-    return found
 
 
 _COST_MODELS: dict[int, tuple[ArrangementSettings, CostModel | None]] = {}
@@ -369,14 +348,6 @@ _GAMES: dict[tuple[Any, ...], Game] = {}
 _VOICES: dict[tuple[Any, ...], dict[str, float]] = {}
 
 
-def _uses_weights(spec: object) -> bool:
-    if isinstance(spec, Mapping):
-        return any(k in ("weighted", "vector") or _uses_weights(v) for k, v in spec.items())
-    if isinstance(spec, list):
-        return any(_uses_weights(v) for v in spec)
-    return False
-
-
 @dataclass(frozen=True)
 class _SpecInfo:
     spec: object
@@ -389,7 +360,8 @@ _SPECS: dict[int, _SpecInfo] = {}
 
 
 def _spec_info(spec: object) -> _SpecInfo:
-    """Canonical text, weight use and named actors of a rule spec, memoised by identity."""
+    """Canonical text, weight use and named actors of a rule spec (:mod:`mlf.games`: the
+    rule grammar's one reader), memoised by identity."""
     hit = _SPECS.get(id(spec))
     if hit is not None and hit.spec is spec:
         return hit
@@ -398,8 +370,8 @@ def _spec_info(spec: object) -> _SpecInfo:
     info = _SpecInfo(
         spec,
         json.dumps(spec, sort_keys=True),
-        _uses_weights(spec),
-        frozenset(_rule_actor_ids(spec)),
+        rule_uses_weights(spec),
+        rule_actors(spec),
     )
     _SPECS[id(spec)] = info
     return info
