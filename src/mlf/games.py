@@ -1017,9 +1017,11 @@ def rule_actor_refs(spec: object) -> tuple[ActorRef, ...]:
     explicit weight mapping. A SET written as one name (``members``, ``european``, ``USA``)
     is resolved only against a :class:`RuleContext`, so it is not reported here.
 
-    >>> [(r.loc, r.actor) for r in rule_actor_refs({"all": [{"veto": ["USA"]},
-    ...     {"weighted": {"weights": {"GBR": 2}, "quota": 1}}]})]
-    [(('all', 0, 'veto', 0), 'USA'), (('all', 1, 'weighted', 'weights', 'GBR'), 'GBR')]
+    >>> spec = {"all": [{"veto": ["USA"]}, {"weighted": {"weights": {"GBR": 2}, "quota": 1}}]}
+    >>> for ref in rule_actor_refs(spec):
+    ...     print(ref.loc, ref.actor, ref.in_weights)
+    ('all', 0, 'veto', 0) USA False
+    ('all', 1, 'weighted', 'weights', 'GBR') GBR True
     """
     out: list[ActorRef] = []
 
