@@ -1,0 +1,450 @@
+"""The arrangement: settings from the settled issues, the control game, costs and voice.
+
+What the agreed terms build: the settings each settled issue sets (a lead share held at its
+ceiling), common units and units in kind, each member's payment and budget share, and the
+control game (cached by its inputs, since the participation search rebuilds it often).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Any
+
+from pydantic import ValidationError
+
+from mlf.costs import (
+    CostError,
+    CostGame,
+    CostModel,
+    CostSplit,
+    ceiling_for_the_rest,
+    rescaled,
+    split_nucleolus,
+    split_proportional,
+    split_shapley,
+    with_lead_share,
+)
+from mlf.errors import MlfError
+from mlf.games import Game, RuleContext, game_from_spec
+from mlf.power import power_indices
+from mlf.scenario import (
+    Alternative,
+    ArrangementSettings,
+    Quantity,
+    Scenario,
+)
+from mlf.talks.errors import AnalysisError
+from mlf.talks.negotiation import Agreed
+
+
+def arrangement_settings(
+    sc: Scenario, alt: Alternative, agreed: Mapping[str, Agreed]
+) -> ArrangementSettings:
+    """The alternative's base settings, overridden by what each settled issue sets."""
+    st = alt.settings
+    for iid, a in agreed.items():
+        issue = sc.issues[iid]
+        if issue.options is not None:
+            opt = issue.nearest_option(a.value)
+            st = st.merged(opt.settings)
+        elif issue.sets is not None:
+            value = a.value * issue.scale_factor
+            try:
+                st = st.merged(ArrangementSettings.model_validate({issue.sets: value}))
+            except ValidationError as exc:
+                reason = exc.errors()[0].get("msg", "invalid")
+                raise AnalysisError(
+                    f"issue {iid} settles at {a.value:g}, which sets {issue.sets} = {value:g}: "
+                    f"{reason}"
+                ) from None
+    return st
+
+
+def applied_terms(
+    sc: Scenario, alt: Alternative, agreed: Mapping[str, Agreed]
+) -> tuple[dict[str, Agreed], ArrangementSettings]:
+    """The settings the arrangement applies, and the agreed values restated as applied.
+
+    A lead share above the alternative's ceiling is held at the ceiling ("no nation above
+    40%", the US essential of FRUS 1961-63 XIII doc. 208): the settings carry the ceiling,
+    and the issue that set the lead share is restated with ``value`` = the applied share and
+    ``agreed`` = what the talks agreed, so that the arrangement, each nation's policy
+    satisfaction and the report all use one number (the one actually paid).
+    """
+    st = arrangement_settings(sc, alt, agreed)
+    out = dict(agreed)
+    share, ceiling = st.lead_share, st.ceiling
+    if share is not None and ceiling is not None and share > ceiling + 1e-12:
+        st = st.model_copy(update={"lead_share": ceiling})
+        for iid, a in agreed.items():
+            issue = sc.issues[iid]
+            if issue.options is None and issue.sets == "lead_share":
+                x = ceiling / issue.scale_factor
+                rule = f"under the {ceiling:.0%} ceiling"
+                unit = f" {issue.unit}" if issue.unit else ""
+                out[iid] = Agreed(
+                    iid,
+                    x,
+                    f"agreed {a.value:.4g}{unit}, paid {x:.4g}{unit} {rule}",
+                    a.source,
+                    f"{x:.4g} {issue.unit} (agreed {a.value:.4g})".strip(),
+                    agreed=a.value,
+                    applied_by=rule,
+                )
+    return out, st
+
+
+# --------------------------------------------------------------------------- arrangement
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """What an agreement among ``members`` builds.
+
+    ``units`` are the common units (built and paid from the common pool); ``in_kind`` the
+    units each member brings in kind (e.g. British Polaris boats), which are not paid from
+    the pool. ``in_kind_value`` is their annual value as contributions in kind, only when the
+    settings state a value per unit (``in_kind_value_per_unit_year``); without one they are
+    not counted in costs, and ``in_kind_note`` says so.
+    """
+
+    members: tuple[str, ...]
+    settings: ArrangementSettings
+    game: Game | None
+    units: float
+    units_in_kind: float
+    annual_cost: float
+    split: CostSplit | None
+    payments: Mapping[str, float]  # annual, per member
+    budget_share: Mapping[str, float]  # annual payment / defence budget
+    feasible: bool
+    reason: str = ""
+    game_key: tuple[Any, ...] = ()
+    in_kind: Mapping[str, float] = field(default_factory=dict)
+    in_kind_value: Mapping[str, float] | None = None
+    in_kind_note: str = ""
+
+
+def _groups(sc: Scenario, members: Sequence[str]) -> dict[str, list[str]]:
+    return {
+        "european": [m for m in members if sc.actors[m].european],
+        "non_european": [m for m in members if not sc.actors[m].european],
+        "nuclear": [m for m in members if sc.actors[m].nuclear],
+        "non_nuclear": [m for m in members if not sc.actors[m].nuclear],
+    }
+
+
+def _rule_actor_ids(spec: object) -> set[str]:
+    """Actor ids named explicitly in a rule spec (lists of ids, weight mappings)."""
+    found: set[str] = set()
+    if isinstance(spec, Mapping):
+        for key, value in spec.items():
+            if key == "weights" and isinstance(value, Mapping):
+                found.update(str(k) for k in value)
+            elif key in ("unanimity", "veto", "members", "over", "to") and isinstance(value, list):
+                found.update(str(v) for v in value if isinstance(v, str))
+            elif key == "minimal_winning" and isinstance(value, list):
+                for c in value:
+                    if isinstance(c, list):
+                        found.update(str(v) for v in c)
+            else:
+                found.update(_rule_actor_ids(value))
+    elif isinstance(spec, list):
+        for v in spec:
+            found.update(_rule_actor_ids(v))
+    return found
+
+
+_COST_MODELS: dict[int, tuple[ArrangementSettings, CostModel | None]] = {}
+
+
+def _cost_model(st: ArrangementSettings) -> CostModel | None:
+    """The settings' cost model (memoised by identity: one per round of talks)."""
+    hit = _COST_MODELS.get(id(st))
+    if hit is not None and hit[0] is st:
+        return hit[1]
+    parts = (st.capital_per_unit, st.operating_per_unit_year, st.fixed_cost)
+    cm: CostModel | None = None
+    if any(p is not None for p in parts):
+        term = st.term_years
+        if term is None:
+            if st.capital_per_unit or st.fixed_cost:
+                raise AnalysisError(
+                    "costs missing: capital or fixed costs are given but no term_years to "
+                    "spread them over"
+                )
+            term = 1.0  # operating costs only: the term does not enter the annual cost
+        cm = CostModel(
+            capital_per_unit=st.capital_per_unit or 0.0,
+            operating_per_unit_year=st.operating_per_unit_year or 0.0,
+            term_years=term,
+            fixed=st.fixed_cost or 0.0,
+            currency=st.currency or "",
+        )
+    if len(_COST_MODELS) >= _CACHE_LIMIT:
+        _COST_MODELS.clear()
+    _COST_MODELS[id(st)] = (st, cm)
+    return cm
+
+
+def _value(q: Quantity | None) -> float:
+    return 0.0 if q is None else q.value
+
+
+def _split(
+    sc: Scenario,
+    st: ArrangementSettings,
+    members: tuple[str, ...],
+    total: float,
+    requirements: Mapping[str, float],
+    cm: CostModel | None,
+) -> CostSplit:
+    rule = st.split or "proportional"
+    ceiling = st.ceiling
+    lead = st.lead if st.lead in members else None
+    rest = tuple(m for m in members if m != lead)
+    lead_share = float(st.lead_share or 0.0) if lead is not None else 0.0
+    if lead is not None and not rest:
+        lead_share = 1.0
+    held = ""
+    if lead is not None and ceiling is not None and lead_share > ceiling + 1e-12:
+        # The ceiling binds every member, the lead included (FACTS: 40% on any one nation).
+        held = f"{lead}'s agreed share {lead_share:.1%} is held at the {ceiling:.0%} ceiling"
+        lead_share = ceiling
+    rest_total = total * (1.0 - lead_share)
+    rest_ceiling = ceiling_for_the_rest(ceiling, lead_share) if lead is not None else ceiling
+    if not rest:
+        sub = None
+    elif rule == "proportional":
+        w = {m: _value(sc.actors[m].contribution) for m in rest}
+        if sum(w.values()) <= 0:
+            w = {m: 1.0 for m in rest}
+        sub = split_proportional(w, rest_total, rest_ceiling, exact=False)
+    elif rule == "gdp":
+        gdp = {m: _value(sc.actors[m].gdp) for m in rest}
+        if sum(gdp.values()) <= 0:
+            raise CostError("split by GDP, but no member has a GDP")
+        sub = split_proportional(gdp, rest_total, rest_ceiling, rule="gdp", exact=False)
+    elif rule == "equal":
+        sub = split_proportional(
+            {m: 1.0 for m in rest}, rest_total, rest_ceiling, rule="equal", exact=False
+        )
+    else:
+        if cm is None:
+            raise CostError(f"the {rule} split needs a cost model (capital or operating cost)")
+        factor = st.cost_factor or 1.0
+        game = CostGame.from_requirements(
+            rest,
+            [Fraction(requirements.get(m, 0.0)).limit_denominator(10**6) for m in rest],
+            lambda u: Fraction(cm.annual_cost(float(u)) * factor).limit_denominator(10**9),
+            aggregate="max",
+        )
+        sub = split_shapley(game) if rule == "shapley" else split_nucleolus(game)
+        sub = rescaled(sub, rest_total)
+    if lead is None:
+        assert sub is not None  # members is never empty here
+        return sub
+    out = with_lead_share(lead, lead_share, sub, total, rule=rule, order=members)
+    if held:
+        out = replace(out, notes=(held, *out.notes))
+    return out
+
+
+def build_arrangement(
+    sc: Scenario, alt: Alternative, st: ArrangementSettings, members: Sequence[str]
+) -> Arrangement:
+    """The control game, force and cost split of an agreement among ``members``."""
+    mem = tuple(m for m in alt.invited if m in members)
+    units = float(st.units or 0.0)
+    in_kind = {m: float(v) for m, v in (st.in_kind or {}).items() if m in mem and v > 0}
+    units_in_kind = sum(in_kind.values())
+    per_unit_kind = st.in_kind_value_per_unit_year
+    in_kind_value = (
+        None if per_unit_kind is None else {m: u * per_unit_kind for m, u in in_kind.items()}
+    )
+    kind_note = ""
+    if in_kind and in_kind_value is None:
+        kind_note = (
+            f"units in kind ({', '.join(f'{m} {u:g}' for m, u in in_kind.items())}) are not "
+            "counted in costs: the scenario states no value for them "
+            "(settings.in_kind_value_per_unit_year)"
+        )
+    elif in_kind and in_kind_value is not None:
+        values = ", ".join(
+            f"{m} {u:g} units = {in_kind_value[m]:.4g} {st.currency or ''}".rstrip()
+            for m, u in in_kind.items()
+        )
+        kind_note = f"contributions in kind, at the scenario's value per unit and year: {values}"
+
+    def infeasible(reason: str) -> Arrangement:
+        return Arrangement(
+            mem, st, None, units, units_in_kind, 0.0, None, {}, {}, False, reason,
+            in_kind=in_kind, in_kind_value=in_kind_value, in_kind_note=kind_note,
+        )  # fmt: skip
+
+    if len(mem) < alt.min_members:
+        return infeasible(f"{len(mem)} member(s); the arrangement needs at least {alt.min_members}")
+    cm = _cost_model(st)
+    annual = cm.annual_cost(units) * (st.cost_factor or 1.0) if cm is not None else 0.0
+    requirements: dict[str, float] = {}
+    if st.split in ("shapley", "nucleolus"):
+        # Each member's stand-alone requirement: its position on the force-size issue.
+        unit_issue = next((i for i, iss in sc.issues.items() if iss.sets == "units"), None)
+        for m in mem:
+            p = sc.actors[m].positions.get(unit_issue) if unit_issue else None
+            requirements[m] = (
+                float(p.position) if p is not None and not isinstance(p.position, str) else units
+            )
+    try:
+        split = _split(sc, st, mem, annual, requirements, cm) if annual > 0 else None
+    except CostError as exc:
+        return infeasible(str(exc))
+    payments = (
+        dict(zip(split.members, split.amounts, strict=True)) if split else {m: 0.0 for m in mem}
+    )
+    budget_share: dict[str, float] = {}
+    for m in mem:
+        pay = payments.get(m, 0.0)
+        if pay <= 0:
+            budget_share[m] = 0.0
+            continue
+        b = sc.actors[m].defence_budget
+        if b is None or b.value <= 0:
+            raise AnalysisError(
+                f"costs missing: {m} pays {pay:.4g} a year but has no defence budget"
+            )
+        budget_share[m] = pay / b.value
+    game: Game | None = None
+    key: tuple[Any, ...] = ()
+    if st.rule is not None:
+        info = _spec_info(st.rule)
+        unknown = sorted(info.actor_ids - set(alt.invited))
+        if unknown:
+            raise AnalysisError(
+                f"the control rule refers to {', '.join(unknown)}, "
+                f"who {'is' if len(unknown) == 1 else 'are'} not invited"
+            )
+        weights: dict[str, Mapping[str, float | int | Fraction]] = {}
+        if info.uses_weights:
+            # "contribution" is what each member pays into the common pool. Units in kind
+            # weigh only in a rule that says so: "contribution_with_in_kind" adds their
+            # stated value (and is refused when the scenario states none).
+            paid = {m: payments.get(m, 0.0) for m in mem}
+            weights = {
+                "contribution": paid if sum(paid.values()) > 0 else {m: 1.0 for m in mem},
+                "gdp": {m: _value(sc.actors[m].gdp) for m in mem},
+                "capability": {m: sc.actors[m].capability.value for m in mem},
+            }
+            if "contribution_with_in_kind" in info.text:
+                if in_kind and in_kind_value is None:
+                    raise AnalysisError(
+                        "the control rule weighs contributions in kind, but the scenario "
+                        "states no value for units in kind (settings.in_kind_value_per_unit_year)"
+                    )
+                both = {m: paid[m] + (in_kind_value or {}).get(m, 0.0) for m in mem}
+                weights["contribution_with_in_kind"] = (
+                    both if sum(both.values()) > 0 else {m: 1.0 for m in mem}
+                )
+        groups = _groups(sc, mem)
+        key = _game_key(info, mem, groups, weights)
+        try:
+            game = _control_game(key, st.rule, RuleContext(mem, groups, weights))
+        except MlfError as exc:
+            return infeasible(f"control rule cannot be built: {exc}")
+        if not game.has_winning:
+            return infeasible("under the control rule no coalition of these members can act")
+    return Arrangement(
+        mem, st, game, units, units_in_kind, annual, split, payments, budget_share, True, "",
+        key, in_kind, in_kind_value, kind_note,
+    )  # fmt: skip
+
+
+# Control games and their voice indices recur across member sets, rounds, alternatives and
+# sensitivity draws; both are cached by what determines them (bounded, per process).
+_CACHE_LIMIT = 20_000
+_GAMES: dict[tuple[Any, ...], Game] = {}
+_VOICES: dict[tuple[Any, ...], dict[str, float]] = {}
+
+
+def _uses_weights(spec: object) -> bool:
+    if isinstance(spec, Mapping):
+        return any(k in ("weighted", "vector") or _uses_weights(v) for k, v in spec.items())
+    if isinstance(spec, list):
+        return any(_uses_weights(v) for v in spec)
+    return False
+
+
+@dataclass(frozen=True)
+class _SpecInfo:
+    spec: object
+    text: str
+    uses_weights: bool
+    actor_ids: frozenset[str]
+
+
+_SPECS: dict[int, _SpecInfo] = {}
+
+
+def _spec_info(spec: object) -> _SpecInfo:
+    """Canonical text, weight use and named actors of a rule spec, memoised by identity."""
+    hit = _SPECS.get(id(spec))
+    if hit is not None and hit.spec is spec:
+        return hit
+    if len(_SPECS) >= _CACHE_LIMIT:
+        _SPECS.clear()
+    info = _SpecInfo(
+        spec,
+        json.dumps(spec, sort_keys=True),
+        _uses_weights(spec),
+        frozenset(_rule_actor_ids(spec)),
+    )
+    _SPECS[id(spec)] = info
+    return info
+
+
+def _game_key(
+    info: _SpecInfo,
+    members: tuple[str, ...],
+    groups: Mapping[str, Sequence[str]],
+    weights: Mapping[str, Mapping[str, float | int | Fraction]],
+) -> tuple[Any, ...]:
+    w: tuple[Any, ...] = ()
+    if info.uses_weights:
+        w = tuple(
+            (name, tuple(round(float(v[m]), 12) for m in members if m in v))
+            for name, v in sorted(weights.items())
+        )
+    return (
+        info.text,
+        members,
+        tuple((g, tuple(v)) for g, v in sorted(groups.items())),
+        w,
+    )
+
+
+def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> Game:
+    game = _GAMES.get(key)
+    if game is None:
+        if len(_GAMES) >= _CACHE_LIMIT:
+            _GAMES.clear()
+        game = game_from_spec(spec, ctx, missing="drop")
+        _GAMES[key] = game
+    return game
+
+
+def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
+    """Each member's power index (``index``) in the arrangement's control game (0 without one)."""
+    if arr.game is None:
+        return {m: 0.0 for m in arr.members}
+    key = (*arr.game_key, index)
+    hit = _VOICES.get(key)
+    if hit is None:
+        if len(_VOICES) >= _CACHE_LIMIT:
+            _VOICES.clear()
+        res = power_indices(arr.game, indices=[index])
+        hit = {m: float(x) for m, x in res.indices[index].items()}
+        _VOICES[key] = hit
+    return hit
