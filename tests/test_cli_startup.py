@@ -126,3 +126,11 @@ def test_power_int_options_still_use_typers_coercion() -> None:
     )
     ok = subprocess.run([*run, "--samples", "1.0"], capture_output=True, text=True, timeout=120)
     assert ok.stderr == "error: --samples must be from 40 to 100,000,000, got 1\n"
+
+
+def test_version_imports_no_command_module(tmp_path: Path) -> None:
+    code, modules = _modules_after(tmp_path, "--version")
+    assert code == 0
+    commands = {f"mlf.cli.{m}" for m in mlf.cli.COMMANDS.values()}
+    assert sorted(modules & commands) == []
+    assert "numpy" not in {m.split(".")[0] for m in modules}
