@@ -23,7 +23,8 @@ __all__ = ["app", "fail", "main"]
 #: The module (in this package) that registers each top-level command. ``main`` imports only
 #: the one the command line names, so ``mlf check`` does not import the sweep, report or power
 #: commands and what they import; ``mlf --version`` alone loads none; any other first
-#: argument (``--help``, a typo) loads them all. tests/test_cli_startup.py checks this table against the registered commands.
+#: argument (``--help``, a typo) loads them all. tests/test_cli_startup.py checks this table
+#: against the registered commands.
 COMMANDS: dict[str, str] = {
     "check": "scenario",
     "export": "ktab",
