@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ORDER = ["startup.py", "power.py", "bargaining.py", "costs.py", "talks.py", "sweep.py"]
+ORDER = [
+    "startup.py", "power_cli.py", "power.py", "bargaining.py", "costs.py", "talks.py", "sweep.py",
+]  # fmt: skip
 
 
 def main() -> int:

@@ -82,3 +82,55 @@ def test_command_table_names_the_module_that_registers_each_command() -> None:
         assert callbacks and all(c is not None for c in callbacks)
         registered[group.name] = {c.__module__ for c in callbacks if c}.pop().rsplit(".", 1)[-1]
     assert registered == mlf.cli.COMMANDS
+
+
+#: What ``mlf power`` on a small weighted game must not import: the heavy packages above
+#: (numba only for large games), pydantic (typer's coercion; see mlf/cli/_fastparams.py),
+#: importlib.metadata (the version is a literal) and the other commands' modules.
+POWER_NEVER = HEAVY | {"pydantic", "pydantic_core"}
+POWER_OTHERS = OTHERS - {"mlf.cli.power", "mlf.power"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("power", "[39; 7,7,7,7,7,1,1,1,1,1,1,1,1,1,1]"),
+        ("power", "[39; 7,7,7,7,7,1,1,1,1,1,1,1,1,1,1]", "--json", "--index", "banzhaf"),
+        ("power", "[3; 1,1,1,1]", "--names", "a,b,c,d", "--veto", "a", "--exact"),
+    ],
+    ids=["table", "json", "names-veto"],
+)
+def test_power_on_a_small_game_imports_nothing_heavy(tmp_path: Path, args: tuple[str, ...]) -> None:
+    code, modules = _modules_after(tmp_path, *args)
+    assert code == 0
+    assert "mlf.power" in modules and "mlf.cli.power" in modules  # the command really ran
+    tops = {m.split(".")[0] for m in modules}
+    assert sorted(tops & POWER_NEVER) == []
+    assert "importlib.metadata" not in modules
+    others = {
+        m for m in modules if m in POWER_OTHERS or any(m.startswith(o + ".") for o in POWER_OTHERS)
+    }
+    assert sorted(others) == []
+
+
+def test_power_int_options_still_use_typers_coercion() -> None:
+    # Only plain strings skip typer's coercion: an int option given on the command line is
+    # parsed (and refused) by typer as before, with its message, in one line, exit 2.
+    code = "import sys; sys.argv[0] = 'mlf'; from mlf.cli import main; main()"
+    run = [sys.executable, "-c", code, "power", "[2; 1, 1]"]
+    bad = subprocess.run([*run, "--samples", "abc"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2
+    assert bad.stderr == (
+        "error: Invalid value for '--samples': Input should be a valid integer, unable to "
+        "parse string as an integer (see 'mlf power --help')\n"
+    )
+    ok = subprocess.run([*run, "--samples", "1.0"], capture_output=True, text=True, timeout=120)
+    assert ok.stderr == "error: --samples must be from 40 to 100,000,000, got 1\n"
+
+
+def test_version_imports_no_command_module(tmp_path: Path) -> None:
+    code, modules = _modules_after(tmp_path, "--version")
+    assert code == 0
+    commands = {f"mlf.cli.{m}" for m in mlf.cli.COMMANDS.values()}
+    assert sorted(modules & commands) == []
+    assert "numpy" not in {m.split(".")[0] for m in modules}

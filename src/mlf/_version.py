@@ -1,14 +1,14 @@
-"""The installed version of mlf, in a leaf module.
+"""The version of mlf, in a leaf module.
 
 Modules that record the version in their results import it from here rather than from the
 package :mod:`mlf`, whose lazy facade imports those modules in turn (no import circle).
+
+A literal, not ``importlib.metadata.version("mlf")``: reading the installed metadata costs
+about 20 ms at every start of the command line (issue 12, ``mlf power`` start-up), and a
+source tree has no metadata at all. tests/test_version.py keeps it equal to the ``version``
+in pyproject.toml and to the installed distribution's metadata.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("mlf")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"

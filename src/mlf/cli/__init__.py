@@ -22,8 +22,9 @@ __all__ = ["app", "fail", "main"]
 
 #: The module (in this package) that registers each top-level command. ``main`` imports only
 #: the one the command line names, so ``mlf check`` does not import the sweep, report or power
-#: commands and what they import; any other first argument (``--help``, a typo) loads them
-#: all. tests/test_cli_startup.py checks this table against the registered commands.
+#: commands and what they import; ``mlf --version`` alone loads none; any other first
+#: argument (``--help``, a typo) loads them all. tests/test_cli_startup.py checks this table
+#: against the registered commands.
 COMMANDS: dict[str, str] = {
     "check": "scenario",
     "export": "ktab",
@@ -56,6 +57,8 @@ def _register() -> None:
 
 def _register_for(argv: list[str]) -> None:
     """Import only the command module that ``argv``'s command needs (all when unsure)."""
+    if argv == ["--version"]:  # answered by the root callback before any command runs
+        return
     command = next((a for a in argv if not a.startswith("-")), None)
     if command in COMMANDS:
         _load(COMMANDS[command])

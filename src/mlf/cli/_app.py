@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import typer
 
-from mlf import __version__
+from mlf._version import __version__
+from mlf.cli import _fastparams
 from mlf.errors import MlfError, ScenarioErrors
+
+_fastparams.install()  # plain strings skip typer's pydantic coercion (start-up speed)
 
 app = typer.Typer(
     name="mlf",

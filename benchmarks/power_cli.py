@@ -1,0 +1,96 @@
+"""Whole-command benchmark of ``mlf power`` on small games (issue 12, build 7).
+
+Run ``.venv/bin/python benchmarks/power_cli.py [--repeat 10 | --quick] [--src DIR ...]``.
+Each run is a fresh process (interpreter start, imports, parsing, the exact computation of
+all indices, the rich table, exit); the table gives the median wall time and the median CPU time
+(user + system) in seconds. Games: the UN Security Council ``[39; 7x5, 1x10]`` (15 players)
+and the US Electoral College 2020 (51 units, quota 270; weights as in benchmarks/power.py).
+Target: under 0.15 s for a game of up to 25 players (the Security Council row).
+
+If the PyPI package ``powerindex`` is importable (``uv sync --frozen --group bench``), a
+one-line script computing its Banzhaf and Shapley-Shubik indices of the same game runs as a
+fresh process alongside, for scale: a user's alternative to ``mlf power`` at the shell.
+Without ``--src`` it times the installed ``mlf``; with ``--src`` each source tree in turn
+(see benchmarks/startup.py, whose runner and timer this reuses). The structural guarantee
+(the ``power`` path imports no pydantic, scipy, plotly, ...) is tests/test_cli_startup.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from power import EC
+from startup import runner, time_once
+
+GAMES: dict[str, tuple[int, list[int]]] = {
+    "UN Security Council": (39, [7] * 5 + [1] * 10),
+    "US Electoral College": (270, [w for w, c in EC for _ in range(c)]),
+}
+TARGETS = {"UN Security Council": 0.15}
+PEER = (
+    "import powerindex as p; g = p.Game({q}, weights={w}); "
+    "g.calc_banzhaf(); g.calc_shapley_shubik(); print(g.banzhaf, g.shapley_shubik)"
+)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=10, help="runs per game (default 10)")
+    ap.add_argument(
+        "--src", action="append", type=Path, default=[], help="a source tree's src/ to time"
+    )
+    ap.add_argument("--quick", action="store_true", help="3 runs per game")
+    args = ap.parse_args()
+    repeat = 3 if args.quick else args.repeat
+    trees: list[Path | None] = list(args.src) or [None]
+    for src in args.src:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True)
+    columns: dict[str, tuple[list[str], dict[str, str]]] = {}
+    for tree in trees:
+        columns[str(tree) if tree is not None else "installed mlf"] = runner(tree)
+    peer = importlib.util.find_spec("powerindex") is not None
+    if peer:
+        columns["powerindex one-liner"] = ([sys.executable, "-c"], dict(os.environ))
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for game, (q, w) in GAMES.items():
+        argv = {
+            name: [*prefix, PEER.format(q=q, w=w)]
+            if name == "powerindex one-liner"
+            else [*prefix, "power", f"[{q}; {', '.join(map(str, w))}]"]
+            for name, (prefix, _env) in columns.items()
+        }
+        for name, (_prefix, env) in columns.items():  # warm the file cache
+            time_once(argv[name], env)
+        for _ in range(repeat):  # interleaved, so machine noise hits every column
+            for name, (_prefix, env) in columns.items():
+                times.setdefault((game, name), []).append(time_once(argv[name], env))
+    print(f"seconds per whole command, median of {repeat} runs: wall (CPU user+system)")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    if not peer:
+        print("powerindex not installed (uv sync --frozen --group bench): no peer column")
+    print(f"{'game':<22}" + "".join(f"{n[-28:]:>30}" for n in columns) + f"{'target':>8}")
+    for game in GAMES:
+        cells = []
+        for name in columns:
+            ts = times[(game, name)]
+            wall = statistics.median(t for t, _ in ts)
+            cpu = statistics.median(c for _, c in ts)
+            cells.append(f"{wall:.3f} ({cpu:.3f})")
+        target = TARGETS.get(game)
+        print(
+            f"{game:<22}"
+            + "".join(f"{c:>30}" for c in cells)
+            + (f"{target:>8.2f}" if target else f"{'-':>8}")
+        )
+
+
+if __name__ == "__main__":
+    main()
