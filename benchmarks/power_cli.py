@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from power import EC
-from startup import runner, time_once
+from startup import print_medians, runner, time_once
 
 GAMES: dict[str, tuple[int, list[int]]] = {
     "UN Security Council": (39, [7] * 5 + [1] * 10),
@@ -76,20 +75,8 @@ def main() -> None:
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     if not peer:
         print("powerindex not installed (uv sync --frozen --group bench): no peer column")
-    print(f"{'game':<22}" + "".join(f"{n[-28:]:>30}" for n in columns) + f"{'target':>8}")
-    for game in GAMES:
-        cells = []
-        for name in columns:
-            ts = times[(game, name)]
-            wall = statistics.median(t for t, _ in ts)
-            cpu = statistics.median(c for _, c in ts)
-            cells.append(f"{wall:.3f} ({cpu:.3f})")
-        target = TARGETS.get(game)
-        print(
-            f"{game:<22}"
-            + "".join(f"{c:>30}" for c in cells)
-            + (f"{target:>8.2f}" if target else f"{'-':>8}")
-        )
+    names = list(columns)
+    print_medians("game", 22, list(GAMES), names, lambda g, i: times[(g, names[i])], TARGETS)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 COMMANDS: list[list[str]] = [
@@ -69,6 +70,31 @@ def time_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, cpu
 
 
+def print_medians(
+    first: str,
+    width: int,
+    rows: list[str],
+    columns: list[str],
+    samples: Callable[[str, int], list[tuple[float, float]]],
+    targets: dict[str, float],
+) -> None:
+    """One line per row: the median wall (CPU) seconds of each column's samples, then the target."""
+    print(f"{first:<{width}}" + "".join(f"{n[-28:]:>30}" for n in columns) + f"{'target':>8}")
+    for row in rows:
+        cells = []
+        for i in range(len(columns)):
+            ts = samples(row, i)
+            wall = statistics.median(t for t, _ in ts)
+            cpu = statistics.median(c for _, c in ts)
+            cells.append(f"{wall:.3f} ({cpu:.3f})")
+        target = targets.get(row)
+        print(
+            f"{row:<{width}}"
+            + "".join(f"{c:>30}" for c in cells)
+            + (f"{target:>8.2f}" if target else f"{'-':>8}")
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=10, help="runs per command (default 10)")
@@ -97,21 +123,8 @@ def main() -> None:
     names = [str(t) if t is not None else "installed mlf" for t in trees]
     print(f"seconds per whole command, median of {repeat} runs: wall (CPU user+system)")
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
-    print(f"{'command':<18}" + "".join(f"{n[-28:]:>30}" for n in names) + f"{'target':>8}")
-    for cmd in COMMANDS:
-        label = " ".join(cmd)
-        cells = []
-        for tree in trees:
-            ts = times[(label, tree)]
-            wall = statistics.median(t for t, _ in ts)
-            cpu = statistics.median(c for _, c in ts)
-            cells.append(f"{wall:.3f} ({cpu:.3f})")
-        target = TARGETS.get(label)
-        print(
-            f"{label:<18}"
-            + "".join(f"{c:>30}" for c in cells)
-            + (f"{target:>8.2f}" if target else f"{'-':>8}")
-        )
+    rows = [" ".join(cmd) for cmd in COMMANDS]
+    print_medians("command", 18, rows, names, lambda r, i: times[(r, trees[i])], TARGETS)
 
 
 if __name__ == "__main__":

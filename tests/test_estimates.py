@@ -7,15 +7,14 @@ if the YAML holds anything else. The rule is documented in docs/scenarios/estima
 
 from __future__ import annotations
 
-import io
 import re
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
 
+from _scenario_yaml import builtin_data, dump_yaml
 from mlf.costs import split_proportional
 from mlf.errors import ScenarioErrors
 from mlf.estimates import ALTERNATIVE_CODES, derive, differences
@@ -27,17 +26,6 @@ ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs" / "scenarios"
 
 
-def _data(sid: str) -> dict[str, Any]:
-    data: dict[str, Any] = YAML(typ="safe").load(builtin_path(sid).read_text(encoding="utf-8"))
-    return data
-
-
-def _text(data: dict[str, Any]) -> str:
-    buf = io.StringIO()
-    YAML(typ="safe").dump(data, buf)
-    return buf.getvalue()
-
-
 @pytest.mark.parametrize("sid", builtin_ids())
 def test_every_estimate_of_the_builtins_follows_the_rule(sid: str) -> None:
     sc = load_scenario(sid, strict=True).scenario
@@ -46,11 +34,11 @@ def test_every_estimate_of_the_builtins_follows_the_rule(sid: str) -> None:
 
 
 def test_the_rule_is_live_a_changed_stance_changes_the_expected_numbers() -> None:
-    data = _data("mlf-1963")
+    data = builtin_data("mlf-1963")
     stance = data["actors"]["FRG"]["stances"]["alternatives"]["mlf_surface"]
     assert stance["code"] == "supports"
     stance["code"] = "opposed"
-    sc, _ = parse_scenario(_text(data), "changed.yaml", strict=True)
+    sc, _ = parse_scenario(dump_yaml(data), "changed.yaml", strict=True)
     diffs = differences(sc)
     assert any(d.startswith("actors.FRG.outside_option.mlf_surface: holds 0.6 [") for d in diffs)
     assert any(d.startswith("actors.FRG.support.mlf_surface: holds 0.8") for d in diffs)
@@ -59,9 +47,9 @@ def test_the_rule_is_live_a_changed_stance_changes_the_expected_numbers() -> Non
 
 
 def test_a_position_without_a_coded_statement_is_reported() -> None:
-    data = _data("mlf-1963")
+    data = builtin_data("mlf-1963")
     del data["actors"]["GBR"]["positions"]["scope"]["stance"]
-    sc, _ = parse_scenario(_text(data), "nostance.yaml")
+    sc, _ = parse_scenario(dump_yaml(data), "nostance.yaml")
     assert "actors.GBR.positions.scope: a position with no coded stance" in "\n".join(
         differences(sc)
     )
@@ -77,10 +65,10 @@ def test_a_position_without_a_coded_statement_is_reported() -> None:
     ],
 )
 def test_stances_are_checked(stance: dict[str, Any], message: str) -> None:
-    data = _data("mlf-1963")
+    data = builtin_data("mlf-1963")
     data["actors"]["ITA"]["stances"]["alternatives"]["mlf_surface"] = stance
     with pytest.raises(ScenarioErrors) as info:
-        parse_scenario(_text(data), "bad.yaml", strict=True)
+        parse_scenario(dump_yaml(data), "bad.yaml", strict=True)
     lines = [x for x in info.value.lines() if "actors.ITA.stances.alternatives.mlf_surface" in x]
     assert lines and any(message in x for x in lines), info.value.lines()
 

@@ -6,30 +6,14 @@ and Denmark were invited to assign national forces they did not have.
 
 from __future__ import annotations
 
-import io
-from typing import Any
-
-from ruamel.yaml import YAML
-
+from _scenario_yaml import builtin_data, dump_yaml
 from mlf.scenario import (
-    builtin_path,
     issue_applies,
     issues_for,
     load_scenario,
     parse_scenario,
 )
 from mlf.talks import british_question, run_alternative
-
-
-def _builtin_dict(sid: str) -> dict[str, Any]:
-    data: dict[str, Any] = YAML(typ="safe").load(builtin_path(sid).read_text(encoding="utf-8"))
-    return data
-
-
-def _dump(data: dict[str, Any]) -> str:
-    buf = io.StringIO()
-    YAML(typ="safe").dump(data, buf)
-    return buf.getvalue()
 
 
 def test_scope_does_not_apply_to_a_status_quo_without_force() -> None:
@@ -41,9 +25,9 @@ def test_scope_does_not_apply_to_a_status_quo_without_force() -> None:
 
 
 def test_check_warns_and_talks_leave_out_an_issue_that_does_not_apply() -> None:
-    data = _builtin_dict("mlf-1963")
+    data = builtin_data("mlf-1963")
     data["alternatives"]["status_quo_consultation"]["open"] = ["scope"]
-    sc, warnings = parse_scenario(_dump(data), "sq.yaml")
+    sc, warnings = parse_scenario(dump_yaml(data), "sq.yaml")
     assert len(warnings) == 1
     assert "alternatives.status_quo_consultation.open.0: issue 'scope' sets in_kind, which " in (
         warnings[0]

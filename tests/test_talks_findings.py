@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from _scenario_yaml import dump_yaml
 from mlf.scenario import LoadedScenario, Scenario, builtin_path, load_scenario, parse_scenario
 from mlf.talks import is_force_alternative, policy_satisfaction, run_alternative, run_scenario
 
@@ -29,16 +30,8 @@ def _raw(sid: str) -> dict[str, Any]:
 def _with(sid: str, change: Any) -> Scenario:
     data = copy.deepcopy(_raw(sid))
     change(data)
-    sc, _ = parse_scenario(_dump(data), f"{sid}.yaml")
+    sc, _ = parse_scenario(dump_yaml(data), f"{sid}.yaml")
     return sc
-
-
-def _dump(data: dict[str, Any]) -> str:
-    import io
-
-    buf = io.StringIO()
-    YAML(typ="safe").dump(data, buf)
-    return buf.getvalue()
 
 
 @cache
@@ -228,7 +221,7 @@ def test_the_ktab_export_holds_only_those_at_the_table(tmp_path: Any) -> None:
     data = copy.deepcopy(_raw("mlf-1963"))
     _surface_at_table(data)
     path = tmp_path / "variant.yaml"
-    path.write_text(_dump(data), encoding="utf-8")
+    path.write_text(dump_yaml(data), encoding="utf-8")
     res = CliRunner().invoke(app, ["export", "ktab", str(path), "--alternative", "mlf_surface"])
     assert res.exit_code == 0, res.output
     rows = [line.split(",")[0] for line in res.stdout.splitlines()[2:]]

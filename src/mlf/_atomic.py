@@ -215,6 +215,14 @@ def remove_created(created: Sequence[Path]) -> None:
             folder.rmdir()
 
 
+def release_output(lock: OutputLock | None, created: Sequence[Path]) -> None:
+    """End a command's hold on its output folder: release its lock (if it took one), then
+    remove the folders it created that are still empty. Safe to call more than once."""
+    if lock is not None:
+        lock.release()
+    remove_created(created)
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 

@@ -122,7 +122,7 @@ def run(
     from mlf._atomic import (
         json_text,
         locked_output,
-        remove_created,
+        release_output,
         remove_leftovers,
         write_files,
     )
@@ -195,13 +195,8 @@ def run(
                 f"wrote {esc(out / 'result.json')} and {esc(out / 'report.html')}", highlight=False
             )
     except MlfError as error:
-        _release(lock, created, remove_created)
+        release_output(lock, created)
         fail(error)
     finally:
-        _release(lock, created, remove_created)
+        release_output(lock, created)
 
-
-def _release(lock: Any, created: list[Path], remove: Any) -> None:
-    if lock is not None:
-        lock.release()
-    remove(created)

@@ -91,7 +91,7 @@ def sweep(
     ),
 ) -> None:
     """How sure is the forecast? Run many draws of the scenario's uncertain inputs."""
-    from mlf._atomic import json_text, locked_output, remove_created, write_files
+    from mlf._atomic import json_text, locked_output, release_output, write_files
     from mlf.scenario import load_scenario
     from mlf.sensitivity import (
         EXECUTORS,
@@ -220,18 +220,13 @@ def sweep(
             highlight=False,
         )
     except MlfError as error:
-        _release(lock, created, remove_created)
+        release_output(lock, created)
         fail(error)
     except KeyboardInterrupt:
-        _release(lock, created, remove_created)
+        release_output(lock, created)
         where = f"mlf sweep --resume {directory}" if directory is not None else "mlf sweep"
         typer.echo(f"interrupted: finished chunks are kept; continue with {where}", err=True)
         raise typer.Exit(130) from None
     finally:
-        _release(lock, created, remove_created)
+        release_output(lock, created)
 
-
-def _release(lock: Any, created: list[Path], remove: Any) -> None:
-    if lock is not None:
-        lock.release()
-    remove(created)

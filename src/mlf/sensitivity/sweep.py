@@ -39,7 +39,7 @@ from mlf._atomic import (
     OutputLock,
     json_text,
     locked_output,
-    remove_created,
+    release_output,
     remove_leftovers,
     write_file,
 )
@@ -577,8 +577,7 @@ def run_sweep(
         return _execute(sc, out, manifest, inputs, executor, max_in_flight, progress, design)
     finally:
         if own:
-            held.release()
-            remove_created(created)
+            release_output(held, created)
 
 
 def resume_sweep(
