@@ -26,6 +26,7 @@ __all__ = ["app", "fail", "main"]
 #: argument (``--help``, a typo) loads them all. tests/test_cli_startup.py checks this table
 #: against the registered commands.
 COMMANDS: dict[str, str] = {
+    "backtest": "backtest",
     "check": "scenario",
     "export": "ktab",
     "forecast": "forecast",

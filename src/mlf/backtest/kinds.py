@@ -1,0 +1,103 @@
+"""Question kinds of an outcomes file: what each asks and how a run answers it.
+
+A kind names the fields a question of that kind needs, whether its outcome is binary (true or
+false, scored by Brier and log score) or a value of an issue (a number on the issue's scale,
+scored by absolute error as a share of the scale; an option, scored by hit or miss), and how one
+run of the talks (the dict of :meth:`mlf.talks.RunResult.to_dict`) answers it.
+
+The kinds live in :data:`KINDS`; a new kind (e.g. ``ratified``) is one more :class:`Kind` added
+there with :func:`register`, and nothing else in :mod:`mlf.backtest` changes.
+
+Rules for an alternative that a run did not take up (its support was below the scenario's
+threshold, so the talks never opened on it): no agreement and no member; its terms stay at each
+issue's status quo. An issue the talks did not settle (nobody came to the table) also stays at
+its status quo. These are the rules of the talks themselves (docs/scenarios/results.md), not
+a choice made here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Answer = bool | float | str
+"""One run's answer: a bool (binary kinds), a number (scale issue) or an option id."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One question kind.
+
+    ``needs``: the question fields it requires besides ``id``, ``kind``, ``outcome``;
+    ``binary``: the outcome is true or false; ``answer(question, alternative, scenario)``
+    gives one run's answer, where ``alternative`` is the run's dict of that alternative (None
+    when the run did not take it up) and ``scenario`` the :class:`mlf.scenario.Scenario`.
+    """
+
+    name: str
+    needs: tuple[str, ...]
+    binary: bool
+    answer: Callable[[Mapping[str, Any], Mapping[str, Any] | None, Any], Answer]
+    description: str
+
+
+def _agreement(q: Mapping[str, Any], alt: Mapping[str, Any] | None, sc: Any) -> Answer:
+    return alt is not None and alt.get("status") == "agreement"
+
+
+def _member(q: Mapping[str, Any], alt: Mapping[str, Any] | None, sc: Any) -> Answer:
+    return alt is not None and q["actor"] in (alt.get("members") or [])
+
+
+def _value(q: Mapping[str, Any], alt: Mapping[str, Any] | None, sc: Any) -> Answer:
+    issue = sc.issues[q["issue"]]
+    agreed = (alt or {}).get("agreed") or {}
+    term = agreed.get(q["issue"])
+    if issue.is_scale:
+        if term is None:
+            return float(issue.to_number(issue.status_quo))
+        return float(term["value"])
+    if term is None:
+        return str(issue.nearest_option(issue.to_number(issue.status_quo)).id)
+    return str(term["short"])
+
+
+KINDS: dict[str, Kind] = {}
+"""Every known kind by name."""
+
+
+def register(kind: Kind) -> None:
+    """Add ``kind`` to :data:`KINDS` (a name already taken is a programming error)."""
+    if kind.name in KINDS:
+        raise ValueError(f"question kind {kind.name!r} is already registered")
+    KINDS[kind.name] = kind
+
+
+register(
+    Kind(
+        "agreement",
+        ("alternative",),
+        True,
+        _agreement,
+        "the alternative ends in an agreement (its final status is 'agreement')",
+    )
+)
+register(
+    Kind(
+        "member",
+        ("alternative", "actor"),
+        True,
+        _member,
+        "the actor is among the members of the alternative's final arrangement",
+    )
+)
+register(
+    Kind(
+        "value",
+        ("alternative", "issue"),
+        False,
+        _value,
+        "the term the talks settle on the issue (applied value; an option's id)",
+    )
+)
