@@ -151,6 +151,18 @@ def _cases(f: dict[str, Path]) -> list[Case]:
     for name in ["zero", "digits", "nesting"]:  # YAML game files
         add(f"power-file-{name}", ["power", s[f"{name}.yaml"]], 1, s[f"{name}.yaml"])
     add("power-missing-game", ["power", s["missing.yaml"]], 2, s["missing.yaml"])
+    synth = str(Path(__file__).parent / "data" / "backtest" / "synthetic.yaml")
+    for name in ["missing", "empty", "binary", "zero", "digits", "nesting"]:
+        p = s[f"{name}.yaml"]
+        add(f"backtest-outcomes-{name}", ["backtest", p, synth], 1, p)
+    outcomes = str(Path(__file__).parent / "data" / "backtest" / "synthetic-outcomes.yaml")
+    add("backtest-scenario-missing", ["backtest", outcomes, s["missing.yaml"]], 1,
+        s["missing.yaml"])  # fmt: skip
+    history = str(Path(__file__).parent / "data" / "backtest" / "mlf-history.yaml")
+    add("backtest-wrong-id", ["backtest", history, "mlf-1963"], 1, history, 3)  # 3 x 'anf'
+
+    add("backtest-models", ["backtest", outcomes, synth, "--models", "nope"], 2, "--models")
+    add("backtest-draws", ["backtest", outcomes, synth, "--draws", "1000000000"], 2, "--draws")
     add("schema-extra", ["schema", "extra"], 2, "extra")
     add("scenarios-extra", ["scenarios", "extra"], 2, "extra")
     return out
@@ -200,7 +212,7 @@ def test_every_command_says_one_line_on_bad_input(tmp_path: Path) -> None:
     # every command of the CLI is driven
     commands = {c.args[0] for c in cases}
     assert commands >= {"run", "sweep", "forecast", "power", "check", "show", "report",
-                        "import", "export", "schema", "scenarios"}  # fmt: skip
+                        "import", "export", "schema", "scenarios", "backtest"}  # fmt: skip
 
 
 @pytest.mark.slow
