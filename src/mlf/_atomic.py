@@ -413,4 +413,3 @@ def locked_output(
         remove_created(created)
         raise
     return lock, created
-

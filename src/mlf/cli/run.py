@@ -199,4 +199,3 @@ def run(
         fail(error)
     finally:
         release_output(lock, created)
-

@@ -190,8 +190,14 @@ def records_table(columns: Sequence[Column], data: Mapping[str, list[Any]]) -> A
     """A chunk's records as a ``pyarrow.Table`` with the fixed schema of :func:`layout`."""
     import pyarrow as pa
 
-    types = {"int64": pa.int64(), "int16": pa.int16(), "int8": pa.int8(),
-             "float64": pa.float64(), "bool": pa.bool_(), "string": pa.string()}
+    types = {
+        "int64": pa.int64(),
+        "int16": pa.int16(),
+        "int8": pa.int8(),
+        "float64": pa.float64(),
+        "bool": pa.bool_(),
+        "string": pa.string(),
+    }
     schema = pa.schema([(c.name, types[c.type]) for c in columns])
     arrays = [pa.array(data[c.name], type=types[c.type]) for c in columns]
     return pa.Table.from_arrays(arrays, schema=schema)
@@ -233,9 +239,7 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def verify_chunk(
-    directory: Path, chunk: int, bounds: tuple[int, int], entry: Any
-) -> str | None:
+def verify_chunk(directory: Path, chunk: int, bounds: tuple[int, int], entry: Any) -> str | None:
     """Why chunk ``chunk`` cannot be kept, or None if it is sound.
 
     Sound means: the manifest records it with the right draw range, the file exists, its
@@ -305,6 +309,7 @@ def make_manifest(
         "scenario_id": sc.meta.id,
         "scenario_sha256": loaded.sha256,
         "scenario_ref": sc.meta.id if loaded.builtin else str(Path(loaded.path).resolve()),
+        "scenario_layers": [{"file": f, "sha256": h} for f, h in loaded.layers],
         "seed": seed,
         "draws": draws,
         "chunk_size": chunk_size,
@@ -367,7 +372,8 @@ def open_executor(
         # workers fork from a server that has imported the pipeline once
         ctx.set_forkserver_preload(["mlf.sensitivity.sweep", "mlf.manning", "scipy.optimize"])
         pool = ProcessPoolExecutor(
-            max_workers=workers or os.cpu_count() or 1, mp_context=ctx,
+            max_workers=workers or os.cpu_count() or 1,
+            mp_context=ctx,
             initializer=ignore_sigint,
         )
         try:
@@ -467,18 +473,26 @@ def check_sweep(
     estimated peak memory in bytes. Raises :class:`UsageError` (one line) if over a limit."""
     check_draws(draws, chunk_size)
     cols = layout(sc, inputs)
-    quantile_cols = max(
-        sum(
-            1
-            for c in cols
-            if c.name.startswith(f"{a}/")
-            and c.name.split("/")[1] in ("value", "power", "cost")
+    quantile_cols = (
+        max(
+            sum(
+                1
+                for c in cols
+                if c.name.startswith(f"{a}/") and c.name.split("/")[1] in ("value", "power", "cost")
+            )
+            for a in sc.alternatives
         )
-        for a in sc.alternatives
-    ) if sc.alternatives else 0
+        if sc.alternatives
+        else 0
+    )
     return check_memory(
-        draws=draws, chunk_size=chunk_size, inputs=len(inputs), columns=len(cols),
-        quantile_columns=quantile_cols, sampling=sampling, in_flight=in_flight,
+        draws=draws,
+        chunk_size=chunk_size,
+        inputs=len(inputs),
+        columns=len(cols),
+        quantile_columns=quantile_cols,
+        sampling=sampling,
+        in_flight=in_flight,
         available=available,
     )
 
@@ -525,8 +539,9 @@ def prepare_sweep(
             f"scenario {sc.meta.id!r} has no uncertainty ranges: every draw would be the same "
             "(give some numbers a range: [min, mode, max])"
         )
-    check_sweep(sc, inputs, draws=draws, chunk_size=chunk_size, sampling=sampling,
-                in_flight=in_flight)
+    check_sweep(
+        sc, inputs, draws=draws, chunk_size=chunk_size, sampling=sampling, in_flight=in_flight
+    )
     return mdl, inputs
 
 
@@ -558,7 +573,12 @@ def run_sweep(
         OutputError: a file could not be written (the disk is full, ...).
     """
     mdl, inputs = prepare_sweep(
-        loaded, draws=draws, seed=seed, chunk_size=chunk_size, model=model, sampling=sampling,
+        loaded,
+        draws=draws,
+        seed=seed,
+        chunk_size=chunk_size,
+        model=model,
+        sampling=sampling,
         in_flight=_in_flight(executor, max_in_flight),
     )
     sc = loaded.scenario
@@ -568,7 +588,12 @@ def run_sweep(
         if (out / MANIFEST).exists():
             raise UsageError(f"{out} already holds a sweep: resume it with --resume {out}")
         manifest = make_manifest(
-            loaded, inputs, draws=draws, seed=seed, chunk_size=chunk_size, model=mdl,
+            loaded,
+            inputs,
+            draws=draws,
+            seed=seed,
+            chunk_size=chunk_size,
+            model=mdl,
             sampling=sampling,
         )
         design = lhs_design(len(inputs), draws, seed) if sampling == "lhs" else None
@@ -629,27 +654,45 @@ def resume_sweep(
                 f"{out / MANIFEST}: draws, chunk_size, seed or sampling missing"
             ) from None
         expect = make_manifest(
-            loaded, inputs, draws=draws, seed=seed, chunk_size=chunk_size, model=model,
+            loaded,
+            inputs,
+            draws=draws,
+            seed=seed,
+            chunk_size=chunk_size,
+            model=model,
             sampling=sampling,
         )
         for key, want in expect.items():
-            if key not in ("done", "scenario_ref") and manifest.get(key) != want:
+            skip = ("done", "scenario_ref", "scenario_layers")  # where, not what: the hash says
+            if key not in skip and manifest.get(key) != want:
                 raise UsageError(
                     f"{out / MANIFEST}: {key} is {manifest.get(key)!r}, but this scenario and "
                     f"command give {want!r}; start a new sweep"
                 )
         if seed < 0 or sampling not in SAMPLINGS:
             raise UsageError(f"{out / MANIFEST}: bad seed or sampling")
-        check_sweep(sc, inputs, draws=draws, chunk_size=chunk_size, sampling=sampling,
-                    in_flight=_in_flight(executor, max_in_flight))
+        check_sweep(
+            sc,
+            inputs,
+            draws=draws,
+            chunk_size=chunk_size,
+            sampling=sampling,
+            in_flight=_in_flight(executor, max_in_flight),
+        )
         return _execute(sc, out, manifest, inputs, executor, max_in_flight, progress, None)
     finally:
         if own:
             held.release()
 
 
-_OUTPUT_NAMES = ("chunk-*.parquet", MANIFEST, "summary.json", "result.json", "report.html",
-                 "report.md")
+_OUTPUT_NAMES = (
+    "chunk-*.parquet",
+    MANIFEST,
+    "summary.json",
+    "result.json",
+    "report.html",
+    "report.md",
+)
 
 
 def _execute(
@@ -747,8 +790,9 @@ def _execute(
         raise
     if dirty:
         record()
-    return SweepRun(str(out), draws, len(bounds), len(todo), len(bounds) - len(todo), manifest,
-                    redone)
+    return SweepRun(
+        str(out), draws, len(bounds), len(todo), len(bounds) - len(todo), manifest, redone
+    )
 
 
 def chunk_values(
