@@ -413,3 +413,4 @@ def locked_output(
         remove_created(created)
         raise
     return lock, created
+

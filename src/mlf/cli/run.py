@@ -199,3 +199,4 @@ def run(
         fail(error)
     finally:
         release_output(lock, created)
+

@@ -129,13 +129,8 @@ def sweep(
             if out is not None and out != resume:
                 raise UsageError("--out and --resume name different folders; give one")
             manifest = read_manifest(resume)
-            asked = {
-                "draws": draws,
-                "seed": seed,
-                "sampling": sampling,
-                "chunk_size": chunk_size,
-                "model": model,
-            }
+            asked = {"draws": draws, "seed": seed, "sampling": sampling,
+                     "chunk_size": chunk_size, "model": model}
             for key, value in asked.items():
                 if value is not None and value != manifest.get(key):
                     raise UsageError(
@@ -155,13 +150,8 @@ def sweep(
         if directory is None:
             assert draws is not None
             prepare_sweep(
-                loaded,
-                draws=draws,
-                seed=seed or 0,
-                chunk_size=chunk_size or 200,
-                model=model,
-                sampling=sampling or "random",
-                in_flight=in_flight,
+                loaded, draws=draws, seed=seed or 0, chunk_size=chunk_size or 200, model=model,
+                sampling=sampling or "random", in_flight=in_flight,
             )  # every check before a folder exists
             directory = out or Path(f"sweep-{loaded.id}")
         command = "mlf sweep " + " ".join(shlex.quote(a) for a in sys.argv[2:])
@@ -215,12 +205,10 @@ def sweep(
             result = result_document(
                 run_scenario(loaded, model=str(ran.manifest["model"])), sensitivity=summary
             )
-            write_files(
-                [
-                    (directory / "summary.json", json_text(summary)),
-                    (directory / "result.json", json_text(result)),
-                ]
-            )
+            write_files([
+                (directory / "summary.json", json_text(summary)),
+                (directory / "result.json", json_text(result)),
+            ])
         lock.release()
         Console().print(_summary_table(summary))
         for c, why in sorted(ran.redone.items()):
@@ -241,3 +229,4 @@ def sweep(
         raise typer.Exit(130) from None
     finally:
         release_output(lock, created)
+

@@ -113,12 +113,7 @@ def collect_inputs(sc: Scenario) -> tuple[UncertainInput, ...]:
                 lo, mode, hi = pos.range
                 add(
                     UncertainInput(
-                        f"{base}.position",
-                        "position",
-                        lo,
-                        mode,
-                        hi,
-                        pos.dist,
+                        f"{base}.position", "position", lo, mode, hi, pos.dist,
                         (aid, "positions", iid, "position"),
                     )
                 )

@@ -115,13 +115,8 @@ def check_memory(
     """Refuse (one line, exit 2) a sweep whose estimated memory exceeds ``MEMORY_FRACTION`` of
     the available memory; return the estimate in bytes."""
     parts = sweep_memory(
-        draws=draws,
-        chunk_size=chunk_size,
-        inputs=inputs,
-        columns=columns,
-        quantile_columns=quantile_columns,
-        sampling=sampling,
-        in_flight=in_flight,
+        draws=draws, chunk_size=chunk_size, inputs=inputs, columns=columns,
+        quantile_columns=quantile_columns, sampling=sampling, in_flight=in_flight,
     )
     need = sum(parts.values())
     avail = available if available is not None else available_memory()

@@ -190,14 +190,8 @@ def records_table(columns: Sequence[Column], data: Mapping[str, list[Any]]) -> A
     """A chunk's records as a ``pyarrow.Table`` with the fixed schema of :func:`layout`."""
     import pyarrow as pa
 
-    types = {
-        "int64": pa.int64(),
-        "int16": pa.int16(),
-        "int8": pa.int8(),
-        "float64": pa.float64(),
-        "bool": pa.bool_(),
-        "string": pa.string(),
-    }
+    types = {"int64": pa.int64(), "int16": pa.int16(), "int8": pa.int8(),
+             "float64": pa.float64(), "bool": pa.bool_(), "string": pa.string()}
     schema = pa.schema([(c.name, types[c.type]) for c in columns])
     arrays = [pa.array(data[c.name], type=types[c.type]) for c in columns]
     return pa.Table.from_arrays(arrays, schema=schema)
@@ -239,7 +233,9 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def verify_chunk(directory: Path, chunk: int, bounds: tuple[int, int], entry: Any) -> str | None:
+def verify_chunk(
+    directory: Path, chunk: int, bounds: tuple[int, int], entry: Any
+) -> str | None:
     """Why chunk ``chunk`` cannot be kept, or None if it is sound.
 
     Sound means: the manifest records it with the right draw range, the file exists, its
@@ -372,8 +368,7 @@ def open_executor(
         # workers fork from a server that has imported the pipeline once
         ctx.set_forkserver_preload(["mlf.sensitivity.sweep", "mlf.manning", "scipy.optimize"])
         pool = ProcessPoolExecutor(
-            max_workers=workers or os.cpu_count() or 1,
-            mp_context=ctx,
+            max_workers=workers or os.cpu_count() or 1, mp_context=ctx,
             initializer=ignore_sigint,
         )
         try:
@@ -473,26 +468,18 @@ def check_sweep(
     estimated peak memory in bytes. Raises :class:`UsageError` (one line) if over a limit."""
     check_draws(draws, chunk_size)
     cols = layout(sc, inputs)
-    quantile_cols = (
-        max(
-            sum(
-                1
-                for c in cols
-                if c.name.startswith(f"{a}/") and c.name.split("/")[1] in ("value", "power", "cost")
-            )
-            for a in sc.alternatives
+    quantile_cols = max(
+        sum(
+            1
+            for c in cols
+            if c.name.startswith(f"{a}/")
+            and c.name.split("/")[1] in ("value", "power", "cost")
         )
-        if sc.alternatives
-        else 0
-    )
+        for a in sc.alternatives
+    ) if sc.alternatives else 0
     return check_memory(
-        draws=draws,
-        chunk_size=chunk_size,
-        inputs=len(inputs),
-        columns=len(cols),
-        quantile_columns=quantile_cols,
-        sampling=sampling,
-        in_flight=in_flight,
+        draws=draws, chunk_size=chunk_size, inputs=len(inputs), columns=len(cols),
+        quantile_columns=quantile_cols, sampling=sampling, in_flight=in_flight,
         available=available,
     )
 
@@ -539,9 +526,8 @@ def prepare_sweep(
             f"scenario {sc.meta.id!r} has no uncertainty ranges: every draw would be the same "
             "(give some numbers a range: [min, mode, max])"
         )
-    check_sweep(
-        sc, inputs, draws=draws, chunk_size=chunk_size, sampling=sampling, in_flight=in_flight
-    )
+    check_sweep(sc, inputs, draws=draws, chunk_size=chunk_size, sampling=sampling,
+                in_flight=in_flight)
     return mdl, inputs
 
 
@@ -573,12 +559,7 @@ def run_sweep(
         OutputError: a file could not be written (the disk is full, ...).
     """
     mdl, inputs = prepare_sweep(
-        loaded,
-        draws=draws,
-        seed=seed,
-        chunk_size=chunk_size,
-        model=model,
-        sampling=sampling,
+        loaded, draws=draws, seed=seed, chunk_size=chunk_size, model=model, sampling=sampling,
         in_flight=_in_flight(executor, max_in_flight),
     )
     sc = loaded.scenario
@@ -588,12 +569,7 @@ def run_sweep(
         if (out / MANIFEST).exists():
             raise UsageError(f"{out} already holds a sweep: resume it with --resume {out}")
         manifest = make_manifest(
-            loaded,
-            inputs,
-            draws=draws,
-            seed=seed,
-            chunk_size=chunk_size,
-            model=mdl,
+            loaded, inputs, draws=draws, seed=seed, chunk_size=chunk_size, model=mdl,
             sampling=sampling,
         )
         design = lhs_design(len(inputs), draws, seed) if sampling == "lhs" else None
@@ -654,12 +630,7 @@ def resume_sweep(
                 f"{out / MANIFEST}: draws, chunk_size, seed or sampling missing"
             ) from None
         expect = make_manifest(
-            loaded,
-            inputs,
-            draws=draws,
-            seed=seed,
-            chunk_size=chunk_size,
-            model=model,
+            loaded, inputs, draws=draws, seed=seed, chunk_size=chunk_size, model=model,
             sampling=sampling,
         )
         for key, want in expect.items():
@@ -671,28 +642,16 @@ def resume_sweep(
                 )
         if seed < 0 or sampling not in SAMPLINGS:
             raise UsageError(f"{out / MANIFEST}: bad seed or sampling")
-        check_sweep(
-            sc,
-            inputs,
-            draws=draws,
-            chunk_size=chunk_size,
-            sampling=sampling,
-            in_flight=_in_flight(executor, max_in_flight),
-        )
+        check_sweep(sc, inputs, draws=draws, chunk_size=chunk_size, sampling=sampling,
+                    in_flight=_in_flight(executor, max_in_flight))
         return _execute(sc, out, manifest, inputs, executor, max_in_flight, progress, None)
     finally:
         if own:
             held.release()
 
 
-_OUTPUT_NAMES = (
-    "chunk-*.parquet",
-    MANIFEST,
-    "summary.json",
-    "result.json",
-    "report.html",
-    "report.md",
-)
+_OUTPUT_NAMES = ("chunk-*.parquet", MANIFEST, "summary.json", "result.json", "report.html",
+                 "report.md")
 
 
 def _execute(
@@ -790,9 +749,8 @@ def _execute(
         raise
     if dirty:
         record()
-    return SweepRun(
-        str(out), draws, len(bounds), len(todo), len(bounds) - len(todo), manifest, redone
-    )
+    return SweepRun(str(out), draws, len(bounds), len(todo), len(bounds) - len(todo), manifest,
+                    redone)
 
 
 def chunk_values(
