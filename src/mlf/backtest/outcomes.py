@@ -142,7 +142,11 @@ def parse_outcomes(data: bytes | str, file: str = "<outcomes>") -> LoadedOutcome
     try:
         parsed = OutcomesFile.model_validate(raw)
     except ValidationError as exc:
-        errors = _pydantic_errors(exc, file, locator)
+        def where(loc: list[str | int], at_key: bool) -> tuple[str, int | None, int | None]:
+            line, col = locator.find(loc, at_key=at_key)
+            return file, line, col
+
+        errors = _pydantic_errors(exc, where)
         errors.sort(key=lambda e: (e.line or 0, e.col or 0))
         raise ScenarioErrors(errors) from None
 
