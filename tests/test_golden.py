@@ -29,11 +29,11 @@ import pytest
 
 from mlf.bargaining import MODELS
 from mlf.results import result_document
-from mlf.scenario import load_scenario
+from mlf.scenario import builtin_ids, load_scenario
 from mlf.talks import run_scenario
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
-SCENARIOS = ("mlf-1963", "mlf-1964-12")
+SCENARIOS = tuple(builtin_ids())
 PLACES = 6
 UPDATE = os.environ.get("MLF_UPDATE_GOLDEN") == "1"
 HOW = "MLF_UPDATE_GOLDEN=1 .venv/bin/python -m pytest -q -p no:xdist tests/test_golden.py"

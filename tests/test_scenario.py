@@ -28,7 +28,7 @@ from mlf.scenario import (
 DATA = Path(__file__).parent / "data" / "scenarios"
 SMALL = DATA / "small.yaml"
 BASE = SMALL.read_text(encoding="utf-8")
-EXPECTED_BUILTINS = ("mlf-1963", "mlf-1964-12")
+EXPECTED_BUILTINS = ("mlf-1963", "mlf-1963-10", "mlf-1964-06", "mlf-1964-12")
 
 
 def errors_of(data: str | bytes, *, strict: bool = False, file: str = "s.yaml") -> list[str]:
