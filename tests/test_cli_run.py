@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from mlf import __version__
 from mlf.cli import app
-from mlf.scenario import builtin_path
+from mlf.scenario import builtin_path, load_scenario
 
 runner = CliRunner()
 
@@ -26,7 +26,12 @@ def test_run_writes_result_and_report(scenario: str, tmp_path: Path) -> None:
     man = data["manifest"]
     assert man["mlf_version"] == __version__
     assert man["scenario_id"] == scenario
-    assert man["scenario_sha256"] == hashlib.sha256(builtin_path(scenario).read_bytes()).hexdigest()
+    # a full file's hash is its bytes'; an overlay's (mlf-1964-12 extends mlf-1964-06) is the
+    # merged scenario's, as the loader records it
+    loaded = load_scenario(scenario)
+    assert man["scenario_sha256"] == loaded.sha256
+    if "extends" not in builtin_path(scenario).read_text(encoding="utf-8"):
+        assert loaded.sha256 == hashlib.sha256(builtin_path(scenario).read_bytes()).hexdigest()
     assert man["seed"] == 1963 and man["model"] == "compromise"
     ids = [a["id"] for a in data["alternatives"]] + [b["id"] for b in data["below_threshold"]]
     assert sorted(ids) == sorted(_alternatives(scenario))

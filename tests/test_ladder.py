@@ -71,6 +71,6 @@ def test_each_rung_codes_a_statement_its_parent_did_not_have() -> None:
         assert changed, sid
         for aid, alt in changed:
             x = b.actors[aid].stances.alternatives[alt]
-            assert x.earliest_date is not None and x.earliest_date > a.meta.date or any(
+            assert (x.earliest_date is not None and x.earliest_date > a.meta.date) or any(
                 k not in {s.key for s in a.meta.sources} for k in x.sources
             ), (sid, aid, alt)
