@@ -16,12 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+from tests._scenario_yaml import dump_yaml
 
 from mlf import ratification as ratif
 from mlf.errors import ScenarioErrors
 from mlf.scenario import Scenario, parse_scenario
 from mlf.talks import run_alternative
-from tests._scenario_yaml import dump_yaml
 
 TWO = Path(__file__).parent / "data" / "ratify-two.yaml"
 TEXT = TWO.read_text(encoding="utf-8")

@@ -192,8 +192,8 @@ def derive(sc: Scenario) -> list[Derived]:
                 if code not in POSITION_CODES:
                     out.append(Derived(f"{rbase}.positions.{iid}", float("nan"), "no statement"))
                     continue
-                sal = salience_range(POSITION_CODES[code])
-                out.append(Derived(f"{rbase}.positions.{iid}.salience", sal, code))
+                rsal = salience_range(POSITION_CODES[code])
+                out.append(Derived(f"{rbase}.positions.{iid}.salience", rsal, code))
     out.extend(_contributions(sc))
     return out
 
@@ -229,16 +229,16 @@ def _held(sc: Scenario, path: str) -> float | tuple[float, float, float] | None:
     if kind == "ratifiers":
         rat = actor.ratifiers[parts[3]]
         if parts[4] == "reservation":
-            q = rat.reservation
+            rq = rat.reservation
         else:
             rpos = rat.positions.get(parts[5])
             if rpos is None:
                 return None
             if len(parts) == 6:
                 return float("nan")
-            q = rpos.salience
-        lo, _, hi = q.range if q.range is not None else (q.value, q.value, q.value)
-        return (lo, q.value, hi)
+            rq = rpos.salience
+        lo, _, hi = rq.range if rq.range is not None else (rq.value, rq.value, rq.value)
+        return (lo, rq.value, hi)
     if kind == "weights":
         return float(getattr(actor.weights, parts[3]))
     if kind in ("support", "outside_option"):

@@ -123,7 +123,8 @@ def _from_interval(iid: str, issue: Issue, lo: float, hi: float) -> WinSet:
     inside = [j for j in range(len(issue.options)) if lo - TOL <= j <= hi + TOL]
     if not inside:
         return _empty(iid, issue)
-    return WinSet(iid, float(inside[0]), float(inside[-1]), tuple(issue.options[j].id for j in inside))
+    ids = tuple(issue.options[j].id for j in inside)
+    return WinSet(iid, float(inside[0]), float(inside[-1]), ids)
 
 
 def intersect(iid: str, issue: Issue, sets: Iterable[WinSet]) -> WinSet:

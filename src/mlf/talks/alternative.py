@@ -231,7 +231,8 @@ def run_alternative(
     sd = sc.settings.seed if seed is None else resolve_seed(seed)
     support = support_of(sc, alt_id)
     try:
-        return _two_level(sc, alt_id, alt, mdl, sd, support, enumerate_equilibria and detail, detail)
+        every = enumerate_equilibria and detail
+        return _two_level(sc, alt_id, alt, mdl, sd, support, every, detail)
     except (AnalysisError, CostError) as exc:
         return AlternativeOutcome(
             id=alt_id, title=alt.title, support=support, status="not analysed", detail=str(exc)
