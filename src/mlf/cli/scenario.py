@@ -265,8 +265,7 @@ def show(
     ),
 ) -> None:
     """Show a scenario as tables: positions, actors, ratifiers, issues, alternatives, sources
-    (or, with
-    with --diff, what an overlay changed)."""
+    (or, with --diff, what an overlay changed)."""
     if diff:
         _show_diff(ref)
         return
