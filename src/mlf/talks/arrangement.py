@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
 
 from mlf.costs import (
@@ -36,6 +37,7 @@ from mlf.scenario import (
     Quantity,
     Scenario,
 )
+from mlf.talks import memo
 from mlf.talks.errors import AnalysisError
 from mlf.talks.negotiation import Agreed
 
@@ -43,24 +45,53 @@ from mlf.talks.negotiation import Agreed
 def arrangement_settings(
     sc: Scenario, alt: Alternative, agreed: Mapping[str, Agreed]
 ) -> ArrangementSettings:
-    """The alternative's base settings, overridden by what each settled issue sets."""
+    """The alternative's base settings, overridden by what each settled issue sets.
+
+    The issues are applied in order, a later one overriding what an earlier one set (the
+    fields each sets are merged into one update, so the settings are copied once). With
+    memoisation on (:mod:`mlf.talks.memo`) the result is cached by the alternative, the
+    scenario's issues and the settled values, which are all it depends on.
+    """
+    if not memo.enabled():
+        return _settings_of(sc, alt, agreed)
+    key = (id(alt), id(sc.issues), tuple((iid, a.value) for iid, a in agreed.items()))
+    hit = _SETTINGS.get(key)
+    if hit is not None and hit[0] is alt and hit[1] is sc.issues:
+        return hit[2]
+    st = _settings_of(sc, alt, agreed)
+    if len(_SETTINGS) >= _CACHE_LIMIT:
+        _SETTINGS.clear()
+    _SETTINGS[key] = (alt, sc.issues, st)
+    return st
+
+
+_SETTINGS: dict[tuple[Any, ...], tuple[Alternative, Any, ArrangementSettings]] = {}
+
+
+def _settings_of(
+    sc: Scenario, alt: Alternative, agreed: Mapping[str, Agreed]
+) -> ArrangementSettings:
     st = alt.settings
+    update: dict[str, Any] = {}
     for iid, a in agreed.items():
         issue = sc.issues[iid]
         if issue.options is not None:
-            opt = issue.nearest_option(a.value)
-            st = st.merged(opt.settings)
+            other = issue.nearest_option(a.value).settings
         elif issue.sets is not None:
             value = a.value * issue.scale_factor
             try:
-                st = st.merged(ArrangementSettings.model_validate({issue.sets: value}))
+                other = ArrangementSettings.model_validate({issue.sets: value})
             except ValidationError as exc:
                 reason = exc.errors()[0].get("msg", "invalid")
                 raise AnalysisError(
                     f"issue {iid} settles at {a.value:g}, which sets {issue.sets} = {value:g}: "
                     f"{reason}"
                 ) from None
-    return st
+        else:
+            continue
+        # ArrangementSettings.merged, applied once: the fields set in ``other`` override
+        update.update((k, v) for k, v in other.__dict__.items() if v is not None)
+    return st.model_copy(update=update) if update else st
 
 
 def applied_terms(
@@ -330,10 +361,10 @@ def build_arrangement(
         groups = _groups(sc, mem)
         key = _game_key(info, mem, groups, weights)
         try:
-            game = _control_game(key, st.rule, RuleContext(mem, groups, weights))
+            game, has_winning = _control_game(key, st.rule, RuleContext(mem, groups, weights))
         except MlfError as exc:
             return infeasible(f"control rule cannot be built: {exc}")
-        if not game.has_winning:
+        if not has_winning:
             return infeasible("under the control rule no coalition of these members can act")
     return Arrangement(
         mem, st, game, units, units_in_kind, annual, split, payments, budget_share, True, "",
@@ -344,7 +375,7 @@ def build_arrangement(
 # Control games and their voice indices recur across member sets, rounds, alternatives and
 # sensitivity draws; both are cached by what determines them (bounded, per process).
 _CACHE_LIMIT = 20_000
-_GAMES: dict[tuple[Any, ...], Game] = {}
+_GAMES: dict[tuple[Any, ...], tuple[Game, bool]] = {}
 _VOICES: dict[tuple[Any, ...], dict[str, float]] = {}
 
 
@@ -397,18 +428,55 @@ def _game_key(
     )
 
 
-def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> Game:
-    game = _GAMES.get(key)
-    if game is None:
+def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> tuple[Game, bool]:
+    """The control game of ``key`` and whether any coalition wins in it (cached together)."""
+    hit = _GAMES.get(key)
+    if hit is None:
         if len(_GAMES) >= _CACHE_LIMIT:
             _GAMES.clear()
         game = game_from_spec(spec, ctx, missing="drop")
-        _GAMES[key] = game
-    return game
+        hit = (game, game.has_winning)
+        _GAMES[key] = hit
+    return hit
+
+
+_SIGNATURE_MAX = 14
+"""Largest game (players) whose voice is also cached by its winning coalitions (2^n bits)."""
+
+_VOICES_BY_WINNING: dict[tuple[Any, ...], dict[str, float]] = {}
+
+
+def winning_signature(game: Game) -> bytes | None:
+    """The game's winning coalitions as a bit string over all ``2^n`` masks (bit ``S`` set iff
+    ``S`` wins), or None above :data:`_SIGNATURE_MAX` players.
+
+    Two games over the same players with the same signature are the same simple game, so
+    they have the same power indices: every exact algorithm of :func:`mlf.power.power_indices`
+    counts coalitions in integers and rounds each index once from those counts, so the floats
+    do not depend on the algorithm chosen (or on the weights that gave the winning set).
+    """
+    n = game.n
+    if n > _SIGNATURE_MAX:
+        return None
+    rows = _ALL_ROWS.get(n)
+    if rows is None:
+        masks = np.arange(1 << n, dtype=np.uint64)
+        rows = ((masks[:, None] >> np.arange(n, dtype=np.uint64)) & np.uint64(1)).astype(np.bool_)
+        _ALL_ROWS[n] = rows
+    return bytes(np.packbits(game.winning_rows(rows)).tobytes())
+
+
+_ALL_ROWS: dict[int, Any] = {}
 
 
 def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
-    """Each member's power index (``index``) in the arrangement's control game (0 without one)."""
+    """Each member's power index (``index``) in the arrangement's control game (0 without one).
+
+    Cached by the game's inputs (:func:`_game_key`) and, when memoisation is on
+    (:mod:`mlf.talks.memo`), by its winning coalitions (:func:`winning_signature`): the
+    weights of a weighted rule change with every settlement and every sensitivity draw, while
+    the set of coalitions that can act takes only a few values.
+    """
     if arr.game is None:
         return {m: 0.0 for m in arr.members}
     key = (*arr.game_key, index)
@@ -416,7 +484,24 @@ def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
     if hit is None:
         if len(_VOICES) >= _CACHE_LIMIT:
             _VOICES.clear()
-        res = power_indices(arr.game, indices=[index])
-        hit = {m: float(x) for m, x in res.indices[index].items()}
+        sig = winning_signature(arr.game) if memo.enabled() else None
+        skey = (arr.game.players, index, sig)
+        if sig is not None:
+            hit = _VOICES_BY_WINNING.get(skey)
+        if hit is None:
+            res = power_indices(arr.game, indices=[index])
+            hit = {m: float(x) for m, x in res.indices[index].items()}
+            if sig is not None:
+                if len(_VOICES_BY_WINNING) >= _CACHE_LIMIT:
+                    _VOICES_BY_WINNING.clear()
+                _VOICES_BY_WINNING[skey] = hit
         _VOICES[key] = hit
     return hit
+
+
+def _clear_caches() -> None:
+    for cache in (_GAMES, _VOICES, _VOICES_BY_WINNING, _SPECS, _COST_MODELS, _SETTINGS):
+        cache.clear()
+
+
+memo.on_clear(_clear_caches)
