@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlf._atomic import json_text
-from mlf.games import AndGame, UnanimityGame, WeightedGame
+from mlf.games import AndGame, Game, UnanimityGame, WeightedGame
 from mlf.power import power_indices
 from mlf.scenario import load_scenario
 from mlf.sensitivity import run_sweep, summarise
@@ -87,3 +87,25 @@ def test_power_floats_depend_only_on_the_winning_coalitions(
     if not veto:  # a plain weighted game: the DP and the numba pass apply too
         for algo in ("generating-function", "enumeration-threshold"):
             assert power_indices(game, want, algorithm=algo).indices == base, algo
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**40), min_size=1, max_size=9),
+    st.fractions(Fraction(0), Fraction(1)),
+    st.sampled_from(["and", "or", "alone"]),
+)
+def test_winning_signature_is_the_winning_set(
+    weights: list[int], share: Fraction, how: str
+) -> None:
+    import numpy as np
+
+    from mlf.games import OrGame
+
+    names = [f"P{i}" for i in range(len(weights))]
+    game: Game = WeightedGame(names, weights, share * sum(weights))
+    if how != "alone":
+        veto = UnanimityGame(names, names[:1], label="veto")
+        game = AndGame([veto, game]) if how == "and" else OrGame([veto, game])
+    win = [game.is_winning(m) for m in range(1 << len(names))]
+    assert winning_signature(game) == bytes(np.packbits(np.array(win, dtype=np.bool_)))

@@ -29,7 +29,18 @@ from mlf.costs import (
     with_lead_share,
 )
 from mlf.errors import MlfError
-from mlf.games import Game, RuleContext, game_from_spec, rule_actors, rule_uses_weights
+from mlf.games import (
+    AndGame,
+    Game,
+    OrGame,
+    RuleContext,
+    UnanimityGame,
+    VectorWeightedGame,
+    WeightedGame,
+    game_from_spec,
+    rule_actors,
+    rule_uses_weights,
+)
 from mlf.power import power_indices
 from mlf.scenario import (
     Alternative,
@@ -109,7 +120,7 @@ def applied_terms(
     out = dict(agreed)
     share, ceiling = st.lead_share, st.ceiling
     if share is not None and ceiling is not None and share > ceiling + 1e-12:
-        st = st.model_copy(update={"lead_share": ceiling})
+        st = _held_at_ceiling(st, ceiling)
         for iid, a in agreed.items():
             issue = sc.issues[iid]
             if issue.options is None and issue.sets == "lead_share":
@@ -126,6 +137,24 @@ def applied_terms(
                     applied_by=rule,
                 )
     return out, st
+
+
+def _held_at_ceiling(st: ArrangementSettings, ceiling: float) -> ArrangementSettings:
+    """``st`` with its lead share held at ``ceiling`` (memoised by identity, so equal settled
+    values give the same settings object and the arrangement cache can key on it)."""
+    if not memo.enabled():
+        return st.model_copy(update={"lead_share": ceiling})
+    hit = _HELD.get(id(st))
+    if hit is not None and hit[0] is st:
+        return hit[1]
+    held = st.model_copy(update={"lead_share": ceiling})
+    if len(_HELD) >= _CACHE_LIMIT:
+        _HELD.clear()
+    _HELD[id(st)] = (st, held)
+    return held
+
+
+_HELD: dict[int, tuple[ArrangementSettings, ArrangementSettings]] = {}
 
 
 # --------------------------------------------------------------------------- arrangement
@@ -266,8 +295,38 @@ def _split(
 def build_arrangement(
     sc: Scenario, alt: Alternative, st: ArrangementSettings, members: Sequence[str]
 ) -> Arrangement:
-    """The control game, force and cost split of an agreement among ``members``."""
+    """The control game, force and cost split of an agreement among ``members``.
+
+    It reads only the scenario's actors and issues, the alternative, the settings and the
+    member set; with memoisation on (:mod:`mlf.talks.memo`) the result is cached by those
+    (by identity: one scenario at a time, so a sensitivity draw reuses what the table, the
+    rounds of talks and the participation search of its alternatives built).
+    """
     mem = tuple(m for m in alt.invited if m in members)
+    if not memo.enabled():
+        return _build(sc, alt, st, mem)
+    owner = _ARRANGEMENTS_OF[0]
+    if owner is None or owner[0] is not sc.actors or owner[1] is not sc.issues:
+        _ARRANGEMENTS.clear()
+        _ARRANGEMENTS_OF[0] = (sc.actors, sc.issues)
+    key = (id(alt), id(st), mem)
+    hit = _ARRANGEMENTS.get(key)
+    if hit is not None and hit[0] is alt and hit[1] is st:
+        return hit[2]
+    arr = _build(sc, alt, st, mem)
+    if len(_ARRANGEMENTS) >= _CACHE_LIMIT:
+        _ARRANGEMENTS.clear()
+    _ARRANGEMENTS[key] = (alt, st, arr)
+    return arr
+
+
+_ARRANGEMENTS: dict[tuple[Any, ...], tuple[Alternative, ArrangementSettings, Arrangement]] = {}
+_ARRANGEMENTS_OF: list[tuple[Any, Any] | None] = [None]
+
+
+def _build(
+    sc: Scenario, alt: Alternative, st: ArrangementSettings, mem: tuple[str, ...]
+) -> Arrangement:
     units = float(st.units or 0.0)
     in_kind = {m: float(v) for m, v in (st.in_kind or {}).items() if m in mem and v > 0}
     units_in_kind = sum(in_kind.values())
@@ -376,6 +435,7 @@ def build_arrangement(
 # sensitivity draws; both are cached by what determines them (bounded, per process).
 _CACHE_LIMIT = 20_000
 _GAMES: dict[tuple[Any, ...], tuple[Game, bool]] = {}
+_VALIDATED: dict[int, object] = {}
 _VOICES: dict[tuple[Any, ...], dict[str, float]] = {}
 
 
@@ -434,7 +494,12 @@ def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> tuple
     if hit is None:
         if len(_GAMES) >= _CACHE_LIMIT:
             _GAMES.clear()
-        game = game_from_spec(spec, ctx, missing="drop")
+        validated = memo.enabled() and _VALIDATED.get(id(spec)) is spec
+        game = game_from_spec(spec, ctx, missing="drop", validated=validated)
+        if memo.enabled() and not validated:
+            if len(_VALIDATED) >= _CACHE_LIMIT:
+                _VALIDATED.clear()
+            _VALIDATED[id(spec)] = spec  # it passed validate_rule_spec just now
         hit = (game, game.has_winning)
         _GAMES[key] = hit
     return hit
@@ -458,15 +523,40 @@ def winning_signature(game: Game) -> bytes | None:
     n = game.n
     if n > _SIGNATURE_MAX:
         return None
-    rows = _ALL_ROWS.get(n)
-    if rows is None:
+    return bytes(np.packbits(_winning_all(game)).tobytes())
+
+
+def _winning_all(game: Game) -> Any:
+    """Whether each coalition wins, for all ``2^n`` bitmasks in order (small ``n``).
+
+    Weighted games by their subset sums (built by doubling, exact integers), veto sets by
+    their mask, conjunctions and disjunctions by their parts; any other game by
+    :meth:`Game.winning`.
+    """
+    n = game.n
+    if isinstance(game, WeightedGame):
+        big = game.total >= 2**62
+        sums = np.zeros(1, dtype=object if big else np.int64)
+        for w in game.int_weights:
+            sums = np.concatenate((sums, sums + w))
+        return np.asarray(sums >= game.int_quota, dtype=np.bool_)
+    if isinstance(game, AndGame | OrGame | VectorWeightedGame):
+        parts = game.components if isinstance(game, VectorWeightedGame) else game.games
+        out = _winning_all(parts[0])
+        for g in parts[1:]:
+            out = out | _winning_all(g) if isinstance(game, OrGame) else out & _winning_all(g)
+        return out
+    masks = _ALL_MASKS.get(n)
+    if masks is None:
         masks = np.arange(1 << n, dtype=np.uint64)
-        rows = ((masks[:, None] >> np.arange(n, dtype=np.uint64)) & np.uint64(1)).astype(np.bool_)
-        _ALL_ROWS[n] = rows
-    return bytes(np.packbits(game.winning_rows(rows)).tobytes())
+        _ALL_MASKS[n] = masks
+    if isinstance(game, UnanimityGame):
+        r = np.uint64(game.required_mask)
+        return (masks & r) == r
+    return game.winning(masks)
 
 
-_ALL_ROWS: dict[int, Any] = {}
+_ALL_MASKS: dict[int, Any] = {}
 
 
 def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
@@ -500,8 +590,10 @@ def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
 
 
 def _clear_caches() -> None:
-    for cache in (_GAMES, _VOICES, _VOICES_BY_WINNING, _SPECS, _COST_MODELS, _SETTINGS):
+    for cache in (_GAMES, _VOICES, _VOICES_BY_WINNING, _SPECS, _COST_MODELS, _SETTINGS,
+                  _ARRANGEMENTS, _HELD, _VALIDATED):
         cache.clear()
+    _ARRANGEMENTS_OF[0] = None
 
 
 memo.on_clear(_clear_caches)

@@ -24,7 +24,6 @@ from mlf.talks.arrangement import applied_terms, build_arrangement, voice_of
 from mlf.talks.negotiation import Agreed, _agreed, _snap
 from mlf.talks.satisfaction import policy_satisfaction
 
-
 _OWN: dict[tuple[str, float], tuple[Issue, Agreed]] = {}
 _OWN_LIMIT = 20_000
 
