@@ -365,3 +365,19 @@ def test_sweep_reports_p_signed_and_p_ratified_with_its_interval(tmp_path: Path)
 
     md = render_markdown(json.loads((out / "result.json").read_text()))
     assert "| The deal | 0.0% | 100.0% | 0.0% (0.0% to 16.1%) |" in md
+
+
+def test_sweep_draws_vary_the_reservations() -> None:
+    from mlf.sensitivity.draws import apply_draw, collect_inputs, current_values
+
+    data = _data()
+    data["actors"]["A"]["ratifiers"]["parl"]["reservation"] = {
+        "value": 0.8, "range": [0.65, 0.8, 0.95], "estimate": True
+    }
+    sc = _scenario(data)
+    inputs = collect_inputs(sc)
+    assert [x.path for x in inputs] == ["actors.A.ratifiers.parl.reservation"]
+    assert current_values(sc, inputs) == [0.8]
+    drawn = apply_draw(sc, inputs, [0.7])
+    assert drawn.actors["A"].ratifiers["parl"].reservation.value == 0.7
+    assert sc.actors["A"].ratifiers["parl"].reservation.value == 0.8
