@@ -19,6 +19,7 @@ from mlf.scenario import (
     LoadedScenario,
     Scenario,
 )
+from mlf.provenance import input_rows
 from mlf.seeds import SeedLike, resolve_seed
 from mlf.talks.alternative import AlternativeOutcome, run_alternative, support_of
 from mlf.talks.broadening import pivot_broadening
@@ -54,6 +55,8 @@ class RunResult:
                 "seed": self.seed,
                 "support_threshold": sc.settings.support_threshold,
                 "power_index": sc.settings.power_index,
+                "models": [self.model],
+                "seeds": {self.model: self.seed},
             },
             "scenario": {
                 "id": sc.meta.id,
@@ -81,6 +84,7 @@ class RunResult:
             ],
             "british_question": self.british,
             "sources": [s.model_dump(mode="json", exclude_none=True) for s in cited],
+            "inputs": input_rows(sc),
         }
 
 
