@@ -66,6 +66,13 @@ class _Strict(BaseModel):
 # --------------------------------------------------------------------------- header
 
 
+class ScenarioLayer(_Strict):
+    """One file of a chain of ``extends`` (docs/scenario-format.md, "Overlays")."""
+
+    file: str
+    sha256: str
+
+
 class ManifestV1(_Strict):
     """What produced a result of ``mlf-result/1``: mlf version, scenario hash, model, seed."""
 
@@ -79,6 +86,9 @@ class ManifestV1(_Strict):
     seed: int
     support_threshold: float
     power_index: str
+    scenario_layers: list[ScenarioLayer] | None = None
+    """Present for a scenario that ``extends`` another: every file merged, the root first,
+    each with the SHA-256 of its bytes (``scenario_sha256`` is then the merged scenario's)."""
 
 
 class Manifest(ManifestV1):
