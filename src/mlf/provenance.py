@@ -140,14 +140,14 @@ def input_rows(sc: Scenario) -> list[dict[str, Any]]:
         "support threshold (capability-weighted) for an alternative to be analysed",
         sc.settings.support_threshold,
     )
-    for iid, issue in sc.issues.items():
-        sq = issue.status_quo
+    for iid, each in sc.issues.items():
+        sq = each.status_quo
         r.add(
             f"issues.{iid}.status_quo",
-            f"{issue.title}: status quo",
+            f"{each.title}: status quo",
             sq if isinstance(sq, str) else float(sq),
-            unit=None if isinstance(sq, str) else issue.unit,
-            sources=issue.sources,
+            unit=None if isinstance(sq, str) else each.unit,
+            sources=each.sources,
         )
     for aid, actor in sc.actors.items():
         who = f"{actor.name} ({aid})"

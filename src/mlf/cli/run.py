@@ -124,7 +124,8 @@ def ensemble_table(result: dict[str, Any]) -> Table:
                 cells.append("-")
                 continue
             members = e["members"].get(m) or []
-            cells.append(esc(status) + (f": {', '.join(esc(x) for x in members)}" if members else ""))
+            shown = f": {', '.join(esc(x) for x in members)}" if members else ""
+            cells.append(esc(status) + shown)
         table.add_row(
             f"{esc(e['title'])}\n[dim]{esc(aid)}[/dim]",
             f"{e['agreement']} of {e['models']}",

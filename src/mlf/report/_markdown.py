@@ -100,7 +100,8 @@ def _models(mc: Any) -> list[str]:
     rows.append(["agreement in", *[f"{n} models" for n in mc["counts"]]])
     md += _table(["model", *titles], rows)
     if mc["membership"]:
-        md += ["Membership: in how many models each invited nation is a member (– not invited).", ""]
+        md += ["Membership: in how many models each invited nation is a member (– not invited).",
+               ""]
         md += _table(
             ["nation", *titles],
             [[f"{r['name']} ({r['nation']})", *r["cells"]] for r in mc["membership"]],

@@ -3,8 +3,9 @@
 Built from the result's ``ensemble`` block (:func:`mlf.ensemble.summarise`) and ``runs``: a
 models x alternatives outcome table (status and members per model, and in how many models
 agreement forms), each nation's membership count, per alternative each element's settled
-value under each model on one axis (dots with the spread, :func:`mlf.report._charts.model_terms_chart`,
-and the same numbers in a table), and the pivot-broadening (British) question per model.
+value under each model on one axis (dots with the spread,
+:func:`mlf.report._charts.model_terms_chart`, and the same numbers in a table), and the
+pivot-broadening (British) question per model.
 
 A result of one model has no ``ensemble``; the section is then absent.
 """
@@ -72,8 +73,8 @@ def models_view(
             )
         rows.append({"model": m, "primary": m == models[0], "cells": cells})
     counts = [
-        f"{int(as_dict(alts[aid]).get('agreement') or 0)} of {int(as_dict(alts[aid]).get('models') or 0)}"
-        for aid in alts
+        f"{int(e.get('agreement') or 0)} of {int(e.get('models') or 0)}"
+        for e in (as_dict(x) for x in alts.values())
     ]
     nations: list[str] = []
     for e in alts.values():

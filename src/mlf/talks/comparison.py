@@ -15,11 +15,11 @@ from typing import Any
 from mlf._version import __version__
 from mlf.bargaining import MODELS
 from mlf.errors import MlfError
+from mlf.provenance import input_rows
 from mlf.scenario import (
     LoadedScenario,
     Scenario,
 )
-from mlf.provenance import input_rows
 from mlf.seeds import SeedLike, resolve_seed
 from mlf.talks.alternative import AlternativeOutcome, run_alternative, support_of
 from mlf.talks.broadening import pivot_broadening
