@@ -692,7 +692,7 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
                 "model": str(m),
                 "weight": num(weights.get(m)),
                 "draws": text(part.get("draws")),
-                "cells": [pct(as_dict(palts.get(a["id"])).get("p_agreement")) for a in alts],
+                "cells": [pct(as_dict(palts.get(str(a["id"]))).get("p_agreement")) for a in alts],
             }
         )
     return {"draws": sens.get("draws"), "alternatives": alts, "by_model": by_model}
