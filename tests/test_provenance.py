@@ -23,7 +23,9 @@ BUILTINS = ("mlf-1963", "mlf-1964-12")
 @pytest.mark.parametrize("scenario", BUILTINS)
 def test_every_quantity_is_a_row_with_its_provenance(scenario: str) -> None:
     sc = load_scenario(scenario).scenario
-    rows = {r["path"]: r for r in input_rows(sc)}
+    listed = input_rows(sc)
+    rows = {r["path"]: r for r in listed}
+    assert len(rows) == len(listed)  # one row per input: no path twice
     conf = {s.key: s.confidence for s in sc.meta.sources}
     quantities = list(iter_quantities(sc))
     assert quantities
