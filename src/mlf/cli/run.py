@@ -13,6 +13,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from mlf.cli._app import app, fail
+from mlf.cli._changes import (
+    counterfactual_option,
+    describe,
+    load_changed,
+    overlay_option,
+    set_option,
+)
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -117,8 +124,14 @@ def run(
     force: bool = typer.Option(
         False, "--force", help="Take over the --out folder's stale lock (its writer is gone)."
     ),
+    set_: list[str] = set_option(),
+    overlay: list[Path] = overlay_option(),
+    counterfactual: str | None = counterfactual_option(),
 ) -> None:
-    """Run every alternative with apparent support through talks, participation and analysis."""
+    """Run every alternative with apparent support through talks, participation and analysis.
+
+    With --set, --overlay or --counterfactual the changed scenario runs; result.json records
+    every change and the report says so on its first screen."""
     from mlf._atomic import (
         json_text,
         locked_output,
@@ -127,7 +140,6 @@ def run(
         write_files,
     )
     from mlf.results import result_document
-    from mlf.scenario import load_scenario
     from mlf.talks import run_scenario
 
     console = Console(stderr=as_json, width=max(Console().width, 140))
@@ -136,9 +148,11 @@ def run(
     try:
         if seed is not None and not 0 <= seed < 2**64:  # mlf.seeds.MAX_SEED
             raise UsageError(f"--seed must be a non-negative integer below 2**64, got {seed}")
-        loaded = load_scenario(scenario)
+        loaded = load_changed(scenario, sets=set_, overlays=overlay, counterfactual=counterfactual)
         for w in loaded.warnings:
             console.print(f"[yellow]{esc(w)}[/yellow]", highlight=False)
+        for line in describe(loaded):
+            console.print(f"[bold]{esc(line)}[/bold]", highlight=False)
         if out is not None:  # a writable folder, and ours alone, before any computation
             command = "mlf run " + " ".join(shlex.quote(a) for a in sys.argv[2:])
             lock, created = locked_output(out, command=command.strip(), force=force)
