@@ -84,6 +84,18 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     md.append("")
     if v["description"]:
         md += [v["description"], ""]
+    cf = v.get("counterfactual")
+    if cf:
+        md += [
+            f"> **{cf['headline']}**. This run is of a changed scenario, not of the scenario "
+            "as written; every result below follows from these changes:",
+            ">",
+        ]
+        for r in cf["requests"]:
+            head = f"{r['label']}" + (f": {r['title']}" if r["title"] else "")
+            md.append(f"> - {head}")
+            md += [f">   - {_code(c['path'])}: {c['old']} -> {c['new']}" for c in r["changes"]]
+        md.append("")
     md += _table(["manifest", "value"], v["manifest"])
     for w in v["warnings"]:
         md.append(f"> warning: {w}")

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mlf.report import _charts as charts
+from mlf.report._counterfactual import counterfactual_view
 from mlf.report._format import (
     GUARDRAIL_LABELS,
     GUARDRAIL_SHORT,
@@ -735,6 +736,12 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         ("support threshold", pct(threshold)),
         ("power index for voice", text(man.get("power_index")) or "–"),
     ]
+    cf = counterfactual_view(man)
+    if cf is not None:
+        manifest.append(("scenario SHA-256 before the changes", cf["base_sha256"]))
+    for layer in (as_dict(x) for x in as_list(man.get("scenario_layers"))):
+        shown = f"{text(layer.get('file'))} ({text(layer.get('sha256'))})"
+        manifest.append(("extends: file", shown))
     guard_cols: list[str] = []
     for a in alts:
         for g in a["guardrails"]:
@@ -783,6 +790,7 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         "description": text(sc.get("description")),
         "mlf_version": text(man.get("mlf_version")),
         "manifest": manifest,
+        "counterfactual": cf,
         "warnings": [text(w) for w in as_list(sc.get("warnings"))],
         "threshold": pct(threshold),
         "model": model,
