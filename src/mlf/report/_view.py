@@ -32,6 +32,7 @@ from mlf.report._notes import MODEL_NOTES, NEGOTIATION_MODELS
 SECTION_IDS = (
     "overview",
     "comparison",
+    "what-changed",
     "alternatives",
     "british-question",
     "guardrails",
