@@ -792,6 +792,7 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         "mlf_version": text(man.get("mlf_version")),
         "manifest": manifest,
         "counterfactual": cf,
+        "compare": None,  # mlf report --compare: mlf.report._compare.add_compare
         "warnings": [text(w) for w in as_list(sc.get("warnings"))],
         "threshold": pct(threshold),
         "model": model,
