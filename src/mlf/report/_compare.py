@@ -12,7 +12,8 @@ from typing import Any
 from mlf.compare import compare_results
 
 ANCHOR = "what-changed"
-"""The section's anchor in the HTML page (one of :data:`mlf.report.SECTION_IDS`)."""
+"""The section's anchor in the HTML page (never an alternative's: reserved in
+:func:`mlf.report.build_view`)."""
 
 
 def compare_view(

@@ -32,7 +32,6 @@ from mlf.report._notes import MODEL_NOTES, NEGOTIATION_MODELS
 SECTION_IDS = (
     "overview",
     "comparison",
-    "what-changed",
     "alternatives",
     "british-question",
     "guardrails",
@@ -670,7 +669,7 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
     actors_info = as_dict(sc.get("actors"))
     names = {str(k): text(as_dict(v).get("name")) or str(k) for k, v in actors_info.items()}
     ch = _Charts(with_charts)
-    taken: set[str] = set(SECTION_IDS)
+    taken: set[str] = set(SECTION_IDS) | {"what-changed", "counterfactual"}  # optional ones
     raw_alts = [as_dict(a) for a in as_list(result.get("alternatives"))]
     order = list(actors_info)
     for a in raw_alts:  # actors in a result without a scenario block still get colours
