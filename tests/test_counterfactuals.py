@@ -301,8 +301,6 @@ def test_overlay_file_sweep_resume_and_forecast(tmp_path: Path) -> None:
     assert f"--set {CEILING}" in res.output
     # forecast: the negotiation of the changed scenario
     plain = json.loads(_run("forecast", "mlf-1964-12", "--alternative", "anf", "--json").output)
-    moved = json.loads(
-        _run("forecast", "mlf-1964-12", "--alternative", "anf", "--json",
-             "--set", "actors.USA.positions.force_size.position=0").output  # fmt: skip
-    )
+    args = ["forecast", "mlf-1964-12", "--alternative", "anf", "--json"]
+    moved = json.loads(_run(*args, "--set", "actors.USA.positions.force_size.position=0").output)
     assert plain != moved
