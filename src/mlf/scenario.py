@@ -2412,10 +2412,20 @@ def _load_overlay(first: _Layer, *, strict: bool) -> LoadedScenario:
 
 
 def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema of scenario files (for editors); the cross-checks are not in it."""
+    """The JSON Schema of scenario files (for editors); the cross-checks are not in it.
+
+    ``extends`` is described too; a file that extends another gives only what changes, so
+    the schema's required fields do not apply to it (``mlf check`` validates the merge).
+    """
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "mlf scenario"
+    schema["properties"]["extends"] = {
+        "type": "string",
+        "title": "Extends",
+        "description": "a scenario id or file (relative to this one) that this file changes: "
+        "give only what differs (docs/scenario-format.md, 'Overlays')",
+    }
     return schema
 
 
