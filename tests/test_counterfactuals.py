@@ -189,9 +189,15 @@ def test_compare_a_result_with_itself_and_with_a_changed_one(tmp_path: Path) -> 
     assert same.changes == () and {r.section for r in same.rows} <= set(SECTIONS)
     diff = compare_results(a, b)
     got = {(r.alternative, r.item): (r.a, r.b) for r in diff.changes}
-    assert got[("mlf_surface", "members")] == ("none", "USA, FRG, ITA, GRC, TUR")
-    assert got[("mlf_surface", "paid by FRG")][0] == "-"
-    assert got[("mlf_surface", "paid by FRG")][1].startswith("50.6% ")
+    assert got[("mlf_surface", "at the table")] == (
+        "USA, FRG, ITA, GRC, TUR",
+        "USA, FRG, ITA, BEL, GRC, TUR",
+    )
+    assert got[("mlf_surface", "ratification")] == ("-", "not ratified by USA")
+    assert got[("mlf_surface", "European test")] == (
+        "-",
+        "fails: non-European veto player(s): USA",
+    )
     assert {r.alternative for r in diff.changes} == {"mlf_surface"}
     assert "(1 changed field)" in diff.b_label
     # an alternative present on one side only
@@ -244,14 +250,14 @@ def test_run_set_diff_and_report_end_to_end(tmp_path: Path) -> None:
     changed = {(r["alternative"], r["section"], r["item"]) for r in data["rows"] if r["changed"]}
     assert {
         ("mlf_surface", "status", "status"),
-        ("mlf_surface", "members", "members"),
-        ("mlf_surface", "costs", "paid by FRG"),
-        ("mlf_surface", "control", "veto players"),
+        ("mlf_surface", "status", "ratification"),
+        ("mlf_surface", "members", "at the table"),
+        ("mlf_surface", "control", "European test"),
         ("mlf_surface", "guardrails", "genuinely European"),
     } <= changed
     assert {alt for alt, _, _ in changed} == {"mlf_surface"}
     res = _run("diff", str(a), str(b))
-    assert "What changed from A to B" in res.output and "USA, FRG, ITA, GRC, TUR" in res.output
+    assert "What changed from A to B" in res.output and "not ratified by USA" in res.output
     res = _run("diff", str(a), str(a))
     assert "no difference in status" in res.output
     # mlf report --compare: the same rows as a section of the page
@@ -261,7 +267,7 @@ def test_run_set_diff_and_report_end_to_end(tmp_path: Path) -> None:
     assert '<section id="what-changed"' in page and 'href="#what-changed"' in page
     section = page[page.index('<section id="what-changed"') :]
     section = section[: section.index("</section>")]
-    assert "paid by FRG" in section and "50.6%" in section
+    assert "at the table" in section and "not ratified by USA" in section
     md = tmp_path / "compare.md"
     _run("report", str(b), "--compare", str(a), "--format", "md", "--out", str(md))
     assert "## What changed: compared with" in md.read_text()

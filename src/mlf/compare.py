@@ -1,12 +1,12 @@
 """What changed between two results: ``mlf diff A B`` and the report's comparison section.
 
 Pure: two result dicts (``result.json``, :mod:`mlf.results`) in, rows out. Each row is one
-thing a reader of the report would compare by eye, for one alternative: its status and
-support, its members and who came to the table, each settled term, the annual cost and each
-member's payment, the control rule with its veto players and the European test, each of the
-memo's guardrails, and the pivot-broadening question (the smallest broadening of the agenda
-that makes the pivotal nation's membership its own best choice). A value is shown as text,
-the way the report shows it; a row is *changed* when the two texts differ.
+thing a reader of the report would compare by eye, for one alternative: its status, support
+and ratification, its members and who came to the table, each settled term, the annual cost
+and each member's payment, the control rule with its veto players and the European test,
+each of the memo's guardrails, and the pivot-broadening question (the smallest broadening of
+the agenda that makes the pivotal nation's membership its own best choice). A value is shown
+as text, the way the report shows it; a row is *changed* when the two texts differ.
 
 An alternative present in one result only (another scenario, or ``--alternative``) is shown
 as ``absent`` on the other side; one below the support threshold as ``below the threshold``.
@@ -120,6 +120,7 @@ def compare_results(a: Mapping[str, Any], b: Mapping[str, Any]) -> Comparison:
 
         add("status", "status", _status(x), _status(y))
         add("status", "support", _support(x), _support(y))
+        add("status", "ratification", _ratification(x), _ratification(y))
         add("members", "members", _members(x, "members"), _members(y, "members"))
         add("members", "at the table", _at_table(x), _at_table(y))
         for iid in _union(_d(_d(x).get("agreed")), _d(_d(y).get("agreed"))):
@@ -183,6 +184,19 @@ def _status(x: Mapping[str, Any] | None) -> str:
     detail = str(x.get("detail") or "")
     status = str(x.get("status"))
     return f"{status}: {detail}" if detail and not x.get("below") else status
+
+
+def _ratification(x: Mapping[str, Any] | None) -> str:
+    """Ratified, or by whom not (a result with a ratification stage), else ``-``."""
+    if x is None:
+        return ABSENT
+    rat = _d(x.get("ratification"))
+    if not rat:
+        return "-"
+    if rat.get("ratified"):
+        return "ratified"
+    who = ", ".join(str(a) for a in _l(rat.get("not_ratified_by")))
+    return f"not ratified by {who}" if who else "not ratified"
 
 
 def _support(x: Mapping[str, Any] | None) -> str:
