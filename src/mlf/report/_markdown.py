@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mlf.report._compare import add_compare
+from mlf.report._ratification import markdown_lines
 from mlf.report._view import build_view
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]~])")
@@ -317,6 +318,8 @@ def render_markdown(
             )
         if a["status"] == "agreement":
             md += [f"Manning: {a['manning_summary']}.", ""]
+        if a["ratification"]:
+            md += markdown_lines(a["ratification"], _table)
         if a["guardrails"]:
             md += ["Guardrails:", ""]
             md += [
@@ -352,11 +355,20 @@ def render_markdown(
     if sens:
         md += [f"## Sensitivity ({sens['draws']} draws)", ""]
         md += _table(
-            ["alternative", "P(agreement)", "P(each nation joins)", "element: 5% / 50% / 95%"],
+            [
+                "alternative",
+                "P(agreement)",
+                "P(signed)",
+                "P(ratified), 95% interval",
+                "P(each nation joins)",
+                "element: 5% / 50% / 95%",
+            ],
             [
                 [
                     a["title"],
                     a["p_agreement"],
+                    a["p_signed"],
+                    f"{a['p_ratified']} ({a['p_ratified_interval']})",
                     ", ".join(f"{n} {p}" for n, p in a["p_join"]) or "–",
                     "; ".join(
                         f"{q['issue']}: {q['q05']} / {q['q50']} / {q['q95']}"
