@@ -28,6 +28,7 @@ __all__ = ["app", "fail", "main"]
 COMMANDS: dict[str, str] = {
     "backtest": "backtest",
     "check": "scenario",
+    "diff": "diff",
     "export": "ktab",
     "forecast": "forecast",
     "import": "ktab",
