@@ -13,10 +13,11 @@ reads it back. These models state the shape between the two, so that neither sid
 - :func:`result_json_schema` is what ``mlf schema --result`` prints.
 
 Format version
-    :data:`FORMAT_VERSION` (``"mlf-result/1"``) names the shape below. It changes whenever a
+    :data:`FORMAT_VERSION` (``"mlf-result/2"``) names the shape below. It changes whenever a
     field is added, removed, renamed or changes type or meaning, so a reader can refuse what
     it does not understand instead of misreading it. A reader accepts exactly the versions it
-    knows (today only ``"mlf-result/1"``).
+    knows: ``"mlf-result/2"`` and ``"mlf-result/1"`` (version 2 only adds optional blocks, e.g.
+    ``fragile``, so a version-1 result is read as it was written).
 
 Strictness: every model forbids unknown keys (``extra="forbid"``) and is strict (no
 coercion: a number written as a string is refused). A few blocks are deliberately open
@@ -40,10 +41,10 @@ from mlf.errors import MlfError
 if TYPE_CHECKING:
     from mlf.talks import RunResult
 
-FORMAT_VERSION = "mlf-result/1"
+FORMAT_VERSION = "mlf-result/2"
 """The version of ``result.json``'s shape this mlf writes and reads (see the module docstring)."""
 
-KNOWN_VERSIONS: tuple[str, ...] = (FORMAT_VERSION,)
+KNOWN_VERSIONS: tuple[str, ...] = (FORMAT_VERSION, "mlf-result/1")
 """Format versions :func:`validate_result` accepts."""
 
 
@@ -427,10 +428,63 @@ class BritishQuestion(_Strict):
     summary: str
 
 
+class FragileMove(_Strict):
+    """One input's part in flipping a decision (:mod:`mlf.uncertainty.fragile`)."""
+
+    input: str
+    """The input's dotted path, e.g. ``actors.ITA.weights.cost``."""
+    value: float
+    """The scenario's own value (the point run's)."""
+    to: float
+    """Where the decision flips: the nearest flip point found (a pair: the end it was set to)."""
+    end: float
+    """The end of the input's range on that side."""
+    move: float
+    relative: float | None
+    """``move / |value|`` (null for a value of zero)."""
+    share_of_range: float
+    """``|move|`` as a share of the way from the value to ``end``."""
+    confidence: str | None
+    """A-D, or ``estimate``."""
+    sources: list[str]
+    origin: Literal["range", "default"]
+    """Where its range comes from: written in the scenario, or the default rule."""
+
+
+class FragileFlip(_Strict):
+    moves: list[FragileMove]
+
+
+class FragileDecision(_Strict):
+    decision: Literal["agreement", "joins"]
+    actor: str | None
+    value: bool
+    """The decision in the point run (an agreement forms; the nation joins)."""
+    fragile: bool
+    flips: list[FragileFlip]
+    """Single inputs whose own range flips it, nearest flip first."""
+    pairs: list[FragileFlip]
+    """Pairs of inputs that flip it together where neither does alone."""
+
+
+class Fragile(_Strict):
+    """Which inputs can flip each decision of the point run (``mlf.uncertainty.fragile``)."""
+
+    method: str
+    model: str
+    seed: int
+    """The model's seed, held fixed in every run of the pass."""
+    inputs_tested: int
+    runs: int
+    fragile: int
+    """How many decisions are fragile."""
+    alternatives: dict[str, list[FragileDecision]]
+
+
 class ResultFile(_Strict):
     """``result.json`` of format :data:`FORMAT_VERSION`."""
 
-    format_version: Literal["mlf-result/1"]
+    format_version: Literal["mlf-result/2", "mlf-result/1"]
     manifest: Manifest
     scenario: ScenarioSummary
     alternatives: list[Alternative]
@@ -439,6 +493,8 @@ class ResultFile(_Strict):
     sources: list[SourceRef]
     sensitivity: dict[str, Any] | None = None
     """A sweep's summary (``mlf sweep`` writes it into its point run's result)."""
+    fragile: Fragile | None = None
+    """The fragile-decision pass (``mlf sweep``, and ``mlf run --fragile``)."""
 
 
 # --------------------------------------------------------------------------- reading and writing

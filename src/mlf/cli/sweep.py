@@ -36,6 +36,13 @@ class _RateColumn(ProgressColumn):
         return Text("-- draws/s" if speed is None else f"{speed:,.1f} draws/s", style="cyan")
 
 
+def _p(p: float | None, ci: list[float] | None) -> str:
+    """A probability with its Wilson 95% interval, e.g. ``12.3% [10.1%, 14.8%]``."""
+    if p is None:
+        return "-"
+    return f"{p:.1%}" if not ci else f"{p:.1%}\n[{ci[0]:.1%}, {ci[1]:.1%}]"
+
+
 def _summary_table(summary: dict[str, Any]) -> Table:
     pivot = summary.get("pivotal_actor")
     table = Table(
@@ -44,16 +51,18 @@ def _summary_table(summary: dict[str, Any]) -> Table:
         show_lines=True,
     )
     table.add_column("alternative")
-    table.add_column("P(agreement)", justify="right")
+    table.add_column("P(agreement)\n[95% interval]", justify="right")
     if pivot:
-        table.add_column(f"P({pivot} joins)", justify="right")
+        table.add_column(f"P({pivot} joins)\n[95% interval]", justify="right")
     table.add_column("forecast median [5%, 95%]", overflow="fold", max_width=40)
     table.add_column("inputs that matter most (SRRC)", overflow="fold", max_width=60)
     for alt_id, a in summary["alternatives"].items():
-        row = [alt_id, "-" if a["p_agreement"] is None else f"{a['p_agreement']:.1%}"]
+        row = [alt_id, _p(a["p_agreement"], a.get("p_agreement_ci"))]
         if pivot:
             p = a["p_join"].get(pivot)
-            row.append("not invited" if p is None else f"{p:.1%}")
+            row.append(
+                "not invited" if p is None else _p(p, a.get("p_join_ci", {}).get(pivot))
+            )
         fq = "\n".join(
             f"{i}: {q['q50']:.4g} [{q['q05']:.4g}, {q['q95']:.4g}]"
             for i, q in a["forecast_quantiles"].items()
@@ -93,6 +102,7 @@ def sweep(
     """How sure is the forecast? Run many draws of the scenario's uncertain inputs."""
     from mlf._atomic import json_text, locked_output, release_output, write_files
     from mlf.scenario import load_scenario
+    from mlf.sensitivity.intervals import too_few_draws
     from mlf.sensitivity import (
         EXECUTORS,
         SAMPLINGS,
@@ -107,6 +117,7 @@ def sweep(
 
     console = Console(stderr=True)
     directory: Path | None = None
+    warned: str | None = None
     lock: Any = None
     created: list[Path] = []
     try:
@@ -149,10 +160,13 @@ def sweep(
         in_flight = 1 if executor == "serial" else 2 * (workers or os.cpu_count() or 1) + 2
         if directory is None:
             assert draws is not None
-            prepare_sweep(
+            _, varied = prepare_sweep(
                 loaded, draws=draws, seed=seed or 0, chunk_size=chunk_size or 200, model=model,
                 sampling=sampling or "random", in_flight=in_flight,
             )  # every check before a folder exists
+            warned = too_few_draws(draws, len(varied))
+            if warned is not None:
+                console.print(warned, highlight=False, markup=False)
             directory = out or Path(f"sweep-{loaded.id}")
         command = "mlf sweep " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         lock, created = locked_output(directory, command=command.strip(), force=force)
@@ -202,15 +216,33 @@ def sweep(
             from mlf.results import result_document
             from mlf.talks import run_scenario
 
-            result = result_document(
-                run_scenario(loaded, model=str(ran.manifest["model"])), sensitivity=summary
-            )
+            point = run_scenario(loaded, model=str(ran.manifest["model"]))
+            progress.update(task, description="fragile decisions")
+            from mlf.uncertainty.fragile import fragile_for_run
+
+            fragile = fragile_for_run(loaded.scenario, point.to_dict())
+            result = result_document(point, sensitivity=summary, fragile=fragile)
             write_files([
                 (directory / "summary.json", json_text(summary)),
                 (directory / "result.json", json_text(result)),
             ])
         lock.release()
         Console().print(_summary_table(summary))
+        origins = summary["varied_by_origin"]
+        console.print(
+            f"varied inputs: {summary['varied_inputs']} ({origins.get('range', 0)} with a "
+            f"written range, {origins.get('default', 0)} with the default range of their "
+            f"confidence); not varied: {len(summary['not_varied'])} (listed in summary.json); "
+            f"probabilities with the {summary['interval']}",
+            highlight=False, markup=False,
+        )
+        for w in summary["warnings"]:
+            if w != warned:
+                console.print(w, highlight=False, markup=False)
+        from mlf.uncertainty.fragile import fragile_lines
+
+        for line in fragile_lines(fragile):
+            console.print(line, highlight=False, markup=False)
         for c, why in sorted(ran.redone.items()):
             console.print(f"redid chunk {c}: {why}", highlight=False)
         kept = f" ({ran.chunks_kept} finished chunks kept)" if ran.chunks_kept else ""
