@@ -102,7 +102,6 @@ def sweep(
     """How sure is the forecast? Run many draws of the scenario's uncertain inputs."""
     from mlf._atomic import json_text, locked_output, release_output, write_files
     from mlf.scenario import load_scenario
-    from mlf.sensitivity.intervals import too_few_draws
     from mlf.sensitivity import (
         EXECUTORS,
         SAMPLINGS,
@@ -114,6 +113,7 @@ def sweep(
         run_sweep,
         summarise,
     )
+    from mlf.sensitivity.intervals import too_few_draws
 
     console = Console(stderr=True)
     directory: Path | None = None
@@ -166,7 +166,7 @@ def sweep(
             )  # every check before a folder exists
             warned = too_few_draws(draws, len(varied))
             if warned is not None:
-                console.print(warned, highlight=False, markup=False)
+                typer.echo(warned, err=True)
             directory = out or Path(f"sweep-{loaded.id}")
         command = "mlf sweep " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         lock, created = locked_output(directory, command=command.strip(), force=force)
@@ -238,7 +238,7 @@ def sweep(
         )
         for w in summary["warnings"]:
             if w != warned:
-                console.print(w, highlight=False, markup=False)
+                typer.echo(w, err=True)
         from mlf.uncertainty.fragile import fragile_lines
 
         for line in fragile_lines(fragile):

@@ -26,6 +26,8 @@ from mlf.report._format import (
     slug,
     text,
 )
+from mlf.report._fragile import fragile_view
+from mlf.report._intervals import interval_text, varied_view
 from mlf.report._notes import MODEL_NOTES, NEGOTIATION_MODELS
 
 SECTION_IDS = (
@@ -628,18 +630,23 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
                     "q95": num(q.get("q95"), 4),
                 }
             )
+        join_ci = as_dict(s.get("p_join_ci"))
         alts.append(
             {
                 "id": str(aid),
                 "title": titles.get(str(aid), str(aid)),
                 "p_agreement": pct(s.get("p_agreement")),
-                "p_join": [(str(a), pct(p)) for a, p in as_dict(s.get("p_join")).items()],
+                "p_agreement_ci": interval_text(s.get("p_agreement_ci")),
+                "p_join": [
+                    (str(a), pct(p) + interval_text(join_ci.get(str(a)), " "))
+                    for a, p in as_dict(s.get("p_join")).items()
+                ],
                 "quantiles": quant,
                 "histograms": hists,
                 "tornado": tornado,
             }
         )
-    return {"draws": sens.get("draws"), "alternatives": alts}
+    return {"draws": sens.get("draws"), "alternatives": alts, **varied_view(sens)}
 
 
 def _sources(result: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -767,6 +774,7 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         if a["mechanics"]
     ]
     sensitivity = _sensitivity(result.get("sensitivity"), titles, ch)
+    fragile = fragile_view(result.get("fragile"), titles, alts)
     nav = [("overview", "Overview"), ("comparison", "Comparison")]
     nav += [(a["anchor"], a["title"]) for a in alts]
     nav += [
@@ -776,6 +784,8 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
     ]
     if sensitivity is not None:
         nav.append(("sensitivity", "Sensitivity"))
+    if fragile is not None:
+        nav.append(("fragile", "Fragile decisions"))
     nav += [("sources", "Sources"), ("models", "How to read this")]
     return {
         "title": text(sc.get("title")) or text(man.get("scenario_id")) or "mlf report",
@@ -793,6 +803,7 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         "guard_cols": [GUARDRAIL_LABELS.get(k, k.replace("_", " ")) for k in guard_cols],
         "guard_matrix": matrix,
         "sensitivity": sensitivity,
+        "fragile": fragile,
         "sources": _sources(result),
         "confidence_note": CONFIDENCE_NOTE,
         "model_notes": notes,
