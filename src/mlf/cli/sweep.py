@@ -118,6 +118,7 @@ def sweep(
     console = Console(stderr=True)
     directory: Path | None = None
     warned: str | None = None
+    shown: list[str] = []
     lock: Any = None
     created: list[Path] = []
     try:
@@ -164,9 +165,7 @@ def sweep(
                 loaded, draws=draws, seed=seed or 0, chunk_size=chunk_size or 200, model=model,
                 sampling=sampling or "random", in_flight=in_flight,
             )  # every check before a folder exists
-            warned = too_few_draws(draws, len(varied))
-            if warned is not None:
-                typer.echo(warned, err=True)
+            warned = too_few_draws(draws, len(varied))  # printed once the sweep starts
             directory = out or Path(f"sweep-{loaded.id}")
         command = "mlf sweep " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         lock, created = locked_output(directory, command=command.strip(), force=force)
@@ -190,6 +189,12 @@ def sweep(
             task = progress.add_task("draws", total=None)
 
             def tick(done: int, total: int) -> None:
+                nonlocal warned
+                if warned is not None:  # the sweep has passed every check and starts
+                    progress.console.print(warned, markup=False, highlight=False,
+                                           soft_wrap=True)
+                    shown.append(warned)
+                    warned = None
                 progress.update(task, completed=done, total=total)
 
             with open_executor(executor, workers=workers, scheduler=scheduler) as ex:
@@ -237,7 +242,7 @@ def sweep(
             highlight=False, markup=False,
         )
         for w in summary["warnings"]:
-            if w != warned:
+            if w not in shown:
                 typer.echo(w, err=True)
         from mlf.uncertainty.fragile import fragile_lines
 

@@ -56,12 +56,11 @@ def fragile_view(
     """The section's data; also marks ``alternatives`` (the view's own dicts) in place:
     ``fragile_agreement`` (the anchor of the entry, or None) on each, and ``fragile`` on each
     participation row whose nation's decision is fragile."""
-    if not isinstance(block, Mapping):
-        return None
     entries: list[dict[str, Any]] = []
     marks: dict[tuple[str, str | None], str] = {}
     tested = 0
-    for aid, decisions in as_dict(block.get("alternatives")).items():
+    present = isinstance(block, Mapping)
+    for aid, decisions in as_dict(block.get("alternatives") if present else None).items():
         for d in (as_dict(x) for x in as_list(decisions)):
             tested += 1
             if not d.get("fragile"):
@@ -99,6 +98,8 @@ def fragile_view(
             for row in as_list(part.get("rows")):
                 if isinstance(row, MutableMapping):
                     row["fragile"] = marks.get((aid, str(row.get("actor"))))
+    if not isinstance(block, Mapping):
+        return None
     return {
         "method": text(block.get("method")),
         "model": text(block.get("model")),

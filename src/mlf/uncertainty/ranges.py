@@ -103,7 +103,13 @@ def default_range(
         a = max(a, lo)
     if hi is not None:
         b = min(b, hi)
-    return (a, value, b)
+    return (_tidy(a), value, _tidy(b))
+
+
+def _tidy(x: float) -> float:
+    """``x`` to 12 significant digits: 0.9, not 0.8999999999999999 (a range is a judgement,
+    not a measurement; the last bits of a float sum carry nothing)."""
+    return float(f"{x:.12g}")
 
 
 def _quantity(
