@@ -234,7 +234,7 @@ def _decision(sc: Any, alt: str, key: str, inputs: Any = (), values: Any = ()) -
 
 
 def test_baseline_is_the_point_run(fragile_1963: tuple[Any, FragileResult]) -> None:
-    sc, res = fragile_1963
+    _, res = fragile_1963
     point = {a.id: a for a in run_scenario(load_scenario("mlf-1963")).outcomes}
     for alt, ds in res.decisions.items():
         agree = next(d for d in ds if d.actor is None)
