@@ -316,11 +316,3 @@ def test_run_fragile_writes_a_marked_report(tmp_path: Path) -> None:
                              str(tmp_path / "r.md")])
     assert md.exit_code == 0, md.output
     assert "## Fragile decisions" in (tmp_path / "r.md").read_text()
-
-
-def test_a_version_1_result_is_still_read(tmp_path: Path) -> None:
-    from mlf.results import result_document
-
-    data = result_document(run_scenario(load_scenario(MINI)))
-    data["format_version"] = "mlf-result/1"
-    assert validate_result(data).fragile is None
