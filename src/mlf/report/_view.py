@@ -31,6 +31,7 @@ from mlf.report._inputs import InputLinks, inputs_view, source_anchors
 from mlf.report._intervals import interval_text, varied_view
 from mlf.report._models import models_view
 from mlf.report._notes import MODEL_NOTES, NEGOTIATION_MODELS
+from mlf.report._ratification import ratification_view
 
 SECTION_IDS = (
     "overview",
@@ -589,6 +590,7 @@ def _alternative(
         "table": _table(alt, names, links),
         "force": force,
         "mechanics": [text(m) for m in as_list(alt.get("mechanics"))],
+        "ratification": ratification_view(alt, names),
     }
 
 
@@ -684,6 +686,12 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
                     (str(a), pct(p) + interval_text(join_ci.get(str(a)), " "))
                     for a, p in as_dict(s.get("p_join")).items()
                 ],
+                "p_signed": pct(s.get("p_signed")) + interval_text(s.get("p_signed_ci"), " "),
+                "p_ratified": pct(s.get("p_ratified")),
+                "p_ratified_interval": " to ".join(
+                    pct(x) for x in as_list(s.get("p_ratified_interval"))
+                )
+                or "–",
                 "quantiles": quant,
                 "histograms": hists,
                 "tornado": tornado,

@@ -82,12 +82,15 @@ def _ci(p: object, n: int) -> list[float] | None:
 
 def annotate(summary: dict[str, Any]) -> dict[str, Any]:
     """Add to a sweep summary (:func:`mlf.sensitivity.summarise`) the Wilson interval of every
-    probability it reports (``p_agreement_ci``, ``p_considered_ci``, ``p_join_ci``), the count
+    probability it reports (``p_agreement_ci``, ``p_considered_ci``, ``p_signed_ci``, ``p_join_ci``;
+    ``p_ratified`` carries its own ``p_ratified_interval``), the count
     of varied inputs by the origin of their range, and the few-draws warning; returns it."""
     n = int(summary["draws"])
     for a in summary["alternatives"].values():
         a["p_agreement_ci"] = _ci(a.get("p_agreement"), n)
         a["p_considered_ci"] = _ci(a.get("p_considered"), n)
+        if "p_signed" in a:
+            a["p_signed_ci"] = _ci(a.get("p_signed"), n)
         a["p_join_ci"] = {m: _ci(p, n) for m, p in a.get("p_join", {}).items()}
     inputs = summary.get("inputs", [])
     origins: dict[str, int] = {}

@@ -16,12 +16,12 @@ weakest source of confidence A     A            5%
 
 The code is that of the *weakest* source the number cites (a number is no surer than the least
 sure source it rests on). The half-width is relative to the value for a quantity on a ratio
-scale (capability, GDP, defence budget, contribution, salience, outside option, support, the
-voice and cost weights): ``[v - h|v|, v, v + h|v|]``; for a numeric position it is relative to
-half the issue's scale (an interval scale, whose zero is arbitrary): ``[v - h (hi - lo) / 2,
-v, v + h (hi - lo) / 2]``. Every range is then clipped to the field's bounds (salience and
-support in [0, 1]; capability, GDP, budget, contribution and weights at least 0; a position
-within its issue's scale). The mode is the value itself and the distribution triangular, as for
+scale (capability, GDP, defence budget, contribution, salience, outside option, support, a
+domestic ratifier's reservation, the voice and cost weights): ``[v - h|v|, v, v + h|v|]``;
+for a numeric position it is relative to half the issue's scale (an interval scale, whose zero is arbitrary): ``[v - h (hi - lo) / 2,
+v, v + h (hi - lo) / 2]``. Every range is then clipped to the field's bounds (salience, support
+and a ratifier's reservation in [0, 1]; capability, GDP, budget, contribution and weights at
+least 0; a position within its issue's scale). The mode is the value itself and the distribution triangular, as for
 a written range without ``dist``. Why these numbers: docs/scenarios/uncertainty.md.
 
 Not varied, and listed as such (:func:`not_varied`): a position given as an option id (a
@@ -183,6 +183,12 @@ def _walk(sc: Scenario) -> Iterator[UncertainInput | Fixed]:
                 bounds = (0.0, 1.0) if kind in _UNIT_FIELDS else (None, None)
                 yield _quantity(sc, f"actors.{aid}.{kind}.{alt}", q, (aid, kind, alt, None),
                                 lo=bounds[0], hi=bounds[1])
+        for rid, rat in actor.ratifiers.items():
+            yield _quantity(sc, f"actors.{aid}.ratifiers.{rid}.reservation", rat.reservation,
+                            (aid, "ratifiers", rid, "reservation"), lo=0.0, hi=1.0)
+            for iid in rat.positions:
+                yield Fixed(f"actors.{aid}.ratifiers.{rid}.positions.{iid}",
+                            "a ratifier's position and salience: not varied (its reservation is)")
         yield Fixed(f"actors.{aid}.weights.policy",
                     "the unit of the utility scale (1 by definition)")
         if aid not in invited:
