@@ -18,19 +18,21 @@ The code is that of the *weakest* source the number cites (a number is no surer 
 sure source it rests on). The half-width is relative to the value for a quantity on a ratio
 scale (capability, GDP, defence budget, contribution, salience, outside option, support, a
 domestic ratifier's reservation, the voice and cost weights): ``[v - h|v|, v, v + h|v|]``;
-for a numeric position it is relative to half the issue's scale (an interval scale, whose zero is arbitrary): ``[v - h (hi - lo) / 2,
-v, v + h (hi - lo) / 2]``. Every range is then clipped to the field's bounds (salience, support
-and a ratifier's reservation in [0, 1]; capability, GDP, budget, contribution and weights at
-least 0; a position within its issue's scale). The mode is the value itself and the distribution triangular, as for
-a written range without ``dist``. Why these numbers: docs/scenarios/uncertainty.md.
+for a numeric position it is relative to half the issue's scale (an interval scale, whose zero
+is arbitrary): ``[v - h (hi - lo) / 2, v, v + h (hi - lo) / 2]``. Every range is then clipped
+to the field's bounds (salience, support and a ratifier's reservation in [0, 1]; capability,
+GDP, budget, contribution and weights at least 0; a position within its issue's scale). The
+mode is the value itself and the distribution triangular, as for a written range without
+``dist``. Why these numbers: docs/scenarios/uncertainty.md.
 
 Not varied, and listed as such (:func:`not_varied`): a position given as an option id (a
 category: "+-30%" has no meaning for it; give the actor a numeric position with a range to
 vary it), the policy weight (it is the unit of the utility scale, 1 by definition, see
 :mod:`mlf.estimates`), a value of zero on a ratio scale (a relative range of zero is zero), the
 settings of issue options and alternatives (modelling choices of the scenario's structure, not
-inputs of an actor), and the support of each alternative is varied but decides only which
-alternatives are analysed, never a decision inside one.
+inputs of an actor), and a domestic ratifier's positions (its reservation is varied). The
+support of each alternative is varied; it decides which alternatives are analysed, never a
+decision inside one.
 """
 
 from __future__ import annotations
