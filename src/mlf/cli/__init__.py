@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "run": "run",
     "scenarios": "scenario",
     "schema": "scenario",
+    "serve": "serve",
     "show": "scenario",
     "sweep": "sweep",
 }
