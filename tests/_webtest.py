@@ -11,7 +11,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,9 +133,15 @@ def make_exercise(
 
 
 def sse_events(
-    base: str, browser: Browser, exercise_id: str, *, until: int, timeout: float = 30
+    browser: Browser,
+    exercise_id: str,
+    *,
+    until: Callable[[list[tuple[str, str]]], bool],
+    opened: threading.Event | None = None,
+    timeout: float = 30,
 ) -> list[tuple[str, str]]:
-    """Read ``(event, data)`` pairs from the exercise's stream until ``until`` were read."""
+    """Read ``(event, data)`` pairs from the exercise's stream until ``until(events)``;
+    ``opened`` is set once the first event has arrived (the stream is listening)."""
     out: list[tuple[str, str]] = []
     name, data = "message", []
     with browser.client.stream("GET", f"/x/{exercise_id}/events", timeout=timeout) as r:
@@ -144,7 +150,9 @@ def sse_events(
             if line == "":
                 if data:
                     out.append((name, "\n".join(data)))
-                    if len(out) >= until:
+                    if opened is not None:
+                        opened.set()
+                    if until(out):
                         break
                 name, data = "message", []
             elif line.startswith("event: "):

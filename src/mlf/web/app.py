@@ -46,7 +46,6 @@ from mlf.exercise import (
     InvalidAction,
     OutOfTurn,
     PositionsRevealed,
-    PositionStated,
     RenegotiationOpened,
     RoundClosed,
     ArrangementBuilt,
@@ -56,6 +55,7 @@ from mlf.exercise import (
     exercise_report_html,
     exercise_result,
     make_setup,
+    parse_event,
     public_view,
     seat_view,
 )
@@ -64,7 +64,7 @@ from mlf.web import auth, store
 from mlf.web.db import make_engine, migrate
 from mlf.web.live import KEEPALIVE_SECONDS, sse
 from mlf.web.runtime import Exercises, Live, NoSuchExercise
-from mlf.web.security import BodyLimit, SecurityHeaders
+from mlf.web.security import MAX_BODY_BYTES, BodyLimit, SecurityHeaders
 from mlf.web.tokens import same_secret, token_hash
 
 HERE = Path(__file__).resolve().parent
@@ -89,14 +89,14 @@ MODELS = ("compromise", "median", "nash", "bdm", "smp")
 
 
 def _num(value: object) -> str:
-    """A number as a person reads it (4 significant digits; integers as integers)."""
+    """A number as a person reads it (6 significant digits; integers as integers)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "" if value is None else str(value)
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return f"{value:.4g}"
+    return f"{value:.6g}"
 
 
 def _pct(value: object) -> str:
@@ -215,7 +215,7 @@ def create_app(
 
     async def form_data(request: Request) -> FormData:
         try:
-            return await request.form(max_files=1, max_fields=500, max_part_size=1024 * 1024)
+            return await request.form(max_files=1, max_fields=500, max_part_size=MAX_BODY_BYTES)
         except StarletteHTTPException as exc:
             raise _Refused(400, f"malformed form: {exc.detail}") from None
 
@@ -592,7 +592,11 @@ def create_app(
                     value = float(raw)
                 except ValueError:
                     raise InvalidAction(f"pos.{iid}: {raw.strip()[:40]!r} is not a number") from None
-            events.append(PositionStated(seat=viewer.seat, issue=iid, value=value))
+                if not math.isfinite(value):
+                    raise InvalidAction(f"pos.{iid}: {raw.strip()[:40]!r} is not a finite number")
+            events.append(
+                parse_event({"type": "position", "seat": viewer.seat, "issue": iid, "value": value})
+            )
         unknown = [
             k for k in form if k.startswith("pos.") and k[4:] not in live.state.elements
         ]
