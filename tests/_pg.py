@@ -38,7 +38,7 @@ def bindir() -> Path:
         return Path(found).resolve().parent
     candidates = sorted(
         glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-        key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0,
+        key=lambda p: int(v) if (v := Path(p).parent.parent.name).isdigit() else 0,
     )
     if candidates:
         return Path(candidates[-1]).parent
@@ -89,7 +89,9 @@ def start() -> tuple[str, Path]:
         data = folder / "data"
         _run([str(bins / "initdb"), "-D", str(data), "-U", USER, "--auth=trust",
               "-E", "UTF8", "--no-instructions"], owner)  # fmt: skip
-        options = f"-c listen_addresses='' -c unix_socket_directories={folder} -p {PORT} -c fsync=off"
+        options = (
+            f"-c listen_addresses='' -c unix_socket_directories={folder} -p {PORT} -c fsync=off"
+        )
         _run([str(bins / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"),
               "-w", "-t", "60", "start"], owner)  # fmt: skip
     except BaseException:

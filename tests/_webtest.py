@@ -35,9 +35,7 @@ def running(database: str, token: str = "organiser-secret") -> Iterator[str]:
     sock.listen(128)
     port = sock.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(
-            app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
-        )
+        uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

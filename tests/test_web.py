@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from _scenario_yaml import builtin_data, dump_yaml
 from _webtest import Browser, Made, make_exercise, organiser, running, sse_events
-
 from mlf.web.security import CSP, MAX_BODY_BYTES
 
 
@@ -166,9 +166,7 @@ def test_an_invalid_scenario_shows_its_located_errors(base: str) -> None:
     assert any("actors.FRG.capability" in line for line in lines)
 
 
-def test_an_oversize_body_is_refused_with_413_and_nothing_is_stored(
-    base: str, db: Path
-) -> None:
+def test_an_oversize_body_is_refused_with_413_and_nothing_is_stored(base: str, db: Path) -> None:
     org = organiser(base)
     before = _count(db, "exercises")
     big = b"# " + b"x" * (MAX_BODY_BYTES + 10) + b"\n"
@@ -194,9 +192,7 @@ def test_an_oversize_body_is_refused_with_413_and_nothing_is_stored(
     assert _count(db, "exercises") == before
 
 
-def test_a_position_off_the_scale_is_refused_and_nothing_is_stored(
-    base: str, db: Path
-) -> None:
+def test_a_position_off_the_scale_is_refused_and_nothing_is_stored(base: str, db: Path) -> None:
     made = make_exercise(organiser(base))
     frg = _join(base, made.seats["FRG"])
     url = f"/x/{made.id}/position"
@@ -301,7 +297,8 @@ def test_text_from_a_scenario_is_escaped_everywhere(base: str) -> None:
     assert eid is not None
     links = dict(re.findall(r'data-testid="seat-link-([^"]+)">([^<]+)<', r.text))
     frg = _join(base, links["FRG"])
-    pages += [frg.get(f"/x/{eid.group(1)}").text, org.get(f"/x/{eid.group(1)}").text, org.get("/").text]
+    x = f"/x/{eid.group(1)}"
+    pages += [frg.get(x).text, org.get(x).text, org.get("/").text]
     for page in pages:
         assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(" in pages[2]
@@ -385,8 +382,8 @@ def test_a_whole_exercise_to_the_debrief(base: str, db: Path) -> None:
     # the log alone rebuilds the state the server shows
     from mlf.exercise import Setup, chair_view, parse_event, replay
 
-    state = replay(Setup.model_validate(log["setup"]),
-                   [parse_event({k: v for k, v in ev.items() if k != "seq"}) for ev in log["events"]])  # fmt: skip
+    events = [parse_event({k: v for k, v in ev.items() if k != "seq"}) for ev in log["events"]]
+    state = replay(Setup.model_validate(log["setup"]), events)
     assert state.phase == "ended"
     assert json.dumps(chair_view(state), sort_keys=True, default=str)
     # deleting the exercise removes it and every link into it

@@ -12,10 +12,12 @@ the access check).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from _webtest import Browser, Made, make_exercise, organiser, running
 
 ROLES = ("anonymous", "delegation_a", "delegation_b", "chair", "other_chair", "organiser")
@@ -93,7 +95,12 @@ def _request(b: Browser, method: str, path: str, form: dict[str, object]) -> int
 
 @pytest.mark.parametrize(("method", "path", "form", "expected"), TABLE, ids=lambda v: str(v))
 def test_route_for_every_role(
-    base: str, world: tuple[dict[str, Browser], Made], method: str, path: str, form: dict[str, object], expected: tuple[int, ...]
+    base: str,
+    world: tuple[dict[str, Browser], Made],
+    method: str,
+    path: str,
+    form: dict[str, object],
+    expected: tuple[int, ...],
 ) -> None:
     # links and logout end sessions: those rows get a world of their own
     browsers, e = _world(base) if path in ("/x/E/links", "/logout") else world
@@ -114,12 +121,9 @@ def test_every_route_is_in_the_table(tmp_path: Path) -> None:
         if m != "HEAD"
     }
     table = {
-        (m, p.split("?")[0].replace("/x/E", "/x/{exercise_id}").replace("/x/NOPE", "/x/{exercise_id}"))
-        for m, p, _, _ in TABLE
+        (m, re.sub(r"/x/(E|NOPE)\b", "/x/{exercise_id}", p.split("?")[0])) for m, p, _, _ in TABLE
     }
-    table = {
-        (m, "/x/{exercise_id}/chair/{action}" if "/chair/" in p else p) for m, p in table
-    }
+    table = {(m, "/x/{exercise_id}/chair/{action}" if "/chair/" in p else p) for m, p in table}
     table.add(("GET", "/join/{token}"))  # the links themselves: tested in test_web.py
     missing = {r for r in routes if r not in table and not r[1].startswith("/static")}
     assert not missing, f"routes without a row in TABLE: {sorted(missing)}"

@@ -66,18 +66,20 @@ def serve(
 
         url = database_url(db)
         token = new_token()
+        sock = _listen(host, port)  # flags first: a bad --host or --port makes no database
         try:
             engine = make_engine(url)
             from mlf.web.app import create_app
 
             web = create_app(engine, token)
         except SQLAlchemyError as exc:
-            reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()
+            sock.close()
+            orig = getattr(exc, "orig", None)
+            reason = str(orig if orig is not None else exc).strip().splitlines()
             raise UsageError(
                 f"--db: cannot open {url.render_as_string(hide_password=True)}: "
                 f"{reason[0] if reason else type(exc).__name__}"
             ) from None
-        sock = _listen(host, port)
     except MlfError as error:
         fail(error)
         return

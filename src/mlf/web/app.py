@@ -30,15 +30,15 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import URL, Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import StreamingResponse
-from sqlalchemy.engine import URL, Engine
 
 from mlf.errors import MlfError, ScenarioErrors
-from mlf.exercise.setup import context
 from mlf.exercise import (
+    ArrangementBuilt,
     DecisionMade,
     Event,
     ExerciseEnded,
@@ -48,7 +48,6 @@ from mlf.exercise import (
     PositionsRevealed,
     RenegotiationOpened,
     RoundClosed,
-    ArrangementBuilt,
     Setup,
     chair_view,
     comparison,
@@ -59,6 +58,7 @@ from mlf.exercise import (
     public_view,
     seat_view,
 )
+from mlf.exercise.setup import context
 from mlf.scenario import MAX_FILE_BYTES, builtin_ids, builtin_path, parse_scenario
 from mlf.web import auth, store
 from mlf.web.db import make_engine, migrate
@@ -147,9 +147,7 @@ def create_app(
     organiser_hash = token_hash(organiser_token)
     env = _environment()
 
-    app = FastAPI(
-        title="mlf serve", docs_url=None, redoc_url=None, openapi_url=None
-    )
+    app = FastAPI(title="mlf serve", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine = engine
     app.state.exercises = exercises
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -386,12 +384,9 @@ def create_app(
                 raise _Refused(422, "scenario: no scenario given (choose a built-in or upload one)")
         seats = [v for v in form.getlist("seats") if isinstance(v, str) and v]
         seed_text = text(form, "seed")
-        chosen = {
-            "alternative": text(form, "alternative"),
-            "model": text(form, "model"),
-            "seats": seats,
-            "seed": seed_text,
-        }
+        alternative = text(form, "alternative")
+        model = text(form, "model")
+        chosen = {"alternative": alternative, "model": model, "seats": seats, "seed": seed_text}
         try:
             seed = int(seed_text) if seed_text else None
         except ValueError:
@@ -400,9 +395,9 @@ def create_app(
             setup = make_setup(
                 sc_text,
                 name,
-                alternative=chosen["alternative"],
+                alternative=alternative,
                 seats=seats,
-                model=chosen["model"] or None,
+                model=model or None,
                 seed=seed,
                 builtin=bool(builtin),
             )
@@ -591,15 +586,15 @@ def create_app(
                 try:
                     value = float(raw)
                 except ValueError:
-                    raise InvalidAction(f"pos.{iid}: {raw.strip()[:40]!r} is not a number") from None
+                    raise InvalidAction(
+                        f"pos.{iid}: {raw.strip()[:40]!r} is not a number"
+                    ) from None
                 if not math.isfinite(value):
                     raise InvalidAction(f"pos.{iid}: {raw.strip()[:40]!r} is not a finite number")
             events.append(
                 parse_event({"type": "position", "seat": viewer.seat, "issue": iid, "value": value})
             )
-        unknown = [
-            k for k in form if k.startswith("pos.") and k[4:] not in live.state.elements
-        ]
+        unknown = [k for k in form if k.startswith("pos.") and k[4:] not in live.state.elements]
         if unknown:
             raise InvalidAction(
                 f"{unknown[0]}: {unknown[0][4:]!r} is not an open element of this exercise"
@@ -723,9 +718,7 @@ def create_app(
             try:
                 yield "retry: 2000\n\n"
                 while True:
-                    still = await run_in_threadpool(
-                        store.get_session, engine, cookie or ""
-                    )
+                    still = await run_in_threadpool(store.get_session, engine, cookie or "")
                     try:
                         live = await run_in_threadpool(exercises.live, exercise_id)
                     except NoSuchExercise:

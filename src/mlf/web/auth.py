@@ -61,7 +61,9 @@ def organiser(session: Session | None) -> Session:
             401, "only the organiser may do this: open the organiser link mlf serve printed"
         )
     if session.role != "organiser":
-        raise Denied(403, "only the organiser may do this (this browser holds a seat or chair link)")
+        raise Denied(
+            403, "only the organiser may do this (this browser holds a seat or chair link)"
+        )
     return session
 
 

@@ -109,9 +109,7 @@ class Exercises:
                         state = after
                 if not accepted:
                     return live, 0
-                rows = [
-                    (ev.type, getattr(ev, "seat", None), event_json(ev)) for ev in accepted
-                ]
+                rows = [(ev.type, getattr(ev, "seat", None), event_json(ev)) for ev in accepted]
                 try:
                     store.append_events(self.engine, exercise_id, live.seq + 1, rows)
                 except store.SeqTaken:

@@ -123,9 +123,7 @@ def reissue_links(engine: Engine, exercise_id: str) -> Links | None:
                 .values(token_hash=token_hash(t))
             )
         conn.execute(
-            update(db.sessions)
-            .where(db.sessions.c.exercise_id == exercise_id)
-            .values(revoked=True)
+            update(db.sessions).where(db.sessions.c.exercise_id == exercise_id).values(revoked=True)
         )
     return Links(exercise_id, chair, tokens)
 
@@ -204,9 +202,7 @@ def get_session(engine: Engine, cookie: str) -> Session | None:
     """The live session a cookie names (not expired, not revoked), or ``None``."""
     with engine.connect() as conn:
         r = (
-            conn.execute(
-                select(db.sessions).where(db.sessions.c.token_hash == token_hash(cookie))
-            )
+            conn.execute(select(db.sessions).where(db.sessions.c.token_hash == token_hash(cookie)))
             .mappings()
             .first()
         )

@@ -28,9 +28,7 @@ def upgrade() -> None:
     op.create_table(
         "seats",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column(
-            "exercise_id", sa.String(32), sa.ForeignKey("exercises.id"), nullable=False
-        ),
+        sa.Column("exercise_id", sa.String(32), sa.ForeignKey("exercises.id"), nullable=False),
         sa.Column("seat", sa.String(200), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
         sa.UniqueConstraint("exercise_id", "seat", name="uq_seats_exercise_seat"),
@@ -39,9 +37,7 @@ def upgrade() -> None:
     op.create_table(
         "events",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column(
-            "exercise_id", sa.String(32), sa.ForeignKey("exercises.id"), nullable=False
-        ),
+        sa.Column("exercise_id", sa.String(32), sa.ForeignKey("exercises.id"), nullable=False),
         sa.Column("seq", sa.Integer, nullable=False),
         sa.Column("type", sa.String(32), nullable=False),
         sa.Column("seat", sa.String(200), nullable=True),
@@ -53,9 +49,7 @@ def upgrade() -> None:
         "sessions",
         sa.Column("token_hash", sa.String(64), primary_key=True),
         sa.Column("role", sa.String(16), nullable=False),
-        sa.Column(
-            "exercise_id", sa.String(32), sa.ForeignKey("exercises.id"), nullable=True
-        ),
+        sa.Column("exercise_id", sa.String(32), sa.ForeignKey("exercises.id"), nullable=True),
         sa.Column("seat", sa.String(200), nullable=True),
         sa.Column("csrf", sa.String(64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
