@@ -307,43 +307,88 @@ def test_text_from_a_scenario_is_escaped_everywhere(base: str) -> None:
 # --------------------------------------------------------------------------- live updates
 
 
-def test_server_sent_events_carry_no_other_delegation_s_private_data(base: str) -> None:
-    org = organiser(base)
-    made = make_exercise(org, ("USA", "FRG", "NLD"))
-    usa, frg, nld = (_join(base, made.seats[s]) for s in ("USA", "FRG", "NLD"))
-    got: dict[str, list[tuple[str, str]]] = {}
-    # USA listens while FRG and NLD state distinctive positions.
-    opened = threading.Event()
+SENTINEL = Path(__file__).parent / "data" / "exercise-sentinel.yaml"
 
-    def listen() -> None:
-        got["USA"] = sse_events(
-            usa, made.id, opened=opened, until=lambda evs: 'data-seq="2"' in evs[-1][1]
+
+def _brief_numbers(seat: str) -> set[str]:
+    """The distinctive numbers of ``seat``'s brief in exercise-sentinel.yaml, as pages show them."""
+    from mlf.scenario import load_scenario
+    from mlf.web.app import _num
+
+    a = load_scenario(SENTINEL).scenario.actors[seat]
+    nums = [a.outside_option["force"].value, a.weights.policy, a.weights.voice, a.weights.cost]
+    nums += [p.salience.value for p in a.positions.values()]
+    nums += [p.position for p in a.positions.values() if isinstance(p.position, float)]
+    if a.defence_budget is not None:
+        nums.append(a.defence_budget.value)
+    shown = {_num(n) for n in nums}
+    return {n for n in shown if len(n.replace(".", "").lstrip("0")) >= 4}  # distinctive ones
+
+
+def test_server_sent_events_carry_no_other_delegation_s_private_data(base: str) -> None:
+    """B's stream, through a whole round (positions, terms, decisions, the arrangement),
+    never shows A's, C's or D's brief, nor what A and C stated; the chair's stream does."""
+    org = organiser(base)
+    r = org.post("/new", files={"scenario": (SENTINEL.name, SENTINEL.read_bytes(), "text/yaml")})
+    assert r.status_code == 200, r.text[:1000]
+    form = re.search(r'<textarea name="scenario_text" hidden>(.*?)</textarea>', r.text, re.S)
+    assert form is not None
+    import html as html_lib
+
+    r = org.post(
+        "/exercises",
+        {
+            "scenario_text": html_lib.unescape(form.group(1)),
+            "scenario_name": SENTINEL.name,
+            "alternative": "force",
+            "seats": ["A", "B", "C"],
+        },
+    )
+    assert r.status_code == 200, r.text[:1000]
+    links = dict(re.findall(r'data-testid="(chair-link|seat-link-[^"]+)">([^<]+)<', r.text))
+    eid = re.search(r'href="/x/([^"]+)" data-testid="open-exercise"', r.text)
+    assert eid is not None
+    e = eid.group(1)
+    a, b, c = (_join(base, links[f"seat-link-{s}"]) for s in "ABC")
+    chair = _join(base, links["chair-link"])
+    got: dict[str, list[tuple[str, str]]] = {}
+    opened = {"B": threading.Event(), "chair": threading.Event()}
+
+    def listen(name: str, who: Browser) -> None:
+        got[name] = sse_events(
+            who, e, opened=opened[name], until=lambda evs: 'data-phase="built"' in evs[-1][1]
         )
 
-    t = threading.Thread(target=listen)
-    t.start()
-    assert opened.wait(30)
-    assert frg.post(f"/x/{made.id}/position", {"pos.force_size": "313.37"}).status_code == 303
-    assert nld.post(f"/x/{made.id}/position", {"pos.force_size": "171.71"}).status_code == 303
-    t.join(30)
-    assert not t.is_alive()
-    data = "\n".join(d for _, d in got["USA"])
-    assert {n for n, _ in got["USA"]} <= {"status", "action"}
-    assert "313.37" not in data and "171.7" not in data  # others' stated positions
-    assert 'data-testid="brief"' in data  # its own brief is there
-    # nor any other seat's brief: FRG's and NLD's outside options and weights
-    chair_view = org.get(f"/x/{made.id}").text
-    assert "313.37" in chair_view  # the chair sees stated positions
-    from mlf.exercise import builtin_setup, initial_state, seat_view
-
-    state = initial_state(builtin_setup("mlf-1963", alternative="mlf_surface",
-                                        seats=["USA", "FRG", "NLD"]))  # fmt: skip
-    for other in ("FRG", "NLD"):
-        brief = seat_view(state, other)["brief"]
-        assert f'data-testid="brief">\n  <h2>Your brief: {brief["name"]}' not in data
-        assert f"Your brief: {brief['name']}" not in data
-    # the stream says who has stated (public), not what
-    assert "313" not in data
+    threads = [
+        threading.Thread(target=listen, args=("B", b)),
+        threading.Thread(target=listen, args=("chair", chair)),
+    ]
+    for t in threads:
+        t.start()
+    assert all(ev.wait(30) for ev in opened.values())
+    assert a.post(f"/x/{e}/position", {"pos.size": "123.456"}).status_code == 303
+    assert b.post(f"/x/{e}/position", {"pos.size": "150"}).status_code == 303
+    assert c.post(f"/x/{e}/position", {"pos.size": "77.7123"}).status_code == 303
+    assert chair.post(f"/x/{e}/chair/close_round").status_code == 303
+    for who in (a, b, c):
+        assert who.post(f"/x/{e}/decide", {"join": "yes"}).status_code == 303
+    assert chair.post(f"/x/{e}/chair/build").status_code == 303
+    for t in threads:
+        t.join(60)
+        assert not t.is_alive()
+    seen = "\n".join(d for _, d in got["B"])
+    everything = "\n".join(d for _, d in got["chair"])
+    assert {n for n, _ in got["B"]} <= {"status", "action"}
+    assert 'data-phase="built"' in seen and "Your brief" in seen
+    own = _brief_numbers("B")
+    assert any(n in seen for n in own)  # its own brief is there
+    for other in ("A", "C", "D"):
+        for n in _brief_numbers(other) - own:
+            assert n not in seen, f"B's stream shows {other}'s brief number {n}"
+            assert n in everything, f"the chair's stream lacks {other}'s {n} (formatting?)"
+    for stated in ("123.456", "77.7123"):
+        assert stated not in seen
+        assert stated in everything
 
 
 # --------------------------------------------------------------------------- a whole exercise
