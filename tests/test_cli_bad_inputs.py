@@ -78,6 +78,12 @@ def _inputs(d: Path) -> dict[str, Path]:
     invited = ", ".join(f"X{i}" for i in range(10_000))
     put("actors10k.yaml", TOY.replace("actors:\n", "actors:\n" + actors).replace(
         "invited: [B, C, D]", f"invited: [{invited}]"))  # fmt: skip
+    # overlays (extends)
+    put("cycle-a.yaml", "extends: cycle-b.yaml\nmeta: {id: a}\n")
+    put("cycle-b.yaml", "extends: cycle-a.yaml\nmeta: {id: b}\n")
+    put("orphan.yaml", "extends: no-such-parent.yaml\nmeta: {id: orphan}\n")
+    put("badedit.yaml", "extends: mlf-1963\nmeta: {id: e}\n"
+        "alternatives: {mlf_surface: {invited: {remove: [XYZ]}}}\n")  # fmt: skip
     # KTAB files
     put("field.csv", "S," + "d" * 1_000_000 + ",3,1,\nActor,Description,Power,X,Xs,\n")
     put("dup.csv", "S,d,3,2,\nActor,Description,Power,X,Xs,X,Xs2,\n"
@@ -113,6 +119,10 @@ def _cases(f: dict[str, Path]) -> list[Case]:
     for name in ["missing", "empty", "latin1", "zero", "dir", "huge", "digits", "e308"]:
         p = s[f"{name}.yaml"]
         add(f"run-{name}", ["run", p], 1, p, 2 if name == "e308" else 1)
+    for name in ["cycle-a", "orphan", "badedit"]:  # overlays
+        p = s[f"{name}.yaml"]
+        add(f"check-{name}", ["check", p], 1, p)
+        add(f"run-{name}", ["run", p], 1, p)
     # 10,000 actors all invited (1.2 MB): two limits, two lines (it took 5.2 GB)
     add("run-actors10k", ["run", s["actors10k.yaml"]], 1, s["actors10k.yaml"], 2)
     add("run-seed", ["run", "mlf-1963", "--seed", "-1"], 2, "--seed")

@@ -60,6 +60,13 @@ class _Strict(BaseModel):
 # --------------------------------------------------------------------------- header
 
 
+class ScenarioLayer(_Strict):
+    """One file of a chain of ``extends`` (docs/scenario-format.md, "Overlays")."""
+
+    file: str
+    sha256: str
+
+
 class Manifest(_Strict):
     """What produced the result: mlf version, scenario hash, model, seed (reproducibility)."""
 
@@ -73,6 +80,9 @@ class Manifest(_Strict):
     seed: int
     support_threshold: float
     power_index: str
+    scenario_layers: list[ScenarioLayer] | None = None
+    """Present for a scenario that ``extends`` another: every file merged, the root first,
+    each with the SHA-256 of its bytes (``scenario_sha256`` is then the merged scenario's)."""
 
 
 class ActorSummary(_Strict):

@@ -25,7 +25,7 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -759,6 +759,11 @@ class LoadedScenario:
     sha256: str
     warnings: tuple[str, ...] = field(default_factory=tuple)
     builtin: bool = False
+    layers: tuple[tuple[str, str], ...] = ()
+    """The files merged into it (``extends``), the root first, each with the SHA-256 of its
+    bytes; one file for a plain scenario."""
+    data: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    """The validated plain data (merged for an overlay): what ``--set`` and overlays change."""
 
     @property
     def id(self) -> str:
@@ -1083,7 +1088,7 @@ def _clean_loc(loc: Sequence[str | int]) -> tuple[list[str | int], str | None]:
     return out, tag
 
 
-def _pydantic_errors(exc: ValidationError, file: str, locator: _Locator) -> list[ScenarioError]:
+def _pydantic_errors(exc: ValidationError, where: Where) -> list[ScenarioError]:
     """One located line per failing field; a union's failed branches merge into one line."""
     grouped: dict[tuple[str | int, ...], list[tuple[Mapping[str, Any], str | None]]] = {}
     for err in exc.errors():
@@ -1108,7 +1113,7 @@ def _pydantic_errors(exc: ValidationError, file: str, locator: _Locator) -> list
             todo = [(e, _reason(e)) for e, _ in errs]
         for detail, reason in todo:
             at_key = detail["type"] == "extra_forbidden"
-            line, col = locator.find(loc, at_key=at_key)
+            file, line, col = where(loc, at_key)
             out.append(ScenarioError(reason, file=file, line=line, col=col, path=_dotted(loc)))
     return out
 
@@ -1173,9 +1178,49 @@ def parse_scenario(
     issue that does not apply to its alternative) become errors when ``strict``; a note that
     mentions a date after the scenario's date stays a warning (a heuristic).
 
+    A scenario that ``extends`` another is read from its file with :func:`load_scenario`
+    (the parent is found relative to the file).
+
     Raises:
         ScenarioErrors: every located problem, one line each, in file order.
     """
+    scenario, warnings, _ = _parse(data, file, strict=strict)
+    return scenario, warnings
+
+
+def _parse(
+    data: bytes | str, file: str, *, strict: bool
+) -> tuple[Scenario, list[str], dict[str, Any]]:
+    """:func:`parse_scenario`, also returning the plain data that was validated."""
+    text = _text_of(data, file)
+    fast = _fast_path(text, file)
+    if fast is not None:
+        return fast[0], [], fast[1]
+    raw, locator = _read_tree(text, file)
+    if "extends" in raw:
+        line, col = locator.find(["extends"], at_key=True)
+        raise ScenarioErrors(
+            [
+                ScenarioError(
+                    "a scenario that extends another is read from its file (mlf check FILE, "
+                    "load_scenario(path)): its parent is found relative to it",
+                    file=file,
+                    line=line,
+                    col=col,
+                    path="extends",
+                )
+            ]
+        )
+
+    def where(loc: Loc, at_key: bool) -> tuple[str, int | None, int | None]:
+        line, col = locator.find(loc, at_key=at_key)
+        return file, line, col
+
+    scenario, warnings = _validate(raw, where, strict=strict)
+    return scenario, warnings, raw
+
+
+def _text_of(data: bytes | str, file: str) -> str:
     if isinstance(data, bytes):
         text = _decode(data, file)
     else:
@@ -1184,9 +1229,11 @@ def parse_scenario(
         text = data.removeprefix("\ufeff")
     if not text.strip():
         raise ScenarioErrors([ScenarioError("empty file: expected a YAML mapping", file=file)])
-    fast = _fast_path(text, file)
-    if fast is not None:
-        return fast, []
+    return text
+
+
+def _read_tree(text: str, file: str) -> tuple[dict[str, Any], _Locator]:
+    """The file's YAML as plain data (a mapping at the top) and the locator of its nodes."""
     tree = _read_yaml(text, file)
     if tree is None:
         raise ScenarioErrors(
@@ -1207,48 +1254,64 @@ def parse_scenario(
     locator = _Locator(tree)
     plain = _Plain(file, locator)
     plain.measure(tree, [])
-    raw = plain.convert(tree)
+    raw: dict[str, Any] = plain.convert(tree)
+    return raw, locator
+
+
+Where = Callable[[Loc, bool], tuple[str, int | None, int | None]]
+"""Where a field of the validated data was written: ``(loc, at_key) -> (file, line, col)``."""
+
+
+def _validate(
+    raw: Mapping[str, Any],
+    where: Where,
+    *,
+    strict: bool,
+    rank: Mapping[str, int] | None = None,
+) -> tuple[Scenario, list[str]]:
+    """Validate plain data (one file's, or several merged): the scenario and its warnings.
+
+    ``where`` places each problem in the file that wrote it; ``rank`` orders the files of
+    merged data in the error list (the default: one file).
+    """
+
+    def located(p: Problem) -> ScenarioError:
+        file, line, col = where(p.loc, p.at_key)
+        path = _dotted(p.path if p.path is not None else p.loc)
+        return ScenarioError(p.reason, file=file, line=line, col=col, path=path)
+
+    def order(e: ScenarioError) -> tuple[int, int, int]:
+        return ((rank or {}).get(e.file, 0), e.line or 0, e.col or 0)
+
     too_many = _size_problems(raw)
     if too_many:  # before the schema and the cross-checks, whose cost grows with the sizes
-        raise ScenarioErrors(
-            [
-                ScenarioError(p.reason, file=file, line=lc[0], col=lc[1], path=_dotted(p.loc))
-                for p in too_many
-                for lc in [locator.find(p.loc, at_key=p.at_key)]
-            ]
-        )
+        raise ScenarioErrors([located(p) for p in too_many])
     errors: list[ScenarioError] = []
     scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        errors.extend(_pydantic_errors(exc, file, locator))
+        errors.extend(_pydantic_errors(exc, where))
     parts = _Parts.from_raw(raw)
     problems, warns = _cross_check(parts)
     notes = _note_problems(raw, parts.date)
-
-    def located(p: Problem) -> ScenarioError:
-        line, col = locator.find(p.loc, at_key=p.at_key)
-        path = _dotted(p.path if p.path is not None else p.loc)
-        return ScenarioError(p.reason, file=file, line=line, col=col, path=path)
-
     errors.extend(located(p) for p in problems)
     hindsight = [located(p) for p in warns]
     if strict:
         errors.extend(hindsight)
         hindsight = []
     if errors or scenario is None:
-        errors.sort(key=lambda e: (e.line or 0, e.col or 0))
+        errors.sort(key=order)
         raise ScenarioErrors(errors)
     hindsight.extend(located(p) for p in notes)
-    hindsight.sort(key=lambda e: (e.line or 0, e.col or 0))
+    hindsight.sort(key=order)
     return scenario, [f"warning: {w}" for w in hindsight]
 
 
 _ALIAS_OR_TAG = re.compile(r"(^|[\s\[{,:-])[&*!][^\s]")
 
 
-def _fast_path(text: str, file: str = "<scenario>") -> Scenario | None:
+def _fast_path(text: str, file: str = "<scenario>") -> tuple[Scenario, dict[str, Any]] | None:
     """A valid, warning-free file parsed with ruamel's C loader (about 5x faster).
 
     Only when the text has no anchors, aliases or tags and is not deeply nested; any problem,
@@ -1292,7 +1355,7 @@ def _fast_path(text: str, file: str = "<scenario>") -> Scenario | None:
         )
     if problems or warns:
         return None
-    return scenario
+    return scenario, raw
 
 
 def _text_position(text: str, loc: Sequence[str | int]) -> tuple[int | None, int | None]:
@@ -1781,7 +1844,12 @@ def builtin_path(scenario_id: str) -> Path:
 def load_scenario(ref: str | Path, *, strict: bool = False) -> LoadedScenario:
     """Load a scenario from a path or a built-in id (a path that exists wins).
 
-    The size is checked before the file is read, so a huge file is refused at once.
+    The size is checked before the file is read, so a huge file is refused at once. A file
+    that ``extends`` another is merged onto its parent (and so on, at most
+    :data:`MAX_EXTENDS` levels; see :mod:`mlf.overlay`), and the merged scenario is validated:
+    each problem is located in the file that set the value. The loaded scenario's ``sha256``
+    is then the hash of the merged scenario (:func:`mlf.overlay.canonical_sha256`), and
+    ``layers`` names every file with the hash of its bytes.
 
     Raises:
         ScenarioErrors: with every located problem (one line each).
@@ -1806,26 +1874,222 @@ def load_scenario(ref: str | Path, *, strict: bool = False) -> LoadedScenario:
                 )
             ]
         )
+    shown = f"{text_ref}.yaml" if builtin else text_ref
+    data = _read_file(path, shown if builtin else text_ref)
+    if _EXTENDS.search(data) is not None:
+        return _load_overlay(_Layer(shown, path, builtin, data), strict=strict)
+    scenario, warnings, raw = _parse(data, shown, strict=strict)
+    digest = hashlib.sha256(data).hexdigest()
+    return LoadedScenario(
+        scenario=scenario,
+        path=str(path),
+        sha256=digest,
+        warnings=tuple(warnings),
+        builtin=builtin,
+        layers=((shown, digest),),
+        data=raw,
+    )
+
+
+MAX_EXTENDS = 16
+"""Most files in a chain of ``extends`` (a scenario, its parent, ...): deeper is refused."""
+
+_EXTENDS = re.compile(rb"^extends[ \t]*:", re.M)
+
+
+def _read_file(path: Path, shown: str) -> bytes:
     if path.is_dir():
-        raise ScenarioErrors([ScenarioError("is a directory, not a scenario file", file=text_ref)])
+        raise ScenarioErrors([ScenarioError("is a directory, not a scenario file", file=shown)])
     from mlf._bounded import InputFileError, read_bounded
 
     try:  # devices, FIFOs (and links to them) refused before reading; size before reading
-        data = read_bounded(
+        return read_bounded(
             path, limit=MAX_FILE_BYTES, what="scenario", limit_name="mlf.scenario.MAX_FILE_BYTES"
         )
     except InputFileError as exc:
         raise ScenarioErrors(
-            [ScenarioError(exc.reason, file=text_ref, line=exc.line, col=exc.col)]
+            [ScenarioError(exc.reason, file=shown, line=exc.line, col=exc.col)]
         ) from None
-    shown = f"{text_ref}.yaml" if builtin else text_ref
-    scenario, warnings = parse_scenario(data, shown, strict=strict)
+
+
+@dataclass
+class _Layer:
+    """One file of a chain of ``extends``: its shown name, path, bytes, data and locator."""
+
+    file: str
+    path: Path
+    builtin: bool
+    data: bytes
+    raw: dict[str, Any] = field(default_factory=dict)
+    locator: _Locator | None = None
+
+    def read(self) -> _Layer:
+        self.raw, self.locator = _read_tree(_text_of(self.data, self.file), self.file)
+        return self
+
+    def located(
+        self, loc: Loc, reason: str, *, path: Loc | None = None, at_key: bool = False
+    ) -> ScenarioError:
+        """A problem at ``loc`` of this file (``path``: the field named, if another)."""
+        assert self.locator is not None
+        line, col = self.locator.find(loc, at_key=at_key)
+        shown = _dotted(loc if path is None else path)
+        return ScenarioError(reason, file=self.file, line=line, col=col, path=shown)
+
+    def error(self, loc: Loc, reason: str, *, at_key: bool = False) -> ScenarioErrors:
+        return ScenarioErrors([self.located(loc, reason, at_key=at_key)])
+
+
+def _chain(first: _Layer) -> list[_Layer]:
+    """The files of a chain of ``extends``, the root first; cycles, missing parents and
+    chains deeper than :data:`MAX_EXTENDS` refused at the ``extends`` that names them."""
+    chain = [first.read()]
+    seen = [str(first.path.resolve())]
+    while "extends" in chain[-1].raw:
+        child = chain[-1]
+        ref = child.raw["extends"]
+        if not isinstance(ref, str) or not ref.strip():
+            raise child.error(
+                ["extends"], f"expected a scenario id or a file path, got {_short(ref)}"
+            )
+        if len(chain) >= MAX_EXTENDS:
+            raise child.error(
+                ["extends"],
+                f"more than {MAX_EXTENDS} files in the chain of extends (mlf.scenario.MAX_EXTENDS)",
+            )
+        near = Path(ref) if Path(ref).is_absolute() else child.path.parent / ref
+        if near.exists():
+            layer = _Layer(f"{ref}.yaml" if child.builtin else str(near), near, child.builtin, b"")
+        elif ref in builtin_ids():
+            layer = _Layer(f"{ref}.yaml", builtin_path(ref), True, b"")
+        else:
+            known = ", ".join(builtin_ids()) or "none installed"
+            raise child.error(
+                ["extends"],
+                f"no such file or built-in scenario {ref!r} (a path is relative to "
+                f"{'the built-ins' if child.builtin else child.path.parent}; built-ins: {known})",
+            )
+        key = str(layer.path.resolve())
+        if key in seen:
+            names = [c.file for c in chain] + [layer.file]
+            raise child.error(["extends"], f"{ref!r} closes a cycle: {' -> '.join(names)}")
+        seen.append(key)
+        layer.data = _read_file(layer.path, layer.file)
+        chain.append(layer.read())
+    chain.reverse()
+    return chain
+
+
+@dataclass(frozen=True)
+class OverlayChange:
+    """A field an overlay changed against its parent, with where it was written."""
+
+    path: str
+    old: Any
+    new: Any
+    sources: tuple[str, ...]
+    file: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class OverlayDiff:
+    """What ``mlf show --diff`` shows: the overlay, its parent and the changed fields."""
+
+    loaded: LoadedScenario
+    parent: str
+    changes: tuple[OverlayChange, ...]
+
+
+def overlay_diff(ref: str | Path) -> OverlayDiff:
+    """The fields a scenario that ``extends`` another changed against its (merged) parent.
+
+    Raises:
+        ScenarioErrors: the scenario is invalid, or extends nothing.
+    """
+    from mlf.overlay import Origin, diff, locate, merge, sources_of
+
+    loaded = load_scenario(ref)
+    if len(loaded.layers) < 2:
+        raise ScenarioErrors(
+            [ScenarioError("extends no other scenario: there is nothing to compare", file=str(ref))]
+        )
+    chain = _chain(
+        _Layer(
+            loaded.layers[-1][0],
+            Path(loaded.path),
+            loaded.builtin,
+            _read_file(Path(loaded.path), loaded.layers[-1][0]),
+        )
+    )
+    parent: Any = chain[0].raw
+    origin = Origin(0, ())
+    for i, layer in enumerate(chain[1:-1], start=1):
+        parent, origin, _ = merge(parent, origin, _without_extends(layer.raw), i)
+    top = len(chain) - 1
+    merged, origin, _ = merge(parent, origin, _without_extends(chain[top].raw), top)
+    rows = []
+    for ch in diff(parent, merged):
+        i, at = locate(origin, ch.path_parts)
+        layer = chain[i]
+        assert layer.locator is not None
+        line, _ = layer.locator.find(list(at))
+        rows.append(
+            OverlayChange(ch.path, ch.old, ch.new, tuple(sources_of(ch.new)), layer.file, line)
+        )
+    return OverlayDiff(loaded, chain[-2].file, tuple(rows))
+
+
+def _without_extends(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in raw.items() if k != "extends"}
+
+
+def _meta_id(raw: Mapping[str, Any]) -> object:
+    meta = raw.get("meta")
+    return meta.get("id") if isinstance(meta, Mapping) else None
+
+
+def _load_overlay(first: _Layer, *, strict: bool) -> LoadedScenario:
+    """Merge a chain of ``extends`` (:mod:`mlf.overlay`) and validate the merged scenario."""
+    from mlf.overlay import Origin, canonical_sha256, locate, merge
+
+    chain = _chain(first)
+    merged: Any = chain[0].raw
+    origin = Origin(0, ())
+    problems: list[ScenarioError] = []
+    for i, layer in enumerate(chain[1:], start=1):
+        own_id = _meta_id(layer.raw)
+        parent_id = _meta_id(merged)
+        if own_id is None or own_id == parent_id:
+            raise layer.error(
+                ["meta", "id"] if own_id is not None else ["extends"],
+                f"a scenario that extends another gives its own meta.id (the parent's is "
+                f"{parent_id!r})",
+                at_key=own_id is None,
+            )
+        merged, origin, found = merge(merged, origin, _without_extends(layer.raw), i)
+        problems.extend(layer.located(list(p.at), p.reason, path=list(p.path)) for p in found)
+    if problems:
+        raise ScenarioErrors(problems)
+
+    def where(loc: Loc, at_key: bool) -> tuple[str, int | None, int | None]:
+        i, at = locate(origin, loc)
+        layer = chain[i]
+        assert layer.locator is not None
+        line, col = layer.locator.find(list(at), at_key=at_key)
+        return layer.file, line, col
+
+    rank = {layer.file: -n for n, layer in enumerate(chain)}
+    scenario, warnings = _validate(merged, where, strict=strict, rank=rank)
+    top = chain[-1]
     return LoadedScenario(
         scenario=scenario,
-        path=str(path),
-        sha256=hashlib.sha256(data).hexdigest(),
+        path=str(top.path),
+        sha256=canonical_sha256(merged),
         warnings=tuple(warnings),
-        builtin=builtin,
+        builtin=top.builtin,
+        layers=tuple((c.file, hashlib.sha256(c.data).hexdigest()) for c in chain),
+        data=merged,
     )
 
 

@@ -195,9 +195,54 @@ def _source_table(sc: Scenario) -> Table:
     return table
 
 
+def _show_diff(ref: str) -> None:
+    from mlf.overlay import brief
+    from mlf.scenario import overlay_diff
+
+    try:
+        found = overlay_diff(ref)
+    except MlfError as error:
+        fail(error)
+        raise AssertionError("unreachable") from None
+    sc = found.loaded.scenario
+    console = _console()
+    console.print(
+        f"[bold]{esc(sc.meta.id)}[/bold] against its parent {esc(found.parent)}: "
+        f"{_plural(len(found.changes), 'changed field')}"
+    )
+    table = Table(title="What the overlay changed", expand=False, show_lines=True)
+    table.add_column("field", overflow="fold")
+    table.add_column("parent", overflow="fold")
+    table.add_column("overlay", overflow="fold")
+    table.add_column("sources", overflow="fold")
+    table.add_column("written at", overflow="fold")
+    for ch in found.changes:
+        where = ch.file if ch.line is None else f"{ch.file}:{ch.line}"
+        table.add_row(
+            esc(ch.path),
+            esc(brief(ch.old)),
+            esc(brief(ch.new)),
+            esc(", ".join(ch.sources)) or "-",
+            esc(where),
+        )
+    console.print(table)
+    _warn(found.loaded)
+
+
 @app.command()
-def show(ref: str = _REF) -> None:
-    """Show a scenario as tables: positions, actors, issues, alternatives, sources."""
+def show(
+    ref: str = _REF,
+    diff: bool = typer.Option(
+        False,
+        "--diff",
+        help="Show what a scenario that extends another changed against its parent.",
+    ),
+) -> None:
+    """Show a scenario as tables: positions, actors, issues, alternatives, sources (or, with
+    --diff, what an overlay changed)."""
+    if diff:
+        _show_diff(ref)
+        return
     loaded = _load(ref)
     sc = loaded.scenario
     console = _console()
@@ -207,6 +252,9 @@ def show(ref: str = _REF) -> None:
         f"seed {sc.settings.seed}"
     )
     console.print(f"file {esc(loaded.path)} (sha256 {loaded.sha256[:12]})", overflow="fold")
+    if len(loaded.layers) > 1:
+        chain = " <- ".join(esc(f) for f, _ in loaded.layers)
+        console.print(f"extends: {chain} (the sha256 is the merged scenario's)", overflow="fold")
     for table in (
         _position_table(sc),
         _actor_table(sc),

@@ -305,6 +305,7 @@ def make_manifest(
         "scenario_id": sc.meta.id,
         "scenario_sha256": loaded.sha256,
         "scenario_ref": sc.meta.id if loaded.builtin else str(Path(loaded.path).resolve()),
+        "scenario_layers": [{"file": f, "sha256": h} for f, h in loaded.layers],
         "seed": seed,
         "draws": draws,
         "chunk_size": chunk_size,
@@ -633,7 +634,8 @@ def resume_sweep(
             sampling=sampling,
         )
         for key, want in expect.items():
-            if key not in ("done", "scenario_ref") and manifest.get(key) != want:
+            skip = ("done", "scenario_ref", "scenario_layers")  # where, not what: the hash says
+            if key not in skip and manifest.get(key) != want:
                 raise UsageError(
                     f"{out / MANIFEST}: {key} is {manifest.get(key)!r}, but this scenario and "
                     f"command give {want!r}; start a new sweep"

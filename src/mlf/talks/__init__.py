@@ -59,7 +59,9 @@ from mlf.talks.alternative import (
     AlternativeOutcome,
     TalksRound,
     _manning,
+    analyse_outcome,
     final_status,
+    participation_game,
     run_alternative,
     support_of,
 )
@@ -77,6 +79,7 @@ from mlf.talks.arrangement import (
 from mlf.talks.attendance import (
     come_to_table,
     is_force_alternative,
+    outside_option,
     pressure_on,
 )
 from mlf.talks.broadening import (
@@ -113,6 +116,7 @@ __all__ = [
     "RunResult",
     "TalksRound",
     "_manning",
+    "analyse_outcome",
     "applied_terms",
     "arrangement_settings",
     "bargaining_input",
@@ -122,6 +126,8 @@ __all__ = [
     "final_status",
     "is_force_alternative",
     "negotiate",
+    "outside_option",
+    "participation_game",
     "pivot_broadening",
     "policy_satisfaction",
     "pressure_on",

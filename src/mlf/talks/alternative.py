@@ -282,7 +282,7 @@ def _run(
         agreed, fc, n = negotiate(sc, alt, participants, model, child_seed(seed, alt_id, step))
         notes.extend(x for x in n if x not in notes)
         agreed, settings = applied_terms(sc, alt, agreed)
-        pg = _participation_game(sc, alt_id, alt, settings, agreed, at_table)
+        pg = participation_game(sc, alt_id, alt, settings, agreed, at_table)
         part = decide(pg, enumerate_all=False, at_start=full)
         members = tuple(a for a in alt.invited if a in part.members)
         rounds.append(TalksRound(participants, dict(agreed), members))
@@ -316,7 +316,61 @@ def _run(
         part = replace(part, equilibria=tuple(equilibria(pg)))
     members = tuple(a for a in alt.invited if a in part.members)
     arr = build_arrangement(sc, alt, settings, members)
-    # The final outcome, after every override; only then the analyses.
+    status, detail, power, european, manning, guard = analyse_outcome(
+        sc, alt, part, arr, fixed_point, full=full
+    )
+    if table.stayed_away:
+        notes.append(
+            "stayed away from the table: "
+            + "; ".join(d.reason for d in table.decisions if not d.comes)
+        )
+    mechanics = tuple(model_mechanics(sc, fc, model)) if fc is not None and full else ()
+    return AlternativeOutcome(
+        id=alt_id,
+        title=alt.title,
+        support=support,
+        status=status,
+        detail=detail,
+        rounds=tuple(rounds),
+        fixed_point=fixed_point,
+        forecast=fc,
+        agreed=agreed,
+        arrangement=arr,
+        participation=part,
+        power=power,
+        european=european,
+        manning=manning,
+        guardrails=guard,
+        notes=tuple(notes),
+        table=table,
+        mechanics=mechanics,
+    )
+
+
+def analyse_outcome(
+    sc: Scenario,
+    alt: Alternative,
+    part: ParticipationResult,
+    arr: Arrangement,
+    fixed_point: str,
+    *,
+    full: bool = True,
+) -> tuple[
+    str,
+    str,
+    dict[str, Any] | None,
+    dict[str, Any] | None,
+    dict[str, Any] | None,
+    dict[str, Any],
+]:
+    """The final outcome's status and, for an agreement only, its analysis.
+
+    Returns ``(status, detail, power, european, manning, guardrails)``: the status of
+    :func:`final_status`, then the European test (an alternative that requires European
+    control and fails it "does not count"), the power indices and manning plan (``full``
+    only) and the guardrail checks (:mod:`mlf.guardrails`). Used by the talks on their own
+    final outcome and by :mod:`mlf.exercise` on an exercise's (one rule for both).
+    """
     status, detail = final_status(sc, alt, part, arr, fixed_point)
     power: dict[str, Any] | None = None
     european: dict[str, Any] | None = None
@@ -358,32 +412,7 @@ def _run(
     if european is not None:
         guard["genuinely_european"] = european
     guard["fixed_point"] = guardrails.fixed_point(fixed_point)
-    if table.stayed_away:
-        notes.append(
-            "stayed away from the table: "
-            + "; ".join(d.reason for d in table.decisions if not d.comes)
-        )
-    mechanics = tuple(model_mechanics(sc, fc, model)) if fc is not None and full else ()
-    return AlternativeOutcome(
-        id=alt_id,
-        title=alt.title,
-        support=support,
-        status=status,
-        detail=detail,
-        rounds=tuple(rounds),
-        fixed_point=fixed_point,
-        forecast=fc,
-        agreed=agreed,
-        arrangement=arr,
-        participation=part,
-        power=power,
-        european=european,
-        manning=manning,
-        guardrails=guard,
-        notes=tuple(notes),
-        table=table,
-        mechanics=mechanics,
-    )
+    return status, detail, power, european, manning, guard
 
 
 def final_status(
@@ -434,7 +463,7 @@ def final_status(
     return status, detail
 
 
-def _participation_game(
+def participation_game(
     sc: Scenario,
     alt_id: str,
     alt: Alternative,
@@ -442,6 +471,13 @@ def _participation_game(
     agreed: Mapping[str, Agreed],
     at_table: Sequence[str],
 ) -> ParticipationGame:
+    """The participation game among ``at_table`` under the terms ``agreed`` (settings ``st``).
+
+    Each nation's utility of joining a member set (:mod:`mlf.participation`): its policy
+    satisfaction with ``agreed`` (on its own positions in ``sc``), its voice in the control
+    game among the members, its cost against its defence budget; staying out is worth its
+    outside option (with any pressure). Cheap bounds on voice settle most decisions.
+    """
     cache: dict[frozenset[str], Arrangement] = {}
     policy = {a: policy_satisfaction(sc, a, agreed) for a in at_table}
 

@@ -32,6 +32,11 @@ def _outside(sc: Scenario, actor: str, alt_id: str, alt: Alternative | None = No
     return base
 
 
+def outside_option(sc: Scenario, actor: str, alt_id: str, alt: Alternative | None = None) -> float:
+    """The actor's utility of staying out of ``alt_id``: its outside option plus any pressure."""
+    return _outside(sc, actor, alt_id, alt)
+
+
 def _budget(sc: Scenario, actor: str) -> float | None:
     b = sc.actors[actor].defence_budget
     return None if b is None else b.value

@@ -54,6 +54,7 @@ class RunResult:
                 "seed": self.seed,
                 "support_threshold": sc.settings.support_threshold,
                 "power_index": sc.settings.power_index,
+                **_layers(self.loaded),
             },
             "scenario": {
                 "id": sc.meta.id,
@@ -82,6 +83,13 @@ class RunResult:
             "british_question": self.british,
             "sources": [s.model_dump(mode="json", exclude_none=True) for s in cited],
         }
+
+
+def _layers(loaded: LoadedScenario) -> dict[str, Any]:
+    """The files of an overlay's chain, for the manifest (nothing for a plain file)."""
+    if len(loaded.layers) < 2:
+        return {}
+    return {"scenario_layers": [{"file": f, "sha256": h} for f, h in loaded.layers]}
 
 
 def _cited_sources(sc: Scenario) -> list[Any]:

@@ -1,0 +1,63 @@
+"""An exercise's outcome as mlf records an alternative's: :class:`mlf.talks.AlternativeOutcome`.
+
+The rounds as played (who negotiated, the terms settled from the stated positions, who joined)
+and the last arrangement built, with its analysis, in the same record ``mlf run`` writes; so
+the result file, the report and the chair's view of an exercise read like those of a run.
+"""
+
+from __future__ import annotations
+
+from mlf.exercise.state import Round, State
+from mlf.mechanics import model_mechanics
+from mlf.talks import AlternativeOutcome, TalksRound, come_to_table, support_of
+
+
+def played_rounds(state: State, upto: Round | None = None) -> tuple[TalksRound, ...]:
+    """Each built round up to ``upto`` (default: all): participants, terms, members."""
+    out: list[TalksRound] = []
+    for r in state.rounds:
+        if r.built is not None and r.settlement is not None:
+            out.append(TalksRound(r.participants, dict(r.settlement.agreed), r.built.members))
+        if r is upto:
+            break
+    return tuple(out)
+
+
+def outcome_of(state: State, rnd: Round | None = None) -> AlternativeOutcome | None:
+    """The outcome after round ``rnd`` (default: the last round built), or None if no round
+    has been built yet."""
+    r = rnd if rnd is not None else state.last_built
+    if r is None or r.built is None or r.settlement is None:
+        return None
+    sc = state.ctx.scenario
+    setup = state.setup
+    alt = sc.alternatives[setup.alternative]
+    b, st = r.built, r.settlement
+    notes = list(st.notes)
+    for d in come_to_table(sc, setup.alternative, alt).decisions:
+        if d.actor in setup.seats and not d.comes:
+            notes.append(
+                f"{d.actor} is played by a delegation and sits at the table; by mlf's rule it "
+                f"would stay away ({d.reason})"
+            )
+    mech = tuple(model_mechanics(sc, st.forecast, setup.model)) if st.forecast else ()
+    return AlternativeOutcome(
+        id=setup.alternative,
+        title=alt.title,
+        support=support_of(sc, setup.alternative),
+        status=b.status,
+        detail=b.detail,
+        rounds=played_rounds(state, r),
+        fixed_point=b.fixed_point,
+        forecast=st.forecast,
+        agreed=dict(st.agreed),
+        arrangement=b.arrangement,
+        participation=b.participation,
+        power=None if b.power is None else dict(b.power),
+        european=None if b.european is None else dict(b.european),
+        manning=None if b.manning is None else dict(b.manning),
+        guardrails=dict(b.guardrails),
+        notes=tuple(notes),
+        table=state.table,
+        mechanics=mech,
+    )
