@@ -420,7 +420,9 @@ def test_a_whole_exercise_to_the_debrief(base: str, db: Path) -> None:
     assert report.status_code == 200 and "<html" in report.text.lower()
     assert report.headers["content-security-policy"].startswith("sandbox allow-scripts")
     result = org.get(f"/x/{made.id}/result.json")
-    assert result.status_code == 200 and result.json()["format_version"] == "mlf-result/1"
+    from mlf.results import FORMAT_VERSION
+
+    assert result.status_code == 200 and result.json()["format_version"] == FORMAT_VERSION
     log = org.get(f"/x/{made.id}/log.json").json()
     assert [ev["type"] for ev in log["events"]][-2:] == ["build", "end"]
     assert [ev["seq"] for ev in log["events"]] == list(range(1, len(log["events"]) + 1))
