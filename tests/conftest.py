@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import platform
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -28,3 +30,54 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("numba") is not None:
             item.add_marker(pytest.mark.skipif(True, reason=why))
+
+
+# PostgreSQL for the storage tests that run on both databases (tests/_pg.py). CI (.ci/run)
+# starts one and exports MLF_TEST_PG_URL; without it, on CI the tests fail, and elsewhere this
+# fixture starts a throw-away server itself from the installed binaries, failing loudly (never
+# skipping) when it cannot.
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    url = os.environ.get("MLF_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    if os.environ.get("CI"):
+        pytest.fail("CI is set but MLF_TEST_PG_URL is not: .ci/run must start PostgreSQL")
+    import _pg
+
+    try:
+        url, folder = _pg.start()
+    except _pg.PgUnavailable as exc:
+        pytest.fail(f"no PostgreSQL for the storage tests: {exc}")
+    try:
+        yield url
+    finally:
+        _pg.stop(folder)
+
+
+@pytest.fixture
+def pg_url(pg_server_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"t_{uuid.uuid4().hex}"
+    admin = sa.create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield sa.make_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database URL, once per backend: a SQLite file and a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'mlf.db'}"
+    return str(request.getfixturevalue("pg_url"))

@@ -21,12 +21,14 @@ import mlf.cli
 HEAVY = {
     "numba", "llvmlite", "scipy", "plotly", "duckdb", "pyarrow", "pandas", "SALib", "dask",
     "distributed", "jinja2",
+    # the web stack of `mlf serve`
+    "fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "psycopg", "multipart",
 }  # fmt: skip
 #: Other commands' modules and what only they need.
 OTHERS = {
     "mlf.cli.forecast", "mlf.cli.ktab", "mlf.cli.power", "mlf.cli.report", "mlf.cli.run",
     "mlf.cli.sweep", "mlf.power", "mlf.talks", "mlf.sensitivity", "mlf.report", "mlf.costs",
-    "rich.progress",
+    "rich.progress", "mlf.cli.serve", "mlf.web", "mlf.exercise",
 }  # fmt: skip
 
 PROBE = """

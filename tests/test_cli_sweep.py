@@ -91,13 +91,28 @@ def test_bad_flags_exit_2(args: list[str], pattern: str, tmp_path: Path) -> None
     _one_line_error(code, text, 2, pattern)
 
 
-def test_no_uncertainty_exits_1(tmp_path: Path) -> None:
+def _flat(tmp_path: Path) -> Path:
     text = Path(MINI).read_text(encoding="utf-8")
     text = re.sub(r",\s*range: \[[^\]]*\]", "", text)
     text = re.sub(r",\s*dist: uniform", "", text)
     path = tmp_path / "flat.yaml"
     path.write_text(text, encoding="utf-8")
-    code, out = _sweep(str(path), "--draws", "5", "--executor", "serial",
+    return path
+
+
+def test_no_written_range_varies_the_default_ranges(tmp_path: Path) -> None:
+    code, out = _sweep(str(_flat(tmp_path)), "--draws", "5", "--executor", "serial",
+                       "--out", str(tmp_path / "o"))
+    assert code == 0, out
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["varied_by_origin"] == {"default": summary["varied_inputs"]}
+
+
+def test_no_uncertainty_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mlf.uncertainty.ranges as ranges
+
+    monkeypatch.setattr(ranges, "sweep_inputs", lambda sc: ())  # nothing the rule can vary
+    code, out = _sweep(str(_flat(tmp_path)), "--draws", "5", "--executor", "serial",
                        "--out", str(tmp_path / "o"))
     _one_line_error(code, out, 1, "no uncertainty ranges")
     assert not (tmp_path / "o" / "manifest.json").exists()

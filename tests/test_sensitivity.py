@@ -38,6 +38,7 @@ from mlf.sensitivity import (
 from mlf.sensitivity.summary import _srrc
 from mlf.sensitivity.sweep import layout, read_manifest
 from mlf.talks import run_alternative
+from mlf.uncertainty import sweep_inputs
 
 MINI = Path(__file__).parent / "data" / "sweep-mini.yaml"
 DRAWS = 24
@@ -106,11 +107,25 @@ def _no_ranges() -> LoadedScenario:
     return LoadedScenario(sc, "no-ranges.yaml", "0" * 64)
 
 
-def test_no_ranges_is_an_error(tmp_path: Path) -> None:
+def test_no_written_ranges_still_varies_every_estimate(tmp_path: Path) -> None:
+    """Issue 13 item 2: without a single written range, the sweep varies the default ranges."""
+    from mlf.uncertainty import sweep_inputs
+
     ld = _no_ranges()
     assert collect_inputs(ld.scenario) == ()
+    inputs = sweep_inputs(ld.scenario)
+    assert inputs and all(x.origin == "default" for x in inputs)
+    run = run_sweep(ld, tmp_path / "x", draws=5)
+    assert [x["path"] for x in run.manifest["inputs"]] == [x.path for x in inputs]
+
+
+def test_nothing_to_vary_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mlf.uncertainty.ranges as ranges
+
+    monkeypatch.setattr(ranges, "sweep_inputs", lambda sc: ())
     with pytest.raises(SensitivityError, match="no uncertainty ranges"):
-        run_sweep(ld, tmp_path / "x", draws=5)
+        run_sweep(_no_ranges(), tmp_path / "x", draws=5)
+    assert not (tmp_path / "x").exists()
     assert SensitivityError("x").exit_code == 1
 
 
@@ -204,7 +219,7 @@ def test_lhs_is_a_latin_hypercube(d: int, n: int, seed: int) -> None:
 
 def test_apply_draw_sets_exactly_the_inputs(loaded: LoadedScenario) -> None:
     sc = loaded.scenario
-    inputs = collect_inputs(sc)
+    inputs = sweep_inputs(sc)
     values = sample_chunk(inputs, 3, 0, 0, 1)[0]
     before = sc.model_dump()
     new = apply_draw(sc, inputs, values)
@@ -223,7 +238,7 @@ def test_apply_draw_sets_exactly_the_inputs(loaded: LoadedScenario) -> None:
 def test_records_agree_with_the_pipeline(loaded: LoadedScenario, serial_dir: Path) -> None:
     """Oracle: each stored row equals a direct run of the alternatives on the draw."""
     sc = loaded.scenario
-    inputs = collect_inputs(sc)
+    inputs = sweep_inputs(sc)
     tab = _tables(serial_dir)
     assert tab.num_rows == DRAWS
     assert tab.column("draw").to_pylist() == list(range(DRAWS))
@@ -262,7 +277,7 @@ def test_storage_is_zstd_parquet_with_a_manifest(loaded: LoadedScenario, serial_
     assert (man["seed"], man["draws"], man["chunk_size"], man["sampling"]) == (
         SEED, DRAWS, CHUNK, "random"
     )
-    assert [x["path"] for x in man["inputs"]] == [x.path for x in collect_inputs(loaded.scenario)]
+    assert [x["path"] for x in man["inputs"]] == [x.path for x in sweep_inputs(loaded.scenario)]
     assert not list(serial_dir.glob(".*tmp"))
 
 
@@ -332,7 +347,7 @@ def test_uneven_chunks_and_lhs(loaded: LoadedScenario, tmp_path: Path) -> None:
     assert run.chunks == 3
     tab = _tables(tmp_path / "lhs")
     assert tab.num_rows == 7
-    inputs = collect_inputs(loaded.scenario)
+    inputs = sweep_inputs(loaded.scenario)
     u = lhs_design(len(inputs), 7, 2)
     np.testing.assert_array_equal(
         np.column_stack([tab.column(f"in/{x.path}").to_numpy() for x in inputs]),
@@ -349,6 +364,9 @@ def _brute_srrc(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> np.ndarray[
     ry = stats.rankdata(y[keep])
     zx = (rx - rx.mean(0)) / rx.std(0)
     zy = (ry - ry.mean()) / ry.std()
+    if keep.sum() <= x.shape[1] + 1:  # too few draws: the summary gives rank correlations
+        r: np.ndarray[Any, Any] = zx.T @ zy / keep.sum()
+        return r
     b: np.ndarray[Any, Any] = np.linalg.lstsq(zx, zy, rcond=None)[0]
     return b
 
@@ -358,7 +376,7 @@ def test_summary_against_numpy(loaded: LoadedScenario, serial_dir: Path) -> None
     assert s["draws"] == DRAWS and s["seed"] == SEED and s["complete"]
     json.dumps(s, allow_nan=False)
     tab = _tables(serial_dir)
-    inputs = [x.path for x in collect_inputs(loaded.scenario)]
+    inputs = [x.path for x in sweep_inputs(loaded.scenario)]
     x = np.column_stack([tab.column(f"in/{p}").to_numpy() for p in inputs])
     for a, alt in loaded.scenario.alternatives.items():
         res = s["alternatives"][a]

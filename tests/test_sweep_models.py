@@ -17,7 +17,6 @@ from mlf.errors import UsageError
 from mlf.scenario import LoadedScenario, load_scenario
 from mlf.sensitivity import (
     apply_draw,
-    collect_inputs,
     resume_sweep,
     run_sweep,
     sample_chunk,
@@ -26,6 +25,7 @@ from mlf.sensitivity import (
 from mlf.sensitivity.draws import sample_models
 from mlf.sensitivity.sweep import read_manifest
 from mlf.talks import run_alternative
+from mlf.uncertainty import sweep_inputs
 
 MINI = Path(__file__).parent / "data" / "sweep-mini.yaml"
 DRAWS = 30
@@ -65,7 +65,7 @@ def test_each_draw_runs_the_model_it_drew(loaded: LoadedScenario, drawn: Path) -
     """Oracle: a stored row equals a direct run of the draw under the model recorded for it,
     and the inputs' values are those of a sweep without the model draw."""
     sc = loaded.scenario
-    inputs = collect_inputs(sc)
+    inputs = sweep_inputs(sc)  # what the sweep varies (issue 13: written and default ranges)
     rows = _table(drawn).to_pylist()
     assert [r["model"] for r in rows] == [
         m for c in range(DRAWS // CHUNK) for m in sample_models(WEIGHTS, SEED, c, CHUNK)

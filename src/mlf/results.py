@@ -21,7 +21,8 @@ Format version
     ``mlf-result/2`` adds to ``/1``: the manifest's ``models`` and ``seeds``, ``inputs`` (every
     input with its provenance, :mod:`mlf.provenance`), and for a run of several models
     (``mlf run --models``) ``runs`` and ``ensemble`` (:mod:`mlf.ensemble`). A ``/1`` result
-    still reads (its report has no inputs appendix and no model comparison).
+    still reads (its report has no inputs appendix and no model comparison). ``mlf sweep`` and
+    ``mlf run --fragile`` add the optional ``fragile`` block (:mod:`mlf.uncertainty.fragile`).
 
 Strictness: every model forbids unknown keys (``extra="forbid"``) and is strict (no
 coercion: a number written as a string is refused). A few blocks are deliberately open
@@ -529,6 +530,59 @@ class BritishQuestion(_Strict):
     summary: str
 
 
+class FragileMove(_Strict):
+    """One input's part in flipping a decision (:mod:`mlf.uncertainty.fragile`)."""
+
+    input: str
+    """The input's dotted path, e.g. ``actors.ITA.weights.cost``."""
+    value: float
+    """The scenario's own value (the point run's)."""
+    to: float
+    """Where the decision flips: the nearest flip point found (a pair: the end it was set to)."""
+    end: float
+    """The end of the input's range on that side."""
+    move: float
+    relative: float | None
+    """``move / |value|`` (null for a value of zero)."""
+    share_of_range: float
+    """``|move|`` as a share of the way from the value to ``end``."""
+    confidence: str | None
+    """A-D, or ``estimate``."""
+    sources: list[str]
+    origin: Literal["range", "default"]
+    """Where its range comes from: written in the scenario, or the default rule."""
+
+
+class FragileFlip(_Strict):
+    moves: list[FragileMove]
+
+
+class FragileDecision(_Strict):
+    decision: Literal["agreement", "joins"]
+    actor: str | None
+    value: bool
+    """The decision in the point run (an agreement forms; the nation joins)."""
+    fragile: bool
+    flips: list[FragileFlip]
+    """Single inputs whose own range flips it, nearest flip first."""
+    pairs: list[FragileFlip]
+    """Pairs of inputs that flip it together where neither does alone."""
+
+
+class Fragile(_Strict):
+    """Which inputs can flip each decision of the point run (``mlf.uncertainty.fragile``)."""
+
+    method: str
+    model: str
+    seed: int
+    """The model's seed, held fixed in every run of the pass."""
+    inputs_tested: int
+    runs: int
+    fragile: int
+    """How many decisions are fragile."""
+    alternatives: dict[str, list[FragileDecision]]
+
+
 class InputRow(_Strict):
     """One input of the run, with its provenance (:func:`mlf.provenance.input_rows`)."""
 
@@ -650,6 +704,8 @@ class ResultFile(_Strict):
     """What the models agree on (present with ``runs``)."""
     sensitivity: dict[str, Any] | None = None
     """A sweep's summary (``mlf sweep`` writes it into its point run's result)."""
+    fragile: Fragile | None = None
+    """The fragile-decision pass (``mlf sweep``, and ``mlf run --fragile``)."""
 
 
 # --------------------------------------------------------------------------- reading and writing

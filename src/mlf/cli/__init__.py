@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "run": "run",
     "scenarios": "scenario",
     "schema": "scenario",
+    "serve": "serve",
     "show": "scenario",
     "sweep": "sweep",
 }

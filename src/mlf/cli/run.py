@@ -169,6 +169,9 @@ def run(
     force: bool = typer.Option(
         False, "--force", help="Take over the --out folder's stale lock (its writer is gone)."
     ),
+    fragile: bool = typer.Option(
+        False, "--fragile", help="Also find the inputs whose own range can flip each decision."
+    ),
     set_: list[str] = set_option(),
     overlay: list[Path] = overlay_option(),
     counterfactual: str | None = counterfactual_option(),
@@ -232,7 +235,12 @@ def run(
             result = run_models(
                 loaded, names, seed=seed, alternative=alternative, progress=tick
             )
-        data = result_document(result)  # checked against mlf.results.ResultFile
+        extra: dict[str, Any] = {}
+        if fragile:
+            from mlf.uncertainty.fragile import fragile_for_run
+
+            extra["fragile"] = fragile_for_run(loaded.scenario, result.to_dict())
+        data = result_document(result, **extra)  # checked against mlf.results.ResultFile
         text = json_text(data)
         if out is not None:
             from mlf.report import render_html
@@ -252,6 +260,11 @@ def run(
             console.print(
                 f"[bold]The British question:[/bold] {esc(bq['summary'])}", highlight=False
             )
+        if fragile:
+            from mlf.uncertainty.fragile import fragile_lines
+
+            for line in fragile_lines(data["fragile"]):
+                console.print(esc(line), highlight=False)
         for b in data["below_threshold"]:
             console.print(
                 f"below the support threshold: {esc(b['title'])} ({esc(b['id'])}), "

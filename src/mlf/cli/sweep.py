@@ -44,6 +44,13 @@ class _RateColumn(ProgressColumn):
         return Text("-- draws/s" if speed is None else f"{speed:,.1f} draws/s", style="cyan")
 
 
+def _p(p: float | None, ci: list[float] | None) -> str:
+    """A probability with its Wilson 95% interval, e.g. ``12.3% [10.1%, 14.8%]``."""
+    if p is None:
+        return "-"
+    return f"{p:.1%}" if not ci else f"{p:.1%}\n[{ci[0]:.1%}, {ci[1]:.1%}]"
+
+
 def _summary_table(summary: dict[str, Any]) -> Table:
     pivot = summary.get("pivotal_actor")
     table = Table(
@@ -52,16 +59,18 @@ def _summary_table(summary: dict[str, Any]) -> Table:
         show_lines=True,
     )
     table.add_column("alternative")
-    table.add_column("P(agreement)", justify="right")
+    table.add_column("P(agreement)\n[95% interval]", justify="right")
     if pivot:
-        table.add_column(f"P({pivot} joins)", justify="right")
+        table.add_column(f"P({pivot} joins)\n[95% interval]", justify="right")
     table.add_column("forecast median [5%, 95%]", overflow="fold", max_width=40)
     table.add_column("inputs that matter most (SRRC)", overflow="fold", max_width=60)
     for alt_id, a in summary["alternatives"].items():
-        row = [alt_id, "-" if a["p_agreement"] is None else f"{a['p_agreement']:.1%}"]
+        row = [alt_id, _p(a["p_agreement"], a.get("p_agreement_ci"))]
         if pivot:
             p = a["p_join"].get(pivot)
-            row.append("not invited" if p is None else f"{p:.1%}")
+            row.append(
+                "not invited" if p is None else _p(p, a.get("p_join_ci", {}).get(pivot))
+            )
         fq = "\n".join(
             f"{i}: {q['q50']:.4g} [{q['q05']:.4g}, {q['q95']:.4g}]"
             for i, q in a["forecast_quantiles"].items()
@@ -140,9 +149,12 @@ def sweep(
         run_sweep,
         summarise,
     )
+    from mlf.sensitivity.intervals import too_few_draws
 
     console = Console(stderr=True)
     directory: Path | None = None
+    warned: str | None = None
+    shown: list[str] = []
     lock: Any = None
     created: list[Path] = []
     try:
@@ -210,10 +222,11 @@ def sweep(
         in_flight = 1 if executor == "serial" else 2 * (workers or os.cpu_count() or 1) + 2
         if directory is None:
             assert draws is not None
-            prepare_sweep(
+            _, varied = prepare_sweep(
                 loaded, draws=draws, seed=seed or 0, chunk_size=chunk_size or 200, model=model,
                 sampling=sampling or "random", in_flight=in_flight, models=weights,
             )  # every check before a folder exists
+            warned = too_few_draws(draws, len(varied))  # printed once the sweep starts
             directory = out or Path(f"sweep-{loaded.id}")
         command = "mlf sweep " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         lock, created = locked_output(directory, command=command.strip(), force=force)
@@ -237,6 +250,12 @@ def sweep(
             task = progress.add_task("draws", total=None)
 
             def tick(done: int, total: int) -> None:
+                nonlocal warned
+                if warned is not None:  # the sweep has passed every check and starts
+                    progress.console.print(warned, markup=False, highlight=False,
+                                           soft_wrap=True)
+                    shown.append(warned)
+                    warned = None
                 progress.update(task, completed=done, total=total)
 
             with open_executor(executor, workers=workers, scheduler=scheduler) as ex:
@@ -266,7 +285,11 @@ def sweep(
 
             drawn = ran.manifest.get("models")  # a model-drawing sweep: every model's point run
             point = run_models(loaded, list(drawn) if drawn else [str(ran.manifest["model"])])
-            result = result_document(point, sensitivity=summary)
+            progress.update(task, description="fragile decisions")
+            from mlf.uncertainty.fragile import fragile_for_run
+
+            fragile = fragile_for_run(loaded.scenario, point.to_dict())
+            result = result_document(point, sensitivity=summary, fragile=fragile)
             write_files([
                 (directory / "summary.json", json_text(summary)),
                 (directory / "result.json", json_text(result)),
@@ -275,6 +298,21 @@ def sweep(
         Console().print(_summary_table(summary))
         if summary.get("by_model"):
             Console().print(_by_model_table(summary))
+        origins = summary["varied_by_origin"]
+        console.print(
+            f"varied inputs: {summary['varied_inputs']} ({origins.get('range', 0)} with a "
+            f"written range, {origins.get('default', 0)} with the default range of their "
+            f"confidence); not varied: {len(summary['not_varied'])} (listed in summary.json); "
+            f"probabilities with the {summary['interval']}",
+            highlight=False, markup=False,
+        )
+        for w in summary["warnings"]:
+            if w not in shown:
+                typer.echo(w, err=True)
+        from mlf.uncertainty.fragile import fragile_lines
+
+        for line in fragile_lines(fragile):
+            console.print(line, highlight=False, markup=False)
         for c, why in sorted(ran.redone.items()):
             console.print(f"redid chunk {c}: {why}", highlight=False)
         kept = f" ({ran.chunks_kept} finished chunks kept)" if ran.chunks_kept else ""

@@ -247,7 +247,8 @@ def render_markdown(
                 [[r["section"], r["item"], r["a"], r["b"]] for r in g["rows"]],
             )
     for a in v["alternatives"]:
-        md += [f"## {a['title']}", "", f"**{a['status']}**: {a['detail']}", ""]
+        mark = " (**fragile**: see Fragile decisions)" if a.get("fragile_agreement") else ""
+        md += [f"## {a['title']}", "", f"**{a['status']}**{mark}: {a['detail']}", ""]
         if a["fixed_point"]:
             md += [f"Talks: {a['fixed_point']}.", ""]
         if a["terms"]:
@@ -288,7 +289,8 @@ def render_markdown(
                 [
                     [
                         f"{r['name']} ({r['actor']})",
-                        "joins" if r["join"] else "stays out",
+                        ("joins" if r["join"] else "stays out")
+                        + (" (**fragile**)" if r.get("fragile") else ""),
                         r["utility"],
                         r["outside"],
                         r["margin_text"],
@@ -354,6 +356,17 @@ def render_markdown(
     sens = v.get("sensitivity")
     if sens:
         md += [f"## Sensitivity ({sens['draws']} draws)", ""]
+        md += [f"**{w}**" for w in sens.get("warnings", [])] + (
+            [""] if sens.get("warnings") else []
+        )
+        if sens.get("inputs"):
+            md += [
+                f"Varied: {len(sens['inputs'])} inputs ({sens['written']} with a range written "
+                f"in the scenario, {sens['default']} with the default range of their "
+                f"confidence); left fixed: {len(sens['not_varied'])}. Probabilities carry "
+                f"their {sens['interval']} in brackets.",
+                "",
+            ]
         md += _table(
             [
                 "alternative",
@@ -366,7 +379,8 @@ def render_markdown(
             [
                 [
                     a["title"],
-                    a["p_agreement"],
+                    a["p_agreement"] + (f" {a['p_agreement_ci']}" if a.get("p_agreement_ci")
+                                        else ""),
                     a["p_signed"],
                     f"{a['p_ratified']} ({a['p_ratified_interval']})",
                     ", ".join(f"{n} {p}" for n, p in a["p_join"]) or "–",
@@ -385,6 +399,7 @@ def render_markdown(
                 ["model", "weight", "draws", *[a["title"] for a in sens["alternatives"]]],
                 [[r["model"], r["weight"], r["draws"], *r["cells"]] for r in sens["by_model"]],
             )
+    md += _fragile_md(v.get("fragile"))
     if v["mechanics"]:
         md += ["## Where the model's own mechanics drove a result", ""]
         for m in v["mechanics"]:
@@ -400,3 +415,40 @@ def render_markdown(
     md += _inputs(v["inputs"])
     md += [f"*Made by mlf {v['mlf_version']}.*", ""]
     return "\n".join(md)
+
+
+def _fragile_md(f: Mapping[str, Any] | None) -> list[str]:
+    """The "Fragile decisions" section: each fragile decision and the inputs that flip it."""
+    if not f:
+        return []
+    md = [
+        "## Fragile decisions",
+        "",
+        f"A decision is **fragile** when an input moved within its own range flips it, the "
+        f"others held at their values ({f['decisions']} decisions, {f['inputs_tested']} inputs "
+        f"tested; model {f['model']}, its seed fixed at {f['seed']}). Method: {f['method']}.",
+        "",
+    ]
+    if not f["entries"]:
+        return [*md, "None: no input within its own range flips a decision.", ""]
+    for e in f["entries"]:
+        md += [f"### {e['title']}: {e['decision']} (**fragile**)", ""]
+        if e["singles"]:
+            md += _table(
+                ["input", "source", "value", "flips at", "how far it must move", "range"],
+                [
+                    [_code(m["input"]), m["provenance"], m["value"], m["to"], m["how"],
+                     m["range"]]
+                    for m in e["singles"]
+                ],
+            )
+        for p in e["pairs"]:
+            md += [
+                "- together: "
+                + " with ".join(
+                    f"{_code(m['input'])} ({m['provenance']}) {m['value']} → {m['to']}" for m in p
+                ),
+            ]
+        if e["pairs"]:
+            md += [""]
+    return md

@@ -27,7 +27,9 @@ from mlf.report._format import (
     slug,
     text,
 )
+from mlf.report._fragile import fragile_view
 from mlf.report._inputs import InputLinks, inputs_view, source_anchors
+from mlf.report._intervals import interval_text, varied_view
 from mlf.report._models import models_view
 from mlf.report._notes import MODEL_NOTES, NEGOTIATION_MODELS
 from mlf.report._ratification import ratification_view
@@ -675,18 +677,23 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
                     "q95": num(q.get("q95"), 4),
                 }
             )
+        join_ci = as_dict(s.get("p_join_ci"))
         alts.append(
             {
                 "id": str(aid),
                 "title": titles.get(str(aid), str(aid)),
                 "p_agreement": pct(s.get("p_agreement")),
-                "p_signed": pct(s.get("p_signed")),
+                "p_agreement_ci": interval_text(s.get("p_agreement_ci")),
+                "p_join": [
+                    (str(a), pct(p) + interval_text(join_ci.get(str(a)), " "))
+                    for a, p in as_dict(s.get("p_join")).items()
+                ],
+                "p_signed": pct(s.get("p_signed")) + interval_text(s.get("p_signed_ci"), " "),
                 "p_ratified": pct(s.get("p_ratified")),
                 "p_ratified_interval": " to ".join(
                     pct(x) for x in as_list(s.get("p_ratified_interval"))
                 )
                 or "–",
-                "p_join": [(str(a), pct(p)) for a, p in as_dict(s.get("p_join")).items()],
                 "quantiles": quant,
                 "histograms": hists,
                 "tornado": tornado,
@@ -705,7 +712,8 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
                 "cells": [pct(as_dict(palts.get(str(a["id"]))).get("p_agreement")) for a in alts],
             }
         )
-    return {"draws": sens.get("draws"), "alternatives": alts, "by_model": by_model}
+    return {"draws": sens.get("draws"), "alternatives": alts, "by_model": by_model,
+            **varied_view(sens)}
 
 
 def _sources(result: Mapping[str, Any], anchors: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -846,6 +854,7 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         if a["mechanics"]
     ]
     sensitivity = _sensitivity(result.get("sensitivity"), titles, ch)
+    fragile = fragile_view(result.get("fragile"), titles, alts)
     models = models_view(result, {a["id"]: a["anchor"] for a in alts}, names, ch)
     src_anchors = source_anchors(result)
     nav = [("overview", "Overview"), ("comparison", "Comparison")]
@@ -859,6 +868,8 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
     ]
     if sensitivity is not None:
         nav.append(("sensitivity", "Sensitivity"))
+    if fragile is not None:
+        nav.append(("fragile", "Fragile decisions"))
     nav += [("sources", "Sources"), ("inputs", "Inputs"), ("models", "How to read this")]
     return {
         "title": text(sc.get("title")) or text(man.get("scenario_id")) or "mlf report",
@@ -878,6 +889,7 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         "guard_cols": [GUARDRAIL_LABELS.get(k, k.replace("_", " ")) for k in guard_cols],
         "guard_matrix": matrix,
         "sensitivity": sensitivity,
+        "fragile": fragile,
         "sources": _sources(result, src_anchors),
         "inputs": inputs_view(result, src_anchors),
         "model_comparison": models,

@@ -57,15 +57,23 @@ class UncertainInput:
     contribution, positions, outside_option, support, ratifiers; ``key`` the issue,
     alternative or ratifier id and ``sub`` ``"salience"`` or ``"position"`` for positions,
     ``"reservation"`` for a ratifier.
+    For a utility weight ``(actor, "weights", "voice" | "cost", None)``.
+
+    ``origin`` says where the range comes from: ``"range"`` (written in the scenario) or
+    ``"default"`` (the confidence rule of :mod:`mlf.uncertainty.ranges`); ``confidence`` is the
+    code the rule used (``A``-``D``, ``estimate``) and ``sources`` the number's source keys.
     """
 
     path: str
-    kind: Literal["quantity", "position"]
+    kind: Literal["quantity", "position", "weight"]
     min: float
     mode: float
     max: float
     dist: Literal["triangular", "uniform"]
     target: tuple[str, str, str | None, str | None]
+    origin: Literal["range", "default"] = "range"
+    confidence: str | None = None
+    sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +83,9 @@ class UncertainInput:
             "mode": self.mode,
             "max": self.max,
             "dist": self.dist,
+            "origin": self.origin,
+            "confidence": self.confidence,
+            "sources": list(self.sources),
         }
 
 
@@ -255,6 +266,10 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
             if name in _QUANTITY_FIELDS:
                 q = getattr(actor, name)
                 update[name] = _set_value(q, v)
+            elif name == "weights":
+                assert key is not None
+                base = update.get("weights", actor.weights)
+                update["weights"] = base.model_copy(update={key: v})
             elif name == "positions":
                 assert key is not None
                 if positions is None:
@@ -297,6 +312,9 @@ def current_values(sc: Scenario, inputs: Sequence[UncertainInput]) -> list[float
         actor: Actor = sc.actors[aid]
         if name in _QUANTITY_FIELDS:
             out.append(getattr(actor, name).value)
+        elif name == "weights":
+            assert key is not None
+            out.append(float(getattr(actor.weights, key)))
         elif name == "positions":
             assert key is not None
             pos = actor.positions[key]

@@ -2,7 +2,8 @@
 
 For each alternative: the probability of agreement, of signature (ratified or not) and of
 ratification with its 95% Wilson interval (:func:`wilson_interval`; an agreement is
-ratified, so ``p_ratified == p_agreement``), of each invited nation joining, the
+ratified, so ``p_ratified == p_agreement``), of each invited nation joining (each
+with its Wilson 95% interval, :mod:`mlf.sensitivity.intervals`), the
 distribution of each element's forecast (quantiles and a histogram), each nation's power and
 cost as a member, and which inputs matter most.
 
@@ -40,6 +41,7 @@ import numpy as np
 
 from mlf.errors import UsageError
 from mlf.sensitivity.draws import SensitivityError, chunk_bounds
+from mlf.sensitivity.intervals import annotate
 from mlf.sensitivity.limits import RANK_BLOCK
 from mlf.sensitivity.sweep import chunk_name, read_manifest, verify_chunk
 
@@ -256,7 +258,7 @@ def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
             alts[a]["tornado_join"][kind[5:]] = effects
         else:
             alts[a]["tornado_forecast"][kind[9:]] = effects
-    return {
+    return annotate({
         "draws": n,
         "seed": int(manifest["seed"]),
         "complete": n == int(manifest["draws"]),
@@ -267,9 +269,10 @@ def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
         "sampling": manifest["sampling"],
         "pivotal_actor": pivot,
         "inputs": list(manifest["inputs"]),
+        "not_varied": list(manifest.get("not_varied", [])),
         "method": METHOD,
         "alternatives": alts,
-    }
+    })
 
 
 BY_MODEL_LEFT_OUT = (

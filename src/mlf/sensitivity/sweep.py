@@ -54,7 +54,6 @@ from mlf.sensitivity.draws import (
     UncertainInput,
     apply_draw,
     chunk_bounds,
-    collect_inputs,
     lhs_design,
     sample_chunk,
     sample_models,
@@ -356,6 +355,7 @@ def make_manifest(
         },
         "settled": {a: alternative_issues(sc, a) for a in sc.alternatives},
         "inputs": [x.to_dict() for x in inputs],
+        "not_varied": _not_varied(sc),
         "done": {},
     }
 
@@ -469,6 +469,21 @@ class SweepRun:
         }
 
 
+def _inputs(sc: Scenario) -> tuple[UncertainInput, ...]:
+    """What a sweep varies: written ranges and the default ranges of every other estimate
+    (:func:`mlf.uncertainty.ranges.sweep_inputs`; imported here, since mlf.uncertainty imports
+    this package's draws)."""
+    from mlf.uncertainty.ranges import sweep_inputs
+
+    return sweep_inputs(sc)
+
+
+def _not_varied(sc: Scenario) -> list[dict[str, str]]:
+    from mlf.uncertainty.ranges import not_varied
+
+    return [f.to_dict() for f in not_varied(sc)]
+
+
 def _check_model(sc: Scenario, model: str | None) -> str:
     mdl = model or sc.settings.model
     if mdl not in MODELS:
@@ -572,11 +587,12 @@ def prepare_sweep(
         _check_models(models)
         model = next(iter(models))
     mdl = _check_model(sc, model)
-    inputs = collect_inputs(sc)
+    inputs = _inputs(sc)
     if not inputs:
         raise SensitivityError(
             f"scenario {sc.meta.id!r} has no uncertainty ranges: every draw would be the same "
-            "(give some numbers a range: [min, mode, max])"
+            "(it has no number the default-range rule can vary; give some a range: "
+            "[min, mode, max])"
         )
     check_sweep(sc, inputs, draws=draws, chunk_size=chunk_size, sampling=sampling,
                 in_flight=in_flight)
@@ -673,9 +689,12 @@ def resume_sweep(
                 f"{out}: the sweep was made by mlf {manifest.get('mlf_version')}, this is mlf "
                 f"{__version__}; start a new sweep"
             )
-        inputs = collect_inputs(sc)
+        inputs = _inputs(sc)
         if [x.to_dict() for x in inputs] != manifest.get("inputs"):
-            raise UsageError(f"{out}: the manifest's inputs do not match the scenario's ranges")
+            raise UsageError(
+                f"{out}: the manifest's inputs do not match the scenario's ranges (written or "
+                "default); start a new sweep"
+            )
         model = _check_model(sc, str(manifest.get("model")))
         drawn = manifest.get("models")
         models = None if drawn is None else _check_models(drawn)

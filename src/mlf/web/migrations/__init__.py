@@ -1,0 +1,1 @@
+"""Alembic migrations of the ``mlf serve`` database (run by :func:`mlf.web.db.migrate`)."""

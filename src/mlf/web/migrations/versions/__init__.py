@@ -1,0 +1,1 @@
+"""Alembic revisions of the ``mlf serve`` schema, oldest first."""

@@ -1,0 +1,122 @@
+"""Exercises in a running server: their state rebuilt from the log, and actions appended to it.
+
+The event log in the database is the source of truth. :class:`Exercises` keeps each exercise's
+state in memory as a cache of ``replay(setup, log)`` and brings it up to date from the log
+before every read and write (:meth:`Exercises.live`), so a second server process on the same
+database, or a restart, sees exactly what was committed.
+
+An action (:meth:`Exercises.act`) is one or more events applied in order with
+:func:`mlf.exercise.apply`: if any is refused (out of turn, off the scale), none is stored and
+the error is raised; events that change nothing (a second identical submit) are not stored;
+the rest are appended in one transaction, committed, and only then is the new state returned
+and the exercise's listeners woken (:class:`mlf.web.live.Broker`). Writes to one exercise are
+serialised by a lock in this process and, across processes, by the log's unique
+``(exercise, seq)``: a writer that loses the race re-reads the log and tries again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from mlf.exercise import Event, Setup, State, apply, event_json, initial_state, parse_event
+from mlf.web import store
+from mlf.web.live import Broker
+
+_RETRIES = 20
+
+
+class NoSuchExercise(LookupError):
+    """The exercise is not in the database (never made, or deleted)."""
+
+
+@dataclass(frozen=True)
+class Live:
+    """An exercise's state after its first ``seq`` events."""
+
+    exercise_id: str
+    title: str
+    seq: int
+    state: State
+
+    @property
+    def setup(self) -> Setup:
+        return self.state.setup
+
+
+class Exercises:
+    """The exercises of one database, with their replayed states cached."""
+
+    def __init__(self, engine: Engine, broker: Broker | None = None) -> None:
+        self.engine = engine
+        self.broker = broker if broker is not None else Broker()
+        self._cache: dict[str, Live] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _lock(self, exercise_id: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(exercise_id, threading.Lock())
+
+    def forget(self, exercise_id: str) -> None:
+        """Drop an exercise from the cache (after it was deleted)."""
+        with self._guard:
+            self._cache.pop(exercise_id, None)
+
+    def _catch_up(self, exercise_id: str) -> Live:
+        live = self._cache.get(exercise_id)
+        if live is None:
+            row = store.get_exercise(self.engine, exercise_id)
+            if row is None:
+                raise NoSuchExercise(exercise_id)
+            setup = Setup.model_validate_json(row.setup)
+            live = Live(exercise_id, row.title, 0, initial_state(setup))
+        new = store.events_after(self.engine, exercise_id, live.seq)
+        if new:
+            state = live.state
+            for ev in new:
+                state = apply(state, parse_event(ev.data))
+            live = Live(exercise_id, live.title, new[-1].seq, state)
+        with self._guard:
+            self._cache[exercise_id] = live
+        return live
+
+    def live(self, exercise_id: str) -> Live:
+        """The exercise's state after every committed event (:class:`NoSuchExercise`)."""
+        with self._lock(exercise_id):
+            return self._catch_up(exercise_id)
+
+    def act(self, exercise_id: str, events: Sequence[Event]) -> tuple[Live, int]:
+        """Apply ``events`` in order, store those that change the state, commit, and return
+        the new state with how many were stored (0 for a repeat that changes nothing).
+
+        Raises:
+            mlf.exercise.ExerciseError: an event is refused; nothing is stored.
+            NoSuchExercise: there is no such exercise.
+        """
+        with self._lock(exercise_id):
+            for _ in range(_RETRIES):
+                live = self._catch_up(exercise_id)
+                state = live.state
+                accepted: list[Event] = []
+                for ev in events:
+                    after = apply(state, ev)
+                    if after is not state:
+                        accepted.append(ev)
+                        state = after
+                if not accepted:
+                    return live, 0
+                rows = [(ev.type, getattr(ev, "seat", None), event_json(ev)) for ev in accepted]
+                try:
+                    store.append_events(self.engine, exercise_id, live.seq + 1, rows)
+                except store.SeqTaken:
+                    continue  # another process wrote first: re-read the log and re-apply
+                new = Live(exercise_id, live.title, live.seq + len(rows), state)
+                with self._guard:
+                    self._cache[exercise_id] = new
+                self.broker.publish(exercise_id)
+                return new, len(rows)
+        raise RuntimeError(f"{exercise_id}: the event log kept moving; try again")
