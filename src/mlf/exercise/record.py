@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mlf.exercise.state import Round, State
 from mlf.mechanics import model_mechanics
-from mlf.talks import AlternativeOutcome, TalksRound, come_to_table, support_of
+from mlf.talks import AlternativeOutcome, TalksRound, support_of
 
 
 def played_rounds(state: State, upto: Round | None = None) -> tuple[TalksRound, ...]:
@@ -34,7 +34,7 @@ def outcome_of(state: State, rnd: Round | None = None) -> AlternativeOutcome | N
     alt = sc.alternatives[setup.alternative]
     b, st = r.built, r.settlement
     notes = list(st.notes)
-    for d in come_to_table(sc, setup.alternative, alt).decisions:
+    for d in state.model_table.decisions:
         if d.actor in setup.seats and not d.comes:
             notes.append(
                 f"{d.actor} is played by a delegation and sits at the table; by mlf's rule it "
