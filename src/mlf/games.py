@@ -196,6 +196,8 @@ def parse_number(value: object, what: str = "number", *, limits: bool = False) -
         >>> parse_number("2/3"), parse_number("0.65"), parse_number(0.1)
         (Fraction(2, 3), Fraction(13, 20), Fraction(1, 10))
     """
+    if type(value) is Fraction:  # already exact (immutable): the common case of the builders
+        return value
     if isinstance(value, bool):
         raise GameError(f"{what}: expected a number, got {value!r}")
     if isinstance(value, Fraction | int):
@@ -1257,6 +1259,7 @@ def game_from_spec(
     missing: Literal["error", "drop"] = "error",
     impossible: Literal["error", "allow"] | None = None,
     path: str = "rule",
+    validated: bool = False,
 ) -> Game:
     """Build the game a rule spec describes over ``ctx.members`` (grammar: module docstring).
 
@@ -1269,6 +1272,9 @@ def game_from_spec(
     quota above the total weight, ``at_least`` above the number of members). ``"allow"``
     (the default with ``missing="drop"``, where the members are one candidate set of a
     negotiation) builds such games: check :attr:`Game.has_winning`.
+
+    ``validated=True`` says the caller has already passed this very spec through
+    :func:`validate_rule_spec` (the talks build one spec over many member sets and weights).
     """
     if missing not in ("error", "drop"):
         raise GameError(f"missing must be 'error' or 'drop', got {missing!r}")
@@ -1278,5 +1284,6 @@ def game_from_spec(
         raise GameError(f"impossible must be 'error' or 'allow', got {impossible!r}")
     if len(set(ctx.members)) != len(ctx.members):
         raise GameError("rule context: duplicate member ids")
-    validate_rule_spec(spec, path)
+    if not validated:
+        validate_rule_spec(spec, path)
     return _Builder(ctx, missing, impossible == "error").build(spec, path)

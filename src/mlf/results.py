@@ -428,7 +428,8 @@ class BritishAlternative(_Strict):
 
 
 class BritishQuestion(_Strict):
-    """The pivot-broadening question (:func:`mlf.talks.british_question`)."""
+    """The pivot-broadening question (:func:`mlf.talks.pivot_broadening`) for the scenario's
+    pivotal actor; result.json keeps the key ``british_question`` (format ``mlf-result/1``)."""
 
     actor: str
     name: str

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
 
 from mlf.costs import (
@@ -28,7 +29,18 @@ from mlf.costs import (
     with_lead_share,
 )
 from mlf.errors import MlfError
-from mlf.games import Game, RuleContext, game_from_spec, rule_actors, rule_uses_weights
+from mlf.games import (
+    AndGame,
+    Game,
+    OrGame,
+    RuleContext,
+    UnanimityGame,
+    VectorWeightedGame,
+    WeightedGame,
+    game_from_spec,
+    rule_actors,
+    rule_uses_weights,
+)
 from mlf.power import power_indices
 from mlf.scenario import (
     Alternative,
@@ -36,6 +48,7 @@ from mlf.scenario import (
     Quantity,
     Scenario,
 )
+from mlf.talks import memo
 from mlf.talks.errors import AnalysisError
 from mlf.talks.negotiation import Agreed
 
@@ -43,24 +56,53 @@ from mlf.talks.negotiation import Agreed
 def arrangement_settings(
     sc: Scenario, alt: Alternative, agreed: Mapping[str, Agreed]
 ) -> ArrangementSettings:
-    """The alternative's base settings, overridden by what each settled issue sets."""
+    """The alternative's base settings, overridden by what each settled issue sets.
+
+    The issues are applied in order, a later one overriding what an earlier one set (the
+    fields each sets are merged into one update, so the settings are copied once). With
+    memoisation on (:mod:`mlf.talks.memo`) the result is cached by the alternative, the
+    scenario's issues and the settled values, which are all it depends on.
+    """
+    if not memo.enabled():
+        return _settings_of(sc, alt, agreed)
+    key = (id(alt), id(sc.issues), tuple((iid, a.value) for iid, a in agreed.items()))
+    hit = _SETTINGS.get(key)
+    if hit is not None and hit[0] is alt and hit[1] is sc.issues:
+        return hit[2]
+    st = _settings_of(sc, alt, agreed)
+    if len(_SETTINGS) >= _CACHE_LIMIT:
+        _SETTINGS.clear()
+    _SETTINGS[key] = (alt, sc.issues, st)
+    return st
+
+
+_SETTINGS: dict[tuple[Any, ...], tuple[Alternative, Any, ArrangementSettings]] = {}
+
+
+def _settings_of(
+    sc: Scenario, alt: Alternative, agreed: Mapping[str, Agreed]
+) -> ArrangementSettings:
     st = alt.settings
+    update: dict[str, Any] = {}
     for iid, a in agreed.items():
         issue = sc.issues[iid]
         if issue.options is not None:
-            opt = issue.nearest_option(a.value)
-            st = st.merged(opt.settings)
+            other = issue.nearest_option(a.value).settings
         elif issue.sets is not None:
             value = a.value * issue.scale_factor
             try:
-                st = st.merged(ArrangementSettings.model_validate({issue.sets: value}))
+                other = ArrangementSettings.model_validate({issue.sets: value})
             except ValidationError as exc:
                 reason = exc.errors()[0].get("msg", "invalid")
                 raise AnalysisError(
                     f"issue {iid} settles at {a.value:g}, which sets {issue.sets} = {value:g}: "
                     f"{reason}"
                 ) from None
-    return st
+        else:
+            continue
+        # ArrangementSettings.merged, applied once: the fields set in ``other`` override
+        update.update((k, v) for k, v in other.__dict__.items() if v is not None)
+    return st.model_copy(update=update) if update else st
 
 
 def applied_terms(
@@ -78,7 +120,7 @@ def applied_terms(
     out = dict(agreed)
     share, ceiling = st.lead_share, st.ceiling
     if share is not None and ceiling is not None and share > ceiling + 1e-12:
-        st = st.model_copy(update={"lead_share": ceiling})
+        st = _held_at_ceiling(st, ceiling)
         for iid, a in agreed.items():
             issue = sc.issues[iid]
             if issue.options is None and issue.sets == "lead_share":
@@ -95,6 +137,24 @@ def applied_terms(
                     applied_by=rule,
                 )
     return out, st
+
+
+def _held_at_ceiling(st: ArrangementSettings, ceiling: float) -> ArrangementSettings:
+    """``st`` with its lead share held at ``ceiling`` (memoised by identity, so equal settled
+    values give the same settings object and the arrangement cache can key on it)."""
+    if not memo.enabled():
+        return st.model_copy(update={"lead_share": ceiling})
+    hit = _HELD.get(id(st))
+    if hit is not None and hit[0] is st:
+        return hit[1]
+    held = st.model_copy(update={"lead_share": ceiling})
+    if len(_HELD) >= _CACHE_LIMIT:
+        _HELD.clear()
+    _HELD[id(st)] = (st, held)
+    return held
+
+
+_HELD: dict[int, tuple[ArrangementSettings, ArrangementSettings]] = {}
 
 
 # --------------------------------------------------------------------------- arrangement
@@ -235,8 +295,38 @@ def _split(
 def build_arrangement(
     sc: Scenario, alt: Alternative, st: ArrangementSettings, members: Sequence[str]
 ) -> Arrangement:
-    """The control game, force and cost split of an agreement among ``members``."""
+    """The control game, force and cost split of an agreement among ``members``.
+
+    It reads only the scenario's actors and issues, the alternative, the settings and the
+    member set; with memoisation on (:mod:`mlf.talks.memo`) the result is cached by those
+    (by identity: one scenario at a time, so a sensitivity draw reuses what the table, the
+    rounds of talks and the participation search of its alternatives built).
+    """
     mem = tuple(m for m in alt.invited if m in members)
+    if not memo.enabled():
+        return _build(sc, alt, st, mem)
+    owner = _ARRANGEMENTS_OF[0]
+    if owner is None or owner[0] is not sc.actors or owner[1] is not sc.issues:
+        _ARRANGEMENTS.clear()
+        _ARRANGEMENTS_OF[0] = (sc.actors, sc.issues)
+    key = (id(alt), id(st), mem)
+    hit = _ARRANGEMENTS.get(key)
+    if hit is not None and hit[0] is alt and hit[1] is st:
+        return hit[2]
+    arr = _build(sc, alt, st, mem)
+    if len(_ARRANGEMENTS) >= _CACHE_LIMIT:
+        _ARRANGEMENTS.clear()
+    _ARRANGEMENTS[key] = (alt, st, arr)
+    return arr
+
+
+_ARRANGEMENTS: dict[tuple[Any, ...], tuple[Alternative, ArrangementSettings, Arrangement]] = {}
+_ARRANGEMENTS_OF: list[tuple[Any, Any] | None] = [None]
+
+
+def _build(
+    sc: Scenario, alt: Alternative, st: ArrangementSettings, mem: tuple[str, ...]
+) -> Arrangement:
     units = float(st.units or 0.0)
     in_kind = {m: float(v) for m, v in (st.in_kind or {}).items() if m in mem and v > 0}
     units_in_kind = sum(in_kind.values())
@@ -330,10 +420,10 @@ def build_arrangement(
         groups = _groups(sc, mem)
         key = _game_key(info, mem, groups, weights)
         try:
-            game = _control_game(key, st.rule, RuleContext(mem, groups, weights))
+            game, has_winning = _control_game(key, st.rule, RuleContext(mem, groups, weights))
         except MlfError as exc:
             return infeasible(f"control rule cannot be built: {exc}")
-        if not game.has_winning:
+        if not has_winning:
             return infeasible("under the control rule no coalition of these members can act")
     return Arrangement(
         mem, st, game, units, units_in_kind, annual, split, payments, budget_share, True, "",
@@ -344,7 +434,8 @@ def build_arrangement(
 # Control games and their voice indices recur across member sets, rounds, alternatives and
 # sensitivity draws; both are cached by what determines them (bounded, per process).
 _CACHE_LIMIT = 20_000
-_GAMES: dict[tuple[Any, ...], Game] = {}
+_GAMES: dict[tuple[Any, ...], tuple[Game, bool]] = {}
+_VALIDATED: dict[int, object] = {}
 _VOICES: dict[tuple[Any, ...], dict[str, float]] = {}
 
 
@@ -397,18 +488,85 @@ def _game_key(
     )
 
 
-def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> Game:
-    game = _GAMES.get(key)
-    if game is None:
+def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> tuple[Game, bool]:
+    """The control game of ``key`` and whether any coalition wins in it (cached together)."""
+    hit = _GAMES.get(key)
+    if hit is None:
         if len(_GAMES) >= _CACHE_LIMIT:
             _GAMES.clear()
-        game = game_from_spec(spec, ctx, missing="drop")
-        _GAMES[key] = game
-    return game
+        validated = memo.enabled() and _VALIDATED.get(id(spec)) is spec
+        game = game_from_spec(spec, ctx, missing="drop", validated=validated)
+        if memo.enabled() and not validated:
+            if len(_VALIDATED) >= _CACHE_LIMIT:
+                _VALIDATED.clear()
+            _VALIDATED[id(spec)] = spec  # it passed validate_rule_spec just now
+        hit = (game, game.has_winning)
+        _GAMES[key] = hit
+    return hit
+
+
+_SIGNATURE_MAX = 14
+"""Largest game (players) whose voice is also cached by its winning coalitions (2^n bits)."""
+
+_VOICES_BY_WINNING: dict[tuple[Any, ...], dict[str, float]] = {}
+
+
+def winning_signature(game: Game) -> bytes | None:
+    """The game's winning coalitions as a bit string over all ``2^n`` masks (bit ``S`` set iff
+    ``S`` wins), or None above :data:`_SIGNATURE_MAX` players.
+
+    Two games over the same players with the same signature are the same simple game, so
+    they have the same power indices: every exact algorithm of :func:`mlf.power.power_indices`
+    counts coalitions in integers and rounds each index once from those counts, so the floats
+    do not depend on the algorithm chosen (or on the weights that gave the winning set).
+    """
+    n = game.n
+    if n > _SIGNATURE_MAX:
+        return None
+    return bytes(np.packbits(_winning_all(game)).tobytes())
+
+
+def _winning_all(game: Game) -> Any:
+    """Whether each coalition wins, for all ``2^n`` bitmasks in order (small ``n``).
+
+    Weighted games by their subset sums (built by doubling, exact integers), veto sets by
+    their mask, conjunctions and disjunctions by their parts; any other game by
+    :meth:`Game.winning`.
+    """
+    n = game.n
+    if isinstance(game, WeightedGame):
+        big = game.total >= 2**62
+        sums = np.zeros(1, dtype=object if big else np.int64)
+        for w in game.int_weights:
+            sums = np.concatenate((sums, sums + w))
+        return np.asarray(sums >= game.int_quota, dtype=np.bool_)
+    if isinstance(game, AndGame | OrGame | VectorWeightedGame):
+        parts = game.components if isinstance(game, VectorWeightedGame) else game.games
+        out = _winning_all(parts[0])
+        for g in parts[1:]:
+            out = out | _winning_all(g) if isinstance(game, OrGame) else out & _winning_all(g)
+        return out
+    masks = _ALL_MASKS.get(n)
+    if masks is None:
+        masks = np.arange(1 << n, dtype=np.uint64)
+        _ALL_MASKS[n] = masks
+    if isinstance(game, UnanimityGame):
+        r = np.uint64(game.required_mask)
+        return (masks & r) == r
+    return game.winning(masks)
+
+
+_ALL_MASKS: dict[int, Any] = {}
 
 
 def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
-    """Each member's power index (``index``) in the arrangement's control game (0 without one)."""
+    """Each member's power index (``index``) in the arrangement's control game (0 without one).
+
+    Cached by the game's inputs (:func:`_game_key`) and, when memoisation is on
+    (:mod:`mlf.talks.memo`), by its winning coalitions (:func:`winning_signature`): the
+    weights of a weighted rule change with every settlement and every sensitivity draw, while
+    the set of coalitions that can act takes only a few values.
+    """
     if arr.game is None:
         return {m: 0.0 for m in arr.members}
     key = (*arr.game_key, index)
@@ -416,7 +574,26 @@ def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
     if hit is None:
         if len(_VOICES) >= _CACHE_LIMIT:
             _VOICES.clear()
-        res = power_indices(arr.game, indices=[index])
-        hit = {m: float(x) for m, x in res.indices[index].items()}
+        sig = winning_signature(arr.game) if memo.enabled() else None
+        skey = (arr.game.players, index, sig)
+        if sig is not None:
+            hit = _VOICES_BY_WINNING.get(skey)
+        if hit is None:
+            res = power_indices(arr.game, indices=[index])
+            hit = {m: float(x) for m, x in res.indices[index].items()}
+            if sig is not None:
+                if len(_VOICES_BY_WINNING) >= _CACHE_LIMIT:
+                    _VOICES_BY_WINNING.clear()
+                _VOICES_BY_WINNING[skey] = hit
         _VOICES[key] = hit
     return hit
+
+
+def _clear_caches() -> None:
+    for cache in (_GAMES, _VOICES, _VOICES_BY_WINNING, _SPECS, _COST_MODELS, _SETTINGS,
+                  _ARRANGEMENTS, _HELD, _VALIDATED):
+        cache.clear()
+    _ARRANGEMENTS_OF[0] = None
+
+
+memo.on_clear(_clear_caches)

@@ -14,13 +14,38 @@ from mlf.participation import (
 )
 from mlf.scenario import (
     Alternative,
+    Issue,
     Scenario,
     issues_for,
 )
 from mlf.table import TableResult, decide_table
+from mlf.talks import memo
 from mlf.talks.arrangement import applied_terms, build_arrangement, voice_of
 from mlf.talks.negotiation import Agreed, _agreed, _snap
 from mlf.talks.satisfaction import policy_satisfaction
+
+_OWN: dict[tuple[str, float], tuple[Issue, Agreed]] = {}
+_OWN_LIMIT = 20_000
+
+
+def _own_position(iid: str, issue: Issue, x: float) -> Agreed:
+    """An issue settled at a nation's own position ``x`` (snapped to the issue's options or
+    range); memoised by issue and value (:mod:`mlf.talks.memo`): the record is immutable and
+    options issues take only a few values."""
+    if not memo.enabled():
+        return _agreed(iid, issue, _snap(issue, x), "own position")
+    key = (iid, x)
+    hit = _OWN.get(key)
+    if hit is not None and hit[0] is issue:
+        return hit[1]
+    out = _agreed(iid, issue, _snap(issue, x), "own position")
+    if len(_OWN) >= _OWN_LIMIT:
+        _OWN.clear()
+    _OWN[key] = (issue, out)
+    return out
+
+
+memo.on_clear(_OWN.clear)
 
 
 def _outside(sc: Scenario, actor: str, alt_id: str, alt: Alternative | None = None) -> float:
@@ -107,7 +132,7 @@ def _table(sc: Scenario, alt_id: str, alt: Alternative) -> TableResult:
             issue = sc.issues[iid]
             p = sc.actors[actor].positions.get(iid)
             x = fill[iid] if p is None else issue.to_number(p.position)
-            agreed[iid] = _agreed(iid, issue, _snap(issue, x), "own position")
+            agreed[iid] = _own_position(iid, issue, x)
         agreed, st = applied_terms(sc, alt, agreed)
         if force and not st.units:
             unit_issue = next((i for i in open_issues if sc.issues[i].sets == "units"), "")

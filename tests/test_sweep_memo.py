@@ -1,0 +1,111 @@
+"""The talks' memoisation (mlf.talks.memo) changes no result: a sweep computed with it equals,
+byte for byte, the same sweep computed the plain way; and the facts it relies on hold."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlf._atomic import json_text
+from mlf.games import AndGame, Game, UnanimityGame, WeightedGame
+from mlf.power import power_indices
+from mlf.scenario import load_scenario
+from mlf.sensitivity import run_sweep, summarise
+from mlf.talks import memo, run_alternative
+from mlf.talks.arrangement import winning_signature
+
+DRAWS = 8
+CHUNK = 4
+
+
+def _sweep(name: str, out: Path) -> tuple[dict[str, bytes], str]:
+    run_sweep(load_scenario(name), out, draws=DRAWS, seed=5, chunk_size=CHUNK)
+    files = {p.name: p.read_bytes() for p in sorted(out.glob("chunk-*.parquet"))}
+    return files, json_text(summarise(out))
+
+
+@pytest.mark.parametrize("name", ["mlf-1963", "mlf-1964-12"])
+def test_sweep_with_memo_equals_the_plain_sweep(name: str, tmp_path: Path) -> None:
+    with memo.plain():
+        assert not memo.enabled()
+        plain = _sweep(name, tmp_path / "plain")
+    assert memo.enabled()
+    memo.clear()
+    cold = _sweep(name, tmp_path / "cold")  # caches filled as the sweep goes
+    warm = _sweep(name, tmp_path / "warm")  # caches already full from the same draws
+    assert len(plain[0]) == DRAWS // CHUNK
+    assert cold == plain
+    assert warm == plain
+
+
+def test_point_run_with_memo_equals_the_plain_run() -> None:
+    sc = load_scenario("mlf-1963").scenario
+    with memo.plain():
+        plain = [run_alternative(sc, a).to_dict(sc) for a in sc.alternatives]
+    memo.clear()
+    for _ in range(2):
+        assert [run_alternative(sc, a).to_dict(sc) for a in sc.alternatives] == plain
+
+
+def test_plain_restores_the_switch_on_error() -> None:
+    with pytest.raises(RuntimeError), memo.plain():
+        raise RuntimeError("boom")
+    assert memo.enabled()
+
+
+players = ["A", "B", "C", "D", "E", "F", "G"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 40), min_size=7, max_size=7),
+    st.fractions(Fraction(1, 10), Fraction(1)),
+    st.booleans(),
+)
+def test_power_floats_depend_only_on_the_winning_coalitions(
+    weights: list[int], share: Fraction, veto: bool
+) -> None:
+    # What the voice cache keyed by winning_signature relies on: every exact algorithm gives
+    # the same floats for the same simple game, and scaled weights give the same game.
+    if sum(weights) == 0:
+        weights[0] = 1
+    quota = share * sum(weights)
+    game = WeightedGame(players, weights, quota)
+    scaled = WeightedGame(players, [Fraction(3, 7) * w for w in weights], Fraction(3, 7) * quota)
+    if veto:
+        game_v = AndGame([UnanimityGame(players, ["A"], label="veto"), game])
+        scaled_v = AndGame([UnanimityGame(players, ["A"], label="veto"), scaled])
+        game, scaled = game_v, scaled_v  # type: ignore[assignment]
+    assert winning_signature(game) == winning_signature(scaled)
+    want = ["banzhaf", "shapley_shubik", "banzhaf_absolute"]
+    base = power_indices(game, want, algorithm="enumeration").indices
+    assert power_indices(scaled, want, algorithm="enumeration").indices == base
+    if not veto:  # a plain weighted game: the DP and the numba pass apply too
+        for algo in ("generating-function", "enumeration-threshold"):
+            assert power_indices(game, want, algorithm=algo).indices == base, algo
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**40), min_size=1, max_size=9),
+    st.fractions(Fraction(0), Fraction(1)),
+    st.sampled_from(["and", "or", "alone"]),
+)
+def test_winning_signature_is_the_winning_set(
+    weights: list[int], share: Fraction, how: str
+) -> None:
+    import numpy as np
+
+    from mlf.games import OrGame
+
+    names = [f"P{i}" for i in range(len(weights))]
+    game: Game = WeightedGame(names, weights, share * sum(weights))
+    if how != "alone":
+        veto = UnanimityGame(names, names[:1], label="veto")
+        game = AndGame([veto, game]) if how == "and" else OrGame([veto, game])
+    win = [game.is_winning(m) for m in range(1 << len(names))]
+    assert winning_signature(game) == bytes(np.packbits(np.array(win, dtype=np.bool_)))
