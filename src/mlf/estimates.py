@@ -13,6 +13,9 @@ and ``date`` of the statement that codes it), and the tables below turn codes in
   weight is 1 for everyone (it is the unit of the utility scale);
 * per issue, the stance on the actor's position gives the **salience** of that position; an
   actor with no dated statement on an issue has no position on it (no statement, no position);
+* per domestic ratifier (``ratifiers:`` of an actor), the stance on ratifying gives its
+  **reservation** (:data:`RATIFIER_CODES`) and the stance on each of its positions the
+  **salience**, as for actors;
 * the **contributions** that no source gives share what the sourced ones leave of 100, in
   proportion to GDP times an ability factor from the cost stance.
 
@@ -77,6 +80,17 @@ POSITION_CODES: Mapping[str, float] = {
 }
 """Stance on the actor's position on an issue -> salience (steps of 0.2)."""
 
+RATIFIER_CODES: Mapping[str, float] = {
+    "assured": 0.2,  # approval said to be easy, or bipartisan
+    "favourable": 0.35,  # welcomes it, without committing
+    NO_STATEMENT: 0.5,  # nothing on record by the scenario's date: the midpoint
+    "wary": 0.65,  # doubts, conditions, a thin majority
+    "hostile": 0.8,  # opposed, or a majority against on record
+}
+"""A domestic ratifier's stance on ratifying -> its reservation (the policy satisfaction in
+[0, 1] the terms must give it), evenly spaced in steps of 0.15 around 0.5 for "no
+statement"; its saliences follow :data:`POSITION_CODES` as an actor's do."""
+
 OBSERVER_WEIGHTS = (1.0, 0.0, 0.0)
 """(policy, voice, cost) of an actor invited to no alternative: it never joins or pays."""
 
@@ -104,6 +118,11 @@ def outside_range(v: float) -> tuple[float, float, float]:
 def salience_range(v: float) -> tuple[float, float, float]:
     """Salience +- 0.2, clipped to [0, 1]."""
     return (_r(max(0.0, v - 0.2)), _r(v), _r(min(1.0, v + 0.2)))
+
+
+def reservation_range(v: float) -> tuple[float, float, float]:
+    """A ratifier's reservation +- 0.15 (one step of the code table), clipped to [0, 1]."""
+    return (_r(max(0.0, v - 0.15)), _r(v), _r(min(1.0, v + 0.15)))
 
 
 def contribution_range(v: float) -> tuple[float, float, float]:
@@ -163,6 +182,18 @@ def derive(sc: Scenario) -> list[Derived]:
                 continue
             sal = POSITION_CODES[code]
             out.append(Derived(f"{base}.positions.{iid}.salience", salience_range(sal), code))
+        for rid, rat in actor.ratifiers.items():
+            rbase = f"{base}.ratifiers.{rid}"
+            code = _code(rat.stance)
+            res = RATIFIER_CODES.get(code, float("nan"))
+            out.append(Derived(f"{rbase}.reservation", reservation_range(res), code))
+            for iid, pos in rat.positions.items():
+                code = _code(pos.stance)
+                if code not in POSITION_CODES:
+                    out.append(Derived(f"{rbase}.positions.{iid}", float("nan"), "no statement"))
+                    continue
+                rsal = salience_range(POSITION_CODES[code])
+                out.append(Derived(f"{rbase}.positions.{iid}.salience", rsal, code))
     out.extend(_contributions(sc))
     return out
 
@@ -195,6 +226,19 @@ def _held(sc: Scenario, path: str) -> float | tuple[float, float, float] | None:
     parts = path.split(".")
     actor = sc.actors[parts[1]]
     kind = parts[2]
+    if kind == "ratifiers":
+        rat = actor.ratifiers[parts[3]]
+        if parts[4] == "reservation":
+            rq = rat.reservation
+        else:
+            rpos = rat.positions.get(parts[5])
+            if rpos is None:
+                return None
+            if len(parts) == 6:
+                return float("nan")
+            rq = rpos.salience
+        lo, _, hi = rq.range if rq.range is not None else (rq.value, rq.value, rq.value)
+        return (lo, rq.value, hi)
     if kind == "weights":
         return float(getattr(actor.weights, parts[3]))
     if kind in ("support", "outside_option"):

@@ -371,7 +371,51 @@ class Arrangement(_Strict):
     cost: Cost
 
 
-Status = Literal["agreement", "no agreement", "cycle", "not analysed", "does not count"]
+Status = Literal[
+    "agreement", "no agreement", "cycle", "not analysed", "does not count", "signed, not ratified"
+]
+
+
+class WinSet(_Strict):
+    """:meth:`mlf.ratification.WinSet.to_dict`: the accepted values of one element, on its
+    numeric axis (the option index for options), and the accepted options."""
+
+    lo: float | None
+    hi: float | None
+    options: list[str] | None
+    empty: bool
+
+
+class RatifierVerdict(_Strict):
+    id: str
+    name: str
+    rule: Literal["required", "advisory"]
+    utility: float | None
+    """The ratifier's policy satisfaction with the terms (None: no position on them)."""
+    reservation: float
+    ratifies: bool
+
+
+class MemberRatification(_Strict):
+    ratifies: bool
+    ratifiers: list[RatifierVerdict]
+    winsets: dict[str, WinSet]
+
+
+class Ratification(_Strict):
+    """The ratification stage of a signed agreement (:mod:`mlf.ratification`): present when
+    an agreement was signed and a member has ratifiers."""
+
+    ratified: bool
+    not_ratified_by: list[str]
+    no_ratifiable_deal: list[str]
+    """Elements where the members' win-sets do not intersect (given the other terms)."""
+    detail: str
+    renegotiated: bool
+    anticipated: bool
+    attempts: list[str]
+    members: dict[str, MemberRatification]
+    joint: dict[str, WinSet]
 
 
 class Alternative(_Strict):
@@ -396,6 +440,7 @@ class Alternative(_Strict):
     guardrails: Guardrails
     notes: list[str]
     arrangement: Arrangement | None
+    ratification: Ratification | None = None
 
 
 class BelowThreshold(_Strict):

@@ -48,6 +48,7 @@ from mlf.estimates import (
     COST_CODES,
     NO_STATEMENT,
     POSITION_CODES,
+    RATIFIER_CODES,
     VOICE_CODES,
 )
 
@@ -475,6 +476,39 @@ class Weights(_Model):
     cost: Num = Field(default=1.0, ge=0)
 
 
+class Ratifier(_Model):
+    """A domestic body whose consent the actor's government needs (Putnam's level II).
+
+    ``positions`` use the actor form (a position and its salience per issue); ``reservation``
+    is the policy satisfaction (the formula of :func:`mlf.talks.policy_satisfaction`, in
+    [0, 1]) the agreed terms must give it for it to ratify. ``rule``: ``required`` (its
+    refusal stops the actor's ratification) or ``advisory`` (its win-set is shown, its refusal
+    is reported but does not stop ratification). See docs/models/ratification.md.
+    """
+
+    name: str
+    positions: dict[str, Position] = Field(default_factory=dict)
+    reservation: Quantity = Field(
+        description="the policy satisfaction in [0, 1] the terms must give it to ratify"
+    )
+    stance: Stance | None = Field(
+        default=None,
+        description="the coded, dated statement on ratification the reservation follows from",
+    )
+    rule: Literal["required", "advisory"] = "required"
+    sources: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("reservation")
+    @classmethod
+    def _unit(cls, q: Quantity) -> Quantity:
+        if not 0.0 <= q.value <= 1.0:
+            raise ValueError(f"reservation {q.value:g} must lie in [0, 1]")
+        if q.range is not None and not (q.range[0] >= 0.0 and q.range[2] <= 1.0):
+            raise ValueError("reservation range must lie in [0, 1]")
+        return q
+
+
 class Actor(_Model):
     """A government (or a faction inside one)."""
 
@@ -497,6 +531,10 @@ class Actor(_Model):
     )
     stances: Stances = Field(
         default_factory=Stances, description="coded, dated stances the estimates follow from"
+    )
+    ratifiers: dict[str, Ratifier] = Field(
+        default_factory=dict,
+        description="domestic bodies that must ratify an agreement (two-level talks)",
     )
     sources: list[str] = Field(default_factory=list)
     note: str | None = None
@@ -562,6 +600,19 @@ class Alternative(_Model):
     note: str | None = None
 
 
+class RatificationSettings(_Model):
+    """How the talks treat ratification at home (docs/models/ratification.md).
+
+    ``anticipate``: before bargaining, each negotiator's position outside its own win-set is
+    pulled to the win-set's nearest edge (Putnam's "tying hands"). ``renegotiate``: an
+    agreement some member cannot ratify is negotiated once more, with every position at the
+    table pulled into the intersection of the members' win-sets.
+    """
+
+    anticipate: bool = False
+    renegotiate: bool = True
+
+
 class Settings(_Model):
     model: str = "compromise"
     model_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -574,6 +625,10 @@ class Settings(_Model):
     )
     broadening_issue: str | None = Field(
         default=None, description="options issue whose options broaden the agenda, in order"
+    )
+    ratification: RatificationSettings = Field(
+        default_factory=RatificationSettings,
+        description="anticipation of ratification and renegotiation within the win-sets",
     )
 
 
@@ -1584,6 +1639,31 @@ def _cross_check(p: _Parts) -> tuple[list[Problem], list[Problem]]:
                 )
         errs.extend(_model_problems(st))
 
+    def check_positions(loc: Loc, positions: Mapping[str, Position]) -> None:
+        for iid, pos in positions.items():
+            ploc: Loc = [*loc, "positions", iid]
+            check_sources(ploc, pos.sources, statement=True)
+            check_sources([*ploc, "salience"], pos.salience.sources, statement=True)
+            if iid not in issue_ids:
+                errs.append(Problem(ploc, f"unknown issue {iid!r}", at_key=True))
+                continue
+            on = p.issues.get(iid)
+            if on is None:
+                continue  # malformed: reported by the schema
+            errs.extend(_value_problems([*ploc, "position"], on, pos.position, path=ploc))
+            if pos.range is not None and on.scale is not None:
+                lo, _, hi = pos.range
+                if lo < on.scale.lo or hi > on.scale.hi:
+                    errs.append(
+                        Problem(
+                            [*ploc, "range"],
+                            f"range {lo:g}..{hi:g} is outside the issue's scale "
+                            f"{on.scale.lo:g}..{on.scale.hi:g}",
+                        )
+                    )
+            if pos.stance is not None:
+                check_stance([*ploc, "stance"], pos.stance, POSITION_CODES)
+
     for aid, actor in p.actors.items():
         loc = ["actors", aid]
         check_sources(loc, actor.sources)
@@ -1610,6 +1690,21 @@ def _cross_check(p: _Parts) -> tuple[list[Problem], list[Problem]]:
                             f"{on.scale.lo:g}..{on.scale.hi:g}",
                         )
                     )
+        for rid, rat in actor.ratifiers.items():
+            rloc: Loc = [*loc, "ratifiers", rid]
+            if not _ID_RE.match(rid):
+                errs.append(
+                    Problem(
+                        rloc,
+                        f"{rid!r} is not an id (a letter, then letters, digits, '_', '.' or '-')",
+                        at_key=True,
+                    )
+                )
+            check_sources(rloc, rat.sources)
+            check_sources([*rloc, "reservation"], rat.reservation.sources, statement=True)
+            if rat.stance is not None:
+                check_stance([*rloc, "stance"], rat.stance, RATIFIER_CODES)
+            check_positions(rloc, rat.positions)
         for ref, stance in actor.stances.alternatives.items():
             if ref not in p.alternative_ids:
                 errs.append(

@@ -119,6 +119,32 @@ def _position_table(sc: Scenario) -> Table:
     return table
 
 
+def _ratifier_table(sc: Scenario) -> Table | None:
+    """Each actor's domestic ratifiers: reservation, rule and positions (salience after /)."""
+    rows = [(aid, rid, r) for aid, a in sc.actors.items() for rid, r in a.ratifiers.items()]
+    if not rows:
+        return None
+    table = Table(title="Ratifiers (two-level talks)", caption="* an estimate", expand=False)
+    for col in ("actor", "id", "name", "rule", "reservation", "positions (salience)", "sources"):
+        table.add_column(col, overflow="fold")
+    for aid, rid, r in rows:
+        positions = ", ".join(
+            f"{esc(iid)} {esc(p.position) if isinstance(p.position, str) else f'{p.position:g}'}"
+            f" ({p.salience.value:g})"
+            for iid, p in r.positions.items()
+        )
+        table.add_row(
+            esc(aid),
+            esc(rid),
+            esc(r.name),
+            r.rule,
+            _q(r.reservation),
+            positions or "-",
+            esc(", ".join(r.sources)) or "-",
+        )
+    return table
+
+
 def _actor_table(sc: Scenario) -> Table:
     table = Table(title="Actors", caption="* an estimate", expand=False)
     for col in ("id", "name", "Eur.", "nuc.", "capab.", "GDP", "defence", "contrib."):
@@ -238,8 +264,8 @@ def show(
         help="Show what a scenario that extends another changed against its parent.",
     ),
 ) -> None:
-    """Show a scenario as tables: positions, actors, issues, alternatives, sources (or, with
-    --diff, what an overlay changed)."""
+    """Show a scenario as tables: positions, actors, ratifiers, issues, alternatives, sources
+    (or, with --diff, what an overlay changed)."""
     if diff:
         _show_diff(ref)
         return
@@ -258,11 +284,13 @@ def show(
     for table in (
         _position_table(sc),
         _actor_table(sc),
+        _ratifier_table(sc),
         _issue_table(sc),
         _alternative_table(sc),
         _source_table(sc),
     ):
-        console.print(table)
+        if table is not None:
+            console.print(table)
     _warn(loaded)
 
 

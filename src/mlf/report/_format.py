@@ -16,6 +16,7 @@ STATUS_CLASS = {
     "no agreement": "no-agreement",
     "cycle": "cycle",
     "does not count": "does-not-count",
+    "signed, not ratified": "not-ratified",
     "not analysed": "not-analysed",
     "below threshold": "below-threshold",
 }
@@ -25,6 +26,7 @@ STATUS_COLOUR = {  # Okabe-Ito, safe for colour-blind readers
     "no agreement": "#E69F00",
     "cycle": "#56B4E9",
     "does not count": "#CC79A7",
+    "signed, not ratified": "#0072B2",
     "not analysed": "#D55E00",
     "below threshold": "#999999",
 }

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mlf import guardrails
+from mlf import ratification as ratif
 from mlf.bargaining import MODELS, Forecast
 from mlf.costs import (
     CostError,
@@ -34,13 +35,14 @@ from mlf.scenario import (
     Alternative,
     ArrangementSettings,
     Scenario,
+    issues_for,
 )
 from mlf.seeds import SeedLike, child_seed, resolve_seed
 from mlf.table import TableResult
 from mlf.talks.arrangement import Arrangement, applied_terms, build_arrangement, voice_of
 from mlf.talks.attendance import _budget, _outside, _table, is_force_alternative, pressure_on
 from mlf.talks.errors import AnalysisError
-from mlf.talks.negotiation import Agreed, negotiate
+from mlf.talks.negotiation import Agreed, Overrides, negotiate
 from mlf.talks.satisfaction import policy_satisfaction
 
 # --------------------------------------------------------------------------- results
@@ -69,7 +71,9 @@ class AlternativeOutcome:
     id: str
     title: str
     support: float
-    status: str  # "agreement" | "no agreement" | "cycle" | "not analysed" | "does not count"
+    #: "agreement" | "no agreement" | "cycle" | "not analysed" | "does not count"
+    #: | "signed, not ratified" (see mlf.ratification)
+    status: str
     detail: str
     rounds: tuple[TalksRound, ...] = ()
     fixed_point: str = ""
@@ -85,6 +89,8 @@ class AlternativeOutcome:
     table: TableResult | None = None
     #: where the negotiation model's own mechanics produced a term (see mlf.mechanics)
     mechanics: tuple[str, ...] = ()
+    #: the ratification stage of a signed agreement (None: no member has ratifiers)
+    ratification: ratif.Ratification | None = None
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -117,6 +123,7 @@ class AlternativeOutcome:
             "guardrails": dict(self.guardrails),
             "notes": list(self.notes),
             "arrangement": None,
+            "ratification": None if self.ratification is None else self.ratification.to_dict(),
         }
         alt = sc.alternatives.get(self.id)
         if alt is not None and alt.pressure:
@@ -224,7 +231,8 @@ def run_alternative(
     sd = sc.settings.seed if seed is None else resolve_seed(seed)
     support = support_of(sc, alt_id)
     try:
-        return _run(sc, alt_id, alt, mdl, sd, support, enumerate_equilibria and detail, detail)
+        every = enumerate_equilibria and detail
+        return _two_level(sc, alt_id, alt, mdl, sd, support, every, detail)
     except (AnalysisError, CostError) as exc:
         return AlternativeOutcome(
             id=alt_id, title=alt.title, support=support, status="not analysed", detail=str(exc)
@@ -240,6 +248,149 @@ def run_alternative(
         )
 
 
+RENEGOTIATION_PASSES = 3
+"""Renegotiations within the win-sets tried before an agreement stays unratified."""
+
+NOT_RATIFIED = "signed, not ratified"
+
+
+def _settled_fixed(sc: Scenario, alt: Alternative) -> tuple[dict[str, float], list[str]]:
+    fixed = {k: sc.issues[k].to_number(v) for k, v in alt.fixed.items()}
+    return fixed, [*issues_for(sc, alt), *fixed]
+
+
+def anticipation(sc: Scenario, alt: Alternative) -> dict[str, dict[str, float]]:
+    """Tying hands: each invited nation's positions outside its own win-set, pulled to its
+    edge (:func:`mlf.ratification.anticipated_position`); empty unless the scenario's
+    ``settings.ratification.anticipate`` is on."""
+    if not sc.settings.ratification.anticipate:
+        return {}
+    fixed, settled = _settled_fixed(sc, alt)
+    out: dict[str, dict[str, float]] = {}
+    for a in alt.invited:
+        for iid in issues_for(sc, alt):
+            x = ratif.anticipated_position(sc, a, iid, fixed, settled)
+            if x is not None:
+                out.setdefault(a, {})[iid] = x
+    return out
+
+
+def _terms(out: AlternativeOutcome) -> dict[str, float]:
+    return {k: v.value for k, v in out.agreed.items()}
+
+
+def _two_level(
+    sc: Scenario,
+    alt_id: str,
+    alt: Alternative,
+    model: str,
+    seed: int,
+    support: float,
+    enumerate_all: bool,
+    full: bool,
+) -> AlternativeOutcome:
+    """The talks (:func:`_run`), then the ratification of a signed agreement at home.
+
+    Rule (docs/models/ratification.md): an agreement every member ratifies stands. Otherwise,
+    when ``settings.ratification.renegotiate`` is on and every element's joint win-set is
+    non-empty, the whole path is run again with every bargaining position on the negotiated
+    elements pulled to the nearest point of the joint win-set (up to
+    :data:`RENEGOTIATION_PASSES` times, each from the latest signed terms); the first
+    renegotiated agreement every member ratifies stands. Failing that the outcome is
+    ``"signed, not ratified"`` and the status quo (the fall-back; nobody is paid to ratify).
+    """
+    base = anticipation(sc, alt)
+    out = _run(sc, alt_id, alt, model, seed, support, enumerate_all, full, base)
+    if out.status != "agreement" or not ratif.has_ratifiers(sc, out.members):
+        return out
+    anticipated = bool(base)
+    rat = replace(ratif.check(sc, out.members, _terms(out)), anticipated=anticipated)
+    if rat.ratified:
+        return replace(out, ratification=replace(rat, detail="ratified by every member"))
+    attempts: list[str] = []
+    cur, cur_rat = out, rat
+    for n in range(RENEGOTIATION_PASSES if sc.settings.ratification.renegotiate else 0):
+        if cur_rat.no_ratifiable_deal:
+            attempts.append(
+                "no ratifiable deal: the members' win-sets do not intersect on "
+                + ", ".join(cur_rat.no_ratifiable_deal)
+            )
+            break
+        movable = [k for k, a in cur.agreed.items() if a.source == "negotiated"]
+        stuck = [
+            k
+            for k, a in cur.agreed.items()
+            if a.source != "negotiated" and not cur_rat.joint[k].contains(a.value)
+        ]
+        if stuck or not movable:
+            attempts.append(
+                "the terms that keep the ratifiers out are not negotiated here ("
+                + (", ".join(stuck) or "nothing is negotiated")
+                + ")"
+            )
+            break
+        pulls: dict[str, dict[str, float]] = {}
+        for a in alt.invited:
+            for k in movable:
+                p = sc.actors[a].positions.get(k)
+                if p is None:
+                    continue
+                x = base.get(a, {}).get(k, sc.issues[k].to_number(p.position))
+                pulls.setdefault(a, {})[k] = cur_rat.joint[k].nearest(x)
+        new = _run(sc, alt_id, alt, model, seed, support, enumerate_all, full, pulls)
+        if new.status != "agreement":
+            attempts.append(f"renegotiation {n + 1} ends in {new.status}: {new.detail}")
+            break
+        new_rat = ratif.check(sc, new.members, _terms(new))
+        if new_rat.ratified:
+            attempts.append(f"renegotiation {n + 1} within the win-sets: ratified")
+            return replace(
+                new,
+                ratification=replace(
+                    new_rat,
+                    renegotiated=True,
+                    anticipated=anticipated,
+                    attempts=tuple(attempts),
+                    detail=(
+                        f"ratified by every member after renegotiation {n + 1} within the "
+                        "win-sets"
+                    ),
+                ),
+                notes=(*new.notes, f"renegotiated within the win-sets (pass {n + 1})"),
+            )
+        attempts.append(
+            f"renegotiation {n + 1} within the win-sets: still not ratified by "
+            + ", ".join(new_rat.not_ratified_by)
+        )
+        cur, cur_rat = new, new_rat
+    who = "; ".join(
+        f"{sc.actors[a].name} ("
+        + ", ".join(
+            f"{v.name}: {v.utility:.2f} < {v.reservation:.2f}"
+            for v in rat.members[a].verdicts
+            if not v.ratifies and v.rule == "required" and v.utility is not None
+        )
+        + ")"
+        for a in rat.not_ratified_by
+    )
+    detail = (
+        f"signed by {', '.join(out.members)}, not ratified by {who}; the outcome is the "
+        "status quo"
+    )
+    guard = dict(out.guardrails)
+    guard["fallback"] = guardrails.fallback(NOT_RATIFIED)
+    return replace(
+        out,
+        status=NOT_RATIFIED,
+        detail=detail,
+        power=None,
+        manning=None,
+        guardrails=guard,
+        notes=(*out.notes, detail),
+        ratification=replace(rat, detail=detail, attempts=tuple(attempts)),
+    )
+
+
 def _run(
     sc: Scenario,
     alt_id: str,
@@ -249,6 +400,7 @@ def _run(
     support: float,
     enumerate_all: bool,
     full: bool = True,
+    overrides: Overrides | None = None,
 ) -> AlternativeOutcome:
     table = _table(sc, alt_id, alt)
     at_table = table.at_table
@@ -279,7 +431,9 @@ def _run(
     part: ParticipationResult | None = None
     settings = alt.settings
     for step in range(sc.settings.max_renegotiations):
-        agreed, fc, n = negotiate(sc, alt, participants, model, child_seed(seed, alt_id, step))
+        agreed, fc, n = negotiate(
+            sc, alt, participants, model, child_seed(seed, alt_id, step), overrides
+        )
         notes.extend(x for x in n if x not in notes)
         agreed, settings = applied_terms(sc, alt, agreed)
         pg = participation_game(sc, alt_id, alt, settings, agreed, at_table)

@@ -6,7 +6,7 @@ table cares about; fixed issues keep their value, the others stay at the status 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,13 +78,23 @@ def _snap(issue: Issue, x: float) -> float:
     return float(min(max(x, issue.lo), issue.hi))
 
 
+Overrides = Mapping[str, Mapping[str, float]]
+"""actor -> issue -> the position it bargains from (on the issue's numeric axis), where it
+differs from its own: the ratification stage's pulls (:mod:`mlf.ratification`)."""
+
+
 def bargaining_input(
-    sc: Scenario, issue_ids: Sequence[str], actors: Sequence[str]
+    sc: Scenario,
+    issue_ids: Sequence[str],
+    actors: Sequence[str],
+    overrides: Overrides | None = None,
 ) -> BargainingInput:
     """The negotiation of ``issue_ids`` among ``actors`` as arrays.
 
     An actor without a position on an issue sits at the status quo with salience 0 there.
     Options issues are placed on their index axis 0..m-1 (the options are ordered).
+    ``overrides`` moves the bargaining position of an actor that has a position on the issue
+    (its salience and its own utility are unchanged: only what it bargains from moves).
     """
     issues = [sc.issues[i] for i in issue_ids]
     n, k = len(actors), len(issues)
@@ -97,7 +107,8 @@ def bargaining_input(
             if p is None:
                 pos[a, j] = sq
             else:
-                pos[a, j] = issue.to_number(p.position)
+                moved = (overrides or {}).get(aid, {}).get(iid)
+                pos[a, j] = issue.to_number(p.position) if moved is None else moved
                 sal[a, j] = p.salience.value
     return BargainingInput(
         actors=tuple(actors),
@@ -117,13 +128,15 @@ def negotiate(
     participants: Sequence[str],
     model: str,
     seed: int,
+    overrides: Overrides | None = None,
 ) -> tuple[dict[str, Agreed], Forecast | None, list[str]]:
     """Negotiate the alternative's open issues among ``participants`` (those at the table).
 
     Observers never bargain: their influence, if the scenario gives them any, is an explicit
     ``pressure`` term on named nations' outside options (:class:`mlf.scenario.Pressure`).
     Returns the agreed values of every issue the alternative settles (open and fixed), the
-    model's forecast (None if nothing was negotiated) and notes.
+    model's forecast (None if nothing was negotiated) and notes. ``overrides``: see
+    :func:`bargaining_input`.
     """
     notes: list[str] = []
     agreed: dict[str, Agreed] = {}
@@ -153,7 +166,7 @@ def negotiate(
             notes.append(f"nobody at the table cares about {iid}: it stays at the status quo")
     if not live:
         return agreed, None, notes
-    inp = bargaining_input(sc, live, actors)
+    inp = bargaining_input(sc, live, actors, overrides)
     params = sc.settings.model_params.get(model, {})
     fc = forecast(inp, model, params, seed)
     for j, iid in enumerate(live):
