@@ -61,10 +61,25 @@ def _builtin() -> dict[str, Any]:
     return result
 
 
-@pytest.mark.parametrize("which", ["minimal", "mlf-1963"])
+def _every_model() -> dict[str, Any]:
+    """``mlf run mlf-1963 --models all`` as a typed result."""
+    from mlf.ensemble import all_models, run_models
+    from mlf.results import result_document
+    from mlf.scenario import load_scenario
+
+    loaded = load_scenario("mlf-1963")
+    ens = run_models(loaded, all_models(loaded.scenario.settings.model), enumerate_equilibria=False)
+    result: dict[str, Any] = json.loads(json.dumps(result_document(ens)))
+    return result
+
+
+@pytest.mark.parametrize("which", ["minimal", "mlf-1963", "mlf-1963 --models all"])
 def test_report_loads_offline_and_draws_every_chart(tmp_path: Path, which: str) -> None:
     sync_playwright = _browser_or_skip()
-    result = _minimal_with_sensitivity() if which == "minimal" else _builtin()
+    result = {
+        "minimal": _minimal_with_sensitivity, "mlf-1963": _builtin,
+        "mlf-1963 --models all": _every_model,
+    }[which]()  # fmt: skip
     path = tmp_path / "report.html"
     write_html(result, path)
     url = path.resolve().as_uri()
@@ -125,8 +140,60 @@ def test_report_loads_offline_and_draws_every_chart(tmp_path: Path, which: str) 
             table_text = page.inner_text("table.comparison")
             for alt in result["alternatives"]:
                 assert alt["title"] in table_text
+            _check_inputs_appendix(page, result)
+            if which.endswith("--models all"):
+                _check_model_comparison(page, result)
         finally:
             browser.close()
     assert blocked == [], f"the page tried the network: {blocked}"
     assert failed == [], f"failed requests: {failed}"
     assert errors == [], f"console errors: {errors}"
+
+
+def _check_inputs_appendix(page: Any, result: dict[str, Any]) -> None:
+    """The inputs appendix is drawn (one visible row per recorded input) and a number that
+    comes from an input takes the reader to its row."""
+    assert page.locator("section#inputs").is_visible()
+    rows = page.locator("table.inputs tbody tr")
+    assert rows.count() == len(result.get("inputs") or [])
+    if not result.get("inputs"):
+        assert "records no inputs" in page.inner_text("section#inputs")
+        return
+    link = page.locator("a.input-link").first
+    target = link.get_attribute("href")
+    assert target and target.startswith("#input-")
+    link.click()
+    page.wait_for_function(f"() => location.hash === {json.dumps(target)}")
+    box = page.locator(target).bounding_box()
+    assert box is not None and -2 <= box["y"] < 900  # scrolled into view
+    # the source keys of a row link to the sources table
+    src = page.locator("table.inputs a[href^='#source-']").first
+    assert page.locator(src.get_attribute("href") or "#missing").count() == 1
+
+
+def _check_model_comparison(page: Any, result: dict[str, Any]) -> None:
+    """The model-comparison section: an outcome row per model, the agreement counts, and a
+    drawn dot chart (every model a trace) per alternative with settled terms."""
+    section = page.locator("section#model-comparison")
+    assert section.is_visible()
+    models = result["manifest"]["models"]
+    got = page.evaluate(
+        "() => Array.from(document.querySelectorAll('table.model-outcomes tbody tr'))"
+        ".map(r => r.dataset.model)"
+    )
+    assert got == models
+    counts = page.evaluate(
+        "() => Array.from(document.querySelectorAll('td.agreement-count')).map(c => c.innerText)"
+    )
+    want = [f"{e['agreement']} of {e['models']} models"
+            for e in result["ensemble"]["alternatives"].values()]
+    assert counts == want
+    charts = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#model-comparison div.chart')).map(d =>"
+        " ({id: d.id, svg: !!d.querySelector('svg.main-svg'),"
+        " names: d._fullData.map(t => t.name), points: d.querySelectorAll('.point').length}))"
+    )
+    with_terms = [e for e in result["ensemble"]["alternatives"].values() if e["terms"]]
+    assert len(charts) == len(with_terms) > 0
+    for c in charts:
+        assert c["svg"] and set(models) <= set(c["names"]) and c["points"] > 0, c

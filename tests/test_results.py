@@ -17,6 +17,7 @@ from mlf.cli import app
 from mlf.results import (
     FORMAT_VERSION,
     ResultFile,
+    ResultFileV1,
     ResultFormatError,
     result_document,
     result_json_schema,
@@ -50,6 +51,26 @@ def test_the_minimal_fixture_is_of_the_current_version() -> None:
     assert isinstance(validate_result(_minimal(), str(MINIMAL)), ResultFile)
 
 
+MINIMAL_V1 = Path(__file__).parent / "data" / "result-minimal-v1.json"
+
+
+def test_a_version_1_result_still_reads_and_renders(tmp_path: Path) -> None:
+    data = json.loads(MINIMAL_V1.read_text(encoding="utf-8"))
+    assert data["format_version"] == "mlf-result/1"
+    assert isinstance(validate_result(data, "v1.json"), ResultFileV1)
+    code, out = _report(tmp_path, data)
+    assert code == 0, out
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'id="inputs"' in html and "records no inputs" in html
+
+
+def test_version_1_does_not_accept_version_2_fields() -> None:
+    data = json.loads(MINIMAL_V1.read_text(encoding="utf-8"))
+    data["inputs"] = []
+    with pytest.raises(ResultFormatError, match=r"^v1\.json: inputs: unknown field"):
+        validate_result(data, "v1.json")
+
+
 def _report(tmp_path: Path, data: dict[str, Any]) -> tuple[int, str]:
     f = tmp_path / "result.json"
     f.write_text(json.dumps(data), encoding="utf-8")
@@ -65,7 +86,7 @@ def _one_line(text: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("version", ["mlf-result/0", "mlf-result/2", 1, None])
+@pytest.mark.parametrize("version", ["mlf-result/0", "mlf-result/3", 1, None])
 def test_report_refuses_an_unknown_version_in_one_line(tmp_path: Path, version: Any) -> None:
     data = _minimal()
     data["format_version"] = version

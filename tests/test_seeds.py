@@ -168,7 +168,8 @@ def _canonical(raw: bytes) -> str:
 
     The file's order is kept in result.json on purpose (the report lists alternatives and
     actors as the author wrote them), so the comparison sorts keys, sorts lists of records by
-    their ``id`` and the clauses of the British summary (one per alternative, in file order);
+    their ``id`` (or an input row's ``path``) and the clauses of the British summary (one per
+    alternative, in file order);
     every value, every draw and every number must be identical.
     """
 
@@ -177,8 +178,9 @@ def _canonical(raw: bytes) -> str:
             return {k: canon(v) for k, v in x.items()}
         if isinstance(x, list):
             y = [canon(v) for v in x]
-            if y and all(isinstance(v, dict) and "id" in v for v in y):
-                return sorted(y, key=lambda v: str(v["id"]))
+            for key in ("id", "path"):  # alternatives; input rows (mlf.provenance)
+                if y and all(isinstance(v, dict) and key in v for v in y):
+                    return sorted(y, key=lambda v: str(v[key]))
             return y
         return x
 

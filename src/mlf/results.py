@@ -13,10 +13,15 @@ reads it back. These models state the shape between the two, so that neither sid
 - :func:`result_json_schema` is what ``mlf schema --result`` prints.
 
 Format version
-    :data:`FORMAT_VERSION` (``"mlf-result/1"``) names the shape below. It changes whenever a
+    :data:`FORMAT_VERSION` (``"mlf-result/2"``) names the shape below. It changes whenever a
     field is added, removed, renamed or changes type or meaning, so a reader can refuse what
     it does not understand instead of misreading it. A reader accepts exactly the versions it
-    knows (today only ``"mlf-result/1"``).
+    knows (:data:`KNOWN_VERSIONS`: ``"mlf-result/1"`` and ``"mlf-result/2"``).
+
+    ``mlf-result/2`` adds to ``/1``: the manifest's ``models`` and ``seeds``, ``inputs`` (every
+    input with its provenance, :mod:`mlf.provenance`), and for a run of several models
+    (``mlf run --models``) ``runs`` and ``ensemble`` (:mod:`mlf.ensemble`). A ``/1`` result
+    still reads (its report has no inputs appendix and no model comparison).
 
 Strictness: every model forbids unknown keys (``extra="forbid"``) and is strict (no
 coercion: a number written as a string is refused). A few blocks are deliberately open
@@ -38,13 +43,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from mlf.errors import MlfError
 
 if TYPE_CHECKING:
+    from mlf.ensemble import Ensemble
     from mlf.talks import RunResult
 
-FORMAT_VERSION = "mlf-result/1"
-"""The version of ``result.json``'s shape this mlf writes and reads (see the module docstring)."""
+FORMAT_VERSION = "mlf-result/2"
+"""The version of ``result.json``'s shape this mlf writes (see the module docstring)."""
 
-KNOWN_VERSIONS: tuple[str, ...] = (FORMAT_VERSION,)
-"""Format versions :func:`validate_result` accepts."""
+KNOWN_VERSIONS: tuple[str, ...] = ("mlf-result/1", FORMAT_VERSION)
+"""Format versions :func:`validate_result` accepts (and reads)."""
 
 
 class ResultFormatError(MlfError):
@@ -67,8 +73,8 @@ class ScenarioLayer(_Strict):
     sha256: str
 
 
-class Manifest(_Strict):
-    """What produced the result: mlf version, scenario hash, model, seed (reproducibility)."""
+class ManifestV1(_Strict):
+    """What produced a result of ``mlf-result/1``: mlf version, scenario hash, model, seed."""
 
     mlf_version: str
     scenario_id: str
@@ -83,6 +89,16 @@ class Manifest(_Strict):
     scenario_layers: list[ScenarioLayer] | None = None
     """Present for a scenario that ``extends`` another: every file merged, the root first,
     each with the SHA-256 of its bytes (``scenario_sha256`` is then the merged scenario's)."""
+
+
+class Manifest(ManifestV1):
+    """What produced the result: mlf version, scenario hash, the models and their seeds
+    (reproducibility). ``model`` is the primary model (the first of ``models``)."""
+
+    models: list[str]
+    """Every model the result holds a run of, primary first (one for a plain ``mlf run``)."""
+    seeds: dict[str, int]
+    """The seed each model's run used."""
 
 
 class ActorSummary(_Strict):
@@ -483,16 +499,125 @@ class BritishQuestion(_Strict):
     summary: str
 
 
-class ResultFile(_Strict):
-    """``result.json`` of format :data:`FORMAT_VERSION`."""
+class InputRow(_Strict):
+    """One input of the run, with its provenance (:func:`mlf.provenance.input_rows`)."""
+
+    path: str
+    """Dotted path in the scenario (``actors.FRG.outside_option.mlf_surface``)."""
+    label: str
+    value: float | str
+    """The number, or an option id (a position or fixed value on an options issue)."""
+    unit: str | None
+    sources: list[str]
+    """Keys of ``sources``."""
+    confidence: Literal["A", "B", "C", "D"] | None
+    """The weakest confidence code among the sources; null when none is cited."""
+    estimate: bool
+    range: list[float] | None
+    """``[min, mode, max]`` as the scenario gives it (what ``mlf sweep`` varies)."""
+    note: str | None
+
+
+class ModelRun(_Strict):
+    """One model's run in an ensemble (``runs``)."""
+
+    model: str
+    model_params: dict[str, Any]
+    seed: int
+    alternatives: list[Alternative]
+    british_question: BritishQuestion | None
+
+
+class TermValue(_Strict):
+    value: float
+    """The settled value on the element's axis (an options issue: the option's index; a rule
+    that applied another value, e.g. a ceiling, is in the run's term)."""
+    label: str
+
+
+class EnsembleTerm(_Strict):
+    """One element's settled value under each model that settled it, and the spread."""
+
+    title: str
+    unit: str
+    options: list[str] | None
+    lo: float | None
+    hi: float | None
+    values: dict[str, TermValue]
+    min: float
+    max: float
+    spread: float
+
+
+class EnsembleAlternative(_Strict):
+    title: str
+    models: int
+    """Models that analysed the alternative."""
+    agreement: int
+    """Models under which agreement forms."""
+    agreeing: list[str]
+    status: dict[str, Status]
+    members: dict[str, list[str]]
+    """Members of the agreement per model (empty without agreement)."""
+    membership: dict[str, int]
+    """Per invited nation: in how many models it is a member of an agreement."""
+    terms: dict[str, EnsembleTerm]
+
+
+class EnsembleBritishAlternative(_Strict):
+    answer: str
+    broadening: str | None
+    joins_as_negotiated: bool
+
+
+class EnsembleBritish(_Strict):
+    summary: str
+    alternatives: dict[str, EnsembleBritishAlternative]
+
+
+class EnsembleSummary(_Strict):
+    """What the models agree on (:func:`mlf.ensemble.summarise`)."""
+
+    models: list[str]
+    alternatives: dict[str, EnsembleAlternative]
+    british_question: dict[str, EnsembleBritish] | None
+
+
+class ResultFileV1(_Strict):
+    """``result.json`` of format ``mlf-result/1`` (read, no longer written)."""
 
     format_version: Literal["mlf-result/1"]
+    manifest: ManifestV1
+    scenario: ScenarioSummary
+    alternatives: list[Alternative]
+    below_threshold: list[BelowThreshold]
+    british_question: BritishQuestion | None
+    sources: list[SourceRef]
+    sensitivity: dict[str, Any] | None = None
+    """A sweep's summary (``mlf sweep`` writes it into its point run's result)."""
+
+
+class ResultFile(_Strict):
+    """``result.json`` of format :data:`FORMAT_VERSION` (``mlf-result/2``).
+
+    Version 2 adds to version 1: the manifest's ``models`` and ``seeds``; ``inputs`` (every
+    input with its provenance); and, for a run of several models (``mlf run --models``),
+    ``runs`` (one per model, primary first) and ``ensemble`` (their summary). The top-level
+    ``alternatives`` and ``british_question`` are the primary model's run.
+    """
+
+    format_version: Literal["mlf-result/2"]
     manifest: Manifest
     scenario: ScenarioSummary
     alternatives: list[Alternative]
     below_threshold: list[BelowThreshold]
     british_question: BritishQuestion | None
     sources: list[SourceRef]
+    inputs: list[InputRow]
+    runs: list[ModelRun] | None = None
+    """Every model's run, primary first (present for more than one model)."""
+    ensemble: EnsembleSummary | None = None
+    """What the models agree on (present with ``runs``)."""
     sensitivity: dict[str, Any] | None = None
     """A sweep's summary (``mlf sweep`` writes it into its point run's result)."""
 
@@ -520,7 +645,7 @@ def _first_error(exc: ValidationError) -> tuple[str, str]:
     return where, str(err["msg"]).splitlines()[0]
 
 
-def validate_result(data: Any, where: str = "result") -> ResultFile:
+def validate_result(data: Any, where: str = "result") -> ResultFile | ResultFileV1:
     """``data`` as a :class:`ResultFile`, or :class:`ResultFormatError` in one line naming
     ``where`` (the file) and the field: no ``format_version``, an unknown one, or a field that
     is missing, unknown or of the wrong type."""
@@ -539,16 +664,19 @@ def validate_result(data: Any, where: str = "result") -> ResultFile:
             f"({', '.join(KNOWN_VERSIONS)})"
         )
     try:
+        if version == "mlf-result/1":
+            return ResultFileV1.model_validate(data)
         return ResultFile.model_validate(data)
     except ValidationError as exc:
         field, reason = _first_error(exc)
         raise ResultFormatError(f"{where}: {field}: {reason}") from None
 
 
-def result_document(run: RunResult, **extra: Any) -> dict[str, Any]:
+def result_document(run: RunResult | Ensemble, **extra: Any) -> dict[str, Any]:
     """The dict ``mlf run`` writes as ``result.json``: ``format_version`` first, then
-    :meth:`mlf.talks.RunResult.to_dict` (and ``extra`` top-level blocks, e.g. a sweep's
-    ``sensitivity``), checked against :class:`ResultFile`.
+    :meth:`mlf.talks.RunResult.to_dict` or :meth:`mlf.ensemble.Ensemble.to_dict` (and
+    ``extra`` top-level blocks, e.g. a sweep's ``sensitivity``), checked against
+    :class:`ResultFile`.
 
     Raises:
         ResultFormatError: the talks produced a dict outside the stated shape (a bug: the

@@ -102,11 +102,49 @@ def summary_table(result: dict[str, Any]) -> Table:
     return table
 
 
+def ensemble_table(result: dict[str, Any]) -> Table:
+    """The models side by side (one row per alternative, one column per model), with the
+    count of models under which agreement forms."""
+    ens = result["ensemble"]
+    models = list(ens["models"])
+    table = Table(
+        title=f"Every model side by side ({len(models)} models; detail above: "
+        f"{esc(models[0])})",
+        show_lines=True,
+    )
+    table.add_column("alternative", overflow="fold", max_width=22)
+    table.add_column("agreement in", justify="right")
+    for m in models:
+        table.add_column(esc(m), overflow="fold", max_width=18)
+    for aid, e in ens["alternatives"].items():
+        cells = []
+        for m in models:
+            status = e["status"].get(m)
+            if status is None:
+                cells.append("-")
+                continue
+            members = e["members"].get(m) or []
+            shown = f": {', '.join(esc(x) for x in members)}" if members else ""
+            cells.append(esc(status) + shown)
+        table.add_row(
+            f"{esc(e['title'])}\n[dim]{esc(aid)}[/dim]",
+            f"{e['agreement']} of {e['models']}",
+            *cells,
+        )
+    return table
+
+
 @app.command()
 def run(
     scenario: str = typer.Argument("mlf-1963", help="Scenario file or built-in id."),
     model: str | None = typer.Option(
         None, "--model", help="Negotiation model (default: the scenario's)."
+    ),
+    models: str | None = typer.Option(
+        None,
+        "--models",
+        help="Run every model named and compare them: 'all' or a comma list "
+        "(e.g. compromise,smp); the first is the primary. Default: one model.",
     ),
     alternative: str | None = typer.Option(
         None, "--alternative", help="Run only this alternative."
@@ -126,9 +164,9 @@ def run(
         remove_leftovers,
         write_files,
     )
+    from mlf.ensemble import parse_models, run_models
     from mlf.results import result_document
     from mlf.scenario import load_scenario
-    from mlf.talks import run_scenario
 
     console = Console(stderr=as_json, width=max(Console().width, 140))
     lock: Any = None
@@ -136,7 +174,14 @@ def run(
     try:
         if seed is not None and not 0 <= seed < 2**64:  # mlf.seeds.MAX_SEED
             raise UsageError(f"--seed must be a non-negative integer below 2**64, got {seed}")
+        if model is not None and models is not None:
+            raise UsageError("--model and --models: give one (--models lists the primary first)")
         loaded = load_scenario(scenario)
+        names = (
+            [model or loaded.scenario.settings.model]
+            if models is None
+            else list(parse_models(models, loaded.scenario.settings.model))
+        )
         for w in loaded.warnings:
             console.print(f"[yellow]{esc(w)}[/yellow]", highlight=False)
         if out is not None:  # a writable folder, and ours alone, before any computation
@@ -163,8 +208,8 @@ def run(
             def tick(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            result = run_scenario(
-                loaded, model=model, seed=seed, alternative=alternative, progress=tick
+            result = run_models(
+                loaded, names, seed=seed, alternative=alternative, progress=tick
             )
         data = result_document(result)  # checked against mlf.results.ResultFile
         text = json_text(data)
@@ -179,6 +224,8 @@ def run(
             typer.echo(text, nl=False)
             return
         console.print(summary_table(data))
+        if data.get("ensemble"):
+            console.print(ensemble_table(data))
         bq = data.get("british_question")
         if bq:
             console.print(

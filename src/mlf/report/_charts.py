@@ -408,3 +408,205 @@ def tornado_chart(rows: Sequence[tuple[str, float]]) -> dict[str, Any]:
         margin={"l": 20, "r": 20, "t": 20, "b": 45},
     )
     return _fig(data, layout)
+
+
+#: One colour and marker per negotiation model in the model comparison (Okabe-Ito).
+MODEL_STYLE = {
+    "compromise": ("#0072B2", "circle"),
+    "median": ("#E69F00", "square"),
+    "nash": ("#009E73", "diamond"),
+    "bdm": ("#CC79A7", "triangle-up"),
+    "smp": ("#D55E00", "cross"),
+}
+
+
+def model_style(model: str, k: int) -> tuple[str, str]:
+    """The colour and marker symbol of a model (a model outside the registry gets one by
+    its place ``k``)."""
+    if model in MODEL_STYLE:
+        return MODEL_STYLE[model]
+    styles = list(MODEL_STYLE.values())
+    return styles[k % len(styles)]
+
+
+def model_terms_chart(
+    elements: Sequence[Mapping[str, Any]], models: Sequence[str]
+) -> dict[str, Any]:
+    """Each element's settled value under each model, on one axis per element (dots with the
+    spread).
+
+    ``elements``: dicts with ``title``, ``lo``, ``hi`` (the element's own scale; an options
+    issue runs 0..m-1), ``lo_label``, ``hi_label`` and ``values`` ``{model: (value, label,
+    in_force)}``. Each element is one row; the x axis runs from each element's own low end
+    (0) to its high end (1), so elements of different units share the chart; the grey bar is
+    the spread (lowest to highest model). Within a row each model sits on its own small lane,
+    so that models that settled the same value all stay visible. A hollow marker is a value
+    settled in talks that then failed (not in force).
+    """
+    n = len(models)
+    lane = 0.5 / max(n, 1)
+
+    def x_of(e: Mapping[str, Any], v: float) -> float:
+        lo, hi = float(e["lo"]), float(e["hi"])
+        return 0.5 if hi <= lo else (v - lo) / (hi - lo)
+
+    def y_of(row: int, k: int) -> float:
+        return row + (k - (n - 1) / 2) * lane
+
+    sx: list[float | None] = []
+    sy: list[float | None] = []
+    for row, e in enumerate(elements):
+        vals = [x_of(e, v[0]) for v in e["values"].values()]
+        if vals:
+            sx += [min(vals), max(vals), None]
+            sy += [row, row, None]
+    data: list[Any] = [
+        go.Scatter(
+            x=sx,
+            y=sy,
+            mode="lines",
+            line={"color": "#c8c8d0", "width": 14},
+            name="spread across the models",
+            hoverinfo="skip",
+        )
+    ]
+    for k, m in enumerate(models):
+        colour, symbol = model_style(m, k)
+        xs: list[float] = []
+        yv: list[float] = []
+        texts: list[str] = []
+        fills: list[str] = []
+        for row, e in enumerate(elements):
+            if m not in e["values"]:
+                continue
+            v, label, in_force = e["values"][m]
+            xs.append(x_of(e, v))
+            yv.append(y_of(row, k))
+            texts.append(
+                f"{esc(m)}: {esc(label)}{'' if in_force else ' (talks failed)'}"
+                f"<br>{esc(e['title'])}"
+            )
+            fills.append(colour if in_force else "#ffffff")
+        data.append(
+            go.Scatter(
+                x=xs,
+                y=yv,
+                mode="markers",
+                name=esc(m),
+                marker={
+                    "color": fills,
+                    "symbol": symbol,
+                    "size": 11,
+                    "line": {"color": colour, "width": 2},
+                },
+                text=texts,
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    annotations = []
+    for row, e in enumerate(elements):
+        for x, key, anchor in ((0.0, "lo_label", "right"), (1.0, "hi_label", "left")):
+            annotations.append(
+                {
+                    "x": x,
+                    "y": row,
+                    "xref": "x",
+                    "yref": "y",
+                    "text": esc(short(str(e[key]), 16)),
+                    "showarrow": False,
+                    "xanchor": anchor,
+                    "xshift": -10 if anchor == "right" else 10,
+                    "font": {"size": 10, "color": "#5f6368"},
+                }
+            )
+    layout = _layout(
+        max(230, 110 + 56 * len(elements)),
+        xaxis={
+            "range": [-0.32, 1.32],
+            "tickvals": [0, 0.5, 1],
+            "ticktext": ["low end", "middle", "high end"],
+            "gridcolor": "#e5e5e5",
+            "zeroline": False,
+        },
+        yaxis={
+            "tickvals": list(range(len(elements))),
+            "ticktext": [wrap(e["title"], 26, 2) for e in elements],
+            "range": [len(elements) - 0.5, -0.5],
+            "automargin": True,
+            "showgrid": False,
+            "zeroline": False,
+        },
+        annotations=annotations,
+        legend={"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"},
+        margin={"l": 20, "r": 20, "t": 10, "b": 60},
+    )
+    return _fig(data, layout)
+
+
+def strip_chart(
+    actors: Sequence[str],
+    names: Mapping[str, str],
+    colours: Mapping[str, str],
+    positions: Sequence[float | None],
+    forecast: float | None,
+    options: Sequence[str] | None,
+    unit: str,
+) -> dict[str, Any]:
+    """A static model's picture: each actor's position as a dot on one axis (a strip) and
+    the forecast as a diamond. A static model (compromise, median, Nash) computes its
+    forecast in one step, so there is no trajectory to draw."""
+    data: list[Any] = []
+
+    def label(v: float | None) -> str:
+        if v is None:
+            return "–"
+        if options:
+            k = min(max(round(v), 0), len(options) - 1)
+            return f"{v:.2f} (nearest: {esc(options[k])})"
+        return f"{v:.4g} {esc(unit)}".strip()
+
+    for i, a in enumerate(actors):
+        v = positions[i] if i < len(positions) else None
+        if v is None:
+            continue
+        data.append(
+            go.Scatter(
+                x=[v],
+                y=["positions"],
+                mode="markers",
+                name=esc(a),
+                marker={"color": colours.get(a, "#777777"), "size": 12, "opacity": 0.85},
+                text=[f"{esc(names.get(a, a))}: {label(v)}"],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    if forecast is not None:
+        data.append(
+            go.Scatter(
+                x=[forecast],
+                y=["forecast"],
+                mode="markers",
+                name="forecast",
+                marker={"color": "#000000", "size": 15, "symbol": "diamond"},
+                text=[f"forecast: {label(forecast)}"],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    xaxis: dict[str, Any] = {"gridcolor": "#e5e5e5", "zeroline": False, "automargin": True}
+    if options:
+        xaxis.update(
+            tickvals=list(range(len(options))),
+            ticktext=[esc(short(o, 18)) for o in options],
+            range=[-0.4, len(options) - 0.6],
+        )
+    elif unit:
+        xaxis["title"] = {"text": esc(unit)}
+    layout = _layout(
+        190,
+        xaxis=xaxis,
+        yaxis={"type": "category", "categoryorder": "array",
+               "categoryarray": ["forecast", "positions"], "automargin": True},
+        legend={"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 11}},
+        margin={"l": 70, "r": 10, "t": 10, "b": 45},
+    )
+    return _fig(data, layout)

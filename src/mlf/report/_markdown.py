@@ -75,6 +75,84 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
 _MARK = {"ok": "ok", "flag": "FLAG", "info": "note"}
 
 
+def _models(mc: Any) -> list[str]:
+    """The model-comparison section (absent for a result of one model)."""
+    if not mc:
+        return []
+    titles = [c["title"] for c in mc["columns"]]
+    md = ["## Every model side by side", ""]
+    md += [
+        f"The whole path ran under {len(mc['models'])} negotiation models "
+        f"({', '.join(mc['models'])}), on the same inputs and seed; the sections below show "
+        f"the {mc['primary']} model's run in detail.",
+        "",
+    ]
+    rows = [
+        [
+            r["model"],
+            *[
+                "–" if c is None else c["status"] + (f": {c['members']}" if c["members"] else "")
+                for c in r["cells"]
+            ],
+        ]
+        for r in mc["rows"]
+    ]
+    rows.append(["agreement in", *[f"{n} models" for n in mc["counts"]]])
+    md += _table(["model", *titles], rows)
+    if mc["membership"]:
+        md += ["Membership: in how many models each invited nation is a member (– not invited).",
+               ""]
+        md += _table(
+            ["nation", *titles],
+            [[f"{r['name']} ({r['nation']})", *r["cells"]] for r in mc["membership"]],
+        )
+    for t in mc["terms"]:
+        md += [f"### {t['title']}: the settled terms per model (agreement in {t['agreement']} "
+               "models)", ""]
+        md += _table(
+            ["element", *mc["models"], "spread"],
+            [[r["element"], *r["cells"], r["spread"]] for r in t["rows"]],
+        )
+    if mc["british"]:
+        md += ["### The British question per model", ""]
+        md += _table(
+            ["model", *mc["british"]["columns"]],
+            [[r["model"], *r["cells"]] for r in mc["british"]["rows"]],
+        )
+    return md
+
+
+def _inputs(inp: Any) -> list[str]:
+    """The inputs appendix: every input with value, unit, sources, confidence, estimate flag
+    and range."""
+    md = ["## Inputs: where every number comes from", ""]
+    if not inp["recorded"]:
+        return [*md, "This result records no inputs (format mlf-result/1); rerun `mlf run`.", ""]
+    md += [
+        f"Every input this run used: {inp['count']} numbers and positions, {inp['estimates']} "
+        f"of them estimates, {inp['ranged']} with an uncertainty range. Confidence is the "
+        "weakest code among the sources a number cites.",
+        "",
+    ]
+    md += _table(
+        ["input", "path", "value", "unit", "sources", "confidence", "estimate", "range"],
+        [
+            [
+                r["label"],
+                _code(r["path"]),
+                r["value"],
+                r["unit"],
+                ", ".join(s["key"] for s in r["sources"]) or "–",
+                r["confidence"],
+                "estimate" if r["estimate"] else "–",
+                r["range"],
+            ]
+            for r in inp["rows"]
+        ],
+    )
+    return md
+
+
 def render_markdown(result: Mapping[str, Any]) -> str:
     """A Markdown summary: comparison, per-alternative terms and members with their reasons,
     the British question, the guardrails and the sources."""
@@ -133,6 +211,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         ],
         rows,
     )
+    md += _models(v["model_comparison"])
     for a in v["alternatives"]:
         md += [f"## {a['title']}", "", f"**{a['status']}**: {a['detail']}", ""]
         if a["fixed_point"]:
@@ -267,5 +346,6 @@ def render_markdown(result: Mapping[str, Any]) -> str:
             for s in v["sources"]
         ],
     )
+    md += _inputs(v["inputs"])
     md += [f"*Made by mlf {v['mlf_version']}.*", ""]
     return "\n".join(md)

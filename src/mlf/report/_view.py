@@ -26,6 +26,8 @@ from mlf.report._format import (
     slug,
     text,
 )
+from mlf.report._inputs import InputLinks, inputs_view, source_anchors
+from mlf.report._models import models_view
 from mlf.report._notes import MODEL_NOTES, NEGOTIATION_MODELS
 
 SECTION_IDS = (
@@ -36,8 +38,13 @@ SECTION_IDS = (
     "guardrails",
     "below-threshold",
     "sources",
+    "inputs",
     "models",
 )
+
+OPTIONAL_SECTION_IDS = ("model-comparison", "sensitivity")
+"""Sections only some results have: the model comparison (a run of several models) and the
+sensitivity sweep."""
 
 CONFIDENCE_NOTE = (
     "Confidence codes run from A (strongest: a primary document read in full) to D (weakest: "
@@ -108,13 +115,17 @@ def _guardrails(alt: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _terms(alt: Mapping[str, Any]) -> list[dict[str, str]]:
+def _terms(alt: Mapping[str, Any], links: InputLinks) -> list[dict[str, Any]]:
+    aid = text(alt.get("id"))
     return [
         {
             "id": str(iid),
             "title": text(as_dict(v).get("title") or iid),
             "label": text(as_dict(v).get("label")),
             "source": text(as_dict(v).get("source")),
+            "link": links(f"alternatives.{aid}.fixed.{iid}")
+            if as_dict(v).get("source") == "fixed"
+            else None,
         }
         for iid, v in as_dict(alt.get("agreed")).items()
     ]
@@ -139,7 +150,10 @@ def _pressure_text(d: Mapping[str, Any]) -> str:
     return "; ".join(bits)
 
 
-def _table(alt: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any] | None:
+def _table(
+    alt: Mapping[str, Any], names: Mapping[str, str], links: InputLinks
+) -> dict[str, Any] | None:
+    aid = text(alt.get("id"))
     tb = alt.get("table")
     if not isinstance(tb, Mapping):
         return None
@@ -154,6 +168,7 @@ def _table(alt: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any] |
                 "comes": bool(d.get("comes")),
                 "utility": num(t.get("utility")) if t else "–",
                 "outside": num(d.get("outside_option")),
+                "outside_link": links(f"actors.{actor}.outside_option.{aid}"),
                 "reason": text(d.get("reason")),
                 "pressure": _pressure_text(d),
             }
@@ -187,7 +202,22 @@ def _negotiation(
         agreed = as_dict(as_dict(alt.get("agreed")).get(iid))
         forecast = as_float(iss.get("forecast"))
         chart = None
-        if rounds and actors:
+        static = len(rounds) <= 1
+        if rounds and actors and static:  # one step: a strip of positions, never a flat line
+            chart = ch.make(
+                f"{anchor}-strip-{iid}",
+                f"Strip chart: each actor's position on '{title}' and the forecast "
+                "(a static model: no rounds)",
+                charts.strip_chart,
+                actors,
+                names,
+                colours,
+                rounds[0],
+                forecast,
+                options,
+                unit,
+            )
+        elif rounds and actors:
             chart = ch.make(
                 f"{anchor}-traj-{iid}",
                 f"Line chart: each actor's position on '{title}' by round, and the forecast",
@@ -209,9 +239,11 @@ def _negotiation(
                 "options": options or [],
                 "chart": chart,
                 "rounds": len(rounds),
+                "static": static,
             }
         )
     return {
+        "static": all(i["static"] for i in issues) if issues else False,
         "model": text(neg.get("model")),
         "converged": neg.get("converged"),
         "rounds": neg.get("rounds"),
@@ -222,8 +254,9 @@ def _negotiation(
 
 
 def _participation(
-    alt: Mapping[str, Any], names: Mapping[str, str], ch: _Charts, anchor: str
+    alt: Mapping[str, Any], names: Mapping[str, str], ch: _Charts, anchor: str, links: InputLinks
 ) -> dict[str, Any] | None:
+    aid = text(alt.get("id"))
     part = alt.get("participation")
     if not isinstance(part, Mapping):
         return None
@@ -248,6 +281,15 @@ def _participation(
                 "policy": f"{num(w.get('policy'), 2)} × {num(t.get('policy'))}",
                 "voice": f"{num(w.get('voice'), 2)} × {num(t.get('voice'))}",
                 "cost": f"{num(w.get('cost'), 2)} × {pct(t.get('cost'), 2)}",
+                "weights": [
+                    (
+                        num(w.get(k), 2),
+                        links(f"actors.{actor}.weights.{k}"),
+                        num(t.get(k)) if k != "cost" else pct(t.get(k), 2),
+                    )
+                    for k in ("policy", "voice", "cost")
+                ],
+                "outside_link": links(f"actors.{actor}.outside_option.{aid}"),
                 "utility": num(t.get("utility")) if t.get("feasible", True) else "infeasible",
                 "outside": num(d.get("outside_option")),
                 "margin": as_float(d.get("margin")),
@@ -480,6 +522,7 @@ def _alternative(
     colours: Mapping[str, str],
     ch: _Charts,
     taken: set[str],
+    links: InputLinks,
 ) -> dict[str, Any]:
     aid = text(alt.get("id")) or "alternative"
     anchor = "alt-" + slug(aid, taken)
@@ -527,10 +570,10 @@ def _alternative(
         "members": members,
         "members_text": ", ".join(f"{names.get(m, m)} ({m})" for m in members) or "none",
         "invited": invited,
-        "terms": _terms(alt),
+        "terms": _terms(alt, links),
         "talks_rounds": rounds,
         "negotiation": _negotiation(alt, names, colours, ch, anchor),
-        "participation": _participation(alt, names, ch, anchor),
+        "participation": _participation(alt, names, ch, anchor, links),
         "power": power,
         "rule_text": text(arr.get("rule_text")) or "–",
         "veto": power["veto"] if power else "–",
@@ -541,7 +584,7 @@ def _alternative(
         "manning_summary": _manning_summary(manning),
         "guardrails": _guardrails(alt),
         "analysed": status != "not analysed",
-        "table": _table(alt, names),
+        "table": _table(alt, names, links),
         "force": force,
         "mechanics": [text(m) for m in as_list(alt.get("mechanics"))],
     }
@@ -642,13 +685,14 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
     return {"draws": sens.get("draws"), "alternatives": alts}
 
 
-def _sources(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _sources(result: Mapping[str, Any], anchors: Mapping[str, str]) -> list[dict[str, Any]]:
     out = []
     for s in as_list(result.get("sources")):
         s = as_dict(s)
         url = text(s.get("url"))
         out.append(
             {
+                "anchor": anchors.get(text(s.get("key"))),
                 "key": text(s.get("key")),
                 "title": text(s.get("title")),
                 "date": text(s.get("date")) or "–",
@@ -668,7 +712,7 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
     actors_info = as_dict(sc.get("actors"))
     names = {str(k): text(as_dict(v).get("name")) or str(k) for k, v in actors_info.items()}
     ch = _Charts(with_charts)
-    taken: set[str] = set(SECTION_IDS)
+    taken: set[str] = {*SECTION_IDS, *OPTIONAL_SECTION_IDS}
     raw_alts = [as_dict(a) for a in as_list(result.get("alternatives"))]
     order = list(actors_info)
     for a in raw_alts:  # actors in a result without a scenario block still get colours
@@ -676,7 +720,8 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
             if str(m) not in order:
                 order.append(str(m))
     colours = charts.actor_colours(order)
-    alts = [_alternative(a, names, colours, ch, taken) for a in raw_alts]
+    links = InputLinks(result)
+    alts = [_alternative(a, names, colours, ch, taken, links) for a in raw_alts]
     threshold = as_float(man.get("support_threshold"))
     below = [
         {
@@ -732,6 +777,11 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
             or "defaults",
         ),
         ("seed", text(man.get("seed")) or "–"),
+        *(
+            [("models compared", ", ".join(str(m) for m in as_list(man.get("models"))))]
+            if len(as_list(man.get("models"))) > 1
+            else []
+        ),
         ("support threshold", pct(threshold)),
         ("power index for voice", text(man.get("power_index")) or "–"),
     ]
@@ -767,7 +817,11 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         if a["mechanics"]
     ]
     sensitivity = _sensitivity(result.get("sensitivity"), titles, ch)
+    models = models_view(result, {a["id"]: a["anchor"] for a in alts}, names, ch)
+    src_anchors = source_anchors(result)
     nav = [("overview", "Overview"), ("comparison", "Comparison")]
+    if models is not None:
+        nav.append(("model-comparison", "Models side by side"))
     nav += [(a["anchor"], a["title"]) for a in alts]
     nav += [
         ("british-question", "The British question"),
@@ -776,7 +830,7 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
     ]
     if sensitivity is not None:
         nav.append(("sensitivity", "Sensitivity"))
-    nav += [("sources", "Sources"), ("models", "How to read this")]
+    nav += [("sources", "Sources"), ("inputs", "Inputs"), ("models", "How to read this")]
     return {
         "title": text(sc.get("title")) or text(man.get("scenario_id")) or "mlf report",
         "date": text(sc.get("date")) or "–",
@@ -793,7 +847,14 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         "guard_cols": [GUARDRAIL_LABELS.get(k, k.replace("_", " ")) for k in guard_cols],
         "guard_matrix": matrix,
         "sensitivity": sensitivity,
-        "sources": _sources(result),
+        "sources": _sources(result, src_anchors),
+        "inputs": inputs_view(result, src_anchors),
+        "model_comparison": models,
+        "manifest_links": {
+            k: a
+            for k, a in (("support threshold", links("settings.support_threshold")),)
+            if a is not None
+        },
         "confidence_note": CONFIDENCE_NOTE,
         "model_notes": notes,
         "mechanics": mechanics,

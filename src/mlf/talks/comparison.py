@@ -15,6 +15,7 @@ from typing import Any
 from mlf._version import __version__
 from mlf.bargaining import MODELS
 from mlf.errors import MlfError
+from mlf.provenance import input_rows
 from mlf.scenario import (
     LoadedScenario,
     Scenario,
@@ -55,6 +56,8 @@ class RunResult:
                 "support_threshold": sc.settings.support_threshold,
                 "power_index": sc.settings.power_index,
                 **_layers(self.loaded),
+                "models": [self.model],
+                "seeds": {self.model: self.seed},
             },
             "scenario": {
                 "id": sc.meta.id,
@@ -82,6 +85,7 @@ class RunResult:
             ],
             "british_question": self.british,
             "sources": [s.model_dump(mode="json", exclude_none=True) for s in cited],
+            "inputs": input_rows(sc),
         }
 
 
