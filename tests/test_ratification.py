@@ -274,3 +274,110 @@ def test_mlf_show_lists_the_ratifiers() -> None:
     assert "Ratifiers (two-level talks)" in res.output
     assert "A's parliament" in res.output and "B's parliament" in res.output
     assert "share 100 (1)" in res.output
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def _result(data: dict[str, Any], tmp: Path) -> dict[str, Any]:
+    from mlf.results import result_document
+    from mlf.scenario import load_scenario
+    from mlf.talks import run_scenario
+
+    path = tmp / "ratify.yaml"
+    path.write_text(dump_yaml(data), encoding="utf-8")
+    doc: dict[str, Any] = result_document(run_scenario(load_scenario(path)))
+    return doc
+
+
+def test_result_json_validates_and_the_report_shows_win_sets(tmp_path: Path) -> None:
+    from mlf.report import render_html, render_markdown
+
+    doc = _result(_data(), tmp_path)  # validated against the typed models on the way
+    alt = doc["alternatives"][0]
+    assert alt["status"] == "signed, not ratified"
+    md = render_markdown(doc)
+    assert "Ratification at home (not ratified)" in md
+    assert (
+        "| The element both parliaments care about | 50 percent | 0 to 20 percent "
+        "| 80 to 100 percent | none (no ratifiable deal) |" in md
+    )
+    assert "| Nation A (A) | A's parliament | required | 0.5 | 0.8 | does not ratify |" in md
+    html = render_html(doc)
+    assert 'id="alt-deal-ratification"' in html
+    assert "no ratifiable deal" in html
+
+
+def test_mlf_run_reports_ratification_per_member(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from mlf.cli import app
+
+    path = tmp_path / "ratify.yaml"
+    data = _data()
+    _parl(data, "B", 100, 0.1)  # A refuses the signed 50, renegotiation lands at 15
+    path.write_text(dump_yaml(data), encoding="utf-8")
+    res = CliRunner().invoke(
+        app, ["run", str(path), "--out", str(tmp_path / "out")], env={"COLUMNS": "200"}
+    )
+    assert res.exit_code == 0, res.output
+    # The outcome column (the third) of the summary table, its wrapped lines joined.
+    cells = [ln.split("│")[3].strip() for ln in res.output.splitlines() if ln.count("│") > 8]
+    outcome = " ".join(c for c in cells if c)
+    assert "agreement: A, B ratification: A yes, B yes (renegotiated)" in outcome
+
+
+def test_wilson_interval_known_values() -> None:
+    from mlf.sensitivity.summary import wilson_interval
+
+    z2 = 1.959963984540054**2
+    lo, hi = wilson_interval(0.0, 20) or [None, None]
+    assert lo == 0.0 and hi == pytest.approx(z2 / (20 + z2))
+    lo, hi = wilson_interval(0.5, 100) or [None, None]
+    assert (lo, hi) == (pytest.approx(0.40383, abs=1e-5), pytest.approx(0.59617, abs=1e-5))
+    assert wilson_interval(None, 10) is None and wilson_interval(0.5, 0) is None
+
+
+def test_sweep_reports_p_signed_and_p_ratified_with_its_interval(tmp_path: Path) -> None:
+    # The win-sets never intersect, whatever the capabilities: every draw signs, none ratifies.
+    import json
+
+    from typer.testing import CliRunner
+
+    from mlf.cli import app
+
+    data = _data()
+    data["actors"]["A"]["capability"] = {"value": 0.5, "range": [0.3, 0.5, 0.7]}
+    path = tmp_path / "ratify.yaml"
+    path.write_text(dump_yaml(data), encoding="utf-8")
+    out = tmp_path / "sweep"
+    res = CliRunner().invoke(
+        app,
+        ["sweep", str(path), "--draws", "20", "--seed", "3", "--executor", "serial",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    s = json.loads((out / "summary.json").read_text())["alternatives"]["deal"]
+    assert s["p_signed"] == 1.0 and s["p_ratified"] == 0.0 == s["p_agreement"]
+    z2 = 1.959963984540054**2
+    assert s["p_ratified_interval"] == [0.0, pytest.approx(z2 / (20 + z2))]
+    from mlf.report import render_markdown
+
+    md = render_markdown(json.loads((out / "result.json").read_text()))
+    assert "| The deal | 0.0% | 100.0% | 0.0% (0.0% to 16.1%) |" in md
+
+
+def test_sweep_draws_vary_the_reservations() -> None:
+    from mlf.sensitivity.draws import apply_draw, collect_inputs, current_values
+
+    data = _data()
+    data["actors"]["A"]["ratifiers"]["parl"]["reservation"] = {
+        "value": 0.8, "range": [0.65, 0.8, 0.95], "estimate": True
+    }
+    sc = _scenario(data)
+    inputs = collect_inputs(sc)
+    assert [x.path for x in inputs] == ["actors.A.ratifiers.parl.reservation"]
+    assert current_values(sc, inputs) == [0.8]
+    drawn = apply_draw(sc, inputs, [0.7])
+    assert drawn.actors["A"].ratifiers["parl"].reservation.value == 0.7
+    assert sc.actors["A"].ratifiers["parl"].reservation.value == 0.8

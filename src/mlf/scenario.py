@@ -2225,3 +2225,5 @@ def iter_quantities(sc: Scenario) -> Iterator[tuple[str, Quantity]]:
             yield f"actors.{aid}.outside_option.{alt}", q
         for alt, q in actor.support.items():
             yield f"actors.{aid}.support.{alt}", q
+        for rid, rat in actor.ratifiers.items():
+            yield f"actors.{aid}.ratifiers.{rid}.reservation", rat.reservation

@@ -86,6 +86,13 @@ def summary_table(result: dict[str, Any]) -> Table:
             outcome += f": {', '.join(esc(m) for m in members)}"
         else:
             outcome += f"\n[dim]{esc(alt['detail'])}[/dim]"
+        rat = alt.get("ratification") or {}
+        if rat:
+            # Ratification per member: who ratifies at home (docs/models/ratification.md).
+            per = rat.get("members") or {}
+            outcome += "\n[dim]ratification: " + ", ".join(
+                f"{esc(m)} {'yes' if v.get('ratifies') else 'NO'}" for m, v in per.items()
+            ) + (" (renegotiated)" if rat.get("renegotiated") else "") + "[/dim]"
         away = (alt.get("table") or {}).get("stayed_away") or []
         if away and members:
             outcome += f"\n[dim]stayed away from the table: {', '.join(esc(a) for a in away)}[/dim]"

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mlf.report._ratification import markdown_lines
 from mlf.report._view import build_view
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]~])")
@@ -284,6 +285,8 @@ def render_markdown(result: Mapping[str, Any]) -> str:
             )
         if a["status"] == "agreement":
             md += [f"Manning: {a['manning_summary']}.", ""]
+        if a["ratification"]:
+            md += markdown_lines(a["ratification"], _table)
         if a["guardrails"]:
             md += ["Guardrails:", ""]
             md += [
@@ -319,11 +322,20 @@ def render_markdown(result: Mapping[str, Any]) -> str:
     if sens:
         md += [f"## Sensitivity ({sens['draws']} draws)", ""]
         md += _table(
-            ["alternative", "P(agreement)", "P(each nation joins)", "element: 5% / 50% / 95%"],
+            [
+                "alternative",
+                "P(agreement)",
+                "P(signed)",
+                "P(ratified), 95% interval",
+                "P(each nation joins)",
+                "element: 5% / 50% / 95%",
+            ],
             [
                 [
                     a["title"],
                     a["p_agreement"],
+                    a["p_signed"],
+                    f"{a['p_ratified']} ({a['p_ratified_interval']})",
                     ", ".join(f"{n} {p}" for n, p in a["p_join"]) or "–",
                     "; ".join(
                         f"{q['issue']}: {q['q05']} / {q['q50']} / {q['q95']}"

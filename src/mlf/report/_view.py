@@ -29,6 +29,7 @@ from mlf.report._format import (
 from mlf.report._inputs import InputLinks, inputs_view, source_anchors
 from mlf.report._models import models_view
 from mlf.report._notes import MODEL_NOTES, NEGOTIATION_MODELS
+from mlf.report._ratification import ratification_view
 
 SECTION_IDS = (
     "overview",
@@ -587,6 +588,7 @@ def _alternative(
         "table": _table(alt, names, links),
         "force": force,
         "mechanics": [text(m) for m in as_list(alt.get("mechanics"))],
+        "ratification": ratification_view(alt, names),
     }
 
 
@@ -676,6 +678,12 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
                 "id": str(aid),
                 "title": titles.get(str(aid), str(aid)),
                 "p_agreement": pct(s.get("p_agreement")),
+                "p_signed": pct(s.get("p_signed")),
+                "p_ratified": pct(s.get("p_ratified")),
+                "p_ratified_interval": " to ".join(
+                    pct(x) for x in as_list(s.get("p_ratified_interval"))
+                )
+                or "–",
                 "p_join": [(str(a), pct(p)) for a, p in as_dict(s.get("p_join")).items()],
                 "quantiles": quant,
                 "histograms": hists,

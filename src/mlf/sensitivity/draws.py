@@ -2,8 +2,9 @@
 
 Every number in a scenario may carry an uncertainty range ``[min, mode, max]`` with a
 distribution (``triangular``, the default, or ``uniform``): the actors' quantities (capability,
-GDP, defence budget, contribution, saliences, outside options, support; see
-:func:`mlf.scenario.iter_quantities`) and numeric positions (``Position.range``). A draw gives each
+GDP, defence budget, contribution, saliences, outside options, support, domestic ratifiers'
+reservations; see :func:`mlf.scenario.iter_quantities`) and numeric positions
+(``Position.range``). A draw gives each
 uncertain input one value; the scenario with those values is then run through the whole path.
 
 Sampling is by inverse transform: a point ``u`` in the unit cube (plain pseudo-random numbers
@@ -32,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mlf.errors import MlfError, UsageError
-from mlf.scenario import Actor, Position, Quantity, Scenario
+from mlf.scenario import Actor, Position, Quantity, Ratifier, Scenario
 from mlf.seeds import child_sequence
 
 FloatArray = NDArray[np.float64]
@@ -53,8 +54,9 @@ class UncertainInput:
     ``path`` is the dotted path shown to users (``actors.FRG.positions.force_size.position``);
     ``target`` locates the number without parsing the path (ids may contain dots):
     ``(actor, field, key, sub)`` with ``field`` one of capability, gdp, defence_budget,
-    contribution, positions, outside_option, support; ``key`` the issue or alternative id and
-    ``sub`` ``"salience"`` or ``"position"`` for positions.
+    contribution, positions, outside_option, support, ratifiers; ``key`` the issue,
+    alternative or ratifier id and ``sub`` ``"salience"`` or ``"position"`` for positions,
+    ``"reservation"`` for a ratifier.
     """
 
     path: str
@@ -121,6 +123,9 @@ def collect_inputs(sc: Scenario) -> tuple[UncertainInput, ...]:
             table: dict[str, Quantity] = getattr(actor, kind)
             for alt, q in table.items():
                 add(_from_quantity(f"actors.{aid}.{kind}.{alt}", q, (aid, kind, alt, None)))
+        for rid, rat in actor.ratifiers.items():
+            path = f"actors.{aid}.ratifiers.{rid}.reservation"
+            add(_from_quantity(path, rat.reservation, (aid, "ratifiers", rid, "reservation")))
     return tuple(found)
 
 
@@ -226,6 +231,7 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
         actor = sc.actors[aid]
         update: dict[str, Any] = {}
         positions: dict[str, Position] | None = None
+        ratifiers: dict[str, Ratifier] | None = None
         tables: dict[str, dict[str, Quantity]] = {}
         for x, v in items:
             _, name, key, sub = x.target
@@ -242,6 +248,14 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
                 else:
                     pos = pos.model_copy(update={"position": v})
                 positions[key] = pos
+            elif name == "ratifiers":
+                assert key is not None
+                if ratifiers is None:
+                    ratifiers = dict(actor.ratifiers)
+                rat = ratifiers[key]
+                ratifiers[key] = rat.model_copy(
+                    update={"reservation": _set_value(rat.reservation, v)}
+                )
             else:
                 assert key is not None
                 table = tables.get(name)
@@ -251,6 +265,8 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
                 table[key] = _set_value(table[key], v)
         if positions is not None:
             update["positions"] = positions
+        if ratifiers is not None:
+            update["ratifiers"] = ratifiers
         update.update(tables)
         actors[aid] = actor.model_copy(update=update)
     return sc.model_copy(update={"actors": actors})
@@ -268,6 +284,9 @@ def current_values(sc: Scenario, inputs: Sequence[UncertainInput]) -> list[float
             assert key is not None
             pos = actor.positions[key]
             out.append(pos.salience.value if sub == "salience" else float(pos.position))
+        elif name == "ratifiers":
+            assert key is not None
+            out.append(actor.ratifiers[key].reservation.value)
         else:
             assert key is not None
             out.append(getattr(actor, name)[key].value)

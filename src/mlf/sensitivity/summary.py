@@ -1,6 +1,8 @@
 """Summaries of a sweep: DuckDB queries over its Parquet chunks, streamed (memory flat in N).
 
-For each alternative: the probability of agreement, of each invited nation joining, the
+For each alternative: the probability of agreement, of signature (ratified or not) and of
+ratification with its 95% Wilson interval (:func:`wilson_interval`; an agreement is
+ratified, so ``p_ratified == p_agreement``), of each invited nation joining, the
 distribution of each element's forecast (quantiles and a histogram), each nation's power and
 cost as a member, and which inputs matter most.
 
@@ -81,7 +83,8 @@ def _tornado(
 def summarise(directory: str | Path) -> dict[str, Any]:
     """The summary of the sweep in ``directory`` (the content of its ``summary.json``).
 
-    Shape: ``{"draws", "seed", "alternatives": {alt: {"p_agreement", "p_join", "forecast_quantiles",
+    Shape: ``{"draws", "seed", "alternatives": {alt: {"p_agreement", "p_signed", "p_ratified",
+    "p_ratified_interval", "p_join", "forecast_quantiles",
     "histograms", "power", "cost", "tornado", ...}}, ...}``. Quantiles are DuckDB's
     ``quantile_cont`` (linear interpolation). Forecast distributions cover every draw in which
     the talks settled the issue (whether or not an agreement followed); power and cost cover
@@ -148,6 +151,27 @@ def _one(con: Any, sql: str) -> tuple[Any, ...]:
     return tuple(row)
 
 
+WILSON_Z = 1.959963984540054
+"""z of a two-sided 95% interval."""
+
+
+def wilson_interval(p: float | None, n: int, z: float = WILSON_Z) -> list[float] | None:
+    """The Wilson score interval of a proportion ``p`` observed in ``n`` draws (95%).
+
+    ``(p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)``: Wilson, E. B. (1927).
+    "Probable inference, the law of succession, and statistical inference". *JASA* 22(158):
+    209-212. Unlike the normal approximation it stays inside [0, 1] and is not empty at
+    ``p = 0`` or ``1``. None when there is no draw.
+    """
+    if p is None or n <= 0:
+        return None
+    z2 = z * z
+    centre = p + z2 / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    den = 1 + z2 / n
+    return [max(0.0, (centre - half) / den), min(1.0, (centre + half) / den)]
+
+
 def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
     n = int(_one(con, "SELECT count(*) FROM d")[0])
     inputs = [str(x["path"]) for x in manifest["inputs"]]
@@ -162,6 +186,7 @@ def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
             f"avg({_q(a + '/agreement')}::DOUBLE)",
             f"avg({_q(a + '/considered')}::DOUBLE)",
             f"avg({_q(a + '/support')})",
+            f"avg({_q(a + '/signed')}::DOUBLE)",
         ]
         exprs += [f"avg({_q(f'{a}/join/{m}')}::DOUBLE)" for m in invited]
         qlist = "[" + ", ".join(str(q) for q in QUANTILES) + "]"
@@ -179,8 +204,8 @@ def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
                 c = _q(f"{a}/{kind}/{m}")
                 exprs += [f"quantile_cont({c}, {qlist})", f"avg({c})", f"count({c})"]
         row = list(_one(con, "SELECT " + ", ".join(exprs) + " FROM d"))
-        p_agree, p_cons, support = row[0], row[1], row[2]
-        k = 3
+        p_agree, p_cons, support, p_signed = row[0], row[1], row[2], row[3]
+        k = 4
         p_join = {m: _f(row[k + j]) for j, m in enumerate(invited)}
         k += len(invited)
         fq: dict[str, Any] = {}
@@ -202,6 +227,9 @@ def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
             outputs.append((a, f"join:{pivot}", f"{a}/join/{pivot}"))
         alts[a] = {
             "p_agreement": _f(p_agree),
+            "p_signed": _f(p_signed),
+            "p_ratified": _f(p_agree),
+            "p_ratified_interval": wilson_interval(_f(p_agree), n),
             "p_considered": _f(p_cons),
             "mean_support": _f(support),
             "p_join": p_join,

@@ -99,7 +99,8 @@ def alternative_issues(sc: Scenario, alt_id: str) -> list[str]:
 def layout(sc: Scenario, inputs: Sequence[UncertainInput]) -> tuple[Column, ...]:
     """The columns of a draw's record (fixed by the scenario, so every chunk has the same).
 
-    ``draw``; ``in/<path>`` per input; per alternative ``<alt>/status``, ``/agreement``,
+    ``draw``; ``in/<path>`` per input; per alternative ``<alt>/status``, ``/agreement``
+    (an agreement, ratified by every member), ``/signed`` (signed, ratified or not),
     ``/considered`` (support reaches the threshold, so ``mlf run`` would analyse it),
     ``/support``, ``/members`` (count), ``/value/<issue>`` (agreed value; options issues: the
     option's index), ``/join/<actor>`` (0/1), ``/power/<actor>`` (power index of a member),
@@ -111,6 +112,7 @@ def layout(sc: Scenario, inputs: Sequence[UncertainInput]) -> tuple[Column, ...]
         cols += [
             Column(f"{a}/status", "string"),
             Column(f"{a}/agreement", "bool"),
+            Column(f"{a}/signed", "bool"),
             Column(f"{a}/considered", "bool"),
             Column(f"{a}/support", "float64"),
             Column(f"{a}/members", "int16"),
@@ -132,6 +134,9 @@ def draw_record(sc: Scenario, model: str, seed: int) -> dict[str, Any]:
         members = set(out.members)
         rec[f"{a}/status"] = out.status
         rec[f"{a}/agreement"] = out.status == "agreement"
+        # Signed by the members, ratified or not (docs/models/ratification.md); an
+        # agreement is ratified (or needs no ratification), so P(ratified) = P(agreement).
+        rec[f"{a}/signed"] = out.status in ("agreement", "signed, not ratified")
         rec[f"{a}/considered"] = out.support >= threshold
         rec[f"{a}/support"] = out.support
         rec[f"{a}/members"] = len(members)
