@@ -186,6 +186,27 @@ def input_rows(sc: Scenario) -> list[dict[str, Any]]:
             for alt, q in getattr(actor, table).items():
                 title = sc.alternatives[alt].title if alt in sc.alternatives else alt
                 r.quantity(f"actors.{aid}.{table}.{alt}", f"{who}: {label}, {title}", q)
+        for rid, rat in actor.ratifiers.items():
+            # Domestic ratifiers (docs/models/ratification.md): reservation and positions.
+            rwho = f"{who}, ratifier {rat.name}"
+            rbase = f"actors.{aid}.ratifiers.{rid}"
+            r.quantity(f"{rbase}.reservation", f"{rwho}: reservation (to ratify)", rat.reservation)
+            for iid, pos in rat.positions.items():
+                issue = sc.issues.get(iid)
+                title = issue.title if issue is not None else iid
+                stance_src = pos.stance.sources if pos.stance is not None else []
+                r.add(
+                    f"{rbase}.positions.{iid}.position",
+                    f"{rwho}: position on {title}",
+                    pos.position if isinstance(pos.position, str) else float(pos.position),
+                    unit=None if isinstance(pos.position, str) or issue is None else issue.unit,
+                    sources=[*pos.sources, *stance_src],
+                    estimate=pos.estimate,
+                    rng=pos.range,
+                    note=pos.note,
+                )
+                sal_path = f"{rbase}.positions.{iid}.salience"
+                r.quantity(sal_path, f"{rwho}: salience of {title}", pos.salience)
     for alt_id, alt in sc.alternatives.items():
         s = alt.settings
         for field, label in _SETTING_LABELS.items():
