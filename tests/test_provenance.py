@@ -23,16 +23,22 @@ BUILTINS = ("mlf-1963", "mlf-1964-12")
 @pytest.mark.parametrize("scenario", BUILTINS)
 def test_every_quantity_is_a_row_with_its_provenance(scenario: str) -> None:
     sc = load_scenario(scenario).scenario
-    rows = {r["path"]: r for r in input_rows(sc)}
+    listed = input_rows(sc)
+    rows = {r["path"]: r for r in listed}
+    assert len(rows) == len(listed)  # one row per input: no path twice
     conf = {s.key: s.confidence for s in sc.meta.sources}
     quantities = list(iter_quantities(sc))
     assert quantities
     for path, q in quantities:
         r = rows[path]
-        assert r["value"] == q.value and r["sources"] == list(dict.fromkeys(q.sources))
+        assert r["value"] == q.value and r["sources"][: len(set(q.sources))] == list(
+            dict.fromkeys(q.sources)
+        )  # a ratifier's reservation adds the ratifier's and its stance's sources after its own
+        if ".ratifiers." not in path:
+            assert r["sources"] == list(dict.fromkeys(q.sources))
         assert r["estimate"] == q.estimate
         assert r["range"] == (None if q.range is None else list(q.range))
-        codes = [conf[k] for k in q.sources if k in conf]
+        codes = [conf[k] for k in r["sources"] if k in conf]
         assert r["confidence"] == (max(codes) if codes else None)  # "D" > "A": the weakest
     for aid, actor in sc.actors.items():
         for iid, pos in actor.positions.items():
@@ -40,7 +46,13 @@ def test_every_quantity_is_a_row_with_its_provenance(scenario: str) -> None:
             assert r["value"] == pos.position and r["estimate"] == pos.estimate
         for k in ("policy", "voice", "cost"):
             assert rows[f"actors.{aid}.weights.{k}"]["value"] == getattr(actor.weights, k)
+        for rid, rat in actor.ratifiers.items():
+            base = f"actors.{aid}.ratifiers.{rid}"
+            assert rows[f"{base}.reservation"]["value"] == rat.reservation.value
+            for iid, pos in rat.positions.items():
+                assert rows[f"{base}.positions.{iid}.position"]["value"] == pos.position
     assert rows["settings.support_threshold"]["value"] == sc.settings.support_threshold
+    assert any(".ratifiers." in p for p in rows)  # the built-ins have domestic ratifiers
 
 
 def test_weakest_is_the_lowest_confidence() -> None:

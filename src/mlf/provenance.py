@@ -7,8 +7,9 @@ from. One row per number the talks read:
 * ``settings.support_threshold``;
 * per issue, its status quo (``issues.<id>.status_quo``);
 * per actor: ``capability``, ``gdp``, ``defence_budget``, ``contribution``; per issue its
-  ``positions.<issue>.position`` and ``.salience``; its utility ``weights.policy``, ``.voice``
-  and ``.cost``; per alternative its ``outside_option.<alt>`` and ``support.<alt>``;
+  ``positions.<issue>.position`` and ``.salience``; per domestic ratifier its
+  ``ratifiers.<id>.reservation`` and its positions; its utility ``weights.policy``,
+  ``.voice`` and ``.cost``; per alternative its ``outside_option.<alt>`` and ``support.<alt>``;
 * per alternative: each number of its ``settings`` (units, lead share, ceiling, costs, manning
   rules), each ``fixed`` issue value, and each ``pressure`` term's ``outside_option``.
 
@@ -23,11 +24,11 @@ Pure: reads a :class:`mlf.scenario.Scenario`, returns plain dicts; no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the report imports :func:`anchor` without the scenario model
-    from mlf.scenario import Quantity, Scenario
+    from mlf.scenario import Position, Quantity, Scenario
 
 CONFIDENCE_ORDER = ("A", "B", "C", "D")
 """Confidence codes from strongest to weakest."""
@@ -131,6 +132,27 @@ class _Rows:
         )
 
 
+def _positions(
+    r: _Rows, sc: Scenario, prefix: str, who: str, positions: Mapping[str, Position]
+) -> None:
+    for iid, pos in positions.items():
+        issue = sc.issues.get(iid)
+        title = issue.title if issue is not None else iid
+        base = f"{prefix}.positions.{iid}"
+        stance_src = pos.stance.sources if pos.stance is not None else []
+        r.add(
+            f"{base}.position",
+            f"{who}: position on {title}",
+            pos.position if isinstance(pos.position, str) else float(pos.position),
+            unit=None if isinstance(pos.position, str) or issue is None else issue.unit,
+            sources=[*pos.sources, *stance_src],
+            estimate=pos.estimate,
+            rng=pos.range,
+            note=pos.note,
+        )
+        r.quantity(f"{base}.salience", f"{who}: salience of {title}", pos.salience)
+
+
 def input_rows(sc: Scenario) -> list[dict[str, Any]]:
     """Every input of ``sc`` the talks read, as rows of the inputs appendix (module docstring),
     in file order: settings, issues, actors, alternatives."""
@@ -155,22 +177,18 @@ def input_rows(sc: Scenario) -> list[dict[str, Any]]:
             q = getattr(actor, field)
             if q is not None:
                 r.quantity(f"actors.{aid}.{field}", f"{who}: {label}", q)
-        for iid, pos in actor.positions.items():
-            issue = sc.issues.get(iid)
-            title = issue.title if issue is not None else iid
-            base = f"actors.{aid}.positions.{iid}"
-            stance_src = pos.stance.sources if pos.stance is not None else []
-            r.add(
-                f"{base}.position",
-                f"{who}: position on {title}",
-                pos.position if isinstance(pos.position, str) else float(pos.position),
-                unit=None if isinstance(pos.position, str) or issue is None else issue.unit,
-                sources=[*pos.sources, *stance_src],
-                estimate=pos.estimate,
-                rng=pos.range,
-                note=pos.note,
+        _positions(r, sc, f"actors.{aid}", who, actor.positions)
+        for rid, rat in actor.ratifiers.items():
+            rbase = f"actors.{aid}.ratifiers.{rid}"
+            rwho = f"{who}, {rat.name}"
+            q = rat.reservation
+            stance_src = rat.stance.sources if rat.stance is not None else []
+            r.quantity(
+                f"{rbase}.reservation",
+                f"{rwho}: satisfaction it needs to ratify",
+                q.model_copy(update={"sources": [*q.sources, *rat.sources, *stance_src]}),
             )
-            r.quantity(f"{base}.salience", f"{who}: salience of {title}", pos.salience)
+            _positions(r, sc, rbase, rwho, rat.positions)
         st = actor.stances
         for name in ("policy", "voice", "cost"):
             stance = getattr(st, name, None) if name != "policy" else None
@@ -186,27 +204,6 @@ def input_rows(sc: Scenario) -> list[dict[str, Any]]:
             for alt, q in getattr(actor, table).items():
                 title = sc.alternatives[alt].title if alt in sc.alternatives else alt
                 r.quantity(f"actors.{aid}.{table}.{alt}", f"{who}: {label}, {title}", q)
-        for rid, rat in actor.ratifiers.items():
-            # Domestic ratifiers (docs/models/ratification.md): reservation and positions.
-            rwho = f"{who}, ratifier {rat.name}"
-            rbase = f"actors.{aid}.ratifiers.{rid}"
-            r.quantity(f"{rbase}.reservation", f"{rwho}: reservation (to ratify)", rat.reservation)
-            for iid, pos in rat.positions.items():
-                issue = sc.issues.get(iid)
-                title = issue.title if issue is not None else iid
-                stance_src = pos.stance.sources if pos.stance is not None else []
-                r.add(
-                    f"{rbase}.positions.{iid}.position",
-                    f"{rwho}: position on {title}",
-                    pos.position if isinstance(pos.position, str) else float(pos.position),
-                    unit=None if isinstance(pos.position, str) or issue is None else issue.unit,
-                    sources=[*pos.sources, *stance_src],
-                    estimate=pos.estimate,
-                    rng=pos.range,
-                    note=pos.note,
-                )
-                sal_path = f"{rbase}.positions.{iid}.salience"
-                r.quantity(sal_path, f"{rwho}: salience of {title}", pos.salience)
     for alt_id, alt in sc.alternatives.items():
         s = alt.settings
         for field, label in _SETTING_LABELS.items():

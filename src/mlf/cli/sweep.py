@@ -65,6 +65,26 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     return table
 
 
+def _by_model_table(summary: dict[str, Any]) -> Table:
+    """P(agreement) per alternative among the draws that drew each model."""
+    by = summary["by_model"]
+    weights = summary.get("models") or {}
+    table = Table(title="P(agreement) by the model drawn", show_lines=False)
+    table.add_column("model")
+    table.add_column("weight", justify="right")
+    table.add_column("draws", justify="right")
+    alts = list(summary["alternatives"])
+    for a in alts:
+        table.add_column(esc(a), justify="right", overflow="fold", max_width=16)
+    for m, part in by.items():
+        cells = []
+        for a in alts:
+            p = part["alternatives"].get(a, {}).get("p_agreement")
+            cells.append("-" if p is None else f"{p:.1%}")
+        table.add_row(esc(m), f"{weights.get(m, 1.0):g}", f"{part['draws']:,}", *cells)
+    return table
+
+
 @app.command()
 def sweep(
     scenario: str | None = typer.Argument(
@@ -82,6 +102,12 @@ def sweep(
         None, "--chunk-size", help="Draws per chunk (one Parquet file each; default 200)."
     ),
     model: str | None = typer.Option(None, "--model", help="Negotiation model."),
+    models: str | None = typer.Option(
+        None,
+        "--models",
+        help="Each draw also draws its model: 'all' (uniform), a comma list, or weights "
+        "such as smp=2,nash=1.",
+    ),
     out: Path | None = typer.Option(None, "--out", help="Folder of the sweep."),
     resume: Path | None = typer.Option(
         None, "--resume", help="Finish the interrupted sweep in this folder (chunks verified)."
@@ -124,7 +150,10 @@ def sweep(
             check_draws(
                 draws if draws is not None else 1, 200 if chunk_size is None else chunk_size
             )
+        weights: dict[str, float] | None = None
         manifest: dict[str, Any] | None = None
+        if model is not None and models is not None:
+            raise UsageError("--model and --models: give one (--models draws the model)")
         if resume is not None:
             if out is not None and out != resume:
                 raise UsageError("--out and --resume name different folders; give one")
@@ -139,6 +168,17 @@ def sweep(
                     )
             ref = scenario or str(manifest["scenario_ref"])
             directory = resume
+            if models is not None:
+                from mlf.ensemble import parse_models
+
+                asked_models = parse_models(
+                    models, str(manifest.get("model")), weights=True
+                )
+                if asked_models != manifest.get("models"):
+                    raise UsageError(
+                        f"--models {models} differs from the sweep's {manifest.get('models')} "
+                        f"(see {resume / 'manifest.json'})"
+                    )
         else:
             if draws is None:
                 raise UsageError("--draws is required (or --resume DIR)")
@@ -146,12 +186,16 @@ def sweep(
         loaded = load_scenario(ref)
         for w in loaded.warnings:
             console.print(f"[yellow]{esc(w)}[/yellow]", highlight=False)
+        if models is not None and resume is None:
+            from mlf.ensemble import parse_models
+
+            weights = parse_models(models, loaded.scenario.settings.model, weights=True)
         in_flight = 1 if executor == "serial" else 2 * (workers or os.cpu_count() or 1) + 2
         if directory is None:
             assert draws is not None
             prepare_sweep(
                 loaded, draws=draws, seed=seed or 0, chunk_size=chunk_size or 200, model=model,
-                sampling=sampling or "random", in_flight=in_flight,
+                sampling=sampling or "random", in_flight=in_flight, models=weights,
             )  # every check before a folder exists
             directory = out or Path(f"sweep-{loaded.id}")
         command = "mlf sweep " + " ".join(shlex.quote(a) for a in sys.argv[2:])
@@ -194,23 +238,26 @@ def sweep(
                         executor=ex,
                         progress=tick,
                         lock=lock,
+                        models=weights,
                     )
             created = []  # the folder holds a sweep now
             progress.update(task, description="summary")
             summary = summarise(directory)
             progress.update(task, description="point run")
+            from mlf.ensemble import run_models
             from mlf.results import result_document
-            from mlf.talks import run_scenario
 
-            result = result_document(
-                run_scenario(loaded, model=str(ran.manifest["model"])), sensitivity=summary
-            )
+            drawn = ran.manifest.get("models")  # a model-drawing sweep: every model's point run
+            point = run_models(loaded, list(drawn) if drawn else [str(ran.manifest["model"])])
+            result = result_document(point, sensitivity=summary)
             write_files([
                 (directory / "summary.json", json_text(summary)),
                 (directory / "result.json", json_text(result)),
             ])
         lock.release()
         Console().print(_summary_table(summary))
+        if summary.get("by_model"):
+            Console().print(_by_model_table(summary))
         for c, why in sorted(ran.redone.items()):
             console.print(f"redid chunk {c}: {why}", highlight=False)
         kept = f" ({ran.chunks_kept} finished chunks kept)" if ran.chunks_kept else ""

@@ -346,6 +346,12 @@ def render_markdown(result: Mapping[str, Any]) -> str:
                 for a in sens["alternatives"]
             ],
         )
+        if sens["by_model"]:
+            md += ["P(agreement) by the model each draw drew:", ""]
+            md += _table(
+                ["model", "weight", "draws", *[a["title"] for a in sens["alternatives"]]],
+                [[r["model"], r["weight"], r["draws"], *r["cells"]] for r in sens["by_model"]],
+            )
     if v["mechanics"]:
         md += ["## Where the model's own mechanics drove a result", ""]
         for m in v["mechanics"]:

@@ -690,7 +690,20 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
                 "tornado": tornado,
             }
         )
-    return {"draws": sens.get("draws"), "alternatives": alts}
+    by_model = []
+    weights = as_dict(sens.get("models"))
+    for m, part in as_dict(sens.get("by_model")).items():
+        part = as_dict(part)
+        palts = as_dict(part.get("alternatives"))
+        by_model.append(
+            {
+                "model": str(m),
+                "weight": num(weights.get(m)),
+                "draws": text(part.get("draws")),
+                "cells": [pct(as_dict(palts.get(str(a["id"]))).get("p_agreement")) for a in alts],
+            }
+        )
+    return {"draws": sens.get("draws"), "alternatives": alts, "by_model": by_model}
 
 
 def _sources(result: Mapping[str, Any], anchors: Mapping[str, str]) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from mlf.sensitivity.draws import (
     inverse_cdf,
     lhs_design,
     sample_chunk,
+    sample_models,
 )
 from mlf.sensitivity.limits import (
     MAX_CHUNK_SIZE,
@@ -89,6 +90,7 @@ __all__ = [
     "run_chunk",
     "run_sweep",
     "sample_chunk",
+    "sample_models",
     "summarise",
     "verify_chunk",
 ]

@@ -25,7 +25,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -208,6 +208,23 @@ def sample_chunk(
     else:
         raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
     return inverse_cdf(inputs, u)
+
+
+def sample_models(models: Mapping[str, float], seed: int, chunk: int, n: int) -> list[str]:
+    """The model of each of chunk ``chunk``'s ``n`` draws (``mlf sweep --models``).
+
+    Each draw's model is drawn independently with probability proportional to its weight
+    (inversion on the cumulative weights), from its own stream: the child seed
+    ``child_sequence(seed, "models", chunk)``, apart from the stream of the inputs' values,
+    so that adding a model draw leaves every input's draws as they were, and a chunk's models
+    depend only on the seed and the chunk index.
+    """
+    names = list(models)
+    weights = np.array([float(models[m]) for m in names], dtype=np.float64)
+    cum = np.cumsum(weights) / weights.sum()
+    u = np.random.Generator(np.random.PCG64(child_sequence(seed, "models", chunk))).random(n)
+    idx = np.minimum(np.searchsorted(cum, u, side="right"), len(names) - 1)
+    return [names[int(i)] for i in idx]
 
 
 # --------------------------------------------------------------------------- applying a draw

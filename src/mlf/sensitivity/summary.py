@@ -107,7 +107,11 @@ def summarise(directory: str | Path) -> dict[str, Any]:
         con.execute("SET preserve_insertion_order = true")
         file_list = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
         con.execute(f"CREATE VIEW d AS SELECT * FROM read_parquet({file_list})")
-        return _summarise(con, manifest)
+        summary = _summarise(con, manifest)
+        if manifest.get("models"):
+            summary["models"] = dict(manifest["models"])
+            summary["by_model"] = _by_model(con, manifest, file_list)
+        return summary
     except duckdb.Error as exc:  # verified files should never get here; still one line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise SensitivityError(f"{out}: cannot read the sweep's chunks: {first}") from None
@@ -266,6 +270,43 @@ def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
         "method": METHOD,
         "alternatives": alts,
     }
+
+
+BY_MODEL_LEFT_OUT = (
+    "histograms", "power", "cost", "tornado", "tornado_r2", "tornado_join", "tornado_forecast",
+)  # fmt: skip
+"""Per-alternative keys of the summary not repeated per drawn model (kept to the overall
+summary: the inputs' effects need every draw)."""
+
+
+def _by_model(con: Any, manifest: Mapping[str, Any], file_list: str) -> dict[str, Any]:
+    """A model-drawing sweep's summary per drawn model: the same summary code
+    (:func:`_summarise`) over the draws that drew each model, so every probability it reports
+    is computed (and qualified) exactly as the overall one; the inputs' effects and the
+    distributions of power and cost are left to the overall summary (``BY_MODEL_LEFT_OUT``).
+
+    Shape: ``{model: {"draws": n, "alternatives": {alt: {"p_agreement", "p_join", ...}}}}``.
+    """
+    out: dict[str, Any] = {}
+    plain = {**manifest, "inputs": [], "models": None}
+    try:
+        for model in manifest["models"]:
+            lit = "'" + str(model).replace("'", "''") + "'"
+            con.execute(
+                f"CREATE OR REPLACE VIEW d AS SELECT * FROM read_parquet({file_list}) "
+                f"WHERE model = {lit}"
+            )
+            part = _summarise(con, plain)
+            out[str(model)] = {
+                "draws": part["draws"],
+                "alternatives": {
+                    a: {k: v for k, v in s.items() if k not in BY_MODEL_LEFT_OUT}
+                    for a, s in part["alternatives"].items()
+                },
+            }
+    finally:
+        con.execute(f"CREATE OR REPLACE VIEW d AS SELECT * FROM read_parquet({file_list})")
+    return out
 
 
 def _quantile_dict(qs: Any, mean: Any, count: Any) -> dict[str, Any]:

@@ -57,6 +57,7 @@ from mlf.sensitivity.draws import (
     collect_inputs,
     lhs_design,
     sample_chunk,
+    sample_models,
 )
 from mlf.sensitivity.limits import check_draws, check_memory
 from mlf.talks import run_alternative
@@ -96,7 +97,9 @@ def alternative_issues(sc: Scenario, alt_id: str) -> list[str]:
     return [*alt.open, *(i for i in alt.fixed if i not in alt.open)]
 
 
-def layout(sc: Scenario, inputs: Sequence[UncertainInput]) -> tuple[Column, ...]:
+def layout(
+    sc: Scenario, inputs: Sequence[UncertainInput], *, model_draw: bool = False
+) -> tuple[Column, ...]:
     """The columns of a draw's record (fixed by the scenario, so every chunk has the same).
 
     ``draw``; ``in/<path>`` per input; per alternative ``<alt>/status``, ``/agreement``
@@ -107,6 +110,8 @@ def layout(sc: Scenario, inputs: Sequence[UncertainInput]) -> tuple[Column, ...]
     ``/cost/<actor>`` (a member's annual cost / defence budget), ``/guard/<name>``.
     """
     cols = [Column("draw", "int64")]
+    if model_draw:  # the model each draw drew (mlf sweep --models)
+        cols.append(Column("model", "string"))
     cols += [Column(f"in/{x.path}", "float64") for x in inputs]
     for a, alt in sc.alternatives.items():
         cols += [
@@ -169,6 +174,8 @@ class ChunkTask:
     chunk: int
     start: int
     values: FloatArray = field(repr=False)
+    models: tuple[str, ...] | None = None
+    """The model of each draw when the sweep draws the model (:func:`sample_models`)."""
 
 
 def run_chunk(task: ChunkTask) -> dict[str, list[Any]]:
@@ -177,16 +184,20 @@ def run_chunk(task: ChunkTask) -> dict[str, list[Any]]:
     Workers return plain lists so that they need neither pyarrow nor pandas; the parent turns
     them into a table (:func:`records_table`).
     """
-    cols = layout(task.scenario, task.inputs)
+    cols = layout(task.scenario, task.inputs, model_draw=task.models is not None)
     data: dict[str, list[Any]] = {c.name: [] for c in cols}
     in_names = [f"in/{x.path}" for x in task.inputs]
     for r in range(task.values.shape[0]):
         row = task.values[r]
         sc = apply_draw(task.scenario, task.inputs, row)
         data["draw"].append(task.start + r)
+        model = task.model
+        if task.models is not None:
+            model = task.models[r]
+            data["model"].append(model)
         for name, v in zip(in_names, row, strict=True):
             data[name].append(float(v))
-        for k, v in draw_record(sc, task.model, task.seed).items():
+        for k, v in draw_record(sc, model, task.seed).items():
             data[k].append(v)
     return data
 
@@ -302,6 +313,7 @@ def make_manifest(
     chunk_size: int,
     model: str,
     sampling: str,
+    models: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     sc = loaded.scenario
     return {
@@ -316,6 +328,7 @@ def make_manifest(
         "chunk_size": chunk_size,
         "chunks": len(chunk_bounds(draws, chunk_size)),
         "model": model,
+        "models": None if models is None else dict(models),
         "model_seed": sc.settings.seed,
         "sampling": sampling,
         "alternatives": list(sc.alternatives),
@@ -453,6 +466,20 @@ def _check_model(sc: Scenario, model: str | None) -> str:
     return mdl
 
 
+def _check_models(models: Any) -> dict[str, float]:
+    """The model weights of a model-drawing sweep, checked: known models, weights above 0."""
+    if not isinstance(models, Mapping) or not models:
+        raise UsageError("models: expected model names with their weights")
+    out: dict[str, float] = {}
+    for name, w in models.items():
+        if name not in MODELS:
+            raise UsageError(f"unknown model {name!r} (known: {', '.join(MODELS)})")
+        if isinstance(w, bool) or not isinstance(w, int | float) or not 0 < w <= 1e15:
+            raise UsageError(f"model {name!r}: weight {w!r} is not a number above 0")
+        out[str(name)] = float(w)
+    return out
+
+
 def _in_flight(executor: Executor | None, max_in_flight: int | None) -> int:
     if executor is None:
         return 1
@@ -510,9 +537,14 @@ def prepare_sweep(
     model: str | None,
     sampling: str,
     in_flight: int = 1,
+    models: Mapping[str, float] | None = None,
 ) -> tuple[str, tuple[UncertainInput, ...]]:
     """Every check of a new sweep that needs no folder: sizes and their memory estimate
     (:func:`check_sweep`), seed, sampling, model, uncertainty. Returns the model and inputs.
+
+    ``models`` (name -> weight): each draw also draws its model, with probability proportional
+    to its weight (:func:`mlf.sensitivity.draws.sample_models`); the first is the returned
+    model (the point run's). ``model`` and ``models`` cannot both be given.
 
     Raises:
         SensitivityError: the scenario has no uncertainty ranges.
@@ -524,6 +556,11 @@ def prepare_sweep(
         raise UsageError(f"seed must be non-negative, got {seed}")
     if sampling not in SAMPLINGS:
         raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
+    if models is not None:
+        if model is not None:
+            raise UsageError("--model and --models: give one (--models draws the model)")
+        _check_models(models)
+        model = next(iter(models))
     mdl = _check_model(sc, model)
     inputs = collect_inputs(sc)
     if not inputs:
@@ -550,8 +587,11 @@ def run_sweep(
     progress: ProgressFn | None = None,
     lock: OutputLock | None = None,
     force: bool = False,
+    models: Mapping[str, float] | None = None,
 ) -> SweepRun:
     """Start a sweep in ``directory`` (created; must not hold a sweep already).
+
+    ``models`` (name -> weight, see :func:`prepare_sweep`): each draw also draws its model.
 
     Sizes are checked first (:func:`check_sweep`); then the folder is locked for the sweep
     (``lock``: a lock the caller already holds on it, e.g. for writing a summary afterwards;
@@ -565,7 +605,7 @@ def run_sweep(
     """
     mdl, inputs = prepare_sweep(
         loaded, draws=draws, seed=seed, chunk_size=chunk_size, model=model, sampling=sampling,
-        in_flight=_in_flight(executor, max_in_flight),
+        in_flight=_in_flight(executor, max_in_flight), models=models,
     )
     sc = loaded.scenario
     out = Path(directory)
@@ -575,7 +615,7 @@ def run_sweep(
             raise UsageError(f"{out} already holds a sweep: resume it with --resume {out}")
         manifest = make_manifest(
             loaded, inputs, draws=draws, seed=seed, chunk_size=chunk_size, model=mdl,
-            sampling=sampling,
+            sampling=sampling, models=models,
         )
         design = lhs_design(len(inputs), draws, seed) if sampling == "lhs" else None
         write_manifest(out, manifest)
@@ -627,6 +667,8 @@ def resume_sweep(
         if [x.to_dict() for x in inputs] != manifest.get("inputs"):
             raise UsageError(f"{out}: the manifest's inputs do not match the scenario's ranges")
         model = _check_model(sc, str(manifest.get("model")))
+        drawn = manifest.get("models")
+        models = None if drawn is None else _check_models(drawn)
         try:
             draws, chunk_size, seed = (int(manifest[k]) for k in ("draws", "chunk_size", "seed"))
             sampling = str(manifest["sampling"])
@@ -636,7 +678,7 @@ def resume_sweep(
             ) from None
         expect = make_manifest(
             loaded, inputs, draws=draws, seed=seed, chunk_size=chunk_size, model=model,
-            sampling=sampling,
+            sampling=sampling, models=models,
         )
         for key, want in expect.items():
             skip = ("done", "scenario_ref", "scenario_layers")  # where, not what: the hash says
@@ -673,6 +715,7 @@ def _execute(
     seed = int(manifest["seed"])
     sampling = str(manifest["sampling"])
     model = str(manifest["model"])
+    drawn: Mapping[str, float] | None = manifest.get("models")
     bounds = chunk_bounds(draws, int(manifest["chunk_size"]))
     remove_leftovers(out, _OUTPUT_NAMES)
     recorded: dict[str, Any] = dict(manifest.get("done") or {})
@@ -700,9 +743,10 @@ def _execute(
     def task(c: int) -> ChunkTask:
         s, e = bounds[c]
         values = sample_chunk(inputs, seed, c, s, e, sampling=sampling, design=design)
-        return ChunkTask(sc, inputs, model, sc.settings.seed, c, s, values)
+        models = None if drawn is None else tuple(sample_models(drawn, seed, c, e - s))
+        return ChunkTask(sc, inputs, model, sc.settings.seed, c, s, values, models)
 
-    columns = layout(sc, inputs)
+    columns = layout(sc, inputs, model_draw=drawn is not None)
     dirty = False
     last_write = time.monotonic()
 
