@@ -84,6 +84,8 @@ def _inputs(d: Path) -> dict[str, Path]:
     put("orphan.yaml", "extends: no-such-parent.yaml\nmeta: {id: orphan}\n")
     put("badedit.yaml", "extends: mlf-1963\nmeta: {id: e}\n"
         "alternatives: {mlf_surface: {invited: {remove: [XYZ]}}}\n")  # fmt: skip
+    put("bad-overlay.yaml", "actors:\n  GBR:\n    capability: -2\n")
+    put("extends-overlay.yaml", "extends: mlf-1963\nactors: {}\n")
     # KTAB files
     put("field.csv", "S," + "d" * 1_000_000 + ",3,1,\nActor,Description,Power,X,Xs,\n")
     put("dup.csv", "S,d,3,2,\nActor,Description,Power,X,Xs,X,Xs2,\n"
@@ -99,6 +101,7 @@ def _inputs(d: Path) -> dict[str, Path]:
     put("digits.json", RESULT.replace('"support": ', '"support": ' + "1" * 5000 + ', "x": ', 1))
     put("nan.json", RESULT.replace('"support": ', '"support": NaN, "x": ', 1))
     put("deep.json", "[" * 100_000 + "]" * 100_000)
+    put("good.json", RESULT)
     f["file"] = d / "digits.json"  # an existing file where a folder is wanted
     return f
 
@@ -123,6 +126,29 @@ def _cases(f: dict[str, Path]) -> list[Case]:
         p = s[f"{name}.yaml"]
         add(f"check-{name}", ["check", p], 1, p)
         add(f"run-{name}", ["run", p], 1, p)
+    for cid, text in (  # --set PATH=VALUE: a flag, so exit 2, the line names --set
+        ("unknown-path", "actors.GBX.capability=1"),
+        ("unknown-field", "actors.GBR.capabilty=1"),
+        ("bad-value", "actors.GBR.capability=lots"),
+        ("no-equals", "actors.GBR.capability"),
+        ("no-value", "actors.GBR.capability="),
+        ("bad-yaml", "actors.GBR.capability=[1, 2"),
+        ("deep", "actors.GBR.capability=" + "[" * 4000 + "]" * 4000),
+        ("huge", "actors.GBR.note=" + "x" * 20_000),
+    ):
+        add(f"run-set-{cid}", ["run", "mlf-1964-12", "--set", text], 2, "--set")
+    add("sweep-set", ["sweep", "mlf-1964-12", "--draws", "2", "--set", "actors.X.gdp=1"], 2,
+        "--set")  # fmt: skip
+    add("forecast-set", ["forecast", "mlf-1964-12", "--set", "actors.GBR=1"], 2, "--set")
+    add("run-counterfactual", ["run", "mlf-1964-12", "--counterfactual", "nope"], 2,
+        "--counterfactual")  # fmt: skip
+    for name in ["missing", "bad-overlay", "extends-overlay", "binary"]:
+        p = s[f"{name}.yaml"]
+        add(f"run-overlay-{name}", ["run", "mlf-1964-12", "--overlay", p], 1, p)
+    for name in ["missing", "digits", "nan"]:
+        p = s[f"{name}.json"]
+        add(f"diff-{name}", ["diff", p, p], 1, p)
+        add(f"report-compare-{name}", ["report", s["good.json"], "--compare", p], 1, p)
     # 10,000 actors all invited (1.2 MB): two limits, two lines (it took 5.2 GB)
     add("run-actors10k", ["run", s["actors10k.yaml"]], 1, s["actors10k.yaml"], 2)
     add("run-seed", ["run", "mlf-1963", "--seed", "-1"], 2, "--seed")
@@ -210,7 +236,7 @@ def test_every_command_says_one_line_on_bad_input(tmp_path: Path) -> None:
     # every command of the CLI is driven
     commands = {c.args[0] for c in cases}
     assert commands >= {"run", "sweep", "forecast", "power", "check", "show", "report",
-                        "import", "export", "schema", "scenarios"}  # fmt: skip
+                        "import", "export", "schema", "scenarios", "diff"}  # fmt: skip
 
 
 @pytest.mark.slow

@@ -21,6 +21,8 @@ _EXPORTS = {
     "load_scenario": "mlf.scenario",
     "parse_scenario": "mlf.scenario",
     "Scenario": "mlf.scenario",
+    "apply_changes": "mlf.scenario",
+    "compare_results": "mlf.compare",
     "run_scenario": "mlf.talks",
     "run_alternative": "mlf.talks",
     "power_indices": "mlf.power",

@@ -73,6 +73,34 @@ class ScenarioLayer(_Strict):
     sha256: str
 
 
+class FieldChange(_Strict):
+    """One field a change set: its path, the value before and after (absent: not there)."""
+
+    path: str
+    old: Any = None
+    new: Any = None
+
+
+class ChangeRequest(_Strict):
+    """One change asked for: ``--set PATH=VALUE``, an ``--overlay`` file or a named
+    counterfactual, with every field it changed."""
+
+    kind: Literal["set", "overlay", "counterfactual"]
+    text: str
+    """The PATH=VALUE, the overlay file, or the counterfactual's id."""
+    title: str | None = None
+    description: str | None = None
+    changes: list[FieldChange]
+
+
+class CounterfactualRecord(_Strict):
+    """A run of a changed scenario: the hash of the scenario before the changes, and each
+    change in the order applied (``scenario_sha256`` is the changed scenario's)."""
+
+    base_sha256: str
+    requests: list[ChangeRequest]
+
+
 class ManifestV1(_Strict):
     """What produced a result of ``mlf-result/1``: mlf version, scenario hash, model, seed."""
 
@@ -89,6 +117,8 @@ class ManifestV1(_Strict):
     scenario_layers: list[ScenarioLayer] | None = None
     """Present for a scenario that ``extends`` another: every file merged, the root first,
     each with the SHA-256 of its bytes (``scenario_sha256`` is then the merged scenario's)."""
+    counterfactual: CounterfactualRecord | None = None
+    """Present when ``--set``, ``--overlay`` or ``--counterfactual`` changed the scenario."""
 
 
 class Manifest(ManifestV1):

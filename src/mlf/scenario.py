@@ -21,7 +21,9 @@ applies the alternative's settings, then the fixed issue values, then the agreed
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
@@ -640,6 +642,22 @@ class Meta(_Model):
     sources: list[Source] = Field(default_factory=list)
 
 
+class Counterfactual(_Model):
+    """A named "what if": changes to this scenario, run with ``--counterfactual ID``.
+
+    ``overlay`` is written like an overlay file (docs/scenario-format.md, "Overlays"): only
+    what changes, each new value with its sources. ``mlf check`` validates the scenario with
+    each counterfactual applied.
+    """
+
+    title: str
+    description: str | None = None
+    overlay: dict[str, Any] = Field(
+        min_length=1, description="the changes, written as in an overlay file (no extends)"
+    )
+    note: str | None = None
+
+
 class Scenario(_Model):
     """A whole scenario file."""
 
@@ -648,6 +666,10 @@ class Scenario(_Model):
     issues: dict[str, Issue] = Field(min_length=1)
     actors: dict[str, Actor] = Field(min_length=1)
     alternatives: dict[str, Alternative] = Field(min_length=1)
+    counterfactuals: dict[str, Counterfactual] = Field(
+        default_factory=dict,
+        description="named questions 'what if', each run with --counterfactual ID",
+    )
 
     def source(self, key: str) -> Source:
         for s in self.meta.sources:
@@ -819,6 +841,11 @@ class LoadedScenario:
     bytes; one file for a plain scenario."""
     data: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
     """The validated plain data (merged for an overlay): what ``--set`` and overlays change."""
+    base_sha256: str | None = None
+    """With changes (:func:`apply_changes`): the hash of the scenario they were applied to."""
+    requests: tuple[Any, ...] = ()
+    """With changes: each :class:`mlf.overlay.Request` (counterfactual, overlay file, --set)
+    in the order applied, with the fields it changed."""
 
     @property
     def id(self) -> str:
@@ -1327,9 +1354,28 @@ def _validate(
     """Validate plain data (one file's, or several merged): the scenario and its warnings.
 
     ``where`` places each problem in the file that wrote it; ``rank`` orders the files of
-    merged data in the error list (the default: one file).
+    merged data in the error list (the default: one file). Each of the scenario's
+    ``counterfactuals`` is applied and the result validated too (its problems located in its
+    ``overlay``).
     """
+    scenario, warnings = _validate_one(raw, where, strict=strict, rank=rank)
+    if scenario.counterfactuals:
+        errors, more = _counterfactual_problems(
+            raw, where, strict=strict, rank=rank, known={str(w) for w in warnings}
+        )
+        warnings.extend(more)
+        if errors:
+            raise ScenarioErrors(errors)
+    return scenario, [f"warning: {w}" for w in warnings]
 
+
+def _validate_one(
+    raw: Mapping[str, Any],
+    where: Where,
+    *,
+    strict: bool,
+    rank: Mapping[str, int] | None = None,
+) -> tuple[Scenario, list[ScenarioError]]:
     def located(p: Problem) -> ScenarioError:
         file, line, col = where(p.loc, p.at_key)
         path = _dotted(p.path if p.path is not None else p.loc)
@@ -1360,7 +1406,86 @@ def _validate(
         raise ScenarioErrors(errors)
     hindsight.extend(located(p) for p in notes)
     hindsight.sort(key=order)
-    return scenario, [f"warning: {w}" for w in hindsight]
+    return scenario, hindsight
+
+
+def _counterfactual_problems(
+    raw: Mapping[str, Any],
+    where: Where,
+    *,
+    strict: bool,
+    rank: Mapping[str, int] | None,
+    known: set[str],
+) -> tuple[list[ScenarioError], list[ScenarioError]]:
+    """Each counterfactual applied to the (valid) scenario and validated: the errors and
+    warnings it brings, located in its ``overlay`` (or, for values it left alone, where they
+    were written), each naming the counterfactual."""
+    from mlf.overlay import Origin, locate, merge
+
+    errors: list[ScenarioError] = []
+    warnings: list[ScenarioError] = []
+    for cid, cf in raw["counterfactuals"].items():
+        at: Loc = ["counterfactuals", cid]
+
+        def named(e: ScenarioError, cid: str = cid) -> ScenarioError:
+            return ScenarioError(
+                f"with counterfactual {cid!r}: {e.reason}",
+                file=e.file,
+                line=e.line,
+                col=e.col,
+                path=e.path,
+            )
+
+        if not _ID_RE.match(cid):
+            file, line, col = where(at, True)
+            errors.append(
+                ScenarioError(
+                    f"{cid!r} is not an id (a letter, then letters, digits, '_', '.' or '-')",
+                    file=file,
+                    line=line,
+                    col=col,
+                    path=_dotted(at),
+                )
+            )
+            continue
+        over = cf["overlay"]
+        refused = [k for k in ("extends", "counterfactuals") if k in over]
+        if refused:
+            file, line, col = where([*at, "overlay", refused[0]], True)
+            errors.append(
+                ScenarioError(
+                    f"a counterfactual changes the scenario, not its {refused[0]}",
+                    file=file,
+                    line=line,
+                    col=col,
+                    path=_dotted([*at, "overlay", refused[0]]),
+                )
+            )
+            continue
+        base = {k: v for k, v in raw.items() if k != "counterfactuals"}
+        merged, origin, found = merge(base, Origin(0, ()), over, 1)
+
+        def cf_where(
+            loc: Loc, at_key: bool, origin: Origin = origin, at: Loc = at
+        ) -> tuple[str, int | None, int | None]:
+            layer, path = locate(origin, loc)
+            inner = list(path) if layer == 0 else [*at, "overlay", *path]
+            return where(inner, at_key)
+
+        for p in found:
+            file, line, col = where([*at, "overlay", *p.at], False)
+            errors.append(
+                named(ScenarioError(p.reason, file=file, line=line, col=col, path=_dotted(p.path)))
+            )
+        if found:
+            continue
+        try:
+            _, warns = _validate_one(merged, cf_where, strict=strict, rank=rank)
+        except ScenarioErrors as exc:
+            errors.extend(named(e) for e in exc.errors)
+            continue
+        warnings.extend(named(w) for w in warns if str(w) not in known)
+    return errors, warnings
 
 
 _ALIAS_OR_TAG = re.compile(r"(^|[\s\[{,:-])[&*!][^\s]")
@@ -1392,6 +1517,8 @@ def _fast_path(text: str, file: str = "<scenario>") -> tuple[Scenario, dict[str,
         if not isinstance(tree, Mapping):
             return None
         raw = _plain_fast(tree)
+        if "counterfactuals" in raw:  # each is validated on the located path
+            return None
         too_many = _size_problems(raw)
         if not too_many:
             scenario = Scenario.model_validate(raw)
@@ -2135,6 +2262,197 @@ def overlay_diff(ref: str | Path) -> OverlayDiff:
     return OverlayDiff(loaded, chain[-2].file, tuple(rows))
 
 
+MAX_SET_CHARS = 10_000
+"""Longest ``--set PATH=VALUE`` text."""
+
+
+class ChangeErrors(ScenarioErrors):
+    """Problems with the changes asked for on the command line: exit 2 when one comes from
+    a flag (``--set``, ``--counterfactual``), else 1 (an ``--overlay`` file)."""
+
+    def __init__(self, errors: list[ScenarioError], *, flag: bool) -> None:
+        super().__init__(errors)
+        self.exit_code = 2 if flag else 1
+
+
+def apply_changes(
+    loaded: LoadedScenario,
+    *,
+    counterfactual: str | None = None,
+    overlays: Sequence[str | Path] = (),
+    sets: Sequence[str] = (),
+    strict: bool = False,
+) -> LoadedScenario:
+    """The scenario with changes applied: a named counterfactual, then overlay files, then
+    ``--set PATH=VALUE`` assignments, each merged by the overlay rules (:mod:`mlf.overlay`).
+
+    The result runs without the scenario's ``counterfactuals`` (it *is* one); its ``sha256``
+    is the hash of the changed scenario, ``base_sha256`` that of the scenario loaded, and
+    ``requests`` lists each change asked for with the fields it changed. Problems are located
+    where the value was written: the overlay file, the counterfactual in the scenario file,
+    or the ``--set`` that gave it.
+
+    Raises:
+        UsageError: an unknown counterfactual, a malformed ``--set`` or a path that names no
+            field (exit 2).
+        ChangeErrors: the changed scenario is invalid (exit 2 if a ``--set`` or the
+            counterfactual is at fault, else 1).
+        ScenarioErrors: an overlay file cannot be read.
+    """
+    from mlf.errors import UsageError
+    from mlf.overlay import (
+        Origin,
+        Request,
+        SetPathError,
+        canonical_sha256,
+        diff,
+        locate,
+        merge,
+        nest,
+        resolve_path,
+    )
+
+    if counterfactual is None and not overlays and not sets:
+        return loaded
+    top = loaded.layers[-1][0] if loaded.layers else loaded.path
+    chain = _chain(
+        _Layer(top, Path(loaded.path), loaded.builtin, _read_file(Path(loaded.path), top))
+    )
+    data: Any = chain[0].raw
+    origin = Origin(0, ())
+    for i, layer in enumerate(chain[1:], start=1):
+        data, origin, _ = merge(data, origin, _without_extends(layer.raw), i)
+    base_origin = origin
+    cfs = data.get("counterfactuals") or {}
+    data = {k: v for k, v in data.items() if k != "counterfactuals"}
+
+    def in_chain(loc: Loc, at_key: bool) -> tuple[str, int | None, int | None]:
+        i, at = locate(base_origin, loc)
+        locator = chain[i].locator
+        assert locator is not None
+        line, col = locator.find(list(at), at_key=at_key)
+        return chain[i].file, line, col
+
+    placers: list[Where] = [functools.partial(_find, layer) for layer in chain]
+    requests: list[Request] = []
+    errors: list[ScenarioError] = []
+
+    def add_layer(over: Mapping[str, Any], place: Where, ask: Request) -> None:
+        nonlocal data, origin
+        n = len(placers)
+        placers.append(place)
+        before = data
+        data, origin, found = merge(data, origin, over, n)
+        for p in found:
+            file, line, col = place(list(p.at), False)
+            errors.append(
+                ScenarioError(p.reason, file=file, line=line, col=col, path=_dotted(p.path))
+            )
+        requests.append(dataclasses.replace(ask, changes=tuple(diff(before, data))))
+
+    if counterfactual is not None:
+        if counterfactual not in cfs:
+            known = ", ".join(cfs) or "none"
+            raise UsageError(
+                f"--counterfactual: {loaded.id} has no counterfactual {counterfactual!r} "
+                f"(it has: {known})"
+            )
+        cf = cfs[counterfactual]
+        at: Loc = ["counterfactuals", counterfactual, "overlay"]
+        add_layer(
+            cf["overlay"],
+            functools.partial(_under, in_chain, at),
+            Request("counterfactual", counterfactual, cf.get("title"), cf.get("description")),
+        )
+    for ref in overlays:
+        shown = str(ref)
+        layer = _Layer(shown, Path(ref), False, _read_file(Path(ref), shown)).read()
+        if "extends" in layer.raw:
+            raise layer.error(
+                ["extends"],
+                "an --overlay file changes the scenario named on the command line: it has no "
+                "extends",
+                at_key=True,
+            )
+        add_layer(layer.raw, functools.partial(_find, layer), Request("overlay", shown))
+    for text in sets:
+        name = f"--set {text}"
+        if len(text) > MAX_SET_CHARS:
+            raise UsageError(
+                f"--set: {len(text)} characters, above the limit of {MAX_SET_CHARS} "
+                "(mlf.scenario.MAX_SET_CHARS)"
+            )
+        dotted_path, eq, value_text = text.partition("=")
+        if not eq:
+            raise UsageError(f"{name}: expected PATH=VALUE, e.g. actors.GBR.capability=0.2")
+        try:
+            path = resolve_path(data, dotted_path.strip())
+        except SetPathError as exc:
+            raise UsageError(f"{name}: {exc}") from None
+        value = _set_value(value_text, name)
+        add_layer(
+            nest(path, value, data),
+            functools.partial(_no_line, name),
+            Request("set", text),
+        )
+    if errors:
+        raise ChangeErrors(errors, flag=any(e.file.startswith("--set ") for e in errors))
+
+    def where(loc: Loc, at_key: bool) -> tuple[str, int | None, int | None]:
+        i, at = locate(origin, loc)
+        return placers[i](list(at), at_key)
+
+    try:
+        scenario, warnings = _validate(data, where, strict=strict)
+    except ScenarioErrors as exc:
+        flag = any(e.file.startswith("--set ") for e in exc.errors)
+        raise ChangeErrors(exc.errors, flag=flag) from None
+    return LoadedScenario(
+        scenario=scenario,
+        path=loaded.path,
+        sha256=canonical_sha256(data),
+        warnings=tuple(warnings),
+        builtin=loaded.builtin,
+        layers=loaded.layers,
+        data=data,
+        base_sha256=loaded.sha256,
+        requests=tuple(requests),
+    )
+
+
+def _under(place: Where, at: Loc, loc: Loc, at_key: bool) -> tuple[str, int | None, int | None]:
+    return place([*at, *loc], at_key)
+
+
+def _no_line(name: str, loc: Loc, at_key: bool) -> tuple[str, int | None, int | None]:
+    return name, None, None
+
+
+def _find(layer: _Layer, loc: Loc, at_key: bool) -> tuple[str, int | None, int | None]:
+    assert layer.locator is not None
+    line, col = layer.locator.find(loc, at_key=at_key)
+    return layer.file, line, col
+
+
+def _set_value(text: str, name: str) -> Any:
+    """The VALUE of ``--set PATH=VALUE``, read as YAML (a number, a word, ``[A, B]``,
+    ``{add: [A]}``, ``null`` to remove the field)."""
+    from mlf.errors import UsageError
+
+    if not text.strip():
+        raise UsageError(f"{name}: no value after '=' (write null to remove the field)")
+    try:
+        tree = _read_yaml(text, name)
+    except ScenarioErrors as exc:
+        raise UsageError(f"{name}: the value is not YAML ({exc.errors[0].reason})") from None
+    plain = _Plain(name, _Locator(tree))
+    try:
+        plain.measure(tree, [])
+    except ScenarioErrors as exc:
+        raise UsageError(f"{name}: {exc.errors[0].reason}") from None
+    return plain.convert(tree)
+
+
 def _without_extends(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in raw.items() if k != "extends"}
 
@@ -2189,10 +2507,20 @@ def _load_overlay(first: _Layer, *, strict: bool) -> LoadedScenario:
 
 
 def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema of scenario files (for editors); the cross-checks are not in it."""
+    """The JSON Schema of scenario files (for editors); the cross-checks are not in it.
+
+    ``extends`` is described too; a file that extends another gives only what changes, so
+    the schema's required fields do not apply to it (``mlf check`` validates the merge).
+    """
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "mlf scenario"
+    schema["properties"]["extends"] = {
+        "type": "string",
+        "title": "Extends",
+        "description": "a scenario id or file (relative to this one) that this file changes: "
+        "give only what differs (docs/scenario-format.md, 'Overlays')",
+    }
     return schema
 
 

@@ -27,6 +27,7 @@ __all__ = ["app", "fail", "main"]
 #: against the registered commands.
 COMMANDS: dict[str, str] = {
     "check": "scenario",
+    "diff": "diff",
     "export": "ktab",
     "forecast": "forecast",
     "import": "ktab",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -13,6 +14,7 @@ from rich.table import Table
 
 from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
 from mlf.cli._app import app, fail
+from mlf.cli._changes import counterfactual_option, overlay_option, set_option
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -27,19 +29,25 @@ def _input_from_ktab(path: str) -> BargainingInput:
 
 
 def _input_from_scenario(
-    ref: str, alternative: str | None, issues: Sequence[str]
+    ref: str,
+    alternative: str | None,
+    issues: Sequence[str],
+    changes: Mapping[str, Any] | None = None,
 ) -> tuple[BargainingInput, str, dict[str, Any], int]:
     """The negotiation of an alternative's issues among the nations that come to its table.
 
     As in ``mlf run``: observers never bargain, and invited nations that stay away from the
     table (:mod:`mlf.table`) do not negotiate (round 1 of the talks).
 
+    ``changes``: the ``sets``, ``overlays`` and ``counterfactual`` to apply first
+    (:func:`mlf.cli._changes.load_changed`).
+
     Returns the input, the scenario's model, that model's parameters and the scenario's seed.
     """
-    from mlf.scenario import load_scenario
+    from mlf.cli._changes import load_changed
     from mlf.talks import bargaining_input, come_to_table
 
-    sc = load_scenario(ref).scenario
+    sc = load_changed(ref, **(changes or {})).scenario
     alt_id = alternative if alternative is not None else next(iter(sc.alternatives))
     if alt_id not in sc.alternatives:
         known = ", ".join(sc.alternatives)
@@ -141,22 +149,33 @@ def forecast_command(
     ),
     seed: int | None = typer.Option(None, "--seed", help="Seed (default: the scenario's)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    set_: list[str] = set_option(),
+    overlay: list[Path] = overlay_option(),
+    counterfactual: str | None = counterfactual_option(),
 ) -> None:
-    """Forecast how talks settle each issue, round by round."""
+    """Forecast how talks settle each issue, round by round (of the changed scenario with
+    --set, --overlay or --counterfactual)."""
     try:
         if model is not None and model not in MODELS:
             raise UsageError(f"--model {model!r} unknown (known: {', '.join(sorted(MODELS))})")
         if seed is not None and not 0 <= seed < 2**64:  # mlf.seeds.MAX_SEED
             raise UsageError(f"--seed must be a non-negative integer below 2**64, got {seed}")
         params: dict[str, Any] = {}
+        changes = {"sets": set_, "overlays": overlay, "counterfactual": counterfactual}
         if scenario.lower().endswith(".csv"):
             if alternative is not None:
                 raise UsageError("--alternative is for scenarios, not KTAB CSV files")
+            if set_ or overlay or counterfactual is not None:
+                raise UsageError(
+                    "--set, --overlay and --counterfactual change scenarios, not KTAB CSV files"
+                )
             inp = _select_issues(_input_from_ktab(scenario), issue)
             name = model or "smp"
             sd = 0 if seed is None else seed
         else:
-            inp, sc_model, all_params, sc_seed = _input_from_scenario(scenario, alternative, issue)
+            inp, sc_model, all_params, sc_seed = _input_from_scenario(
+                scenario, alternative, issue, changes
+            )
             name = model or sc_model
             params = dict(all_params.get(name, {}))
             sd = sc_seed if seed is None else seed

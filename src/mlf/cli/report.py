@@ -33,6 +33,12 @@ def report(
         None, "--out", help="File to write (default: report.html / report.md next to the input)."
     ),
     fmt: str = typer.Option("html", "--format", help="html (one offline page) or md (Markdown)."),
+    compare: Path | None = typer.Option(
+        None,
+        "--compare",
+        help="Another result (result.json or its folder): adds a section 'What changed' "
+        "(as mlf diff).",
+    ),
 ) -> None:
     """Write the report of a saved result: one offline HTML page, or a Markdown summary."""
     from mlf._atomic import remove_created, write_file
@@ -49,7 +55,10 @@ def report(
         target = out if out is not None else folder / _FORMATS[fmt]
         if out is None:
             created = check_target(target, flag="")
-        text = render_html(result) if fmt == "html" else render_markdown(result)
+        other = load_result(compare) if compare is not None else None
+        name = None if compare is None else str(compare)
+        render = render_html if fmt == "html" else render_markdown
+        text = render(result, compare=other, compare_name=name)
         write_file(target, text)  # complete or absent
         created = []
         typer.echo(visible(f"wrote {target}"))

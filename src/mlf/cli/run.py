@@ -13,6 +13,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from mlf.cli._app import app, fail
+from mlf.cli._changes import (
+    counterfactual_option,
+    describe,
+    load_changed,
+    overlay_option,
+    set_option,
+)
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -162,8 +169,14 @@ def run(
     force: bool = typer.Option(
         False, "--force", help="Take over the --out folder's stale lock (its writer is gone)."
     ),
+    set_: list[str] = set_option(),
+    overlay: list[Path] = overlay_option(),
+    counterfactual: str | None = counterfactual_option(),
 ) -> None:
-    """Run every alternative with apparent support through talks, participation and analysis."""
+    """Run every alternative with apparent support through talks, participation and analysis.
+
+    With --set, --overlay or --counterfactual the changed scenario runs; result.json records
+    every change and the report says so on its first screen."""
     from mlf._atomic import (
         json_text,
         locked_output,
@@ -173,7 +186,6 @@ def run(
     )
     from mlf.ensemble import parse_models, run_models
     from mlf.results import result_document
-    from mlf.scenario import load_scenario
 
     console = Console(stderr=as_json, width=max(Console().width, 140))
     lock: Any = None
@@ -183,7 +195,7 @@ def run(
             raise UsageError(f"--seed must be a non-negative integer below 2**64, got {seed}")
         if model is not None and models is not None:
             raise UsageError("--model and --models: give one (--models lists the primary first)")
-        loaded = load_scenario(scenario)
+        loaded = load_changed(scenario, sets=set_, overlays=overlay, counterfactual=counterfactual)
         names = (
             [model or loaded.scenario.settings.model]
             if models is None
@@ -191,6 +203,8 @@ def run(
         )
         for w in loaded.warnings:
             console.print(f"[yellow]{esc(w)}[/yellow]", highlight=False)
+        for line in describe(loaded):
+            console.print(f"[bold]{esc(line)}[/bold]", highlight=False)
         if out is not None:  # a writable folder, and ours alone, before any computation
             command = "mlf run " + " ".join(shlex.quote(a) for a in sys.argv[2:])
             lock, created = locked_output(out, command=command.strip(), force=force)

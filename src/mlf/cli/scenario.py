@@ -208,6 +208,25 @@ def _alternative_table(sc: Scenario) -> Table:
     return table
 
 
+def _counterfactual_table(sc: Scenario) -> Table:
+    table = Table(title="Counterfactuals (run with --counterfactual ID)", expand=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("changes", overflow="fold")
+    for cid, cf in sc.counterfactuals.items():
+        table.add_row(esc(cid), esc(cf.title), esc(", ".join(_leaves(cf.overlay))))
+    return table
+
+
+def _leaves(data: object, path: str = "") -> list[str]:
+    """The dotted paths an overlay writes (a list edit or a value counts as one)."""
+    from mlf.overlay import is_list_edit, is_record
+
+    if isinstance(data, dict) and data and not is_list_edit(data) and not is_record(data):
+        return [p for k, v in data.items() for p in _leaves(v, f"{path}.{k}" if path else k)]
+    return [path]
+
+
 def _source_table(sc: Scenario) -> Table:
     table = Table(title="Sources", expand=False)
     table.add_column("key", no_wrap=True)
@@ -288,6 +307,7 @@ def show(
         _issue_table(sc),
         _alternative_table(sc),
         _source_table(sc),
+        *([_counterfactual_table(sc)] if sc.counterfactuals else []),
     ):
         if table is not None:
             console.print(table)

@@ -24,6 +24,14 @@ from rich.table import Table
 from rich.text import Text
 
 from mlf.cli._app import app, fail
+from mlf.cli._changes import (
+    counterfactual_option,
+    describe,
+    flags_of,
+    load_changed,
+    overlay_option,
+    set_option,
+)
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -115,10 +123,12 @@ def sweep(
     force: bool = typer.Option(
         False, "--force", help="Take over the folder's stale lock (its writer no longer runs)."
     ),
+    set_: list[str] = set_option(),
+    overlay: list[Path] = overlay_option(),
+    counterfactual: str | None = counterfactual_option(),
 ) -> None:
     """How sure is the forecast? Run many draws of the scenario's uncertain inputs."""
     from mlf._atomic import json_text, locked_output, release_output, write_files
-    from mlf.scenario import load_scenario
     from mlf.sensitivity import (
         EXECUTORS,
         SAMPLINGS,
@@ -167,6 +177,11 @@ def sweep(
                         f"{manifest.get(key)} (see {resume / 'manifest.json'})"
                     )
             ref = scenario or str(manifest["scenario_ref"])
+            if not (set_ or overlay or counterfactual):  # redo the sweep's own changes
+                counterfactual, overlays_, sets_ = flags_of(
+                    manifest.get("counterfactual", {}).get("requests", [])
+                )
+                overlay, set_ = [Path(o) for o in overlays_], sets_
             directory = resume
             if models is not None:
                 from mlf.ensemble import parse_models
@@ -183,9 +198,11 @@ def sweep(
             if draws is None:
                 raise UsageError("--draws is required (or --resume DIR)")
             ref = scenario or "mlf-1963"
-        loaded = load_scenario(ref)
+        loaded = load_changed(ref, sets=set_, overlays=overlay, counterfactual=counterfactual)
         for w in loaded.warnings:
             console.print(f"[yellow]{esc(w)}[/yellow]", highlight=False)
+        for line in describe(loaded):
+            console.print(f"[bold]{esc(line)}[/bold]", highlight=False)
         if models is not None and resume is None:
             from mlf.ensemble import parse_models
 

@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from mlf.report._compare import add_compare
 from mlf.report._view import build_view
 
 #: Plotly options for every chart: interactive, no logo, no cloud links, no MathJax, no
@@ -76,8 +77,16 @@ def plotly_js() -> str:
     return js
 
 
-def render_html(result: Mapping[str, Any]) -> str:
+def render_html(
+    result: Mapping[str, Any],
+    *,
+    compare: Mapping[str, Any] | None = None,
+    compare_name: str | None = None,
+) -> str:
     """The report of one ``mlf run`` result as one self-contained HTML page.
+
+    With ``compare`` (another result, read from ``compare_name``), the page has a section
+    "What changed" (:mod:`mlf.report._compare`, ``mlf report A --compare B``).
 
     ``result`` is the dict of :meth:`mlf.talks.RunResult.to_dict` (optionally with a
     ``"sensitivity"`` key). The page loads nothing from any network: styles are inline,
@@ -85,6 +94,8 @@ def render_html(result: Mapping[str, Any]) -> str:
     Charts need JavaScript; every number they show is also in a table.
     """
     view = build_view(result, with_charts=True)
+    if compare is not None:
+        add_compare(view, result, compare, compare_name)
     template = _env().get_template("report.html.j2")
     return template.render(
         v=view,

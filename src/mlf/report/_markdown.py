@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mlf.report._compare import add_compare
 from mlf.report._ratification import markdown_lines
 from mlf.report._view import build_view
 
@@ -154,15 +155,36 @@ def _inputs(inp: Any) -> list[str]:
     return md
 
 
-def render_markdown(result: Mapping[str, Any]) -> str:
+def render_markdown(
+    result: Mapping[str, Any],
+    *,
+    compare: Mapping[str, Any] | None = None,
+    compare_name: str | None = None,
+) -> str:
     """A Markdown summary: comparison, per-alternative terms and members with their reasons,
-    the British question, the guardrails and the sources."""
-    v = _escaped(build_view(result, with_charts=False))
+    the British question, the guardrails and the sources (and, with ``compare``, what changed
+    against that other result)."""
+    view = build_view(result, with_charts=False)
+    if compare is not None:
+        add_compare(view, result, compare, compare_name)
+    v = _escaped(view)
     md: list[str] = [f"# {v['title']}", ""]
     md.append(f"Scenario date: {v['date']}.")
     md.append("")
     if v["description"]:
         md += [v["description"], ""]
+    cf = v.get("counterfactual")
+    if cf:
+        md += [
+            f"> **{cf['headline']}**. This run is of a changed scenario, not of the scenario "
+            "as written; every result below follows from these changes:",
+            ">",
+        ]
+        for r in cf["requests"]:
+            head = f"{r['label']}" + (f": {r['title']}" if r["title"] else "")
+            md.append(f"> - {head}")
+            md += [f">   - {_code(c['path'])}: {c['old']} -> {c['new']}" for c in r["changes"]]
+        md.append("")
     md += _table(["manifest", "value"], v["manifest"])
     for w in v["warnings"]:
         md.append(f"> warning: {w}")
@@ -213,6 +235,17 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         rows,
     )
     md += _models(v["model_comparison"])
+    c = v.get("compare")
+    if c:
+        md += [f"## What changed: compared with {c['b_name']}", ""]
+        md += [f"A (this report): {c['a']}. B: {c['b']}.", ""]
+        md += [f"{c['changed']} of {c['rows']} compared items differ.", ""]
+        for g in c["groups"]:
+            md += [f"### {g['title']}", ""]
+            md += _table(
+                ["section", "item", "A (this report)", "B"],
+                [[r["section"], r["item"], r["a"], r["b"]] for r in g["rows"]],
+            )
     for a in v["alternatives"]:
         md += [f"## {a['title']}", "", f"**{a['status']}**: {a['detail']}", ""]
         if a["fixed_point"]:

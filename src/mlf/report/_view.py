@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mlf.report import _charts as charts
+from mlf.report._counterfactual import counterfactual_view
 from mlf.report._format import (
     GUARDRAIL_LABELS,
     GUARDRAIL_SHORT,
@@ -43,9 +44,10 @@ SECTION_IDS = (
     "models",
 )
 
-OPTIONAL_SECTION_IDS = ("model-comparison", "sensitivity")
-"""Sections only some results have: the model comparison (a run of several models) and the
-sensitivity sweep."""
+OPTIONAL_SECTION_IDS = ("model-comparison", "sensitivity", "counterfactual", "what-changed")
+"""Sections only some results have: the model comparison (a run of several models), the
+sensitivity sweep, the counterfactual banner (a run of a changed scenario) and what changed
+against another result (``mlf report --compare``)."""
 
 CONFIDENCE_NOTE = (
     "Confidence codes run from A (strongest: a primary document read in full) to D (weakest: "
@@ -806,6 +808,12 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         ("support threshold", pct(threshold)),
         ("power index for voice", text(man.get("power_index")) or "–"),
     ]
+    cf = counterfactual_view(man)
+    if cf is not None:
+        manifest.append(("scenario SHA-256 before the changes", cf["base_sha256"]))
+    for layer in (as_dict(x) for x in as_list(man.get("scenario_layers"))):
+        shown = f"{text(layer.get('file'))} ({text(layer.get('sha256'))})"
+        manifest.append(("extends: file", shown))
     guard_cols: list[str] = []
     for a in alts:
         for g in a["guardrails"]:
@@ -858,6 +866,8 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         "description": text(sc.get("description")),
         "mlf_version": text(man.get("mlf_version")),
         "manifest": manifest,
+        "counterfactual": cf,
+        "compare": None,  # mlf report --compare: mlf.report._compare.add_compare
         "warnings": [text(w) for w in as_list(sc.get("warnings"))],
         "threshold": pct(threshold),
         "model": model,

@@ -323,6 +323,16 @@ def make_manifest(
         "scenario_sha256": loaded.sha256,
         "scenario_ref": sc.meta.id if loaded.builtin else str(Path(loaded.path).resolve()),
         "scenario_layers": [{"file": f, "sha256": h} for f, h in loaded.layers],
+        **(
+            {}
+            if loaded.base_sha256 is None
+            else {
+                "counterfactual": {  # the changes asked for: --resume applies them again
+                    "base_sha256": loaded.base_sha256,
+                    "requests": [r.to_dict() for r in loaded.requests],
+                }
+            }
+        ),
         "seed": seed,
         "draws": draws,
         "chunk_size": chunk_size,

@@ -90,10 +90,17 @@ class RunResult:
 
 
 def _layers(loaded: LoadedScenario) -> dict[str, Any]:
-    """The files of an overlay's chain, for the manifest (nothing for a plain file)."""
-    if len(loaded.layers) < 2:
-        return {}
-    return {"scenario_layers": [{"file": f, "sha256": h} for f, h in loaded.layers]}
+    """The files of an overlay's chain and the changes asked for, for the manifest (nothing
+    for a plain file run as it is)."""
+    out: dict[str, Any] = {}
+    if len(loaded.layers) > 1:
+        out["scenario_layers"] = [{"file": f, "sha256": h} for f, h in loaded.layers]
+    if loaded.base_sha256 is not None:
+        out["counterfactual"] = {
+            "base_sha256": loaded.base_sha256,
+            "requests": [r.to_dict() for r in loaded.requests],
+        }
+    return out
 
 
 def _cited_sources(sc: Scenario) -> list[Any]:
