@@ -88,7 +88,7 @@ def test_command_table_names_the_module_that_registers_each_command() -> None:
 #: (numba only for large games), pydantic (typer's coercion; see mlf/cli/_fastparams.py),
 #: importlib.metadata (the version is a literal) and the other commands' modules.
 POWER_NEVER = HEAVY | {"pydantic", "pydantic_core"}
-POWER_OTHERS = OTHERS - {"mlf.cli.power", "mlf.power"}
+POWER_OTHERS = OTHERS - {"mlf.power"}
 
 
 @pytest.mark.parametrize(
@@ -103,9 +103,12 @@ POWER_OTHERS = OTHERS - {"mlf.cli.power", "mlf.power"}
 def test_power_on_a_small_game_imports_nothing_heavy(tmp_path: Path, args: tuple[str, ...]) -> None:
     code, modules = _modules_after(tmp_path, *args)
     assert code == 0
-    assert "mlf.power" in modules and "mlf.cli.power" in modules  # the command really ran
+    assert "mlf.power" in modules and "mlf.cli._powerrun" in modules  # the command really ran
     tops = {m.split(".")[0] for m in modules}
     assert sorted(tops & POWER_NEVER) == []
+    # a plain weighted game takes the fast path (mlf.cli._fastpower): no typer, no click
+    assert sorted(tops & {"typer", "click"}) == []
+    assert "mlf.cli.power" not in modules
     assert "importlib.metadata" not in modules
     others = {
         m for m in modules if m in POWER_OTHERS or any(m.startswith(o + ".") for o in POWER_OTHERS)

@@ -10,13 +10,10 @@ import pkgutil
 import sys
 from typing import TYPE_CHECKING, Any
 
-import typer
-
-from mlf.cli._app import fail
 from mlf.errors import MlfError
 
 if TYPE_CHECKING:
-    from mlf.cli._app import app
+    from mlf.cli._app import app, fail
 
 __all__ = ["app", "fail", "main"]
 
@@ -74,6 +71,10 @@ def __getattr__(name: str) -> Any:
 
         _register()
         return _app.app
+    if name == "fail":
+        from mlf.cli._app import fail
+
+        return fail
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -83,6 +84,13 @@ def main() -> None:
     Usage errors (an unknown option, a missing argument, a bad value for a typed option)
     print ``error: ... (see 'mlf CMD --help')`` and exit 2, instead of click's boxed message.
     """
+    if sys.argv[1:2] == ["power"]:  # a plain weighted game: no typer (start-up time)
+        from mlf.cli import _fastpower
+
+        fast = _fastpower.run(sys.argv[2:])
+        if fast is not None:
+            sys.exit(fast)
+    import typer
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
     from typer.exceptions import Abort
 

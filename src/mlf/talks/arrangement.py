@@ -101,8 +101,26 @@ def _settings_of(
         else:
             continue
         # ArrangementSettings.merged, applied once: the fields set in ``other`` override
-        update.update((k, v) for k, v in other.__dict__.items() if v is not None)
+        update.update(_fields_set_in(other))
     return st.model_copy(update=update) if update else st
+
+
+def _fields_set_in(st: ArrangementSettings) -> tuple[tuple[str, Any], ...]:
+    """The fields ``st`` sets (not None), in order; memoised by identity for the options'
+    settings, which every settlement of an options issue merges again."""
+    if not memo.enabled():
+        return tuple((k, v) for k, v in st.__dict__.items() if v is not None)
+    hit = _FIELDS_SET.get(id(st))
+    if hit is not None and hit[0] is st:
+        return hit[1]
+    items = tuple((k, v) for k, v in st.__dict__.items() if v is not None)
+    if len(_FIELDS_SET) >= _CACHE_LIMIT:
+        _FIELDS_SET.clear()
+    _FIELDS_SET[id(st)] = (st, items)
+    return items
+
+
+_FIELDS_SET: dict[int, tuple[ArrangementSettings, tuple[tuple[str, Any], ...]]] = {}
 
 
 def applied_terms(
@@ -292,6 +310,32 @@ def _split(
     return out
 
 
+def _split_of(
+    sc: Scenario,
+    st: ArrangementSettings,
+    members: tuple[str, ...],
+    total: float,
+    requirements: Mapping[str, float],
+    cm: CostModel | None,
+) -> CostSplit:
+    """:func:`_split`, memoised for the rules that read only the scenario's actors and the
+    settings' split, ceiling and lead (proportional, GDP, equal) within one scenario (the
+    cache is the arrangements', cleared when the scenario changes)."""
+    if not memo.enabled() or st.split in ("shapley", "nucleolus"):
+        return _split(sc, st, members, total, requirements, cm)
+    key = ("split", st.split, st.ceiling, st.lead, st.lead_share, members, total)
+    hit = _SPLITS.get(key)
+    if hit is None:
+        hit = _split(sc, st, members, total, requirements, cm)
+        if len(_SPLITS) >= _CACHE_LIMIT:
+            _SPLITS.clear()
+        _SPLITS[key] = hit
+    return hit
+
+
+_SPLITS: dict[tuple[Any, ...], CostSplit] = {}
+
+
 def build_arrangement(
     sc: Scenario, alt: Alternative, st: ArrangementSettings, members: Sequence[str]
 ) -> Arrangement:
@@ -308,6 +352,7 @@ def build_arrangement(
     owner = _ARRANGEMENTS_OF[0]
     if owner is None or owner[0] is not sc.actors or owner[1] is not sc.issues:
         _ARRANGEMENTS.clear()
+        _SPLITS.clear()
         _ARRANGEMENTS_OF[0] = (sc.actors, sc.issues)
     key = (id(alt), id(st), mem)
     hit = _ARRANGEMENTS.get(key)
@@ -368,7 +413,7 @@ def _build(
                 float(p.position) if p is not None and not isinstance(p.position, str) else units
             )
     try:
-        split = _split(sc, st, mem, annual, requirements, cm) if annual > 0 else None
+        split = _split_of(sc, st, mem, annual, requirements, cm) if annual > 0 else None
     except CostError as exc:
         return infeasible(str(exc))
     payments = (
@@ -591,7 +636,7 @@ def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
 
 def _clear_caches() -> None:
     for cache in (_GAMES, _VOICES, _VOICES_BY_WINNING, _SPECS, _COST_MODELS, _SETTINGS,
-                  _ARRANGEMENTS, _HELD, _VALIDATED):
+                  _ARRANGEMENTS, _HELD, _VALIDATED, _SPLITS, _FIELDS_SET):
         cache.clear()
     _ARRANGEMENTS_OF[0] = None
 
