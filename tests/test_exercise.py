@@ -30,6 +30,7 @@ from mlf.exercise import (
     builtin_setup,
     chair_view,
     comparison,
+    comparison_tables,
     event_json,
     exercise_report_html,
     exercise_result,
@@ -378,3 +379,40 @@ def test_unrevealed_stated_positions_stay_private() -> None:
     assert "123.4567" in json.dumps(chair_view(state))
     state = apply(state, PositionsRevealed())
     assert "123.4567" in json.dumps(seat_view(state, "C"))
+
+
+def test_comparison_tables_and_members_of_a_failed_outcome() -> None:
+    """GBR stays out in round 2 of an exercise that needs 3: no agreement, so no members (the
+    ones who joined are listed apart); the tables label values as the pages show them."""
+    setup = toy(("B", "C", "D"))
+    state = run(
+        setup,
+        [
+            PositionStated(seat="B", issue="rule", value="unanimity"),
+            RoundClosed(),
+            *[DecisionMade(seat=s, join=s != "C") for s in "BCD"],
+            ArrangementBuilt(),
+            RenegotiationOpened(),
+            RoundClosed(),
+            DecisionMade(seat="B", join=True),
+            DecisionMade(seat="D", join=False),
+            ArrangementBuilt(),
+            ExerciseEnded(),
+        ],
+    )
+    cmp = comparison(state)
+    assert cmp["exercise_status"] == "no agreement"
+    assert cmp["exercise_members"] == []
+    assert cmp["exercise_joined"] == ["B"]  # A (the model) leaves too
+    tables = comparison_tables(state, cmp)
+    rows = {(r[0], r[1]): r for r in tables["positions"]["rows"]}
+    assert rows[("B", "Firing rule")][2:5] == ["A veto plus European bloc", "Unanimity", "–"]
+    assert rows[("B", "Size of the force")][2] == "200 missiles"
+    assert tables["positions"]["columns"][3:5] == ["stated, round 1", "stated, round 2"]
+    dec = {r[0]: r for r in tables["decisions"]["rows"]}
+    assert dec["C"][1:3] == ["stayed out", "stayed out (model (no decision stated))"]
+    assert dec["C"][-1] == "stays out"  # the model's own run: C leaves
+    assert tables["terms"]["columns"] == [
+        "element", "exercise, round 1", "exercise, round 2", "model, round 1", "model, round 2",
+    ]  # fmt: skip
+    assert "no agreement" in tables["summary"][1]

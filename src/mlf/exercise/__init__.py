@@ -14,7 +14,12 @@ Pure computation: no I/O, no printing; the web layer (``mlf serve``) stores and 
 
 from __future__ import annotations
 
-from mlf.exercise.debrief import comparison, exercise_report_html, exercise_result
+from mlf.exercise.debrief import (
+    comparison,
+    comparison_tables,
+    exercise_report_html,
+    exercise_result,
+)
 from mlf.exercise.errors import ExerciseError, InvalidAction, OutOfTurn, SetupError
 from mlf.exercise.events import (
     EVENT_VERSION,
@@ -58,6 +63,7 @@ __all__ = [
     "builtin_setup",
     "chair_view",
     "comparison",
+    "comparison_tables",
     "event_json",
     "exercise_report_html",
     "exercise_result",

@@ -11,6 +11,7 @@
   settled, round by round; and each decision against the model's own decision for that nation,
   and against what mlf's rule would have decided in the delegation's place on the exercise's
   terms.
+* :func:`comparison_tables`: the same as labelled tables (columns and rows of text) for a page.
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ def comparison(state: State) -> dict[str, Any]:
             )
         decisions[seat] = rows
     last = state.last_built
+    final = outcome_of(state)
     return {
         "model": setup.model,
         "seed": setup.seed,
@@ -117,10 +119,100 @@ def comparison(state: State) -> dict[str, Any]:
         "model_detail": model.detail,
         "model_members": list(model.members),
         "model_fixed_point": model.fixed_point,
-        "exercise_status": None if last is None or last.built is None else last.built.status,
-        "exercise_members": [] if last is None or last.built is None else list(last.built.members),
+        "exercise_status": None if final is None else final.status,
+        "exercise_members": [] if final is None else list(final.members),
+        "exercise_joined": [] if last is None or last.built is None else list(last.built.members),
         "positions": positions,
         "terms": {"exercise": terms_exercise, "model": terms_model},
         "decisions": decisions,
         "model_decisions": {s: model_decisions.get(s) for s in setup.seats},
+    }
+
+
+def _label(state: State, iid: str, value: Any) -> str:
+    """A value of element ``iid`` as the pages show it: an option's label, a number with unit."""
+    if value is None:
+        return "–"
+    issue = state.ctx.scenario.issues[iid]
+    if issue.options is not None:
+        if isinstance(value, str):
+            return next((o.label for o in issue.options if o.id == value), value)
+        return issue.nearest_option(float(value)).label
+    unit = f" {issue.unit}" if issue.unit else ""
+    return f"{float(value):.4g}{unit}"
+
+
+def comparison_tables(state: State, cmp: dict[str, Any] | None = None) -> dict[str, Any]:
+    """:func:`comparison` as labelled tables (``columns`` and ``rows`` of text) for a page.
+
+    ``positions``: one row per delegation and element: its brief, what it stated in each
+    round ("–": nothing stated, its brief was used), the model's trajectory of that nation's
+    position (first and last step of the model's first round); ``terms``: one row per element,
+    the terms settled in each round of the exercise and of the model's own run; ``decisions``:
+    one row per delegation, its decision in each round built (and who decided), mlf's rule in
+    its place, and the model's own decision for that nation. ``summary``: two sentences.
+    """
+    c = cmp if cmp is not None else comparison(state)
+    sc = state.ctx.scenario
+    n_rounds = len(state.rounds)
+    pos_cols = ["nation", "element", "its brief"]
+    pos_cols += [f"stated, round {k}" for k in range(1, n_rounds + 1)]
+    pos_cols += ["model: first step", "model: last step"]
+    pos_rows: list[list[str]] = []
+    for seat, row in c["positions"].items():
+        for iid, cell in row.items():
+            traj = cell["model_trajectory"] or [None, None]
+            pos_rows.append(
+                [
+                    seat,
+                    sc.issues[iid].title,
+                    _label(state, iid, cell["brief"]),
+                    *(_label(state, iid, v) for v in cell["stated"]),
+                    _label(state, iid, traj[0]),
+                    _label(state, iid, traj[-1]),
+                ]
+            )
+    ex_terms, model_terms = c["terms"]["exercise"], c["terms"]["model"]
+    term_cols = ["element"]
+    term_cols += [f"exercise, round {k}" for k in range(1, len(ex_terms) + 1)]
+    term_cols += [f"model, round {k}" for k in range(1, len(model_terms) + 1)]
+    iids = list(dict.fromkeys(i for t in (*ex_terms, *model_terms) if t for i in t))
+    term_rows = [
+        [sc.issues[i].title]
+        + [("–" if t is None else t.get(i, "–")) for t in ex_terms]
+        + [t.get(i, "–") for t in model_terms]
+        for i in iids
+    ]
+    built = [r.number for r in state.rounds if r.built is not None]
+    dec_cols = ["nation", *(f"round {k}" for k in built), "mlf's rule in its place (last round)",
+                "the model's own decision"]  # fmt: skip
+    dec_rows: list[list[str]] = []
+    for seat, rows in c["decisions"].items():
+        cells = [
+            ("joined" if d["joined"] else "stayed out")
+            + ("" if d["decided_by"] == "delegation" else f" ({d['decided_by']})")
+            for d in rows
+        ]
+        rule = rows[-1]["rule_would_join"] if rows else None
+        own = c["model_decisions"].get(seat)
+        dec_rows.append(
+            [
+                seat,
+                *cells,
+                "–" if rule is None else ("would join" if rule else "would stay out"),
+                "–" if own is None else ("joins" if own else "stays out"),
+            ]
+        )
+    members = ", ".join(c["exercise_members"]) or "nobody"
+    model_members = ", ".join(c["model_members"]) or "nobody"
+    summary = [
+        f"The model's own run ({c['model']}, seed {c['seed']}): {c['model_status']}, "
+        f"members {model_members} ({c['model_detail']}).",
+        f"The exercise: {c['exercise_status'] or 'no arrangement built'}, members {members}.",
+    ]
+    return {
+        "summary": summary,
+        "positions": {"columns": pos_cols, "rows": pos_rows},
+        "terms": {"columns": term_cols, "rows": term_rows},
+        "decisions": {"columns": dec_cols, "rows": dec_rows},
     }

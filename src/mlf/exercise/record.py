@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mlf.exercise.state import Round, State
 from mlf.mechanics import model_mechanics
-from mlf.talks import AlternativeOutcome, TalksRound, come_to_table, support_of
+from mlf.talks import AlternativeOutcome, TalksRound, support_of
 
 
 def played_rounds(state: State, upto: Round | None = None) -> tuple[TalksRound, ...]:
@@ -33,8 +33,27 @@ def outcome_of(state: State, rnd: Round | None = None) -> AlternativeOutcome | N
     setup = state.setup
     alt = sc.alternatives[setup.alternative]
     b, st = r.built, r.settlement
-    notes = list(st.notes)
-    for d in come_to_table(sc, setup.alternative, alt).decisions:
+    notes = [
+        f"played as an exercise: the delegations of {', '.join(setup.seats)} stated positions "
+        f"and decided for themselves; the model ({setup.model}, seed {setup.seed}) settled the "
+        "terms from the positions stated and played every other seat (docs/exercise.md)",
+        *st.notes,
+    ]
+    for seat in setup.seats:
+        by = b.decided_by.get(seat)
+        if by is None:
+            continue
+        joined = seat in b.members
+        rule = b.model_would.get(seat)
+        verdict = "joined" if joined else "stayed out"
+        if by == "delegation" and rule is not None and rule != joined:
+            notes.append(
+                f"{seat}'s delegation {verdict}; on its brief, mlf's rule would have "
+                f"{'joined' if rule else 'stayed out'}"
+            )
+        elif by != "delegation":
+            notes.append(f"{seat} stated no decision in round {r.number}: mlf's rule decided")
+    for d in state.model_table.decisions:
         if d.actor in setup.seats and not d.comes:
             notes.append(
                 f"{d.actor} is played by a delegation and sits at the table; by mlf's rule it "

@@ -90,6 +90,8 @@ class Built:
     european: Mapping[str, Any] | None
     manning: Mapping[str, Any] | None
     guardrails: Mapping[str, Any] = field(default_factory=dict)
+    #: derived records of this round, computed once (it never changes once built)
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 def stated_scenario(sc: Scenario, stated: Mapping[str, Mapping[str, Value]]) -> Scenario:

@@ -165,11 +165,13 @@ def make_setup(
     return setup
 
 
-def table_of(ctx: Context) -> TableResult:
+def table_of(ctx: Context) -> tuple[TableResult, TableResult]:
     """Who sits at the table: model seats by mlf's rule (:func:`mlf.talks.come_to_table`),
     seats people play because they came to play.
 
-    Raises :class:`SetupError` when fewer sit at it than the alternative needs.
+    Returns the exercise's table and the model's own (where a seat people play may stay
+    away). Raises :class:`SetupError` when fewer sit at the exercise's than the alternative
+    needs.
     """
     setup = ctx.setup
     sc = ctx.scenario
@@ -189,7 +191,7 @@ def table_of(ctx: Context) -> TableResult:
             f"{', '.join(table.stayed_away) or 'none'}); it needs {alt.min_members}: "
             "give people more seats"
         )
-    return table
+    return table, model_table
 
 
 def builtin_setup(

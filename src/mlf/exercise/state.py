@@ -68,6 +68,8 @@ class State:
     elements: tuple[str, ...]
     rounds: tuple[Round, ...]
     phase: Phase
+    #: the table by mlf's rule alone (a seat people play may stay away in it)
+    model_table: TableResult = field(compare=False, default=TableResult(()))
 
     @property
     def setup(self) -> Setup:
@@ -93,10 +95,10 @@ def initial_state(setup: Setup) -> State:
     ctx = context(setup)
     sc = ctx.scenario
     alt = sc.alternatives[setup.alternative]
-    table = table_of(ctx)
+    table, model_table = table_of(ctx)
     at_table = table.at_table
     elements = tuple(issues_for(sc, alt))
-    return State(ctx, table, at_table, elements, (Round(1, at_table),), "positions")
+    return State(ctx, table, at_table, elements, (Round(1, at_table),), "positions", model_table)
 
 
 def _seat(state: State, seat: str) -> None:

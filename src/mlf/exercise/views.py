@@ -254,9 +254,11 @@ def chair_view(state: State) -> dict[str, Any]:
             }
             item["notes"] = list(st.notes)
         if r.built is not None:
-            o = outcome_of(state, r)
-            assert o is not None
-            item["outcome"] = o.to_dict(sc)
+            if "outcome" not in r.built.memo:
+                o = outcome_of(state, r)
+                assert o is not None
+                r.built.memo["outcome"] = o.to_dict(sc)
+            item["outcome"] = r.built.memo["outcome"]
             item["model_would_join"] = dict(r.built.model_would)
         rounds.append(item)
     view["chair_rounds"] = rounds
