@@ -2063,6 +2063,51 @@ def builtin_path(scenario_id: str) -> Path:
     return Path(str(_builtin_dir() / f"{scenario_id}.yaml"))
 
 
+def builtin_text(scenario_id: str) -> str:
+    """The YAML text of a built-in scenario, standing on its own.
+
+    A built-in that ``extends`` another (the dated ladder) cannot be read from text alone,
+    since its parent is found relative to its file; for callers that keep a scenario as
+    text (the exercise server stores what it played), this returns the merged scenario,
+    without ``extends``, which :func:`parse_scenario` reads to the same scenario. A
+    built-in that extends nothing is returned byte for byte.
+
+    >>> from mlf.scenario import builtin_text, load_scenario, parse_scenario
+    >>> parse_scenario(builtin_text("mlf-1964-12"))[0] == load_scenario("mlf-1964-12").scenario
+    True
+    """
+    import io
+
+    from ruamel.yaml import YAML
+
+    path = builtin_path(scenario_id)
+    loaded = load_scenario(path)
+    if len(loaded.layers) < 2 or loaded.data is None:
+        return path.read_text(encoding="utf-8")
+    out = io.StringIO()
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.dump(_plain_yaml(loaded.data), out)
+    return out.getvalue()
+
+
+def _plain_yaml(node: Any) -> Any:
+    """ruamel's scalar subclasses (ScalarFloat, ScalarString, ...) as plain Python values."""
+    if isinstance(node, Mapping):
+        return {str(k): _plain_yaml(v) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [_plain_yaml(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
 def load_scenario(ref: str | Path, *, strict: bool = False) -> LoadedScenario:
     """Load a scenario from a path or a built-in id (a path that exists wins).
 

@@ -27,6 +27,7 @@ from mlf.scenario import (
     Scenario,
     builtin_ids,
     builtin_path,
+    builtin_text,
     parse_scenario,
 )
 from mlf.seeds import MAX_SEED
@@ -208,7 +209,7 @@ def builtin_setup(
             f"scenario: no built-in scenario {scenario_id!r} "
             f"(built-ins: {', '.join(builtin_ids())})"
         )
-    text = builtin_path(scenario_id).read_text(encoding="utf-8")
+    text = builtin_text(scenario_id)
     return make_setup(
         text,
         f"{scenario_id}.yaml",

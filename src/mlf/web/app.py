@@ -59,7 +59,7 @@ from mlf.exercise import (
     seat_view,
 )
 from mlf.exercise.setup import context
-from mlf.scenario import MAX_FILE_BYTES, builtin_ids, builtin_path, parse_scenario
+from mlf.scenario import MAX_FILE_BYTES, builtin_ids, builtin_text, parse_scenario
 from mlf.web import auth, store
 from mlf.web.db import make_engine, migrate
 from mlf.web.live import KEEPALIVE_SECONDS, sse
@@ -253,7 +253,7 @@ def create_app(
             return choices
         out = []
         for sid in builtin_ids():
-            sc, _ = parse_scenario(builtin_path(sid).read_bytes(), f"{sid}.yaml")
+            sc, _ = parse_scenario(builtin_text(sid), f"{sid}.yaml")
             out.append({"id": sid, "title": sc.meta.title, "date": sc.meta.date.isoformat()})
         choices.extend(out)
         return choices
@@ -338,7 +338,7 @@ def create_app(
                 f"scenario: no built-in scenario {scenario!r} "
                 f"(built-ins: {', '.join(builtin_ids())})",
             )
-        text_ = builtin_path(scenario).read_text(encoding="utf-8")
+        text_ = builtin_text(scenario)
         return new_form(
             request, s, scenario_text=text_, scenario_name=f"{scenario}.yaml", builtin=scenario
         )
@@ -374,7 +374,7 @@ def create_app(
         if builtin:
             if builtin not in builtin_ids():
                 raise _Refused(422, f"builtin: no built-in scenario {builtin!r}")
-            sc_text = builtin_path(builtin).read_text(encoding="utf-8")
+            sc_text = builtin_text(builtin)
             name = f"{builtin}.yaml"
         else:
             raw = form.get("scenario_text")
