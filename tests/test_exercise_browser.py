@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests._webtest import running
 
 pytestmark = pytest.mark.browser
@@ -109,7 +108,7 @@ def test_a_chair_and_three_delegations_play_to_the_debrief(tmp_path: Path) -> No
                 chair.wait_for_selector(f'[data-testid="seat-row-{s}"] >> text=yes', timeout=WAIT)
             chair.screenshot(path=str(shots / "exercise-chair.png"), full_page=False)
             _chair(chair, "close_round")
-            for who, page in pages.items():
+            for page in pages.values():
                 _phase(page, "deciding", 1)
             for s in SEATS:
                 assert "If every nation at the table joins" in pages[s].inner_text(
@@ -125,7 +124,7 @@ def test_a_chair_and_three_delegations_play_to_the_debrief(tmp_path: Path) -> No
                 pages[s].click('[data-testid="decide-join"]')
                 pages[s].wait_for_selector('[data-testid="decided"]', timeout=WAIT)
             _chair(chair, "build")
-            for who, page in pages.items():
+            for page in pages.values():
                 _phase(page, "built", 1)
             members1 = pages["ITA"].inner_text('[data-testid="members-1"]')
             for s in SEATS:
@@ -133,12 +132,12 @@ def test_a_chair_and_three_delegations_play_to_the_debrief(tmp_path: Path) -> No
 
             # --- round 2: a renegotiation among the members
             _chair(chair, "renegotiate")
-            for who, page in pages.items():
+            for page in pages.values():
                 _phase(page, "positions", 2)
             _state(pages["GBR"], {"force_size": "80"})
             _state(pages["GBR"], {"force_size": "80"})  # a second identical submit
             _chair(chair, "close_round")
-            for who, page in pages.items():
+            for page in pages.values():
                 _phase(page, "deciding", 2)
             pages["GBR"].click('[data-testid="decide-stay-out"]')
             pages["GBR"].wait_for_selector('[data-testid="decided"]', timeout=WAIT)
@@ -146,15 +145,15 @@ def test_a_chair_and_three_delegations_play_to_the_debrief(tmp_path: Path) -> No
                 pages[s].click('[data-testid="decide-join"]')
                 pages[s].wait_for_selector('[data-testid="decided"]', timeout=WAIT)
             _chair(chair, "build")
-            for who, page in pages.items():
+            for page in pages.values():
                 _phase(page, "built", 2)
             assert "GBR" not in pages["FRG"].inner_text('[data-testid="members-2"]')
             _chair(chair, "end")
-            for who, page in pages.items():
+            for page in pages.values():
                 _phase(page, "ended", 2)
 
             # --- the debrief, for every role
-            for who, page in pages.items():
+            for page in pages.values():
                 page.click('[data-testid="debrief-link"]')
                 page.wait_for_selector('[data-testid="comparison"]', timeout=WAIT)
                 assert "Debrief" in page.inner_text('[data-testid="debrief-title"]')
