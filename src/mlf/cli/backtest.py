@@ -17,20 +17,15 @@ from mlf.errors import MlfError, UsageError
 
 
 def parse_models(text: str) -> list[str]:
-    """``all`` (every registered model) or a comma-separated list of model names."""
-    from mlf.bargaining.registry import MODELS
+    """``all`` (every registered model) or a comma-separated list of model names.
 
-    if text.strip() == "all":
-        return list(MODELS)
-    names = [t.strip() for t in text.split(",") if t.strip()]
-    if not names:
-        raise UsageError("--models: give 'all' or a comma-separated list of models")
-    for n in names:
-        if n not in MODELS:
-            raise UsageError(f"--models: unknown model {n!r} (known: {', '.join(MODELS)}, or all)")
-    if len(set(names)) != len(names):
-        raise UsageError("--models: a model is named twice")
-    return names
+    The one ``--models`` reader (:func:`mlf.ensemble.parse_models`), without weights, in the
+    registry's order under ``all``.
+    """
+    from mlf.bargaining.registry import MODELS
+    from mlf.ensemble import parse_models as parse
+
+    return list(parse(text, next(iter(MODELS))))
 
 
 def _cell(entry: dict[str, Any], digits: int = 3) -> str:
