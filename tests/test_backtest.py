@@ -28,6 +28,7 @@ from mlf.scenario import load_scenario
 DATA = Path(__file__).parent / "data" / "backtest"
 SYNTH = DATA / "synthetic.yaml"
 SYNTH_OUT = DATA / "synthetic-outcomes.yaml"
+SYNTH_RAT = DATA / "synthetic-ratification.yaml"
 HISTORY = DATA / "mlf-history.yaml"
 MODELS = ["compromise", "median", "nash", "bdm", "smp"]
 
@@ -216,8 +217,99 @@ def test_a_wrong_question_is_one_located_line(question: str, expected: str) -> N
     assert expected in line, line
 
 
+# --------------------------------------------------------------------------- signed, ratified
+
+
+def test_signed_and_ratified_score_the_known_values() -> None:
+    """synthetic.yaml: the pact is signed and ratified; the overreach is signed, not ratified
+    by A (its legislature: 0.6 < 0.7). Every model is right on the five questions; the
+    baselines score what they must."""
+    data = run_backtest(load_outcomes(SYNTH_RAT), [load_scenario(SYNTH)], MODELS).to_dict()
+    assert data["snapshots"][0]["skipped"] == []
+    s = _scores(data, "synthetic")
+    for name in [*MODELS, "ensemble"]:
+        assert s[name]["brier"]["mean"] == 0.0, name
+        assert s[name]["brier"]["n"] == 5, name
+        assert s[name]["log"]["mean"] == pytest.approx(-math.log(0.99))
+    # status quo (p = 0): wrong on the three that happened (both signatures, the ratification)
+    assert s["status_quo"]["brier"]["mean"] == pytest.approx(3 / 5)
+    assert s["status_quo"]["log"]["mean"] == pytest.approx(
+        (3 * -math.log(0.01) + 2 * -math.log(0.99)) / 5
+    )
+    # everyone joins (p = 1): wrong on the overreach's ratification and its agreement
+    assert s["everyone_joins"]["brier"]["mean"] == pytest.approx(2 / 5)
+    assert s["coin_flip"]["brier"]["mean"] == 0.25
+    fc = {
+        (r["question"], r["forecaster"]): r["forecast"]["p"]
+        for r in data["forecasts"]
+        if r["forecaster"] in MODELS
+    }
+    for m in MODELS:
+        assert fc[("pact_ratified", m)] == 1.0
+        assert fc[("overreach_signed", m)] == 1.0
+        assert fc[("overreach_ratified", m)] == 0.0
+        assert fc[("overreach_agreed", m)] == 0.0
+
+
+def test_ratified_reversed_every_model_is_wrong() -> None:
+    text = SYNTH_RAT.read_text(encoding="utf-8").replace(
+        "kind: ratified, alternative: overreach, outcome: false",
+        "kind: ratified, alternative: overreach, outcome: true",
+    )
+    data = run_backtest(parse_outcomes(text, "r.yaml"), [load_scenario(SYNTH)], MODELS).to_dict()
+    s = _scores(data, "synthetic")
+    for name in [*MODELS, "ensemble"]:
+        assert s[name]["brier"]["mean"] == pytest.approx(1 / 5), name
+
+
+def test_ratified_is_not_asked_of_a_snapshot_without_ratifiers(tmp_path: Path) -> None:
+    """Without the stage, 'agreement' only says signed: a 'ratified' question is not asked
+    (never scored as ratified silently); 'signed' still is."""
+    text = SYNTH.read_text(encoding="utf-8")
+    start = text.index("    ratifiers:\n")
+    end = text.index("  B:\n")
+    (tmp_path / "bare.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    loaded = load_scenario(tmp_path / "bare.yaml")
+    assert not any(a.ratifiers for a in loaded.scenario.actors.values())
+    data = run_backtest(load_outcomes(SYNTH_RAT), [loaded], ["compromise"]).to_dict()
+    snap = data["snapshots"][0]
+    skipped = {k["question"]: k["reason"] for k in snap["skipped"]}
+    assert set(skipped) == {"pact_ratified", "overreach_ratified"}
+    assert "no domestic ratifier" in skipped["pact_ratified"]
+    assert "'ratified' is undefined" in skipped["pact_ratified"]
+    assert snap["asked"] == ["pact_signed", "overreach_signed", "overreach_agreed"]
+    # without the legislature the overreach is signed and stands: agreement
+    fc = {
+        r["question"]: r["forecast"]["p"]
+        for r in data["forecasts"]
+        if r["forecaster"] == "compromise"
+    }
+    assert fc == {"pact_signed": 1.0, "overreach_signed": 1.0, "overreach_agreed": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("alt", "signed", "ratified", "agreement"),
+    [
+        (None, False, False, False),
+        ({"status": "agreement", "ratified": True}, True, True, True),
+        ({"status": "agreement", "ratified": None}, True, True, True),
+        ({"status": "signed, not ratified", "ratified": False}, True, False, False),
+        ({"status": "no agreement", "ratified": None}, False, False, False),
+        ({"status": "cycle", "ratified": None}, False, False, False),
+    ],
+)
+def test_the_status_vocabulary(
+    alt: dict | None, signed: bool, ratified: bool, agreement: bool
+) -> None:
+    q = {"alternative": "x"}
+    assert KINDS["signed"].answer(q, alt, None) is signed
+    assert KINDS["ratified"].answer(q, alt, None) is ratified
+    assert KINDS["agreement"].answer(q, alt, None) is agreement
+
+
 def test_question_kinds_are_a_registry() -> None:
-    assert set(KINDS) >= {"agreement", "member", "value"}
+    assert set(KINDS) >= {"agreement", "member", "value", "signed", "ratified"}
+    assert KINDS["ratified"].binary and KINDS["signed"].needs == ("alternative",)
     assert KINDS["member"].needs == ("alternative", "actor")
     assert not KINDS["value"].binary
 

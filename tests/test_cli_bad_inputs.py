@@ -195,7 +195,7 @@ def _cases(f: dict[str, Path]) -> list[Case]:
     add("backtest-scenario-missing", ["backtest", outcomes, s["missing.yaml"]], 1,
         s["missing.yaml"])  # fmt: skip
     history = str(Path(__file__).parent / "data" / "backtest" / "mlf-history.yaml")
-    add("backtest-wrong-id", ["backtest", history, "mlf-1963"], 1, history, 3)  # 3 x 'anf'
+    add("backtest-wrong-id", ["backtest", history, "mlf-1963"], 1, history, 5)  # 5 x 'anf'
 
     add("backtest-models", ["backtest", outcomes, synth, "--models", "nope"], 2, "--models")
     add("backtest-draws", ["backtest", outcomes, synth, "--draws", "1000000000"], 2, "--draws")

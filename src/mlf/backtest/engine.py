@@ -10,7 +10,8 @@ same question indices for each of them (the generator is named by the snapshot a
 not the forecaster), so their intervals are paired.
 
 A question is not asked of a snapshot that lacks its alternative, or whose date is on or after
-the question's ``resolved`` date; each such pair is listed under ``skipped`` with the reason.
+the question's ``resolved`` date, or that cannot answer its kind at all (a ``ratified``
+question of a snapshot without ratifiers, :mod:`mlf.backtest.kinds`); each such pair is listed under ``skipped`` with the reason.
 """
 
 from __future__ import annotations
@@ -76,6 +77,9 @@ def asked(q: Question, sc: Scenario) -> str | None:
         return f"the snapshot has no actor {q.actor!r}"
     if q.issue is not None and q.issue not in sc.issues:
         return f"the snapshot has no issue {q.issue!r}"
+    undefined = KINDS[q.kind].undefined
+    if undefined is not None:
+        return undefined(q.model_dump(), sc)
     return None
 
 

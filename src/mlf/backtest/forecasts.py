@@ -69,6 +69,7 @@ def _alt_view(out: Any) -> dict[str, Any]:
         "status": out.status,
         "members": list(out.members),
         "agreed": {k: {"value": v.value, "short": v.short} for k, v in out.agreed.items()},
+        "ratified": None if out.ratification is None else out.ratification.ratified,
     }
 
 

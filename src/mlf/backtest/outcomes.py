@@ -4,7 +4,7 @@
 meta: {id: mlf-history, title: ..., sources: [...]}    # sources as in scenarios
 questions:
   - id: charter_signed
-    kind: agreement            # agreement | member | value (mlf.backtest.kinds)
+    kind: signed               # agreement | signed | ratified | member | value (mlf.backtest.kinds)
     alternative: mlf_surface
     outcome: false
     resolved: 1966-12-14       # optional: when the outcome was settled

@@ -157,7 +157,8 @@ def backtest(
         if skipped:
             console.print(
                 f"[dim]{skipped} question-snapshot pairs not asked (no such alternative in the "
-                "snapshot, or resolved by its date); --json lists them.[/dim]",
+                "snapshot, resolved by its date, or 'ratified' without ratifiers); --json "
+                "lists them.[/dim]",
                 highlight=False,
             )
         if out is not None:
