@@ -11,7 +11,8 @@ not the forecaster), so their intervals are paired.
 
 A question is not asked of a snapshot that lacks its alternative, or whose date is on or after
 the question's ``resolved`` date, or that cannot answer its kind at all (a ``ratified``
-question of a snapshot without ratifiers, :mod:`mlf.backtest.kinds`); each such pair is listed under ``skipped`` with the reason.
+question of a snapshot without ratifiers, :mod:`mlf.backtest.kinds`); each such pair is
+listed under ``skipped`` with the reason.
 """
 
 from __future__ import annotations
