@@ -348,6 +348,9 @@ def test_sweep_reports_p_signed_and_p_ratified_with_its_interval(tmp_path: Path)
 
     data = _data()
     data["actors"]["A"]["capability"] = {"value": 0.5, "range": [0.3, 0.5, 0.7]}
+    # the parliaments' positions held (a zero-width range), as their saliences are drawn too
+    for aid, p in (("A", 0), ("B", 100)):
+        data["actors"][aid]["ratifiers"]["parl"]["positions"]["share"]["range"] = [p, p, p]
     path = tmp_path / "ratify.yaml"
     path.write_text(dump_yaml(data), encoding="utf-8")
     out = tmp_path / "sweep"

@@ -3,8 +3,8 @@
 Every number in a scenario may carry an uncertainty range ``[min, mode, max]`` with a
 distribution (``triangular``, the default, or ``uniform``): the actors' quantities (capability,
 GDP, defence budget, contribution, saliences, outside options, support, domestic ratifiers'
-reservations; see :func:`mlf.scenario.iter_quantities`) and numeric positions
-(``Position.range``). A draw gives each
+reservations; see :func:`mlf.scenario.iter_quantities`), numeric positions
+(``Position.range``) and domestic ratifiers' saliences and numeric positions. A draw gives each
 uncertain input one value; the scenario with those values is then run through the whole path.
 
 Sampling is by inverse transform: a point ``u`` in the unit cube (plain pseudo-random numbers
@@ -13,6 +13,13 @@ input's inverse CDF [1]_. Draws come in fixed chunks (``chunk_size`` draws each)
 uses the child seed ``SeedSequence(seed, spawn_key=(c,))`` (what ``SeedSequence(seed).spawn``
 gives as its ``c``-th child), so a chunk's draws depend only on the seed and the chunk index,
 never on how many workers run them.
+
+An input with its own ``stream`` (the ratifiers' saliences and positions) is not a column of
+the chunk's shared matrix: its values come from its own child seed
+``child_sequence(seed, "input", stream, chunk)`` (Latin hypercube: a one-dimensional stratified
+column from ``child_sequence(seed, "input", stream, "lhs")``), named by its stable path. So
+adding such inputs leaves every other input's draws exactly as they were, and each one's draws
+depend only on the seed, its path and the chunk.
 
 References
 ----------
@@ -26,7 +33,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -56,12 +63,15 @@ class UncertainInput:
     ``(actor, field, key, sub)`` with ``field`` one of capability, gdp, defence_budget,
     contribution, positions, outside_option, support, ratifiers; ``key`` the issue,
     alternative or ratifier id and ``sub`` ``"salience"`` or ``"position"`` for positions,
-    ``"reservation"`` for a ratifier.
+    ``"reservation"`` for a ratifier, ``"salience:ISSUE"`` or ``"position:ISSUE"`` for a
+    ratifier's position (a colon never occurs in an id).
     For a utility weight ``(actor, "weights", "voice" | "cost", None)``.
 
     ``origin`` says where the range comes from: ``"range"`` (written in the scenario) or
     ``"default"`` (the confidence rule of :mod:`mlf.uncertainty.ranges`); ``confidence`` is the
     code the rule used (``A``-``D``, ``estimate``) and ``sources`` the number's source keys.
+    ``stream``: None for a column of the shared matrix; otherwise the stable name of the
+    input's own random stream (module docstring).
     """
 
     path: str
@@ -74,9 +84,10 @@ class UncertainInput:
     origin: Literal["range", "default"] = "range"
     confidence: str | None = None
     sources: tuple[str, ...] = ()
+    stream: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.path,
             "kind": self.kind,
             "min": self.min,
@@ -87,6 +98,9 @@ class UncertainInput:
             "confidence": self.confidence,
             "sources": list(self.sources),
         }
+        if self.stream is not None:
+            out["stream"] = self.stream
+        return out
 
 
 def _from_quantity(
@@ -137,6 +151,22 @@ def collect_inputs(sc: Scenario) -> tuple[UncertainInput, ...]:
         for rid, rat in actor.ratifiers.items():
             path = f"actors.{aid}.ratifiers.{rid}.reservation"
             add(_from_quantity(path, rat.reservation, (aid, "ratifiers", rid, "reservation")))
+            for iid, pos in rat.positions.items():
+                base = f"actors.{aid}.ratifiers.{rid}.positions.{iid}"
+                sal = _from_quantity(
+                    f"{base}.salience", pos.salience, (aid, "ratifiers", rid, f"salience:{iid}")
+                )
+                if sal is not None:
+                    add(replace(sal, stream=sal.path))
+                if pos.range is not None and pos.range[0] != pos.range[2]:
+                    lo, mode, hi = pos.range
+                    add(
+                        UncertainInput(
+                            f"{base}.position", "position", lo, mode, hi, pos.dist,
+                            (aid, "ratifiers", rid, f"position:{iid}"),
+                            stream=f"{base}.position",
+                        )
+                    )
     return tuple(found)
 
 
@@ -182,6 +212,26 @@ def chunk_generator(seed: int, chunk: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(child_sequence(seed, chunk)))
 
 
+def design_width(inputs: Sequence[UncertainInput]) -> int:
+    """How many of ``inputs`` are columns of the shared matrix (the width of
+    :func:`lhs_design`): those without a ``stream`` of their own."""
+    return sum(1 for x in inputs if x.stream is None)
+
+
+def _stream_column(
+    x: UncertainInput, seed: int, chunk: int, start: int, stop: int, total: int | None
+) -> FloatArray:
+    """Uniforms of draws ``start..stop-1`` of an input with its own stream (module docstring):
+    plain (``total`` None) or one stratified Latin-hypercube column over ``total`` draws."""
+    assert x.stream is not None
+    if total is None:
+        gen = np.random.Generator(np.random.PCG64(child_sequence(seed, "input", x.stream, chunk)))
+        return gen.random(stop - start)
+    gen = np.random.Generator(np.random.PCG64(child_sequence(seed, "input", x.stream, "lhs")))
+    col = (gen.permutation(total) + gen.random(total)) / total
+    return np.asarray(col[start:stop], dtype=np.float64)
+
+
 def lhs_design(n_inputs: int, draws: int, seed: int) -> FloatArray:
     """A Latin hypercube design in the unit cube, ``draws x n_inputs`` (McKay et al. 1979).
 
@@ -208,16 +258,33 @@ def sample_chunk(
     """Values of the draws ``start..stop-1`` (chunk ``chunk``): shape ``(stop - start, inputs)``.
 
     ``random``: uniforms from :func:`chunk_generator`. ``lhs``: rows ``start:stop`` of
-    ``design`` (from :func:`lhs_design`). Both go through :func:`inverse_cdf`.
+    ``design`` (from :func:`lhs_design` with :func:`design_width` columns). An input with its
+    own ``stream`` takes its uniforms from that stream instead (module docstring). All go
+    through :func:`inverse_cdf`.
     """
+    shared = [j for j, x in enumerate(inputs) if x.stream is None]
+    total: int | None = None
     if sampling == "random":
-        u = chunk_generator(seed, chunk).random((stop - start, len(inputs)))
+        u_shared = chunk_generator(seed, chunk).random((stop - start, len(shared)))
     elif sampling == "lhs":
         if design is None:
             raise ValueError("lhs sampling needs the design (lhs_design)")
-        u = design[start:stop]
+        if design.shape[1] != len(shared):
+            raise ValueError(
+                f"the design has {design.shape[1]} columns, the inputs {len(shared)} shared "
+                "ones (lhs_design(design_width(inputs), ...))"
+            )
+        u_shared = design[start:stop]
+        total = design.shape[0]
     else:
         raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
+    if len(shared) == len(inputs):
+        return inverse_cdf(inputs, u_shared)
+    u = np.empty((stop - start, len(inputs)), dtype=np.float64)
+    u[:, shared] = u_shared
+    for j, x in enumerate(inputs):
+        if x.stream is not None:
+            u[:, j] = _stream_column(x, seed, chunk, start, stop, total)
     return inverse_cdf(inputs, u)
 
 
@@ -285,9 +352,21 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
                 if ratifiers is None:
                     ratifiers = dict(actor.ratifiers)
                 rat = ratifiers[key]
-                ratifiers[key] = rat.model_copy(
-                    update={"reservation": _set_value(rat.reservation, v)}
-                )
+                if sub == "reservation":
+                    ratifiers[key] = rat.model_copy(
+                        update={"reservation": _set_value(rat.reservation, v)}
+                    )
+                else:
+                    assert sub is not None
+                    what, iid = sub.split(":", 1)
+                    rpos = dict(rat.positions)
+                    pos = rpos[iid]
+                    if what == "salience":
+                        pos = pos.model_copy(update={"salience": _set_value(pos.salience, v)})
+                    else:
+                        pos = pos.model_copy(update={"position": v})
+                    rpos[iid] = pos
+                    ratifiers[key] = rat.model_copy(update={"positions": rpos})
             else:
                 assert key is not None
                 table = tables.get(name)
@@ -320,8 +399,14 @@ def current_values(sc: Scenario, inputs: Sequence[UncertainInput]) -> list[float
             pos = actor.positions[key]
             out.append(pos.salience.value if sub == "salience" else float(pos.position))
         elif name == "ratifiers":
-            assert key is not None
-            out.append(actor.ratifiers[key].reservation.value)
+            assert key is not None and sub is not None
+            rat = actor.ratifiers[key]
+            if sub == "reservation":
+                out.append(rat.reservation.value)
+            else:
+                what, iid = sub.split(":", 1)
+                rp = rat.positions[iid]
+                out.append(rp.salience.value if what == "salience" else float(rp.position))
         else:
             assert key is not None
             out.append(getattr(actor, name)[key].value)

@@ -54,6 +54,7 @@ from mlf.sensitivity.draws import (
     UncertainInput,
     apply_draw,
     chunk_bounds,
+    design_width,
     lhs_design,
     sample_chunk,
     sample_models,
@@ -643,7 +644,7 @@ def run_sweep(
             loaded, inputs, draws=draws, seed=seed, chunk_size=chunk_size, model=mdl,
             sampling=sampling, models=models,
         )
-        design = lhs_design(len(inputs), draws, seed) if sampling == "lhs" else None
+        design = lhs_design(design_width(inputs), draws, seed) if sampling == "lhs" else None
         write_manifest(out, manifest)
         created = []  # the folder now holds a sweep: never removed
         return _execute(sc, out, manifest, inputs, executor, max_in_flight, progress, design)
@@ -767,7 +768,7 @@ def _execute(
     if progress is not None:
         progress(done, draws)
     if design is None and sampling == "lhs" and todo:
-        design = lhs_design(len(inputs), draws, seed)
+        design = lhs_design(design_width(inputs), draws, seed)
 
     def task(c: int) -> ChunkTask:
         s, e = bounds[c]
@@ -838,7 +839,8 @@ def chunk_values(
     draws = int(manifest["draws"])
     seed = int(manifest["seed"])
     s, e = chunk_bounds(draws, int(manifest["chunk_size"]))[chunk]
-    design = lhs_design(len(inputs), draws, seed) if manifest["sampling"] == "lhs" else None
+    lhs = manifest["sampling"] == "lhs"
+    design = lhs_design(design_width(inputs), draws, seed) if lhs else None
     return np.asarray(
         sample_chunk(inputs, seed, chunk, s, e, sampling=str(manifest["sampling"]), design=design)
     )

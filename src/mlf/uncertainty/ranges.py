@@ -30,15 +30,18 @@ category: "+-30%" has no meaning for it; give the actor a numeric position with 
 vary it), the policy weight (it is the unit of the utility scale, 1 by definition, see
 :mod:`mlf.estimates`), a value of zero on a ratio scale (a relative range of zero is zero), the
 settings of issue options and alternatives (modelling choices of the scenario's structure, not
-inputs of an actor), and a domestic ratifier's positions (its reservation is varied). The
-support of each alternative is varied; it decides which alternatives are analysed, never a
-decision inside one.
+inputs of an actor). A domestic ratifier's reservation, saliences and numeric positions are
+varied by the same rule as an actor's (a salience in [0, 1], a position within the scale; a
+position given as an option id is not); its saliences and positions draw from their own random
+streams named by their paths (:mod:`mlf.sensitivity.draws`), so adding them moved no other
+input's draws. The support of each alternative is varied; it decides which alternatives are
+analysed, never a decision inside one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from mlf.scenario import Position, Quantity, Scenario
@@ -140,10 +143,15 @@ def _quantity(
 
 
 def _position(
-    sc: Scenario, base: str, aid: str, iid: str, pos: Position
+    sc: Scenario,
+    base: str,
+    aid: str,
+    iid: str,
+    pos: Position,
+    target: tuple[str, str, str | None, str | None] | None = None,
 ) -> UncertainInput | Fixed:
     path = f"{base}.position"
-    target = (aid, "positions", iid, "position")
+    target = (aid, "positions", iid, "position") if target is None else target
     conf = confidence_of(sc, pos.sources, pos.estimate)
     if isinstance(pos.position, str):
         return Fixed(path, "an option id (a category): not varied")
@@ -188,9 +196,15 @@ def _walk(sc: Scenario) -> Iterator[UncertainInput | Fixed]:
         for rid, rat in actor.ratifiers.items():
             yield _quantity(sc, f"actors.{aid}.ratifiers.{rid}.reservation", rat.reservation,
                             (aid, "ratifiers", rid, "reservation"), lo=0.0, hi=1.0)
-            for iid in rat.positions:
-                yield Fixed(f"actors.{aid}.ratifiers.{rid}.positions.{iid}",
-                            "a ratifier's position and salience: not varied (its reservation is)")
+            for iid, rpos in rat.positions.items():
+                base = f"actors.{aid}.ratifiers.{rid}.positions.{iid}"
+                for x in (
+                    _quantity(sc, f"{base}.salience", rpos.salience,
+                              (aid, "ratifiers", rid, f"salience:{iid}"), lo=0.0, hi=1.0),
+                    _position(sc, base, aid, iid, rpos,
+                              (aid, "ratifiers", rid, f"position:{iid}")),
+                ):
+                    yield replace(x, stream=x.path) if isinstance(x, UncertainInput) else x
         yield Fixed(f"actors.{aid}.weights.policy",
                     "the unit of the utility scale (1 by definition)")
         if aid not in invited:
