@@ -49,6 +49,7 @@ from typing import Any
 from mlf.scenario import Issue, Position, Ratifier, Scenario
 
 __all__ = [
+    "NOT_RATIFIED",
     "TOL",
     "MemberRatification",
     "Ratification",
@@ -56,12 +57,17 @@ __all__ = [
     "WinSet",
     "anticipated_position",
     "check",
+    "elements_refused",
     "has_ratifiers",
     "intersect",
     "member_winset",
     "ratifier_utility",
     "ratifier_winset",
+    "refusal_detail",
 ]
+
+NOT_RATIFIED = "signed, not ratified"
+"""The final status of an agreement some member's required ratifier refuses."""
 
 TOL = 1e-9
 """Tolerance of the comparisons ``u >= R`` and ``|v - p| <= d`` (floating-point sums)."""
@@ -301,8 +307,7 @@ def check(sc: Scenario, members: Sequence[str], terms: Mapping[str, float]) -> R
         ws = {iid: member_winset(sc, a, iid, terms) for iid in terms}
         per[a] = MemberRatification(a, ok_all, tuple(verdicts), ws)
     joint = {
-        iid: intersect(iid, sc.issues[iid], (m.winsets[iid] for m in per.values()))
-        for iid in terms
+        iid: intersect(iid, sc.issues[iid], (m.winsets[iid] for m in per.values())) for iid in terms
     }
     refused = tuple(a for a in members if not per[a].ratifies)
     empty = tuple(iid for iid, w in joint.items() if w.empty)
@@ -334,3 +339,27 @@ def anticipated_position(
     if ws.empty or ws.contains(x):
         return None
     return ws.nearest(x)
+
+
+def elements_refused(m: MemberRatification, terms: Mapping[str, float]) -> tuple[str, ...]:
+    """The settled elements whose agreed value lies outside member ``m``'s win-set (each
+    computed with the other terms held): where its ratifiers would need the terms to move."""
+    return tuple(
+        iid for iid, x in terms.items() if iid in m.winsets and not m.winsets[iid].contains(x)
+    )
+
+
+def refusal_detail(sc: Scenario, members: Sequence[str], rat: Ratification) -> str:
+    """The one line of a signed agreement that some member does not ratify: who signed, and
+    per refusing member its required ratifiers' utilities below their reservations."""
+    who = "; ".join(
+        f"{sc.actors[a].name} ("
+        + ", ".join(
+            f"{v.name}: {v.utility:.2f} < {v.reservation:.2f}"
+            for v in rat.members[a].verdicts
+            if not v.ratifies and v.rule == "required" and v.utility is not None
+        )
+        + ")"
+        for a in rat.not_ratified_by
+    )
+    return f"signed by {', '.join(members)}, not ratified by {who}; the outcome is the status quo"

@@ -21,6 +21,7 @@ from typing import Any
 from mlf.exercise.errors import OutOfTurn
 from mlf.exercise.record import outcome_of
 from mlf.exercise.state import State
+from mlf.exercise.views import ratification_public
 from mlf.results import result_document
 from mlf.talks import RunResult, run_alternative
 
@@ -126,6 +127,10 @@ def comparison(state: State) -> dict[str, Any]:
         "terms": {"exercise": terms_exercise, "model": terms_model},
         "decisions": decisions,
         "model_decisions": {s: model_decisions.get(s) for s in setup.seats},
+        "ratification": {
+            "exercise": None if last is None else ratification_public(last),
+            "model": None if model.ratification is None else model.ratification.to_dict(),
+        },
     }
 
 
@@ -150,7 +155,10 @@ def comparison_tables(state: State, cmp: dict[str, Any] | None = None) -> dict[s
     position (first and last step of the model's first round); ``terms``: one row per element,
     the terms settled in each round of the exercise and of the model's own run; ``decisions``:
     one row per delegation, its decision in each round built (and who decided), mlf's rule in
-    its place, and the model's own decision for that nation. ``summary``: two sentences.
+    its place, and the model's own decision for that nation. ``ratification``: one row per
+    domestic ratifier of each member of the exercise's signed agreement, its utility against its
+    reservation, its verdict, the elements outside the member's win-set, and its verdict in the
+    model's own run (none: nothing signed there). ``summary``: two sentences.
     """
     c = cmp if cmp is not None else comparison(state)
     sc = state.ctx.scenario
@@ -203,6 +211,26 @@ def comparison_tables(state: State, cmp: dict[str, Any] | None = None) -> dict[s
                 "–" if own is None else ("joins" if own else "stays out"),
             ]
         )
+    rat_cols = ["member", "ratifier", "exercise: utility / reservation", "exercise: verdict",
+                "outside its win-set", "model's own run: verdict"]  # fmt: skip
+    rat_rows: list[list[str]] = []
+    ex_rat = c["ratification"]["exercise"] or {"members": {}}
+    mo_rat = (c["ratification"]["model"] or {}).get("members") or {}
+    for a, m in ex_rat["members"].items():
+        own = {v["id"]: v for v in (mo_rat.get(a) or {}).get("ratifiers") or []}
+        for v in m["ratifiers"]:
+            mv = own.get(v["id"])
+            rat_rows.append(
+                [
+                    a,
+                    v["name"],
+                    "–" if v["utility"] is None else f"{v['utility']:.2f} / {v['reservation']:.2f}",
+                    ("ratifies" if v["ratifies"] else "does not ratify")
+                    + ("" if v["rule"] == "required" else f" ({v['rule']})"),
+                    ", ".join(sc.issues[i].title for i in m["elements_refused"]) or "–",
+                    "–" if mv is None else ("ratifies" if mv["ratifies"] else "does not ratify"),
+                ]
+            )
     members = ", ".join(c["exercise_members"]) or "nobody"
     model_members = ", ".join(c["model_members"]) or "nobody"
     summary = [
@@ -215,4 +243,5 @@ def comparison_tables(state: State, cmp: dict[str, Any] | None = None) -> dict[s
         "positions": {"columns": pos_cols, "rows": pos_rows},
         "terms": {"columns": term_cols, "rows": term_rows},
         "decisions": {"columns": dec_cols, "rows": dec_rows},
+        "ratification": {"columns": rat_cols, "rows": rat_rows},
     }

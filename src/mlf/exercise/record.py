@@ -59,6 +59,8 @@ def outcome_of(state: State, rnd: Round | None = None) -> AlternativeOutcome | N
                 f"{d.actor} is played by a delegation and sits at the table; by mlf's rule it "
                 f"would stay away ({d.reason})"
             )
+    if b.ratification is not None and not b.ratification.ratified:
+        notes.append(b.ratification.detail)
     mech = tuple(model_mechanics(sc, st.forecast, setup.model)) if st.forecast else ()
     return AlternativeOutcome(
         id=setup.alternative,
@@ -79,4 +81,5 @@ def outcome_of(state: State, rnd: Round | None = None) -> AlternativeOutcome | N
         notes=tuple(notes),
         table=state.table,
         mechanics=mech,
+        ratification=b.ratification,
     )

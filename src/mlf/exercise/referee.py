@@ -19,15 +19,25 @@ exercise is refereed by exactly the rules of ``mlf run`` (docs/exercise.md):
   decisions the people made;
 * the arrangement and its analysis (:func:`mlf.talks.build_arrangement`,
   :func:`mlf.talks.analyse_outcome`): status, European test, power, costs, manning,
-  guardrails.
+  guardrails;
+* ratification at home (:func:`mlf.ratification.check`, the stage of ``mlf run``,
+  docs/models/ratification.md): a signed agreement whose members have domestic ratifiers is
+  checked member by member on the settled terms; if some member's required ratifier refuses,
+  the status is ``signed, not ratified`` and the outcome the status quo. The talks'
+  automatic renegotiation within the win-sets is not run: in an exercise the chair decides
+  whether to open a renegotiation among the signatories, who see each member's verdict and
+  the elements outside its win-set. Anticipation ("tying hands") is the delegations' own
+  choice of what to state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from mlf import guardrails
+from mlf import ratification as ratif
 from mlf.bargaining import Forecast
 from mlf.exercise.setup import Context
 from mlf.participation import (
@@ -90,6 +100,9 @@ class Built:
     european: Mapping[str, Any] | None
     manning: Mapping[str, Any] | None
     guardrails: Mapping[str, Any] = field(default_factory=dict)
+    #: the ratification stage of a signed agreement (None: not signed, or no member has
+    #: domestic ratifiers), as :func:`mlf.ratification.check` gives it
+    ratification: ratif.Ratification | None = None
     #: derived records of this round, computed once (it never changes once built)
     memo: dict[str, Any] = field(default_factory=dict)
 
@@ -232,6 +245,16 @@ def build(
     status, detail, power, european, manning, guard = analyse_outcome(
         sc, alt, part, arr, fixed_point
     )
+    rat: ratif.Ratification | None = None
+    if status == "agreement" and ratif.has_ratifiers(sc, arr.members):
+        rat = ratif.check(sc, arr.members, {k: v.value for k, v in settlement.agreed.items()})
+        if rat.ratified:
+            rat = replace(rat, detail="ratified by every member")
+        else:
+            detail = ratif.refusal_detail(sc, arr.members, rat)
+            rat = replace(rat, detail=detail)
+            status, power, manning = ratif.NOT_RATIFIED, None, None
+            guard = {**guard, "fallback": guardrails.fallback(ratif.NOT_RATIFIED)}
     return Built(
         members,
         decided_by,
@@ -245,4 +268,5 @@ def build(
         european,
         manning,
         guard,
+        rat,
     )

@@ -11,7 +11,7 @@ joining (which would disclose its brief). So:
   round, the positions stated in a round once the chair reveals them (seats people play only;
   a model seat's positions are its brief), who has stated or decided (not what), and, once
   built, who joined and the arrangement (control rule and power, the force, what each member
-  pays, manning, guardrails);
+  pays, manning, guardrails) with each member's verdict at home (:func:`ratification_public`);
 * :func:`seat_view`: the public view plus that seat's own brief, its own stated positions and
   decisions, and, once terms exist, its own utility of joining with the decomposition the
   report uses (policy, voice, cost against the outside option); never another seat's;
@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mlf import ratification as ratif
 from mlf.exercise.errors import InvalidAction
 from mlf.exercise.record import outcome_of
 from mlf.exercise.state import Round, State
@@ -90,6 +91,42 @@ def _arrangement_public(state: State, rnd: Round) -> dict[str, Any] | None:
             k: {"ok": v.get("ok"), "detail": v.get("detail", v.get("reason", ""))}
             for k, v in b.guardrails.items()
             if isinstance(v, Mapping)
+        },
+        "ratification": ratification_public(rnd),
+    }
+
+
+def ratification_public(rnd: Round) -> dict[str, Any] | None:
+    """Each member's verdict at home on the round's signed terms (None: nothing signed, or no
+    member has domestic ratifiers): whether it ratifies, each ratifier's utility against its
+    reservation, and the elements whose agreed value lies outside its win-set. Votes at home
+    are public, so every view shows them."""
+    b, st = rnd.built, rnd.settlement
+    if b is None or st is None or b.ratification is None:
+        return None
+    rat = b.ratification
+    terms = {k: v.value for k, v in st.agreed.items()}
+    return {
+        "ratified": rat.ratified,
+        "not_ratified_by": list(rat.not_ratified_by),
+        "detail": rat.detail,
+        "members": {
+            a: {
+                "ratifies": m.ratifies,
+                "ratifiers": [
+                    {
+                        "id": v.id,
+                        "name": v.name,
+                        "rule": v.rule,
+                        "utility": v.utility,
+                        "reservation": v.reservation,
+                        "ratifies": v.ratifies,
+                    }
+                    for v in m.verdicts
+                ],
+                "elements_refused": list(ratif.elements_refused(m, terms)),
+            }
+            for a, m in rat.members.items()
         },
     }
 

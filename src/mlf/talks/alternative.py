@@ -251,7 +251,7 @@ def run_alternative(
 RENEGOTIATION_PASSES = 3
 """Renegotiations within the win-sets tried before an agreement stays unratified."""
 
-NOT_RATIFIED = "signed, not ratified"
+NOT_RATIFIED = ratif.NOT_RATIFIED
 
 
 def _settled_fixed(sc: Scenario, alt: Alternative) -> tuple[dict[str, float], list[str]]:
@@ -363,20 +363,7 @@ def _two_level(
             + ", ".join(new_rat.not_ratified_by)
         )
         cur, cur_rat = new, new_rat
-    who = "; ".join(
-        f"{sc.actors[a].name} ("
-        + ", ".join(
-            f"{v.name}: {v.utility:.2f} < {v.reservation:.2f}"
-            for v in rat.members[a].verdicts
-            if not v.ratifies and v.rule == "required" and v.utility is not None
-        )
-        + ")"
-        for a in rat.not_ratified_by
-    )
-    detail = (
-        f"signed by {', '.join(out.members)}, not ratified by {who}; the outcome is the "
-        "status quo"
-    )
+    detail = ratif.refusal_detail(sc, out.members, rat)
     guard = dict(out.guardrails)
     guard["fallback"] = guardrails.fallback(NOT_RATIFIED)
     return replace(
