@@ -387,3 +387,32 @@ def test_sweep_draws_vary_the_reservations() -> None:
     drawn = apply_draw(sc, inputs, [0.7])
     assert drawn.actors["A"].ratifiers["parl"].reservation.value == 0.7
     assert sc.actors["A"].ratifiers["parl"].reservation.value == 0.8
+
+
+def test_who_refuses_the_december_1964_surface_fleet_and_on_which_element() -> None:
+    """mlf-1964-12, the surface fleet's last-round terms under every model (docs/scenarios/
+    results.md): Congress refuses on the firing rule, the Commons on platform and manning;
+    the Bundestag (no position) and Italy's Parliament (manning mixed40, inside) ratify."""
+    from mlf.scenario import load_scenario
+
+    sc = load_scenario("mlf-1964-12").scenario
+    raw = {"platform": "surface", "force_size": 200, "firing_rule": "r3_us_bloc",
+           "cost_split": 40, "manning": "mixed40", "scope": "broadened_uk"}  # fmt: skip
+    terms = {k: float(sc.issues[k].to_number(v)) for k, v in raw.items()}
+    rat = ratif.check(sc, ["USA", "FRG", "GBR", "ITA"], terms)
+    assert rat.not_ratified_by == ("USA", "GBR")
+    refused = {a: ratif.elements_refused(sc, m, terms) for a, m in rat.members.items()}
+    assert refused == {
+        "USA": ("firing_rule",),
+        "FRG": (),
+        "GBR": ("platform", "manning"),
+        "ITA": (),
+    }
+    # an element no ratifier holds is never named, though its win-set is empty here
+    assert rat.members["USA"].winsets["force_size"].empty
+    # national crews: Italy's Parliament (manning mixed40, reservation 0.65) refuses on manning
+    terms["manning"] = float(sc.issues["manning"].to_number("national"))
+    rat = ratif.check(sc, ["ITA"], terms)
+    assert rat.not_ratified_by == ("ITA",)
+    assert ratif.elements_refused(sc, rat.members["ITA"], terms) == ("manning",)
+    assert rat.members["ITA"].verdicts[0].utility == pytest.approx(0.5)  # one step of the 3 options

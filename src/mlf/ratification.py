@@ -341,11 +341,23 @@ def anticipated_position(
     return ws.nearest(x)
 
 
-def elements_refused(m: MemberRatification, terms: Mapping[str, float]) -> tuple[str, ...]:
-    """The settled elements whose agreed value lies outside member ``m``'s win-set (each
-    computed with the other terms held): where its ratifiers would need the terms to move."""
+def elements_refused(
+    sc: Scenario, m: MemberRatification, terms: Mapping[str, float]
+) -> tuple[str, ...]:
+    """The settled elements on which member ``m`` refuses: those some required ratifier of it
+    holds a position on (salience above 0) whose agreed value lies outside the member's
+    win-set (the other terms held). An element no ratifier holds a position on is never named,
+    though its win-set is empty whenever the other terms are already refused."""
+    held = {
+        iid
+        for _, r in _required(sc, m.actor)
+        for iid, p in r.positions.items()
+        if p.salience.value > 0
+    }
     return tuple(
-        iid for iid, x in terms.items() if iid in m.winsets and not m.winsets[iid].contains(x)
+        iid
+        for iid, x in terms.items()
+        if iid in held and iid in m.winsets and not m.winsets[iid].contains(x)
     )
 
 

@@ -128,7 +128,7 @@ def comparison(state: State) -> dict[str, Any]:
         "decisions": decisions,
         "model_decisions": {s: model_decisions.get(s) for s in setup.seats},
         "ratification": {
-            "exercise": None if last is None else ratification_public(last),
+            "exercise": None if last is None else ratification_public(sc, last),
             "model": None if model.ratification is None else model.ratification.to_dict(),
         },
     }

@@ -29,6 +29,7 @@ from mlf.exercise.errors import InvalidAction
 from mlf.exercise.record import outcome_of
 from mlf.exercise.state import Round, State
 from mlf.participation import Decision, Terms
+from mlf.scenario import Scenario
 from mlf.talks import Agreed, outside_option, pressure_on
 
 
@@ -92,11 +93,11 @@ def _arrangement_public(state: State, rnd: Round) -> dict[str, Any] | None:
             for k, v in b.guardrails.items()
             if isinstance(v, Mapping)
         },
-        "ratification": ratification_public(rnd),
+        "ratification": ratification_public(state.ctx.scenario, rnd),
     }
 
 
-def ratification_public(rnd: Round) -> dict[str, Any] | None:
+def ratification_public(sc: Scenario, rnd: Round) -> dict[str, Any] | None:
     """Each member's verdict at home on the round's signed terms (None: nothing signed, or no
     member has domestic ratifiers): whether it ratifies, each ratifier's utility against its
     reservation, and the elements whose agreed value lies outside its win-set. Votes at home
@@ -124,7 +125,7 @@ def ratification_public(rnd: Round) -> dict[str, Any] | None:
                     }
                     for v in m.verdicts
                 ],
-                "elements_refused": list(ratif.elements_refused(m, terms)),
+                "elements_refused": list(ratif.elements_refused(sc, m, terms)),
             }
             for a, m in rat.members.items()
         },
