@@ -16,6 +16,10 @@ import asyncio
 import threading
 from dataclasses import dataclass, field
 
+COALESCE_SECONDS = 0.25
+"""After a wake-up, a stream waits this long before rendering, so that the actions of a burst
+(twelve delegations submitting together) reach each page as one push of the newest state."""
+
 KEEPALIVE_SECONDS = 15.0
 """Longest wait between two messages on a stream (a comment line keeps proxies from closing it)."""
 

@@ -22,8 +22,18 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from mlf.exercise import Event, Setup, State, apply, event_json, initial_state, parse_event
+from mlf.exercise import (
+    Event,
+    ExerciseError,
+    Setup,
+    State,
+    apply,
+    event_json,
+    initial_state,
+    parse_event,
+)
 from mlf.web import store
+from mlf.web.commit import GroupCommit
 from mlf.web.live import Broker
 
 _RETRIES = 20
@@ -53,6 +63,7 @@ class Exercises:
     def __init__(self, engine: Engine, broker: Broker | None = None) -> None:
         self.engine = engine
         self.broker = broker if broker is not None else Broker()
+        self.log = GroupCommit(engine)
         self._cache: dict[str, Live] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -84,36 +95,84 @@ class Exercises:
             self._cache[exercise_id] = live
         return live
 
-    def live(self, exercise_id: str) -> Live:
-        """The exercise's state after every committed event (:class:`NoSuchExercise`)."""
+    def _verified(self, exercise_id: str) -> Live:
+        """The cached state if the database holds exactly its events; else caught up."""
+        cached = self._cache.get(exercise_id)
+        if cached is not None:
+            seq = store.log_length(self.engine, exercise_id)
+            if seq == cached.seq:
+                return cached
+            if seq is None or seq < cached.seq:  # deleted (by another process)
+                self.forget(exercise_id)
+                raise NoSuchExercise(exercise_id)
         with self._lock(exercise_id):
             return self._catch_up(exercise_id)
+
+    def live(self, exercise_id: str) -> Live:
+        """The exercise's state after every committed event (:class:`NoSuchExercise`).
+
+        One cheap query (the log's length) checks the cached state; the log is read and
+        replayed only from where the cache stops (a restart, another server process).
+        """
+        return self._verified(exercise_id)
+
+    def cached(self, exercise_id: str) -> Live:
+        """The state as this process last committed or read it, without asking the database.
+
+        For a live stream woken by an action of this process (:meth:`act` publishes after its
+        commit, so the cache holds it); it falls back to :meth:`live` for an exercise not yet
+        read here.
+        """
+        live = self.peek(exercise_id)
+        return live if live is not None else self.live(exercise_id)
+
+    def peek(self, exercise_id: str) -> Live | None:
+        """The cached state, or ``None`` if this process has not read the exercise."""
+        with self._guard:
+            return self._cache.get(exercise_id)
 
     def act(self, exercise_id: str, events: Sequence[Event]) -> tuple[Live, int]:
         """Apply ``events`` in order, store those that change the state, commit, and return
         the new state with how many were stored (0 for a repeat that changes nothing).
+
+        The events are checked against the cached state and appended after it; the log's
+        unique ``(exercise, seq)`` refuses the append if another process wrote first, and then
+        the log is re-read and the events checked again. A refusal or a "no change" is only
+        answered after checking that the cache holds every committed event.
 
         Raises:
             mlf.exercise.ExerciseError: an event is refused; nothing is stored.
             NoSuchExercise: there is no such exercise.
         """
         with self._lock(exercise_id):
+            live = self._cache.get(exercise_id) or self._catch_up(exercise_id)
+            verified = False
             for _ in range(_RETRIES):
-                live = self._catch_up(exercise_id)
                 state = live.state
                 accepted: list[Event] = []
-                for ev in events:
-                    after = apply(state, ev)
-                    if after is not state:
-                        accepted.append(ev)
-                        state = after
+                try:
+                    for ev in events:
+                        after = apply(state, ev)
+                        if after is not state:
+                            accepted.append(ev)
+                            state = after
+                except ExerciseError:
+                    if verified:
+                        raise
+                    accepted = []
                 if not accepted:
+                    if not verified:  # is the cache behind the log? then check again
+                        live, verified = self._catch_up(exercise_id), True
+                        continue
                     return live, 0
                 rows = [(ev.type, getattr(ev, "seat", None), event_json(ev)) for ev in accepted]
                 try:
-                    store.append_events(self.engine, exercise_id, live.seq + 1, rows)
+                    self.log.append(exercise_id, live.seq + 1, rows)
                 except store.SeqTaken:
-                    continue  # another process wrote first: re-read the log and re-apply
+                    # another process wrote first (or the exercise is gone): re-read, re-apply
+                    self.forget(exercise_id)
+                    live, verified = self._catch_up(exercise_id), True
+                    continue
                 new = Live(exercise_id, live.title, live.seq + len(rows), state)
                 with self._guard:
                     self._cache[exercise_id] = new
