@@ -32,10 +32,8 @@ def main() -> int:
     from mlf.uncertainty.fragile import fragile_decisions
 
     status = 0
-    print(
-        f"{'scenario':<14}{'median s':>10}{'min s':>8}{'max s':>8}{'cpu s':>8}{'runs':>7}"
-        f"{'inputs':>8}{'fragile':>9}  target"
-    )
+    print(f"{'scenario':<14}{'median s':>10}{'min s':>8}{'max s':>8}{'cpu s':>8}{'runs':>7}"
+          f"{'inputs':>8}{'fragile':>9}  target")
     for sid in ("mlf-1963", "mlf-1964-12"):
         sc = load_scenario(sid).scenario
         res = fragile_decisions(sc)  # warm-up
@@ -52,11 +50,9 @@ def main() -> int:
             ok = med < TARGET_S
             target = f"< {TARGET_S:g} s: {'met' if ok else 'NOT met'}"
             status = 0 if ok else 1
-        print(
-            f"{sid:<14}{med:>10.3f}{min(times):>8.3f}{max(times):>8.3f}"
-            f"{statistics.median(cpu):>8.3f}{res.runs:>7}"
-            f"{res.inputs_tested:>8}{res.fragile_count():>9}  {target}"
-        )
+        print(f"{sid:<14}{med:>10.3f}{min(times):>8.3f}{max(times):>8.3f}"
+              f"{statistics.median(cpu):>8.3f}{res.runs:>7}"
+              f"{res.inputs_tested:>8}{res.fragile_count():>9}  {target}")
     return status
 
 

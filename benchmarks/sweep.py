@@ -29,9 +29,8 @@ from pathlib import Path
 from typing import Any
 
 
-def _sweep_once(
-    scenario: str, draws: int, executor: str, workers: int | None, chunk: int
-) -> tuple[float, float]:
+def _sweep_once(scenario: str, draws: int, executor: str, workers: int | None,
+                chunk: int) -> tuple[float, float]:
     """Seconds cold (starting the executor, a warm-up sweep, the sweep) and warm (the sweep).
 
     The warm-up (one small chunk per worker) makes every worker import the pipeline, so the
@@ -48,7 +47,8 @@ def _sweep_once(
     try:
         t0 = time.perf_counter()
         with open_executor(executor, workers=workers) as ex:
-            run_sweep(loaded, tmp / "warm", draws=2 * n_workers, seed=2, chunk_size=1, executor=ex)
+            run_sweep(loaded, tmp / "warm", draws=2 * n_workers, seed=2, chunk_size=1,
+                      executor=ex)
             t1 = time.perf_counter()
             run_sweep(loaded, tmp / "sweep", draws=draws, seed=1, chunk_size=chunk, executor=ex)
             t2 = time.perf_counter()
@@ -58,29 +58,16 @@ def _sweep_once(
 
 
 def _child(args: argparse.Namespace) -> None:
-    cold, warm = _sweep_once(
-        args.scenario, args.draws, args.executor, args.workers, args.chunk_size
-    )
+    cold, warm = _sweep_once(args.scenario, args.draws, args.executor, args.workers,
+                             args.chunk_size)
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"cold": cold, "warm": warm, "rss_mib": rss_kib / 1024}))
 
 
-def _run_child(
-    scenario: str, draws: int, executor: str, workers: int | None, chunk: int
-) -> dict[str, Any]:
-    cmd = [
-        sys.executable,
-        __file__,
-        "--child",
-        "--scenario",
-        scenario,
-        "--draws",
-        str(draws),
-        "--executor",
-        executor,
-        "--chunk-size",
-        str(chunk),
-    ]
+def _run_child(scenario: str, draws: int, executor: str, workers: int | None,
+               chunk: int) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", "--scenario", scenario, "--draws", str(draws),
+           "--executor", executor, "--chunk-size", str(chunk)]
     if workers:
         cmd += ["--workers", str(workers)]
     res = subprocess.run(cmd, capture_output=True, text=True, check=True)
@@ -103,10 +90,8 @@ def _profile(scenario: str, draws: int) -> None:
     prof = cProfile.Profile()
     t = time.perf_counter()
     prof.runcall(run_chunk, task)
-    print(
-        f"{(time.perf_counter() - t) / draws * 1000:.1f} ms per draw (under cProfile), "
-        f"{len(inputs)} inputs, {len(sc.alternatives)} alternatives"
-    )
+    print(f"{(time.perf_counter() - t) / draws * 1000:.1f} ms per draw (under cProfile), "
+          f"{len(inputs)} inputs, {len(sc.alternatives)} alternatives")
     pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
 
 
@@ -135,9 +120,8 @@ def main() -> None:
     rows: list[tuple[str, int, float, float, float]] = []
 
     def bench(label: str, draws: int, executor: str) -> float:
-        runs = [
-            _run_child(args.scenario, draws, executor, args.workers, chunk) for _ in range(repeat)
-        ]
+        runs = [_run_child(args.scenario, draws, executor, args.workers, chunk)
+                for _ in range(repeat)]
         cold = float(statistics.median(r["cold"] for r in runs))
         warm = float(statistics.median(r["warm"] for r in runs))
         rows.append((label, draws, cold, warm, draws / warm))
@@ -158,10 +142,8 @@ def main() -> None:
     small, big = max(20, n_small // 4), n_small
     m1 = _run_child(args.scenario, small, "process", args.workers, chunk)["rss_mib"]
     m2 = _run_child(args.scenario, big, "process", args.workers, chunk)["rss_mib"]
-    print(
-        f"parent peak RSS: {m1:.0f} MiB at {small} draws, {m2:.0f} MiB at {big} draws "
-        f"(ratio {m2 / m1:.2f}; flat = 1)"
-    )
+    print(f"parent peak RSS: {m1:.0f} MiB at {small} draws, {m2:.0f} MiB at {big} draws "
+          f"(ratio {m2 / m1:.2f}; flat = 1)")
 
 
 if __name__ == "__main__":
