@@ -141,6 +141,15 @@ def stop_server(proc: subprocess.Popen[str]) -> None:
             proc.wait(15)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) the process has used so far, where /proc tells it (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
@@ -284,7 +293,7 @@ async def verify(exs: list[Exercise], rounds: int) -> list[str]:
     return problems
 
 
-async def run(args: argparse.Namespace, base: str, token: str) -> int:
+async def run(args: argparse.Namespace, base: str, token: str, pid: int) -> int:
     seats = [f"N{i:02d}" for i in range(1, args.seats + 1)]
     t0 = time.perf_counter()
     exs = await make_exercises(base, token, args.exercises, seats)
@@ -296,8 +305,10 @@ async def run(args: argparse.Namespace, base: str, token: str) -> int:
                 streams.append(asyncio.create_task(c.listen(f"/x/{ex.id}/events", pushed)))
         await asyncio.sleep(2.0)  # every page open and listening
     t1 = time.perf_counter()
+    cpu1 = cpu_seconds(pid)
     lat = await play(exs, args.rounds, args.spread, args.seed)
     t2 = time.perf_counter()
+    cpu2 = cpu_seconds(pid)
     for task in streams:
         task.cancel()
     await asyncio.gather(*streams, return_exceptions=True)
@@ -318,6 +329,13 @@ async def run(args: argparse.Namespace, base: str, token: str) -> int:
         else f"{len(streams)} pages open on server-sent events ({sum(pushed.values())} pushed)"
     )  # fmt: skip
     print(f"arrivals: every wave {mode}; {streams_note}")
+    if cpu1 is not None and cpu2 is not None:
+        used = cpu2 - cpu1
+        print(
+            f"server CPU while playing: {used:.1f} s ({1000 * used / max(acked, 1):.2f} ms per "
+            f"acknowledged action, pushes included); load average {os.getloadavg()[0]:.2f} "
+            f"on {os.cpu_count()} CPUs"
+        )
     print(f"{'request':<14}{'n':>6}{'median ms':>12}{'p95 ms':>10}{'max ms':>10}  goal")
     goals = {"submit": 0.100, "close": 1.0}
     ok = not problems
@@ -365,7 +383,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         proc, base, token = start_server(tmp)
         try:
-            return asyncio.run(asyncio.wait_for(run(args, base, token), args.budget))
+            return asyncio.run(asyncio.wait_for(run(args, base, token, proc.pid), args.budget))
         except TimeoutError:
             print(f"error: the benchmark did not finish within --budget {args.budget:g} s")
             return 1

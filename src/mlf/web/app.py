@@ -87,7 +87,7 @@ REPORT_CSP = (
 )
 """The policy of the offline report page: its inline scripts run in an opaque-origin sandbox."""
 
-RENDERED_MAX = 4096
+RENDERED_MAX = 2048
 """Rendered fragments kept in memory at most (emptied when it grows past this)."""
 
 MODELS = ("compromise", "median", "nash", "bdm", "smp")

@@ -1,17 +1,24 @@
 """Exercises in a running server: their state rebuilt from the log, and actions appended to it.
 
 The event log in the database is the source of truth. :class:`Exercises` keeps each exercise's
-state in memory as a cache of ``replay(setup, log)`` and brings it up to date from the log
-before every read and write (:meth:`Exercises.live`), so a second server process on the same
-database, or a restart, sees exactly what was committed.
+state in memory as a cache of ``replay(setup, log)``, named by the number of events it holds:
+
+* a read (:meth:`Exercises.live`) checks the cache with one indexed query (the log's length,
+  and whether the exercise still exists) and replays only the events the cache lacks, so a
+  restart or a second server process on the same database sees exactly what was committed;
+* a live stream woken by an action of this process reads the cache that action left
+  (:meth:`Exercises.peek`), without asking the database.
 
 An action (:meth:`Exercises.act`) is one or more events applied in order with
-:func:`mlf.exercise.apply`: if any is refused (out of turn, off the scale), none is stored and
-the error is raised; events that change nothing (a second identical submit) are not stored;
-the rest are appended in one transaction, committed, and only then is the new state returned
-and the exercise's listeners woken (:class:`mlf.web.live.Broker`). Writes to one exercise are
+:func:`mlf.exercise.apply` to the cached state: if any is refused (out of turn, off the scale),
+none is stored and the error is raised; events that change nothing (a second identical submit)
+are not stored; the rest are appended after the cached state through the group commit
+(:class:`mlf.web.commit.GroupCommit`), committed, and only then is the new state returned and
+the exercise's listeners woken (:class:`mlf.web.live.Broker`). Writes to one exercise are
 serialised by a lock in this process and, across processes, by the log's unique
-``(exercise, seq)``: a writer that loses the race re-reads the log and tries again.
+``(exercise, seq)``: a writer that loses the race re-reads the log and tries again. A refusal
+or a "no change" is answered only after re-reading the log, so a stale cache can neither refuse
+an action the log allows nor drop one as a repeat.
 """
 
 from __future__ import annotations
