@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mlf._atomic import json_text
 from mlf.games import AndGame, Game, UnanimityGame, WeightedGame
 from mlf.power import power_indices
-from mlf.scenario import load_scenario
+from mlf.scenario import ArrangementSettings, load_scenario
 from mlf.sensitivity import run_sweep, summarise
 from mlf.talks import memo, run_alternative
 from mlf.talks.arrangement import winning_signature
@@ -109,3 +109,28 @@ def test_winning_signature_is_the_winning_set(
         game = AndGame([veto, game]) if how == "and" else OrGame([veto, game])
     win = [game.is_winning(m) for m in range(1 << len(names))]
     assert winning_signature(game) == bytes(np.packbits(np.array(win, dtype=np.bool_)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(ArrangementSettings.model_fields)),
+    st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(-2, 3),
+              st.integers(-5, 5)),
+)
+def test_settings_set_directly_only_where_validation_gives_the_same(name: str, v: float) -> None:
+    # The talks' shortcut past ArrangementSettings.model_validate (mlf.talks.arrangement):
+    # whenever it answers, validation accepts the value and sets exactly that field to it.
+    from pydantic import ValidationError
+
+    from mlf.talks.arrangement import _fields_set_in, _set_directly
+
+    fast = _set_directly(name, v)
+    try:
+        ref = _fields_set_in(ArrangementSettings.model_validate({name: v}))
+    except ValidationError:
+        ref = None
+    if fast is not None:
+        assert ref == fast
+        assert type(ref[0][1]) is float
+    if type(v) is float and 0 <= v <= 1 and name in ("units", "lead_share"):
+        assert fast == ((name, v),)  # the shortcut is taken where the talks need it

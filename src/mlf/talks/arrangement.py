@@ -8,11 +8,13 @@ control game (cached by its inputs, since the participation search rebuilds it o
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
+import annotated_types
 import numpy as np
 from pydantic import ValidationError
 
@@ -43,8 +45,10 @@ from mlf.games import (
 )
 from mlf.power import power_indices
 from mlf.scenario import (
+    MAX_MAGNITUDE,
     Alternative,
     ArrangementSettings,
+    Num,
     Quantity,
     Scenario,
 )
@@ -90,6 +94,10 @@ def _settings_of(
             other = issue.nearest_option(a.value).settings
         elif issue.sets is not None:
             value = a.value * issue.scale_factor
+            fast = _set_directly(issue.sets, value) if memo.enabled() else None
+            if fast is not None:
+                update.update(fast)
+                continue
             try:
                 other = ArrangementSettings.model_validate({issue.sets: value})
             except ValidationError as exc:
@@ -103,6 +111,51 @@ def _settings_of(
         # ArrangementSettings.merged, applied once: the fields set in ``other`` override
         update.update(_fields_set_in(other))
     return st.model_copy(update=update) if update else st
+
+
+_BOUNDS: dict[str, tuple[float, float, float, float] | None] = {}
+
+
+def _number_bounds(name: str) -> tuple[float, float, float, float] | None:
+    """``(ge, gt, le, lt)`` of a plain number field of :class:`ArrangementSettings` (``Num``
+    with only bound constraints; absent bounds are infinite), or None for any other field."""
+    if name in _BOUNDS:
+        return _BOUNDS[name]
+    out: tuple[float, float, float, float] | None = None
+    info = ArrangementSettings.model_fields.get(name)
+    if info is not None and info.annotation == (Num | None) and info.default is None:
+        ge, gt, le, lt = -math.inf, -math.inf, math.inf, math.inf
+        plain = True
+        for m in info.metadata:
+            if isinstance(m, annotated_types.Ge):
+                ge = float(m.ge)  # type: ignore[arg-type]
+            elif isinstance(m, annotated_types.Gt):
+                gt = float(m.gt)  # type: ignore[arg-type]
+            elif isinstance(m, annotated_types.Le):
+                le = float(m.le)  # type: ignore[arg-type]
+            elif isinstance(m, annotated_types.Lt):
+                lt = float(m.lt)  # type: ignore[arg-type]
+            else:
+                plain = False
+        out = (ge, gt, le, lt) if plain else None
+    _BOUNDS[name] = out
+    return out
+
+
+def _set_directly(name: str, value: float) -> tuple[tuple[str, float]] | None:
+    """What ``_fields_set_in(ArrangementSettings.model_validate({name: value}))`` gives, for a
+    finite float that a plain bounded number field accepts as it is: ``((name, value),)``
+    (every other field defaults to None). None when that is not certain (another kind of
+    field, a value out of bounds or beyond :data:`mlf.scenario.MAX_MAGNITUDE`): the caller
+    then validates, with its error message. Validating costs more than the talks' whole
+    step on a settlement that is plainly in range, and a sweep settles thousands."""
+    b = _number_bounds(name)
+    if b is None or type(value) is not float or not math.isfinite(value):
+        return None
+    ge, gt, le, lt = b
+    if abs(value) > MAX_MAGNITUDE or not (ge <= value <= le and gt < value < lt):
+        return None
+    return ((name, value),)
 
 
 def _fields_set_in(st: ArrangementSettings) -> tuple[tuple[str, Any], ...]:
@@ -320,17 +373,28 @@ def _split_of(
 ) -> CostSplit:
     """:func:`_split`, memoised for the rules that read only the scenario's actors and the
     settings' split, ceiling and lead (proportional, GDP, equal) within one scenario (the
-    cache is the arrangements', cleared when the scenario changes)."""
+    cache is the arrangements', cleared when the scenario changes).
+
+    For those rules the shares do not depend on the total (:func:`mlf.costs.split_proportional`
+    computes them from the weights and the ceiling; :func:`mlf.costs.with_lead_share` from
+    those and the lead share), and each amount is ``share * total``; so the cache is keyed
+    without the total, and a hit for another (finite) total is the same split with
+    ``amounts = share * total`` and ``total`` set, which is what :func:`_split` computes.
+    """
     if not memo.enabled() or st.split in ("shapley", "nucleolus"):
         return _split(sc, st, members, total, requirements, cm)
-    key = ("split", st.split, st.ceiling, st.lead, st.lead_share, members, total)
+    key = ("split", st.split, st.ceiling, st.lead, st.lead_share, members)
     hit = _SPLITS.get(key)
-    if hit is None:
-        hit = _split(sc, st, members, total, requirements, cm)
-        if len(_SPLITS) >= _CACHE_LIMIT:
-            _SPLITS.clear()
-        _SPLITS[key] = hit
-    return hit
+    if hit is None or not (math.isfinite(total) and total >= 0):
+        out = _split(sc, st, members, total, requirements, cm)
+        if hit is None:
+            if len(_SPLITS) >= _CACHE_LIMIT:
+                _SPLITS.clear()
+            _SPLITS[key] = out
+        return out
+    if hit.total == total:
+        return hit
+    return replace(hit, amounts=tuple(x * total for x in hit.shares), total=total)
 
 
 _SPLITS: dict[tuple[Any, ...], CostSplit] = {}
