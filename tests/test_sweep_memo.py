@@ -134,3 +134,54 @@ def test_settings_set_directly_only_where_validation_gives_the_same(name: str, v
         assert type(ref[0][1]) is float
     if type(v) is float and 0 <= v <= 1 and name in ("units", "lead_share"):
         assert fast == ((name, v),)  # the shortcut is taken where the talks need it
+
+
+def test_copied_builds_what_model_copy_builds() -> None:
+    # mlf._modelcopy.copied stands in for pydantic's model_copy(update=...) on the sweep path.
+    from mlf._modelcopy import copied
+
+    sc = load_scenario("mlf-1963").scenario
+    issue = next(i for i in sc.issues.values() if i.options is not None)
+    actor = sc.actors["USA"]
+    cases = [
+        (actor.capability, {"value": 1.5}),
+        (actor, {"capability": actor.capability, "positions": dict(actor.positions)}),
+        (issue, {"title": "another"}),  # a model with private attributes
+        (sc, {"actors": dict(sc.actors)}),
+    ]
+    for m, update in cases:
+        a, b = copied(m, update), m.model_copy(update=update)
+        assert type(a) is type(b)
+        assert a.__dict__ == b.__dict__
+        assert a.__pydantic_fields_set__ == b.__pydantic_fields_set__
+        assert a.__pydantic_extra__ == b.__pydantic_extra__
+        assert a.__pydantic_private__ == b.__pydantic_private__
+        assert a == b
+        assert a.__dict__ is not m.__dict__
+        assert a.__pydantic_fields_set__ is not m.__pydantic_fields_set__
+    assert copied(issue, {}).option_index(issue.options[1].id) == 1  # type: ignore[index]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 9), min_size=5, max_size=5),
+    st.integers(0, 45),
+    st.lists(st.sampled_from(players[:5]), max_size=3),
+    st.booleans(),
+)
+def test_and_or_is_winning_agrees_with_the_vectorised_test(
+    weights: list[int], quota: int, veto: list[str], conj: bool
+) -> None:
+    # AndGame/OrGame.is_winning (used by has_winning on every control game the talks build)
+    # asks each component; it must agree with the membership-matrix test on every coalition.
+    import numpy as np
+
+    from mlf.games import OrGame
+
+    ps = players[:5]
+    parts: list[Game] = [WeightedGame(ps, weights, quota), UnanimityGame(ps, veto, label="veto")]
+    game = AndGame(parts) if conj else OrGame(parts)
+    masks = np.arange(1 << 5, dtype=np.uint64)
+    want = game.winning(masks)
+    assert [game.is_winning(int(m)) for m in masks] == [bool(x) for x in want]
+    assert game.has_winning == bool(want[-1])

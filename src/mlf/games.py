@@ -547,6 +547,10 @@ class AndGame(Game):
             out = out & g.winning(masks)
         return out
 
+    def is_winning(self, coalition: Coalition) -> bool:
+        m = self.mask(coalition)  # each component's own test: no membership matrix
+        return all(g.is_winning(m) for g in self.games)
+
     def __str__(self) -> str:
         return "all(" + ", ".join(str(g) for g in self.games) + ")"
 
@@ -570,6 +574,10 @@ class OrGame(Game):
         for g in self.games[1:]:
             out = out | g.winning(masks)
         return out
+
+    def is_winning(self, coalition: Coalition) -> bool:
+        m = self.mask(coalition)  # each component's own test: no membership matrix
+        return any(g.is_winning(m) for g in self.games)
 
     def __str__(self) -> str:
         return "any(" + ", ".join(str(g) for g in self.games) + ")"
@@ -874,8 +882,24 @@ def _check_quota(value: object, path: str) -> None:
         raise _fail(path, f"{value!r} exceeds the total weight: no coalition can win")
 
 
+_QUOTAS: dict[str, tuple[Fraction, bool, bool]] = {}
+
+
 def _quota_parts(value: object, path: str) -> tuple[Fraction, bool, bool]:
-    """(value, is_share_of_total, strict)."""
+    """(value, is_share_of_total, strict). A quota written as text is read once (memoised by
+    its text: the talks build one rule's game over many member sets and weights)."""
+    if isinstance(value, str):
+        hit = _QUOTAS.get(value)
+        if hit is None:
+            hit = _read_quota(value, path)
+            if len(_QUOTAS) >= 4096:
+                _QUOTAS.clear()
+            _QUOTAS[value] = hit
+        return hit
+    return _read_quota(value, path)
+
+
+def _read_quota(value: object, path: str) -> tuple[Fraction, bool, bool]:
     if isinstance(value, Fraction):
         return value, True, False
     if isinstance(value, str):

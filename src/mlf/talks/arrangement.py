@@ -18,6 +18,7 @@ import annotated_types
 import numpy as np
 from pydantic import ValidationError
 
+from mlf._modelcopy import copied
 from mlf.costs import (
     CostError,
     CostGame,
@@ -110,7 +111,9 @@ def _settings_of(
             continue
         # ArrangementSettings.merged, applied once: the fields set in ``other`` override
         update.update(_fields_set_in(other))
-    return st.model_copy(update=update) if update else st
+    if not update:
+        return st
+    return copied(st, update) if memo.enabled() else st.model_copy(update=update)
 
 
 _BOUNDS: dict[str, tuple[float, float, float, float] | None] = {}
@@ -268,6 +271,23 @@ def _groups(sc: Scenario, members: Sequence[str]) -> dict[str, list[str]]:
     }
 
 
+def _groups_of(sc: Scenario, members: tuple[str, ...]) -> dict[str, list[str]]:
+    """:func:`_groups`, memoised by the member set with memoisation on (the cache is the
+    arrangements', cleared when the scenario's actors change). The caller does not mutate
+    the lists."""
+    if not memo.enabled():
+        return _groups(sc, members)
+    hit = _GROUPS.get(members)
+    if hit is None:
+        hit = _groups(sc, members)
+        if len(_GROUPS) >= _CACHE_LIMIT:
+            _GROUPS.clear()
+        _GROUPS[members] = hit
+    return hit
+
+
+_GROUPS: dict[tuple[str, ...], dict[str, list[str]]] = {}
+
 _COST_MODELS: dict[int, tuple[ArrangementSettings, CostModel | None]] = {}
 
 
@@ -417,6 +437,7 @@ def build_arrangement(
     if owner is None or owner[0] is not sc.actors or owner[1] is not sc.issues:
         _ARRANGEMENTS.clear()
         _SPLITS.clear()
+        _GROUPS.clear()
         _ARRANGEMENTS_OF[0] = (sc.actors, sc.issues)
     key = (id(alt), id(st), mem)
     hit = _ARRANGEMENTS.get(key)
@@ -526,7 +547,7 @@ def _build(
                 weights["contribution_with_in_kind"] = (
                     both if sum(both.values()) > 0 else {m: 1.0 for m in mem}
                 )
-        groups = _groups(sc, mem)
+        groups = _groups_of(sc, mem)
         key = _game_key(info, mem, groups, weights)
         try:
             game, has_winning = _control_game(key, st.rule, RuleContext(mem, groups, weights))
@@ -586,15 +607,30 @@ def _game_key(
     w: tuple[Any, ...] = ()
     if info.uses_weights:
         w = tuple(
-            (name, tuple(round(float(v[m]), 12) for m in members if m in v))
-            for name, v in sorted(weights.items())
+            [
+                (name, tuple([round(float(v[m]), 12) for m in members if m in v]))
+                for name, v in sorted(weights.items())
+            ]
         )
-    return (
-        info.text,
-        members,
-        tuple((g, tuple(v)) for g, v in sorted(groups.items())),
-        w,
-    )
+    return (info.text, members, _groups_key(groups), w)
+
+
+_GROUPS_KEYS: dict[int, tuple[Mapping[str, Sequence[str]], tuple[Any, ...]]] = {}
+
+
+def _groups_key(groups: Mapping[str, Sequence[str]]) -> tuple[Any, ...]:
+    """The groups' part of a game key; memoised by the groups' identity with memoisation on
+    (the groups of a member set are cached and never mutated: :func:`_groups_of`)."""
+    if not memo.enabled():
+        return tuple((g, tuple(v)) for g, v in sorted(groups.items()))
+    hit = _GROUPS_KEYS.get(id(groups))
+    if hit is not None and hit[0] is groups:
+        return hit[1]
+    key = tuple((g, tuple(v)) for g, v in sorted(groups.items()))
+    if len(_GROUPS_KEYS) >= _CACHE_LIMIT:
+        _GROUPS_KEYS.clear()
+    _GROUPS_KEYS[id(groups)] = (groups, key)
+    return key
 
 
 def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> tuple[Game, bool]:
@@ -700,7 +736,8 @@ def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
 
 def _clear_caches() -> None:
     for cache in (_GAMES, _VOICES, _VOICES_BY_WINNING, _SPECS, _COST_MODELS, _SETTINGS,
-                  _ARRANGEMENTS, _HELD, _VALIDATED, _SPLITS, _FIELDS_SET):
+                  _ARRANGEMENTS, _HELD, _VALIDATED, _SPLITS, _FIELDS_SET, _GROUPS,
+                  _GROUPS_KEYS):
         cache.clear()
     _ARRANGEMENTS_OF[0] = None
 
