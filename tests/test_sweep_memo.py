@@ -185,3 +185,27 @@ def test_and_or_is_winning_agrees_with_the_vectorised_test(
     want = game.winning(masks)
     assert [game.is_winning(int(m)) for m in masks] == [bool(x) for x in want]
     assert game.has_winning == bool(want[-1])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.one_of(st.integers(0, 12), st.integers(0, 10**15)), min_size=1, max_size=10),
+    st.fractions(Fraction(0), Fraction(11, 10)),
+)
+def test_winning_signature_of_a_weighted_game_is_its_brute_force_winning_set(
+    weights: list[int], share: Fraction
+) -> None:
+    # The voice cache keys on winning_signature; its weighted-game path (a bit matrix times
+    # the weights, in int64) must give exactly the coalitions that meet the quota.
+    ps = [f"p{i}" for i in range(len(weights))]
+    game = WeightedGame(ps, weights, share * sum(weights))
+    want = [
+        sum(w for i, w in enumerate(game.int_weights) if m >> i & 1) >= game.int_quota
+        for m in range(1 << game.n)
+    ]
+    sig = winning_signature(game)
+    assert sig is not None
+    import numpy as np
+
+    got = np.unpackbits(np.frombuffer(sig, dtype=np.uint8))[: 1 << game.n]
+    assert [bool(x) for x in got] == want

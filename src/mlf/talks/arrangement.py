@@ -520,7 +520,9 @@ def _build(
     key: tuple[Any, ...] = ()
     if st.rule is not None:
         info = _spec_info(st.rule)
-        unknown = sorted(info.actor_ids - set(alt.invited))
+        unknown = [] if info.actor_ids.issubset(alt.invited) else sorted(
+            info.actor_ids - set(alt.invited)
+        )
         if unknown:
             raise AnalysisError(
                 f"the control rule refers to {', '.join(unknown)}, "
@@ -550,7 +552,7 @@ def _build(
         groups = _groups_of(sc, mem)
         key = _game_key(info, mem, groups, weights)
         try:
-            game, has_winning = _control_game(key, st.rule, RuleContext(mem, groups, weights))
+            game, has_winning = _control_game(key, st.rule, mem, groups, weights)
         except MlfError as exc:
             return infeasible(f"control rule cannot be built: {exc}")
         if not has_winning:
@@ -633,10 +635,17 @@ def _groups_key(groups: Mapping[str, Sequence[str]]) -> tuple[Any, ...]:
     return key
 
 
-def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> tuple[Game, bool]:
+def _control_game(
+    key: tuple[Any, ...],
+    spec: object,
+    members: tuple[str, ...],
+    groups: Mapping[str, Sequence[str]],
+    weights: Mapping[str, Mapping[str, float | int | Fraction]],
+) -> tuple[Game, bool]:
     """The control game of ``key`` and whether any coalition wins in it (cached together)."""
     hit = _GAMES.get(key)
     if hit is None:
+        ctx = RuleContext(members, groups, weights)
         if len(_GAMES) >= _CACHE_LIMIT:
             _GAMES.clear()
         validated = memo.enabled() and _VALIDATED.get(id(spec)) is spec
@@ -680,6 +689,12 @@ def _winning_all(game: Game) -> Any:
     """
     n = game.n
     if isinstance(game, WeightedGame):
+        if game.total < 2**62 and 0 <= game.int_quota < 2**62:
+            # w(S) for every mask S at once: the masks' bit matrix times the weights, in
+            # int64 (exact: every sum is at most the total); the same sums as the doubling
+            # below, in the same order.
+            sums64 = _mask_bits(n) @ np.array(game.int_weights, dtype=np.int64)
+            return np.asarray(sums64 >= game.int_quota, dtype=np.bool_)
         big = game.total >= 2**62
         sums = np.zeros(1, dtype=object if big else np.int64)
         for w in game.int_weights:
@@ -702,6 +717,18 @@ def _winning_all(game: Game) -> Any:
 
 
 _ALL_MASKS: dict[int, Any] = {}
+_MASK_BITS: dict[int, Any] = {}
+
+
+def _mask_bits(n: int) -> Any:
+    """The ``2^n x n`` int64 matrix whose row ``S`` holds the bits of mask ``S`` (bit ``i``
+    = player ``i``), cached per ``n``."""
+    bits = _MASK_BITS.get(n)
+    if bits is None:
+        masks = np.arange(1 << n, dtype=np.int64)
+        bits = (masks[:, None] >> np.arange(n, dtype=np.int64)) & 1
+        _MASK_BITS[n] = bits
+    return bits
 
 
 def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
