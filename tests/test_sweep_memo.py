@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -209,3 +210,44 @@ def test_winning_signature_of_a_weighted_game_is_its_brute_force_winning_set(
 
     got = np.unpackbits(np.frombuffer(sig, dtype=np.uint8))[: 1 << game.n]
     assert [bool(x) for x in got] == want
+
+
+def test_threads_running_draws_at_once_get_the_serial_records() -> None:
+    # A Dask worker with several threads runs chunks at once in one process: the talks'
+    # caches scoped to "the current scenario" are per thread (mlf.talks.arrangement), so no
+    # thread reads what another computed for its own draw. The switch interval is made tiny
+    # so that the threads interleave inside the talks.
+    import sys
+    import threading
+
+    from mlf.sensitivity import sample_chunk
+    from mlf.sensitivity.sweep import ChunkTask, prepare_sweep, run_chunk
+
+    loaded = load_scenario("mlf-1963")
+    sc = loaded.scenario
+    model, inputs = prepare_sweep(loaded, draws=48, seed=3, chunk_size=6, model=None,
+                                  sampling="random")
+    tasks = [
+        ChunkTask(sc, inputs, model, sc.settings.seed, c, 6 * c,
+                  sample_chunk(inputs, 3, c, 6 * c, 6 * c + 6))
+        for c in range(8)
+    ]
+    want = [run_chunk(t) for t in tasks]
+    got: list[Any] = [None] * len(tasks)
+
+    def work(idx: range) -> None:
+        for i in idx:
+            got[i] = run_chunk(tasks[i])
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    try:
+        threads = [threading.Thread(target=work, args=(range(k, len(tasks), 2),))
+                   for k in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(before)
+    assert [g == w for g, w in zip(got, want, strict=True)] == [True] * len(tasks)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -277,16 +278,39 @@ def _groups_of(sc: Scenario, members: tuple[str, ...]) -> dict[str, list[str]]:
     the lists."""
     if not memo.enabled():
         return _groups(sc, members)
-    hit = _GROUPS.get(members)
+    cache = _SCOPE.groups
+    hit = cache.get(members)
     if hit is None:
         hit = _groups(sc, members)
-        if len(_GROUPS) >= _CACHE_LIMIT:
-            _GROUPS.clear()
-        _GROUPS[members] = hit
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[members] = hit
     return hit
 
 
-_GROUPS: dict[tuple[str, ...], dict[str, list[str]]] = {}
+class _ScenarioScope(threading.local):
+    """The caches whose keys leave out the scenario they were computed in (the member
+    groups, the cost splits, the arrangements): valid for one scenario (its actors and
+    issues) at a time, emptied when another comes (:func:`build_arrangement`). Per thread, so
+    that threads running different draws at once (a Dask worker with several threads) never
+    read each other's."""
+
+    def __init__(self) -> None:
+        self.owner: tuple[Any, Any] | None = None
+        self.groups: dict[tuple[str, ...], dict[str, list[str]]] = {}
+        self.splits: dict[tuple[Any, ...], CostSplit] = {}
+        self.arrangements: dict[
+            tuple[Any, ...], tuple[Alternative, ArrangementSettings, Arrangement]
+        ] = {}
+
+    def clear(self) -> None:
+        self.owner = None
+        self.groups.clear()
+        self.splits.clear()
+        self.arrangements.clear()
+
+
+_SCOPE = _ScenarioScope()
 
 _COST_MODELS: dict[int, tuple[ArrangementSettings, CostModel | None]] = {}
 
@@ -404,20 +428,20 @@ def _split_of(
     if not memo.enabled() or st.split in ("shapley", "nucleolus"):
         return _split(sc, st, members, total, requirements, cm)
     key = ("split", st.split, st.ceiling, st.lead, st.lead_share, members)
-    hit = _SPLITS.get(key)
+    cache = _SCOPE.splits
+    hit = cache.get(key)
     if hit is None or not (math.isfinite(total) and total >= 0):
         out = _split(sc, st, members, total, requirements, cm)
         if hit is None:
-            if len(_SPLITS) >= _CACHE_LIMIT:
-                _SPLITS.clear()
-            _SPLITS[key] = out
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[key] = out
         return out
     if hit.total == total:
         return hit
     return replace(hit, amounts=tuple(x * total for x in hit.shares), total=total)
 
 
-_SPLITS: dict[tuple[Any, ...], CostSplit] = {}
 
 
 def build_arrangement(
@@ -433,25 +457,23 @@ def build_arrangement(
     mem = tuple(m for m in alt.invited if m in members)
     if not memo.enabled():
         return _build(sc, alt, st, mem)
-    owner = _ARRANGEMENTS_OF[0]
+    scope = _SCOPE
+    owner = scope.owner
     if owner is None or owner[0] is not sc.actors or owner[1] is not sc.issues:
-        _ARRANGEMENTS.clear()
-        _SPLITS.clear()
-        _GROUPS.clear()
-        _ARRANGEMENTS_OF[0] = (sc.actors, sc.issues)
+        scope.clear()
+        scope.owner = (sc.actors, sc.issues)
+    cache = scope.arrangements
     key = (id(alt), id(st), mem)
-    hit = _ARRANGEMENTS.get(key)
+    hit = cache.get(key)
     if hit is not None and hit[0] is alt and hit[1] is st:
         return hit[2]
     arr = _build(sc, alt, st, mem)
-    if len(_ARRANGEMENTS) >= _CACHE_LIMIT:
-        _ARRANGEMENTS.clear()
-    _ARRANGEMENTS[key] = (alt, st, arr)
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = (alt, st, arr)
     return arr
 
 
-_ARRANGEMENTS: dict[tuple[Any, ...], tuple[Alternative, ArrangementSettings, Arrangement]] = {}
-_ARRANGEMENTS_OF: list[tuple[Any, Any] | None] = [None]
 
 
 def _build(
@@ -763,10 +785,9 @@ def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
 
 def _clear_caches() -> None:
     for cache in (_GAMES, _VOICES, _VOICES_BY_WINNING, _SPECS, _COST_MODELS, _SETTINGS,
-                  _ARRANGEMENTS, _HELD, _VALIDATED, _SPLITS, _FIELDS_SET, _GROUPS,
-                  _GROUPS_KEYS):
+                  _HELD, _VALIDATED, _FIELDS_SET, _GROUPS_KEYS):
         cache.clear()
-    _ARRANGEMENTS_OF[0] = None
+    _SCOPE.clear()  # this thread's; another thread's is emptied when its scenario changes
 
 
 memo.on_clear(_clear_caches)
