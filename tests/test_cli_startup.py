@@ -143,3 +143,33 @@ def test_version_imports_no_command_module(tmp_path: Path) -> None:
     commands = {f"mlf.cli.{m}" for m in mlf.cli.COMMANDS.values()}
     assert sorted(modules & commands) == []
     assert "numpy" not in {m.split(".")[0] for m in modules}
+
+
+#: What ``mlf check`` must not import beyond HEAVY/OTHERS: numpy (the rule grammar in
+#: mlf.games is pure Python; see mlf._lazy) and the bargaining engines (scenario validation
+#: needs only the models' names, mlf.bargaining_names).
+CHECK_NEVER = {"numpy", "mlf.bargaining", "mlf.seeds"}
+
+
+@pytest.mark.parametrize("bad_rule", [False, True], ids=["ok", "bad-rule"])
+def test_check_imports_no_numpy_and_no_bargaining_engine(tmp_path: Path, bad_rule: bool) -> None:
+    from mlf.scenario import builtin_text
+
+    text = builtin_text("mlf-1963")
+    good, bad = "rule: {unanimity: members}", "rule: {weighted: {quota: abc, weights: {USA: 1}}}"
+    assert good in text  # the built-in still has the rule this test breaks
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace(good, bad) if bad_rule else text, "utf-8")
+    code, modules = _modules_after(tmp_path, "check", str(path))
+    assert code == (1 if bad_rule else 0)
+    assert "mlf.games" in modules  # the control rules really were validated
+    assert "mlf.cli.scenario" in modules
+    loaded = {m for m in modules for n in CHECK_NEVER if m == n or m.startswith(n + ".")}
+    assert sorted(loaded) == []
+
+
+def test_model_names_are_the_registrys() -> None:
+    from mlf.bargaining.registry import MODELS
+    from mlf.bargaining_names import MODEL_NAMES
+
+    assert set(MODELS) == MODEL_NAMES
