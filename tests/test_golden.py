@@ -142,3 +142,57 @@ def test_a_changed_number_fails() -> None:
     got = {"models": {"bdm": {"alternatives": {"a": {"costs": {"USA": 0.400001}}}}}}
     assert _diff(want, got) == [".models.bdm.alternatives.a.costs.USA: pinned 0.4, now 0.400001"]
     assert _diff(want, want) == []
+
+
+# --------------------------------------------------------------------------- sweeps
+
+SWEEP_DRAWS = 8
+SWEEP_SEED = 11
+SWEEP_CHUNK = 4
+
+
+def sweep_records(scenario: str) -> dict[str, Any]:
+    """Every column of every draw of a small fixed-seed sweep (:func:`mlf.sensitivity.run_chunk`
+    on each chunk, in-process), exact: floats are pinned to the last bit (JSON keeps a float's
+    shortest repr), so a speed-up of the sweep path cannot move any draw's outcome."""
+    from mlf.sensitivity.draws import chunk_bounds, sample_chunk
+    from mlf.sensitivity.sweep import ChunkTask, prepare_sweep, run_chunk
+
+    loaded = load_scenario(scenario)
+    sc = loaded.scenario
+    model, inputs = prepare_sweep(loaded, draws=SWEEP_DRAWS, seed=SWEEP_SEED,
+                                  chunk_size=SWEEP_CHUNK, model=None, sampling="random")
+    columns: dict[str, list[Any]] = {}
+    for c, (s, e) in enumerate(chunk_bounds(SWEEP_DRAWS, SWEEP_CHUNK)):
+        values = sample_chunk(inputs, SWEEP_SEED, c, s, e)
+        data = run_chunk(ChunkTask(sc, inputs, model, sc.settings.seed, c, s, values))
+        for k, v in data.items():
+            columns.setdefault(k, []).extend(v)
+    return {
+        "scenario": scenario,
+        "scenario_sha256": loaded.sha256,
+        "draws": SWEEP_DRAWS,
+        "seed": SWEEP_SEED,
+        "update_with": HOW,
+        "columns": columns,
+    }
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_golden_sweep(scenario: str) -> None:
+    path = GOLDEN / f"sweep-{scenario}.json"
+    got = json.loads(json.dumps(sweep_records(scenario)))
+    if UPDATE:
+        path.write_text(json.dumps(got, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert path.is_file(), f"{path} is missing: create it on purpose with {HOW}"
+    want = json.loads(path.read_text(encoding="utf-8"))
+    problems = _diff(want, got)
+    if want.get("scenario_sha256") != got["scenario_sha256"]:
+        problems.insert(0, f"{scenario}'s YAML changed since the golden sweep was pinned")
+    more = f"\n... {len(problems) - 30} more" if len(problems) > 30 else ""
+    shown = "\n".join(problems[:30]) + more
+    assert not problems, (
+        f"`mlf sweep {scenario} --draws {SWEEP_DRAWS} --seed {SWEEP_SEED}` no longer matches "
+        f"{path}:\n{shown}\nIf every change is intended, regenerate with {HOW} and explain it "
+        "in the commit."
+    )

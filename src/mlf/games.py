@@ -169,6 +169,8 @@ _MAX_EXPONENT = 400  # a decimal exponent beyond this is refused before any arit
 def _decimal_fraction(d: Decimal, what: str, shown: object, limits: bool) -> Fraction:
     """An exact Fraction of a finite Decimal, refusing exponents that would make it huge (the
     conversion of ``1e99999999`` alone would build a 100-million-digit integer)."""
+    if not limits and d.is_finite() and not (d and abs(d.adjusted()) > _MAX_EXPONENT):
+        return Fraction(*d.as_integer_ratio())  # the common case: no message to prepare
     text = repr(str(shown)) if isinstance(shown, Decimal | str) else repr(shown)
     if not d.is_finite():
         raise GameError(f"{what}: {text} is not a finite number")
@@ -374,6 +376,15 @@ def _check_same_players(games: Sequence[Game], what: str) -> tuple[str, ...]:
     return players
 
 
+def _exact_sum(values: Sequence[Fraction]) -> Fraction:
+    """``sum(values, Fraction(0))``, over one common denominator (one reduction, not one
+    per term)."""
+    if not values:
+        return Fraction(0)
+    den = math.lcm(*(v.denominator for v in values))
+    return Fraction(sum(v.numerator * (den // v.denominator) for v in values), den)
+
+
 class WeightedGame(Game):
     """Weighted majority game ``[q; w1, ..., wn]``: S wins iff w(S) ≥ q (``strict``: > q).
 
@@ -399,7 +410,7 @@ class WeightedGame(Game):
         if len(weights) != self.n:
             raise GameError(f"{len(weights)} weights for {self.n} players")
         ws = [parse_number(w, "weight") for w in weights]
-        neg = [p for p, w in zip(self.players, ws, strict=True) if w < 0]
+        neg = [p for p, w in zip(self.players, ws, strict=True) if w.numerator < 0]
         if neg:
             raise GameError(f"negative weight for {', '.join(neg)}: weights must be >= 0")
         q = parse_number(quota, "quota")
@@ -415,9 +426,11 @@ class WeightedGame(Game):
                 "weights and quota cannot be scaled to integers of at most "
                 f"{MAX_SCALE_BITS} bits (common denominator of {den.bit_length()} bits)"
             )
-        iw = tuple(int(w * den) for w in ws)
-        qs = q * den  # an integer
-        iq = int(qs) + 1 if strict else int(qs)
+        # w * den and q * den are integers (den is a multiple of every denominator): computed
+        # in integers, without Fraction arithmetic.
+        iw = tuple(w.numerator * (den // w.denominator) for w in ws)
+        qs = q.numerator * (den // q.denominator)
+        iq = qs + 1 if strict else qs
         g = math.gcd(*iw) if any(iw) else 0
         if g > 1:
             iw = tuple(w // g for w in iw)
@@ -448,7 +461,7 @@ class WeightedGame(Game):
         f = parse_number(fraction, "quota fraction")
         if f < 0 or f > 1:
             raise GameError(f"quota fraction {f} must lie in [0, 1]")
-        return cls(players, ws, f * sum(ws, Fraction(0)), strict=strict)
+        return cls(players, ws, f * _exact_sum(ws), strict=strict)
 
     @property
     def is_counting(self) -> bool:
@@ -539,6 +552,10 @@ class AndGame(Game):
             out = out & g.winning(masks)
         return out
 
+    def is_winning(self, coalition: Coalition) -> bool:
+        m = self.mask(coalition)  # each component's own test: no membership matrix
+        return all(g.is_winning(m) for g in self.games)
+
     def __str__(self) -> str:
         return "all(" + ", ".join(str(g) for g in self.games) + ")"
 
@@ -562,6 +579,10 @@ class OrGame(Game):
         for g in self.games[1:]:
             out = out | g.winning(masks)
         return out
+
+    def is_winning(self, coalition: Coalition) -> bool:
+        m = self.mask(coalition)  # each component's own test: no membership matrix
+        return any(g.is_winning(m) for g in self.games)
 
     def __str__(self) -> str:
         return "any(" + ", ".join(str(g) for g in self.games) + ")"
@@ -866,8 +887,24 @@ def _check_quota(value: object, path: str) -> None:
         raise _fail(path, f"{value!r} exceeds the total weight: no coalition can win")
 
 
+_QUOTAS: dict[str, tuple[Fraction, bool, bool]] = {}
+
+
 def _quota_parts(value: object, path: str) -> tuple[Fraction, bool, bool]:
-    """(value, is_share_of_total, strict)."""
+    """(value, is_share_of_total, strict). A quota written as text is read once (memoised by
+    its text: the talks build one rule's game over many member sets and weights)."""
+    if isinstance(value, str):
+        hit = _QUOTAS.get(value)
+        if hit is None:
+            hit = _read_quota(value, path)
+            if len(_QUOTAS) >= 4096:
+                _QUOTAS.clear()
+            _QUOTAS[value] = hit
+        return hit
+    return _read_quota(value, path)
+
+
+def _read_quota(value: object, path: str) -> tuple[Fraction, bool, bool]:
     if isinstance(value, Fraction):
         return value, True, False
     if isinstance(value, str):
@@ -1196,7 +1233,7 @@ class _Builder:
                 parse_number(value[m], "weight") if m in inside and m in value else Fraction(0)
                 for m in self.members
             ]
-        if any(w < 0 for w in out):
+        if any(w.numerator < 0 for w in out):
             raise _fail(path, "weights must be >= 0")
         return out
 

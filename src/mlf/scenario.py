@@ -371,7 +371,10 @@ class Issue(_Model):
 
     def option_index(self, option_id: str) -> int:
         assert self.options is not None
-        return self._option_ids[option_id]
+        # The private dict read directly: ``self._option_ids`` goes through pydantic's
+        # ``__getattr__`` (a few microseconds; the talks read options thousands of times).
+        ids: dict[str, int] = self.__pydantic_private__["_option_ids"]  # type: ignore[index]
+        return ids[option_id]
 
     def to_number(self, value: float | str) -> float:
         """A value of this issue on its numeric axis (options: their index)."""

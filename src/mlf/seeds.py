@@ -43,6 +43,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import numbers
 from typing import Any, TypeAlias
@@ -142,5 +143,16 @@ def child_sequence(seed: SeedLike, *keys: int | str) -> np.random.SeedSequence:
 
 
 def child_seed(seed: SeedLike, *keys: int | str) -> int:
-    """The recordable 64-bit integer seed of the child of ``seed`` named by ``keys``."""
+    """The recordable 64-bit integer seed of the child of ``seed`` named by ``keys``.
+
+    A pure function of an int ``seed`` and the keys, so those are memoised (a sensitivity
+    sweep asks for the same children, one per alternative and round of talks, every draw).
+    """
+    if type(seed) is int and all(type(k) is int or type(k) is str for k in keys):
+        return _child_seed_of(seed, keys)
+    return resolve_seed(child_sequence(seed, *keys))
+
+
+@functools.lru_cache(maxsize=4096)
+def _child_seed_of(seed: int, keys: tuple[int | str, ...]) -> int:
     return resolve_seed(child_sequence(seed, *keys))

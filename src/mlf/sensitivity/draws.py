@@ -32,6 +32,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from mlf._modelcopy import copied
 from mlf.errors import MlfError, UsageError
 from mlf.scenario import Actor, Position, Quantity, Ratifier, Scenario
 from mlf.seeds import child_sequence
@@ -241,53 +242,77 @@ def sample_models(models: Mapping[str, float], seed: int, chunk: int, n: int) ->
 # --------------------------------------------------------------------------- applying a draw
 
 
+_Plan = list[tuple[str, list[tuple[int, str, str | None, str | None]]]]
+_PLANS: dict[int, tuple[Sequence[UncertainInput], _Plan]] = {}
+
+
+def _plan(inputs: Sequence[UncertainInput]) -> _Plan:
+    """The inputs grouped by actor (actors in order of first appearance, each one's inputs in
+    file order) as ``(column, field, key, sub)``: what :func:`apply_draw` walks each draw.
+    A tuple of inputs (immutable) is cached by identity (one chunk's draws share it)."""
+    cache = type(inputs) is tuple
+    hit = _PLANS.get(id(inputs)) if cache else None
+    if hit is not None and hit[0] is inputs:
+        return hit[1]
+    groups: dict[str, list[tuple[int, str, str | None, str | None]]] = {}
+    for j, x in enumerate(inputs):
+        aid, name, key, sub = x.target
+        groups.setdefault(aid, []).append((j, name, key, sub))
+    plan = list(groups.items())
+    if cache:
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        _PLANS[id(inputs)] = (inputs, plan)
+    return plan
+
+
 def _set_value(q: Quantity, v: float) -> Quantity:
-    return q.model_copy(update={"value": float(v)})
+    return copied(q, {"value": float(v)})
 
 
 def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[float]) -> Scenario:
     """A copy of ``sc`` with each input set to its value; everything else is shared.
 
-    Only the actors touched are copied (pydantic ``model_copy``, no re-validation: every value
-    lies in its validated range), so a draw costs microseconds.
+    Only the objects a draw changes are copied (the quantities set, the positions, ratifiers
+    and tables holding them, their actors and the scenario; :func:`mlf._modelcopy.copied`,
+    pydantic's shallow ``model_copy`` without re-validation: every value lies in its
+    validated range), so a draw costs well under a millisecond.
     """
-    touched: dict[str, list[tuple[UncertainInput, float]]] = {}
-    for x, v in zip(inputs, values, strict=True):
-        touched.setdefault(x.target[0], []).append((x, float(v)))
+    if len(values) != len(inputs):
+        raise ValueError(f"{len(values)} values for {len(inputs)} inputs")
+    vals = values.tolist() if isinstance(values, np.ndarray) else [float(v) for v in values]
     actors = dict(sc.actors)
-    for aid, items in touched.items():
+    for aid, items in _plan(inputs):
         actor = sc.actors[aid]
         update: dict[str, Any] = {}
         positions: dict[str, Position] | None = None
         ratifiers: dict[str, Ratifier] | None = None
         tables: dict[str, dict[str, Quantity]] = {}
-        for x, v in items:
-            _, name, key, sub = x.target
+        for j, name, key, sub in items:
+            v = float(vals[j])
             if name in _QUANTITY_FIELDS:
                 q = getattr(actor, name)
                 update[name] = _set_value(q, v)
             elif name == "weights":
                 assert key is not None
                 base = update.get("weights", actor.weights)
-                update["weights"] = base.model_copy(update={key: v})
+                update["weights"] = copied(base, {key: v})
             elif name == "positions":
                 assert key is not None
                 if positions is None:
                     positions = dict(actor.positions)
                 pos = positions[key]
                 if sub == "salience":
-                    pos = pos.model_copy(update={"salience": _set_value(pos.salience, v)})
+                    pos = copied(pos, {"salience": _set_value(pos.salience, v)})
                 else:
-                    pos = pos.model_copy(update={"position": v})
+                    pos = copied(pos, {"position": v})
                 positions[key] = pos
             elif name == "ratifiers":
                 assert key is not None
                 if ratifiers is None:
                     ratifiers = dict(actor.ratifiers)
                 rat = ratifiers[key]
-                ratifiers[key] = rat.model_copy(
-                    update={"reservation": _set_value(rat.reservation, v)}
-                )
+                ratifiers[key] = copied(rat, {"reservation": _set_value(rat.reservation, v)})
             else:
                 assert key is not None
                 table = tables.get(name)
@@ -300,8 +325,8 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
         if ratifiers is not None:
             update["ratifiers"] = ratifiers
         update.update(tables)
-        actors[aid] = actor.model_copy(update=update)
-    return sc.model_copy(update={"actors": actors})
+        actors[aid] = copied(actor, update)
+    return copied(sc, {"actors": actors})
 
 
 def current_values(sc: Scenario, inputs: Sequence[UncertainInput]) -> list[float]:

@@ -129,36 +129,82 @@ def layout(
     return tuple(cols)
 
 
+@dataclass(frozen=True)
+class _AltColumns:
+    """The column names of one alternative's record (built once per scenario)."""
+
+    alt: str
+    status: str
+    agreement: str
+    signed: str
+    considered: str
+    support: str
+    members: str
+    values: tuple[tuple[str, str], ...]  # (issue, column)
+    invited: tuple[tuple[str, str, str, str], ...]  # (actor, join, power, cost)
+    guards: tuple[tuple[str, str], ...]  # (guardrail, column)
+
+
+_COLUMNS: dict[int, tuple[Any, tuple[_AltColumns, ...]]] = {}
+
+
+def _record_columns(sc: Scenario) -> tuple[_AltColumns, ...]:
+    """Each alternative's column names (:func:`layout`), cached by the identity of the
+    scenario's alternatives (every draw of a sweep shares them)."""
+    hit = _COLUMNS.get(id(sc.alternatives))
+    if hit is not None and hit[0] is sc.alternatives:
+        return hit[1]
+    out = tuple(
+        _AltColumns(
+            a,
+            f"{a}/status",
+            f"{a}/agreement",
+            f"{a}/signed",
+            f"{a}/considered",
+            f"{a}/support",
+            f"{a}/members",
+            tuple((i, f"{a}/value/{i}") for i in alternative_issues(sc, a)),
+            tuple((m, f"{a}/join/{m}", f"{a}/power/{m}", f"{a}/cost/{m}") for m in alt.invited),
+            tuple((g, f"{a}/guard/{g}") for g in GUARDRAILS),
+        )
+        for a, alt in sc.alternatives.items()
+    )
+    if len(_COLUMNS) >= 64:
+        _COLUMNS.clear()
+    _COLUMNS[id(sc.alternatives)] = (sc.alternatives, out)
+    return out
+
+
 def draw_record(sc: Scenario, model: str, seed: int) -> dict[str, Any]:
     """The outcome columns of one draw (every alternative) for an already-patched scenario."""
     rec: dict[str, Any] = {}
     threshold = sc.settings.support_threshold
-    for a, alt in sc.alternatives.items():
-        out = run_alternative(sc, a, model=model, seed=seed, detail=False)
+    for cols in _record_columns(sc):
+        out = run_alternative(sc, cols.alt, model=model, seed=seed, detail=False)
         members = set(out.members)
-        rec[f"{a}/status"] = out.status
-        rec[f"{a}/agreement"] = out.status == "agreement"
+        rec[cols.status] = out.status
+        rec[cols.agreement] = out.status == "agreement"
         # Signed by the members, ratified or not (docs/models/ratification.md); an
         # agreement is ratified (or needs no ratification), so P(ratified) = P(agreement).
-        rec[f"{a}/signed"] = out.status in ("agreement", "signed, not ratified")
-        rec[f"{a}/considered"] = out.support >= threshold
-        rec[f"{a}/support"] = out.support
-        rec[f"{a}/members"] = len(members)
-        for i in alternative_issues(sc, a):
+        rec[cols.signed] = out.status in ("agreement", "signed, not ratified")
+        rec[cols.considered] = out.support >= threshold
+        rec[cols.support] = out.support
+        rec[cols.members] = len(members)
+        for i, col in cols.values:
             ag = out.agreed.get(i)
-            rec[f"{a}/value/{i}"] = None if ag is None else ag.value
+            rec[col] = None if ag is None else ag.value
         voice: dict[str, float] = {}
         if out.participation is not None:
             voice = {d.actor: d.terms.voice for d in out.participation.decisions}
         share = out.arrangement.budget_share if out.arrangement is not None else {}
-        for m in alt.invited:
+        for m, join, power, cost in cols.invited:
             inside = m in members
-            rec[f"{a}/join/{m}"] = int(inside)
-            rec[f"{a}/power/{m}"] = voice.get(m) if inside else None
-            rec[f"{a}/cost/{m}"] = share.get(m) if inside else None
-        for g in GUARDRAILS:
+            rec[join] = int(inside)
+            rec[power] = voice.get(m) if inside else None
+            rec[cost] = share.get(m) if inside else None
+        for g, col in cols.guards:
             entry = out.guardrails.get(g)
-            rec[f"{a}/guard/{g}"] = None if entry is None else bool(entry.get("ok"))
+            rec[col] = None if entry is None else bool(entry.get("ok"))
     return rec
 
 
@@ -194,8 +240,8 @@ def run_chunk(task: ChunkTask) -> dict[str, list[Any]]:
         if task.models is not None:
             model = task.models[r]
             data["model"].append(model)
-        for name, v in zip(in_names, row, strict=True):
-            data[name].append(float(v))
+        for name, v in zip(in_names, row.tolist(), strict=True):
+            data[name].append(v)
         for k, v in draw_record(sc, model, task.seed).items():
             data[k].append(v)
     return data

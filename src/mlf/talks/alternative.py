@@ -35,14 +35,13 @@ from mlf.scenario import (
     Alternative,
     ArrangementSettings,
     Scenario,
-    issues_for,
 )
 from mlf.seeds import SeedLike, child_seed, resolve_seed
 from mlf.table import TableResult
 from mlf.talks.arrangement import Arrangement, applied_terms, build_arrangement, voice_of
 from mlf.talks.attendance import _budget, _outside, _table, is_force_alternative, pressure_on
 from mlf.talks.errors import AnalysisError
-from mlf.talks.negotiation import Agreed, Overrides, negotiate
+from mlf.talks.negotiation import Agreed, Overrides, negotiate, open_issues_of
 from mlf.talks.satisfaction import policy_satisfaction
 
 # --------------------------------------------------------------------------- results
@@ -256,7 +255,7 @@ NOT_RATIFIED = "signed, not ratified"
 
 def _settled_fixed(sc: Scenario, alt: Alternative) -> tuple[dict[str, float], list[str]]:
     fixed = {k: sc.issues[k].to_number(v) for k, v in alt.fixed.items()}
-    return fixed, [*issues_for(sc, alt), *fixed]
+    return fixed, [*open_issues_of(sc, alt), *fixed]
 
 
 def anticipation(sc: Scenario, alt: Alternative) -> dict[str, dict[str, float]]:
@@ -268,7 +267,7 @@ def anticipation(sc: Scenario, alt: Alternative) -> dict[str, dict[str, float]]:
     fixed, settled = _settled_fixed(sc, alt)
     out: dict[str, dict[str, float]] = {}
     for a in alt.invited:
-        for iid in issues_for(sc, alt):
+        for iid in open_issues_of(sc, alt):
             x = ratif.anticipated_position(sc, a, iid, fixed, settled)
             if x is not None:
                 out.setdefault(a, {})[iid] = x

@@ -8,14 +8,18 @@ control game (cached by its inputs, since the participation search rebuilds it o
 from __future__ import annotations
 
 import json
+import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
+import annotated_types
 import numpy as np
 from pydantic import ValidationError
 
+from mlf._modelcopy import copied
 from mlf.costs import (
     CostError,
     CostGame,
@@ -43,8 +47,10 @@ from mlf.games import (
 )
 from mlf.power import power_indices
 from mlf.scenario import (
+    MAX_MAGNITUDE,
     Alternative,
     ArrangementSettings,
+    Num,
     Quantity,
     Scenario,
 )
@@ -90,6 +96,10 @@ def _settings_of(
             other = issue.nearest_option(a.value).settings
         elif issue.sets is not None:
             value = a.value * issue.scale_factor
+            fast = _set_directly(issue.sets, value) if memo.enabled() else None
+            if fast is not None:
+                update.update(fast)
+                continue
             try:
                 other = ArrangementSettings.model_validate({issue.sets: value})
             except ValidationError as exc:
@@ -102,7 +112,54 @@ def _settings_of(
             continue
         # ArrangementSettings.merged, applied once: the fields set in ``other`` override
         update.update(_fields_set_in(other))
-    return st.model_copy(update=update) if update else st
+    if not update:
+        return st
+    return copied(st, update) if memo.enabled() else st.model_copy(update=update)
+
+
+_BOUNDS: dict[str, tuple[float, float, float, float] | None] = {}
+
+
+def _number_bounds(name: str) -> tuple[float, float, float, float] | None:
+    """``(ge, gt, le, lt)`` of a plain number field of :class:`ArrangementSettings` (``Num``
+    with only bound constraints; absent bounds are infinite), or None for any other field."""
+    if name in _BOUNDS:
+        return _BOUNDS[name]
+    out: tuple[float, float, float, float] | None = None
+    info = ArrangementSettings.model_fields.get(name)
+    if info is not None and info.annotation == (Num | None) and info.default is None:
+        ge, gt, le, lt = -math.inf, -math.inf, math.inf, math.inf
+        plain = True
+        for m in info.metadata:
+            if isinstance(m, annotated_types.Ge):
+                ge = float(m.ge)  # type: ignore[arg-type]
+            elif isinstance(m, annotated_types.Gt):
+                gt = float(m.gt)  # type: ignore[arg-type]
+            elif isinstance(m, annotated_types.Le):
+                le = float(m.le)  # type: ignore[arg-type]
+            elif isinstance(m, annotated_types.Lt):
+                lt = float(m.lt)  # type: ignore[arg-type]
+            else:
+                plain = False
+        out = (ge, gt, le, lt) if plain else None
+    _BOUNDS[name] = out
+    return out
+
+
+def _set_directly(name: str, value: float) -> tuple[tuple[str, float]] | None:
+    """What ``_fields_set_in(ArrangementSettings.model_validate({name: value}))`` gives, for a
+    finite float that a plain bounded number field accepts as it is: ``((name, value),)``
+    (every other field defaults to None). None when that is not certain (another kind of
+    field, a value out of bounds or beyond :data:`mlf.scenario.MAX_MAGNITUDE`): the caller
+    then validates, with its error message. Validating costs more than the talks' whole
+    step on a settlement that is plainly in range, and a sweep settles thousands."""
+    b = _number_bounds(name)
+    if b is None or type(value) is not float or not math.isfinite(value):
+        return None
+    ge, gt, le, lt = b
+    if abs(value) > MAX_MAGNITUDE or not (ge <= value <= le and gt < value < lt):
+        return None
+    return ((name, value),)
 
 
 def _fields_set_in(st: ArrangementSettings) -> tuple[tuple[str, Any], ...]:
@@ -215,6 +272,46 @@ def _groups(sc: Scenario, members: Sequence[str]) -> dict[str, list[str]]:
     }
 
 
+def _groups_of(sc: Scenario, members: tuple[str, ...]) -> dict[str, list[str]]:
+    """:func:`_groups`, memoised by the member set with memoisation on (the cache is the
+    arrangements', cleared when the scenario's actors change). The caller does not mutate
+    the lists."""
+    if not memo.enabled():
+        return _groups(sc, members)
+    cache = _SCOPE.groups
+    hit = cache.get(members)
+    if hit is None:
+        hit = _groups(sc, members)
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[members] = hit
+    return hit
+
+
+class _ScenarioScope(threading.local):
+    """The caches whose keys leave out the scenario they were computed in (the member
+    groups, the cost splits, the arrangements): valid for one scenario (its actors and
+    issues) at a time, emptied when another comes (:func:`build_arrangement`). Per thread, so
+    that threads running different draws at once (a Dask worker with several threads) never
+    read each other's."""
+
+    def __init__(self) -> None:
+        self.owner: tuple[Any, Any] | None = None
+        self.groups: dict[tuple[str, ...], dict[str, list[str]]] = {}
+        self.splits: dict[tuple[Any, ...], CostSplit] = {}
+        self.arrangements: dict[
+            tuple[Any, ...], tuple[Alternative, ArrangementSettings, Arrangement]
+        ] = {}
+
+    def clear(self) -> None:
+        self.owner = None
+        self.groups.clear()
+        self.splits.clear()
+        self.arrangements.clear()
+
+
+_SCOPE = _ScenarioScope()
+
 _COST_MODELS: dict[int, tuple[ArrangementSettings, CostModel | None]] = {}
 
 
@@ -320,20 +417,31 @@ def _split_of(
 ) -> CostSplit:
     """:func:`_split`, memoised for the rules that read only the scenario's actors and the
     settings' split, ceiling and lead (proportional, GDP, equal) within one scenario (the
-    cache is the arrangements', cleared when the scenario changes)."""
+    cache is the arrangements', cleared when the scenario changes).
+
+    For those rules the shares do not depend on the total (:func:`mlf.costs.split_proportional`
+    computes them from the weights and the ceiling; :func:`mlf.costs.with_lead_share` from
+    those and the lead share), and each amount is ``share * total``; so the cache is keyed
+    without the total, and a hit for another (finite) total is the same split with
+    ``amounts = share * total`` and ``total`` set, which is what :func:`_split` computes.
+    """
     if not memo.enabled() or st.split in ("shapley", "nucleolus"):
         return _split(sc, st, members, total, requirements, cm)
-    key = ("split", st.split, st.ceiling, st.lead, st.lead_share, members, total)
-    hit = _SPLITS.get(key)
-    if hit is None:
-        hit = _split(sc, st, members, total, requirements, cm)
-        if len(_SPLITS) >= _CACHE_LIMIT:
-            _SPLITS.clear()
-        _SPLITS[key] = hit
-    return hit
+    key = ("split", st.split, st.ceiling, st.lead, st.lead_share, members)
+    cache = _SCOPE.splits
+    hit = cache.get(key)
+    if hit is None or not (math.isfinite(total) and total >= 0):
+        out = _split(sc, st, members, total, requirements, cm)
+        if hit is None:
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[key] = out
+        return out
+    if hit.total == total:
+        return hit
+    return replace(hit, amounts=tuple(x * total for x in hit.shares), total=total)
 
 
-_SPLITS: dict[tuple[Any, ...], CostSplit] = {}
 
 
 def build_arrangement(
@@ -349,24 +457,23 @@ def build_arrangement(
     mem = tuple(m for m in alt.invited if m in members)
     if not memo.enabled():
         return _build(sc, alt, st, mem)
-    owner = _ARRANGEMENTS_OF[0]
+    scope = _SCOPE
+    owner = scope.owner
     if owner is None or owner[0] is not sc.actors or owner[1] is not sc.issues:
-        _ARRANGEMENTS.clear()
-        _SPLITS.clear()
-        _ARRANGEMENTS_OF[0] = (sc.actors, sc.issues)
+        scope.clear()
+        scope.owner = (sc.actors, sc.issues)
+    cache = scope.arrangements
     key = (id(alt), id(st), mem)
-    hit = _ARRANGEMENTS.get(key)
+    hit = cache.get(key)
     if hit is not None and hit[0] is alt and hit[1] is st:
         return hit[2]
     arr = _build(sc, alt, st, mem)
-    if len(_ARRANGEMENTS) >= _CACHE_LIMIT:
-        _ARRANGEMENTS.clear()
-    _ARRANGEMENTS[key] = (alt, st, arr)
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = (alt, st, arr)
     return arr
 
 
-_ARRANGEMENTS: dict[tuple[Any, ...], tuple[Alternative, ArrangementSettings, Arrangement]] = {}
-_ARRANGEMENTS_OF: list[tuple[Any, Any] | None] = [None]
 
 
 def _build(
@@ -435,7 +542,9 @@ def _build(
     key: tuple[Any, ...] = ()
     if st.rule is not None:
         info = _spec_info(st.rule)
-        unknown = sorted(info.actor_ids - set(alt.invited))
+        unknown = [] if info.actor_ids.issubset(alt.invited) else sorted(
+            info.actor_ids - set(alt.invited)
+        )
         if unknown:
             raise AnalysisError(
                 f"the control rule refers to {', '.join(unknown)}, "
@@ -462,10 +571,10 @@ def _build(
                 weights["contribution_with_in_kind"] = (
                     both if sum(both.values()) > 0 else {m: 1.0 for m in mem}
                 )
-        groups = _groups(sc, mem)
+        groups = _groups_of(sc, mem)
         key = _game_key(info, mem, groups, weights)
         try:
-            game, has_winning = _control_game(key, st.rule, RuleContext(mem, groups, weights))
+            game, has_winning = _control_game(key, st.rule, mem, groups, weights)
         except MlfError as exc:
             return infeasible(f"control rule cannot be built: {exc}")
         if not has_winning:
@@ -522,21 +631,43 @@ def _game_key(
     w: tuple[Any, ...] = ()
     if info.uses_weights:
         w = tuple(
-            (name, tuple(round(float(v[m]), 12) for m in members if m in v))
-            for name, v in sorted(weights.items())
+            [
+                (name, tuple([round(float(v[m]), 12) for m in members if m in v]))
+                for name, v in sorted(weights.items())
+            ]
         )
-    return (
-        info.text,
-        members,
-        tuple((g, tuple(v)) for g, v in sorted(groups.items())),
-        w,
-    )
+    return (info.text, members, _groups_key(groups), w)
 
 
-def _control_game(key: tuple[Any, ...], spec: object, ctx: RuleContext) -> tuple[Game, bool]:
+_GROUPS_KEYS: dict[int, tuple[Mapping[str, Sequence[str]], tuple[Any, ...]]] = {}
+
+
+def _groups_key(groups: Mapping[str, Sequence[str]]) -> tuple[Any, ...]:
+    """The groups' part of a game key; memoised by the groups' identity with memoisation on
+    (the groups of a member set are cached and never mutated: :func:`_groups_of`)."""
+    if not memo.enabled():
+        return tuple((g, tuple(v)) for g, v in sorted(groups.items()))
+    hit = _GROUPS_KEYS.get(id(groups))
+    if hit is not None and hit[0] is groups:
+        return hit[1]
+    key = tuple((g, tuple(v)) for g, v in sorted(groups.items()))
+    if len(_GROUPS_KEYS) >= _CACHE_LIMIT:
+        _GROUPS_KEYS.clear()
+    _GROUPS_KEYS[id(groups)] = (groups, key)
+    return key
+
+
+def _control_game(
+    key: tuple[Any, ...],
+    spec: object,
+    members: tuple[str, ...],
+    groups: Mapping[str, Sequence[str]],
+    weights: Mapping[str, Mapping[str, float | int | Fraction]],
+) -> tuple[Game, bool]:
     """The control game of ``key`` and whether any coalition wins in it (cached together)."""
     hit = _GAMES.get(key)
     if hit is None:
+        ctx = RuleContext(members, groups, weights)
         if len(_GAMES) >= _CACHE_LIMIT:
             _GAMES.clear()
         validated = memo.enabled() and _VALIDATED.get(id(spec)) is spec
@@ -580,6 +711,12 @@ def _winning_all(game: Game) -> Any:
     """
     n = game.n
     if isinstance(game, WeightedGame):
+        if game.total < 2**62 and 0 <= game.int_quota < 2**62:
+            # w(S) for every mask S at once: the masks' bit matrix times the weights, in
+            # int64 (exact: every sum is at most the total); the same sums as the doubling
+            # below, in the same order.
+            sums64 = _mask_bits(n) @ np.array(game.int_weights, dtype=np.int64)
+            return np.asarray(sums64 >= game.int_quota, dtype=np.bool_)
         big = game.total >= 2**62
         sums = np.zeros(1, dtype=object if big else np.int64)
         for w in game.int_weights:
@@ -602,6 +739,18 @@ def _winning_all(game: Game) -> Any:
 
 
 _ALL_MASKS: dict[int, Any] = {}
+_MASK_BITS: dict[int, Any] = {}
+
+
+def _mask_bits(n: int) -> Any:
+    """The ``2^n x n`` int64 matrix whose row ``S`` holds the bits of mask ``S`` (bit ``i``
+    = player ``i``), cached per ``n``."""
+    bits = _MASK_BITS.get(n)
+    if bits is None:
+        masks = np.arange(1 << n, dtype=np.int64)
+        bits = (masks[:, None] >> np.arange(n, dtype=np.int64)) & 1
+        _MASK_BITS[n] = bits
+    return bits
 
 
 def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
@@ -636,9 +785,9 @@ def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
 
 def _clear_caches() -> None:
     for cache in (_GAMES, _VOICES, _VOICES_BY_WINNING, _SPECS, _COST_MODELS, _SETTINGS,
-                  _ARRANGEMENTS, _HELD, _VALIDATED, _SPLITS, _FIELDS_SET):
+                  _HELD, _VALIDATED, _FIELDS_SET, _GROUPS_KEYS):
         cache.clear()
-    _ARRANGEMENTS_OF[0] = None
+    _SCOPE.clear()  # this thread's; another thread's is emptied when its scenario changes
 
 
 memo.on_clear(_clear_caches)

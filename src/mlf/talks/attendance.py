@@ -16,12 +16,11 @@ from mlf.scenario import (
     Alternative,
     Issue,
     Scenario,
-    issues_for,
 )
 from mlf.table import TableResult, decide_table
 from mlf.talks import memo
 from mlf.talks.arrangement import applied_terms, build_arrangement, voice_of
-from mlf.talks.negotiation import Agreed, _agreed, _snap
+from mlf.talks.negotiation import Agreed, _agreed, _snap, open_issues_of
 from mlf.talks.satisfaction import policy_satisfaction
 
 _OWN: dict[tuple[str, float], tuple[Issue, Agreed]] = {}
@@ -122,7 +121,7 @@ def _table(sc: Scenario, alt_id: str, alt: Alternative) -> TableResult:
     for iid, value in alt.fixed.items():
         issue = sc.issues[iid]
         base[iid] = _agreed(iid, issue, issue.to_number(value), "fixed")
-    open_issues = issues_for(sc, alt)
+    open_issues = open_issues_of(sc, alt)
     fill = {iid: _compromise_position(sc, iid, alt.invited) for iid in open_issues}
     force = is_force_alternative(sc, alt)
 

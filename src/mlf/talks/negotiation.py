@@ -19,6 +19,28 @@ from mlf.scenario import (
     Scenario,
     issues_for,
 )
+from mlf.talks import memo
+
+_OPEN: dict[int, tuple[Alternative, Any, tuple[str, ...]]] = {}
+
+
+def open_issues_of(sc: Scenario, alt: Alternative) -> list[str]:
+    """:func:`mlf.scenario.issues_for` (the open issues that apply to the alternative), which
+    reads only the alternative and the scenario's issues; with memoisation on
+    (:mod:`mlf.talks.memo`) cached by those two objects' identity (a sweep's draws share
+    them). A new list each call."""
+    if not memo.enabled():
+        return issues_for(sc, alt)
+    hit = _OPEN.get(id(alt))
+    if hit is None or hit[0] is not alt or hit[1] is not sc.issues:
+        if len(_OPEN) >= 20_000:
+            _OPEN.clear()
+        hit = (alt, sc.issues, tuple(issues_for(sc, alt)))
+        _OPEN[id(alt)] = hit
+    return list(hit[2])
+
+
+memo.on_clear(_OPEN.clear)
 
 # --------------------------------------------------------------------------- negotiation
 
@@ -145,7 +167,7 @@ def negotiate(
         x = issue.to_number(value)
         agreed[iid] = _agreed(iid, issue, x, "fixed")
     actors = list(participants)
-    open_issues = issues_for(sc, alt)  # only the open issues that apply to this alternative
+    open_issues = open_issues_of(sc, alt)  # only the open issues that apply to this alternative
     for iid in alt.open:
         if iid not in open_issues:
             notes.append(f"{iid} does not apply to this alternative: it is not negotiated")

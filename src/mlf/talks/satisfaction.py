@@ -3,13 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from mlf.scenario import (
+    Actor,
     Scenario,
 )
+from mlf.talks import memo
 from mlf.talks.negotiation import Agreed
 
 # --------------------------------------------------------------------------- utility
+
+_Table = dict[str, tuple[float, float, float]]
+_TABLES: dict[int, tuple[Actor, Any, _Table]] = {}
+_LIMIT = 20_000
+
+
+def _positions(sc: Scenario, actor: str) -> _Table:
+    """Issue id -> (salience, position on the issue's axis, hi - lo) of each position the
+    actor holds on an issue of the scenario.
+
+    With memoisation on (:mod:`mlf.talks.memo`) this is cached by the actor object and the
+    scenario's issues (identity): within one draw of a sweep the talks ask for the same
+    nation's satisfaction dozens of times (the table, each round, the participation search).
+    The numbers are those :func:`policy_satisfaction` would compute each time.
+    """
+    act = sc.actors[actor]
+    issues = sc.issues
+    if memo.enabled():
+        hit = _TABLES.get(id(act))
+        if hit is not None and hit[0] is act and hit[1] is issues:
+            return hit[2]
+    table: _Table = {}
+    for iid, p in act.positions.items():
+        issue = issues.get(iid)
+        if issue is not None:
+            table[iid] = (p.salience.value, issue.to_number(p.position), issue.hi - issue.lo)
+    if memo.enabled():
+        if len(_TABLES) >= _LIMIT:
+            _TABLES.clear()
+        _TABLES[id(act)] = (act, issues, table)
+    return table
+
+
+memo.on_clear(_TABLES.clear)
 
 
 def policy_satisfaction(sc: Scenario, actor: str, agreed: Mapping[str, Agreed]) -> float:
@@ -18,14 +55,14 @@ def policy_satisfaction(sc: Scenario, actor: str, agreed: Mapping[str, Agreed]) 
     ``sum_k s_k (1 - |x_k - p_k| / (hi_k - lo_k)) / sum_k s_k`` over the issues the actor has a
     position on and the agreement settles; 0 when there is none.
     """
+    table = _positions(sc, actor)
     num = 0.0
     den = 0.0
     for iid, a in agreed.items():
-        p = sc.actors[actor].positions.get(iid)
-        if p is None:
+        t = table.get(iid)
+        if t is None:
             continue
-        issue = sc.issues[iid]
-        s = p.salience.value
-        num += s * (1.0 - abs(a.value - issue.to_number(p.position)) / (issue.hi - issue.lo))
+        s, x, span = t
+        num += s * (1.0 - abs(a.value - x) / span)
         den += s
     return num / den if den > 0 else 0.0
