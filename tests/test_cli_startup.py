@@ -62,7 +62,8 @@ def _modules_after(tmp_path: Path, *args: str) -> tuple[object, set[str]]:
 def test_scenario_commands_import_nothing_heavy(tmp_path: Path, args: tuple[str, ...]) -> None:
     code, modules = _modules_after(tmp_path, *args)
     assert code == 0
-    assert "mlf.cli.scenario" in modules  # the probe really ran the command
+    # the probe really ran the command (`check` of a valid file: the fast path, no typer)
+    assert {"mlf.cli.scenario", "mlf.cli._fastcheck"} & modules
     tops = {m.split(".")[0] for m in modules}
     assert sorted(tops & HEAVY) == []
     others = {m for m in modules if m in OTHERS or any(m.startswith(o + ".") for o in OTHERS)}
@@ -143,3 +144,76 @@ def test_version_imports_no_command_module(tmp_path: Path) -> None:
     commands = {f"mlf.cli.{m}" for m in mlf.cli.COMMANDS.values()}
     assert sorted(modules & commands) == []
     assert "numpy" not in {m.split(".")[0] for m in modules}
+
+
+#: What ``mlf check`` must not import beyond HEAVY/OTHERS: numpy (the rule grammar in
+#: mlf.games is pure Python; see mlf._lazy) and the bargaining engines (scenario validation
+#: needs only the models' names, mlf.bargaining_names).
+CHECK_NEVER = {"numpy", "mlf.bargaining", "mlf.seeds"}
+
+
+@pytest.mark.parametrize("bad_rule", [False, True], ids=["ok", "bad-rule"])
+def test_check_imports_no_numpy_and_no_bargaining_engine(tmp_path: Path, bad_rule: bool) -> None:
+    from mlf.scenario import builtin_text
+
+    text = builtin_text("mlf-1963")
+    good, bad = "rule: {unanimity: members}", "rule: {weighted: {quota: abc, weights: {USA: 1}}}"
+    assert good in text  # the built-in still has the rule this test breaks
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace(good, bad) if bad_rule else text, "utf-8")
+    code, modules = _modules_after(tmp_path, "check", str(path))
+    assert code == (1 if bad_rule else 0)
+    assert "mlf.games" in modules  # the control rules really were validated
+    loaded = {m for m in modules for n in CHECK_NEVER if m == n or m.startswith(n + ".")}
+    assert sorted(loaded) == []
+
+
+def test_model_names_are_the_registrys() -> None:
+    from mlf.bargaining.registry import MODELS
+    from mlf.bargaining_names import MODEL_NAMES
+
+    assert set(MODELS) == MODEL_NAMES
+
+
+def test_check_of_a_valid_scenario_skips_typer_click_and_rich(tmp_path: Path) -> None:
+    code, modules = _modules_after(tmp_path, "check", "mlf-1963")
+    assert code == 0
+    assert "mlf.cli._fastcheck" in modules and "mlf.scenario" in modules  # it really ran
+    assert "mlf.cli.scenario" not in modules  # the fast path, not the typer command
+    assert sorted({m.split(".")[0] for m in modules} & {"typer", "click", "rich"}) == []
+
+
+def test_check_fast_path_prints_the_typer_commands_bytes(tmp_path: Path) -> None:
+    # Every form the fast path answers (and some it hands back), with MLF_CLI_FAST=0 (the
+    # typer command) and without: same stdout, stderr and exit code.
+    import os
+
+    from mlf.scenario import builtin_text
+
+    text = builtin_text("mlf-1963")
+    dated = "      date: 1963-07\n"
+    assert dated in text  # the undated source below makes one warning
+    (tmp_path / "warn é.yaml").write_text(text.replace(dated, "", 1), "utf-8")
+    (tmp_path / "bad.yaml").write_text(text.replace("model: compromise", "model: x"), "utf-8")
+    cases = [
+        ["mlf-1963"], ["--strict", "mlf-1963"], ["mlf-1964-12", "--strict"], ["warn é.yaml"],
+        ["warn é.yaml", "--strict"], ["bad.yaml"], ["missing.yaml"], ["--strict"],
+        ["a.yaml", "b.yaml"], ["--bogus", "mlf-1963"],
+    ]  # fmt: skip
+    code = "import sys; sys.argv[0] = 'mlf'; from mlf.cli import main; main()"
+    outs = {}
+    for fast in ("1", "0"):
+        env = {**os.environ, "MLF_CLI_FAST": fast}
+        outs[fast] = [
+            subprocess.run(
+                [sys.executable, "-c", code, "check", *args],
+                capture_output=True, cwd=tmp_path, env=env, timeout=120,
+            )
+            for args in cases
+        ]  # fmt: skip
+    got = [(r.returncode, r.stdout, r.stderr) for r in outs["1"]]
+    assert got == [(r.returncode, r.stdout, r.stderr) for r in outs["0"]]
+    codes = [c for c, _, _ in got]
+    assert codes == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert got[3][2].count(b"\n") == 1 and b"has no date" in got[3][2]  # the warning, once
+    assert got[3][1].startswith("OK warn é.yaml: mlf-1963 as of 1963-07-15:".encode())

@@ -102,12 +102,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Literal
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Literal
 
 from mlf.errors import GameError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+else:  # numpy on first use: the rule grammar (`mlf check`) needs none (see mlf._lazy)
+    from mlf._lazy import LazyModule
+
+    np = LazyModule("numpy")
 
 __all__ = [
     "ActorRef",

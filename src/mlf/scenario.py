@@ -1979,11 +1979,9 @@ def _note_problems(raw: object, date: dt.date | None) -> list[Problem]:
 
 
 def _model_problems(st: Settings) -> list[Problem]:
-    """The bargaining model named in the settings must exist (when the registry imports)."""
-    try:
-        from mlf.bargaining.registry import MODELS
-    except ImportError:  # pragma: no cover - engines still being written
-        return []
+    """The bargaining model named in the settings must exist (names only: no engine import)."""
+    from mlf.bargaining_names import MODEL_NAMES as MODELS
+
     out: list[Problem] = []
     if st.model not in MODELS:
         out.append(

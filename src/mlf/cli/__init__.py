@@ -92,6 +92,12 @@ def main() -> None:
         fast = _fastpower.run(sys.argv[2:])
         if fast is not None:
             sys.exit(fast)
+    if sys.argv[1:2] == ["check"]:  # a valid scenario: no typer, click or rich (start-up)
+        from mlf.cli import _fastcheck
+
+        fast = _fastcheck.run(sys.argv[2:])
+        if fast is not None:
+            sys.exit(fast)
     import typer
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
     from typer.exceptions import Abort

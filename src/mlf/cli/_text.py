@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 
-from rich.markup import escape as _rich_escape
-
 __all__ = ["esc", "visible"]
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -43,4 +41,6 @@ def visible(text: object, *, one_line: bool = False) -> str:
 
 def esc(text: object) -> str:
     """:func:`visible`, then escaped for rich markup: safe in ``console.print`` and tables."""
-    return _rich_escape(visible(text))
+    from rich.markup import escape  # here, not at the top: `mlf check` needs no rich
+
+    return escape(visible(text))

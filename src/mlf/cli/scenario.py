@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mlf.cli._app import app, fail
+from mlf.cli._fastcheck import ok_line
 from mlf.cli._text import esc, visible
 from mlf.errors import MlfError
 from mlf.scenario import (
@@ -82,14 +83,7 @@ def check(
     """Validate a scenario: exit 0 if valid (warnings on stderr), 1 with every located error."""
     loaded = _load(ref, strict=strict)
     _warn(loaded)
-    sc = loaded.scenario
-    shown = f"{ref}.yaml" if loaded.builtin else ref
-    typer.echo(
-        f"OK {visible(shown)}: {sc.meta.id} as of {sc.meta.date.isoformat()}: "
-        f"{_plural(len(sc.actors), 'actor')}, {_plural(len(sc.issues), 'issue')}, "
-        f"{_plural(len(sc.alternatives), 'alternative')}, "
-        f"{_plural(len(sc.meta.sources), 'source')}, {_plural(len(loaded.warnings), 'warning')}"
-    )
+    typer.echo(ok_line(ref, loaded))  # shared with the fast path (mlf.cli._fastcheck)
 
 
 def _q(q: Quantity | None) -> str:
