@@ -349,7 +349,7 @@ def test_every_engine_equals_brute_force(gp: tuple[Game, Callable[[frozenset[str
     ref = oracle(game.players, pred)
     assert_matches_oracle(game, ref)
     assert_matches_oracle(game, ref, use_numba=False)
-    for algo in ("generating-function", "enumeration-threshold"):
+    for algo in ("generating-function", "enumeration-threshold", "weight-classes"):
         for nb in (True, False):
             try:
                 assert_matches_oracle(game, ref, algorithm=algo, use_numba=nb)
@@ -536,7 +536,9 @@ def test_progress_callback() -> None:
     assert seen and seen[-1][0] == seen[-1][1]
 
 
-@pytest.mark.parametrize("algorithm", ["enumeration", "generating-function", "auto"])
+@pytest.mark.parametrize(
+    "algorithm", ["enumeration", "generating-function", "auto", "weight-classes"]
+)
 def test_float_output_equals_exact(algorithm: str) -> None:
     for game in (UNSC, parse_weighted("[12; 4,4,4,2,2,1]")):
         ex = power_indices(game, exact=True, algorithm=algorithm)

@@ -18,6 +18,12 @@ swings_i = #{S ∈ W : i ∈ S, S∖{i} ∉ W}):
 
 Algorithms (the result's ``algorithm`` names the one used)
 ----------------------------------------------------------
+``weight-classes``
+    games of the form "w(S) ≥ t[|S|]" with few distinct weights (up to 30 players): every
+    count of the enumeration, exactly, from the Π(c_j + 1) profiles "how many members of each
+    weight class" instead of the 2^n coalitions (pure Python, :mod:`mlf._powercore`); the UN
+    Security Council has 66 profiles. ``auto`` takes it when it is cheap and no list of
+    minimal winning coalitions is asked for (``mwc_cap=0``, or no Deegan-Packel / Holler).
 ``enumeration-threshold``
     games of the form "w(S) ≥ t[|S|]" (weighted games, head counts, double majorities and their
     AND/OR over one weight vector, e.g. the EU Lisbon rule) with n ≤ 30: one numba pass over all
@@ -83,14 +89,15 @@ import importlib.util
 import itertools
 import math
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from mlf import _powercore as _core
+from mlf._powercore import INDEX_NAMES, MonteCarloInfo, PowerResult
 from mlf.errors import GameError
 from mlf.games import (
     AndGame,
@@ -101,6 +108,29 @@ from mlf.games import (
     WeightedGame,
 )
 from mlf.seeds import SeedLike, generator, resolve_seed
+
+_Raw = _core.Raw
+_q = _core.q
+_harmonic = _core.harmonic
+_raw_from_counts = _core.raw_from_counts
+_normalise = _core.normalise
+
+
+def _fr(x: int, y: int) -> Fraction:
+    return Fraction(x, y) if y else Fraction(0)
+
+
+def _names_of(players: tuple[str, ...], masks: list[int]) -> tuple[tuple[str, ...], ...]:
+    """Player names of each bitmask."""
+    n = len(players)
+    if not masks:
+        return ()
+    if n > 62:
+        return _core.names_of(players, masks)
+    bits = ((np.array(masks, dtype=np.int64)[:, None] >> np.arange(n)) & 1).astype(np.bool_)
+    names = np.array(players, dtype=object)
+    return tuple(tuple(names[row].tolist()) for row in bits)
+
 
 __all__ = [
     "INDEX_NAMES",
@@ -117,22 +147,11 @@ __all__ = [
     "winning_coalition_count",
 ]
 
-INDEX_NAMES: tuple[str, ...] = (
-    "banzhaf",
-    "banzhaf_absolute",
-    "shapley_shubik",
-    "johnston",
-    "deegan_packel",
-    "holler",
-    "coleman_act",
-    "coleman_prevent",
-    "coleman_initiate",
-)
 _MC_INDICES = frozenset(INDEX_NAMES) - {"deegan_packel", "holler"}
 _BANZHAF_FAMILY = frozenset(
     {"banzhaf", "banzhaf_absolute", "coleman_act", "coleman_prevent", "coleman_initiate"}
 )
-_MAX_ENUM = 25  # numpy enumeration of 2^n coalitions
+_MAX_ENUM = _core.MAX_ENUM  # numpy enumeration of 2^n coalitions
 _MAX_ENUM_NUMBA = 30  # numba enumeration of threshold games (the kernel needs n ≤ 32)
 _DP_BUDGET = 4e9  # element operations allowed for one exact DP (int64; Python ints count 50)
 _OBJECT_COST = 50  # an operation on Python ints costs about 50 int64 operations
@@ -169,175 +188,6 @@ def _kernels() -> Any:
 Progress = Callable[[int, int], None] | None
 
 
-@dataclass(frozen=True)
-class MonteCarloInfo:
-    """How a Monte Carlo estimate was made and how uncertain it is."""
-
-    seed: int | None
-    samples: int
-    batches: int
-    standard_errors: dict[str, dict[str, float]]
-    confidence: float = 0.95
-
-    def half_width(self, index: str, player: str) -> float:
-        """Half-width of the 95 % confidence interval (1.96 standard errors)."""
-        return 1.959963984540054 * self.standard_errors[index][player]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types."""
-        return {
-            "seed": self.seed,
-            "samples": self.samples,
-            "batches": self.batches,
-            "confidence": self.confidence,
-            "standard_errors": self.standard_errors,
-        }
-
-
-@dataclass(frozen=True)
-class PowerResult:
-    """Power indices of one game, how they were computed, and the game's key facts.
-
-    ``indices`` maps an index name to {player: value} (``Fraction`` when exact output was
-    asked for); ``coleman_act`` is the body's power to act |W|/2^n. ``winning_coalitions``
-    is exact for exact methods with n ≤ 62 or exact output (rounded from a float share
-    otherwise, and estimated under Monte Carlo). ``minimal_winning`` lists at most
-    ``mwc_cap`` minimal winning coalitions, ``minimal_winning_count`` counts all of them
-    (None when not computed). ``omitted`` says which requested-by-default indices were left
-    out and why; ``montecarlo`` holds the seed, samples and standard errors of an estimate.
-    """
-
-    players: tuple[str, ...]
-    method: str  # "exact" | "montecarlo"
-    algorithm: str
-    indices: dict[str, dict[str, Value]]
-    coleman_act: Value | None
-    veto_players: tuple[str, ...]
-    dummies: tuple[str, ...]
-    winning_coalitions: int | None
-    minimal_winning_count: int | None
-    minimal_winning: tuple[tuple[str, ...], ...] = ()
-    montecarlo: MonteCarloInfo | None = None
-    omitted: dict[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The CLI's JSON object: players, method, indices (floats), veto players, dummies,
-        number of winning coalitions and the Coleman power to act."""
-        return {
-            "players": list(self.players),
-            "method": self.method,
-            "indices": {
-                name: {p: float(v) for p, v in vals.items()} for name, vals in self.indices.items()
-            },
-            "veto_players": list(self.veto_players),
-            "dummies": list(self.dummies),
-            "winning_coalitions": self.winning_coalitions,
-            "coleman_act": None if self.coleman_act is None else float(self.coleman_act),
-        }
-
-    def to_full_dict(self) -> dict[str, Any]:
-        """Everything, losslessly: exact values as ``"p/q"`` strings next to the floats."""
-        out = self.to_dict()
-        out["algorithm"] = self.algorithm
-        out["minimal_winning_count"] = self.minimal_winning_count
-        out["minimal_winning"] = [list(c) for c in self.minimal_winning]
-        out["montecarlo"] = None if self.montecarlo is None else self.montecarlo.to_dict()
-        out["omitted"] = dict(self.omitted)
-        if self.method == "exact":
-            out["exact"] = {
-                name: {p: str(v) for p, v in vals.items()} for name, vals in self.indices.items()
-            }
-        return out
-
-
-# --------------------------------------------------------------------------------------------
-# raw exact or float counts -> indices
-
-
-@dataclass
-class _Raw:
-    """What an engine found; ints are exact counts, floats are shares (see each field)."""
-
-    n: int
-    act: Value  # |W| / 2^n
-    pbi: list[Value]  # swings_i / 2^(n-1)
-    winning: int | None
-    ssi: list[Value] | None = None
-    johnston: list[Value] | None = None  # Σ 1/c(S), any common scale
-    dp: list[Value] | None = None  # Deegan-Packel, final
-    holler: list[Value] | None = None  # m_i, any common scale
-    mwc_count: int | None = None
-    mwc_list: list[int] = field(default_factory=list)
-
-
-def _fr(x: int, y: int) -> Fraction:
-    return Fraction(x, y) if y else Fraction(0)
-
-
-def _q(num: int, den: int, exact: bool) -> Value:
-    """num/den as a Fraction (exact) or a correctly rounded float."""
-    if not den:
-        return Fraction(0) if exact else 0.0
-    return Fraction(num, den) if exact else num / den
-
-
-def _harmonic(row: Sequence[int], n: int, exact: bool) -> Value:
-    """Σ_k row[k] / k, exactly or in floats."""
-    if exact:
-        return sum((Fraction(int(row[k]), k) for k in range(1, n + 1) if row[k]), Fraction(0))
-    return math.fsum(int(row[k]) / k for k in range(1, n + 1) if row[k])
-
-
-def _raw_from_counts(
-    n: int,
-    wins_by_size: Sequence[int],
-    swings_by_size: Sequence[Sequence[int]],
-    jcount: Sequence[Sequence[int]] | None,
-    mwc_size: Sequence[Sequence[int]] | None,
-    mwc_count: int | None,
-    mwc_list: list[int],
-    exact: bool = True,
-) -> _Raw:
-    """Index ingredients from exact integer counts (by player and size / number of critical
-    members): Fractions, or correctly rounded floats when ``exact`` is False."""
-    wins = sum(int(x) for x in wins_by_size)
-    full = 1 << n
-    pbi = [_q(sum(int(x) for x in row), full // 2 or 1, exact) for row in swings_by_size]
-    fact = [math.factorial(k) for k in range(n + 1)]
-    ssi = [
-        _q(sum(int(row[k]) * fact[k - 1] * fact[n - k] for k in range(1, n + 1)), fact[n], exact)
-        for row in swings_by_size
-    ]
-    raw = _Raw(n=n, act=_q(wins, full, exact), pbi=pbi, winning=wins, ssi=ssi)
-    if jcount is not None:
-        raw.johnston = [_harmonic(row, n, exact) for row in jcount]
-    if mwc_size is not None and mwc_count is not None:
-        raw.mwc_count = mwc_count
-        raw.holler = [_q(sum(int(x) for x in row), 1, exact) for row in mwc_size]
-        raw.dp = [_harmonic(row, n, exact) / (mwc_count or 1) for row in mwc_size]
-        raw.mwc_list = mwc_list
-    return raw
-
-
-def _names_of(players: tuple[str, ...], masks: list[int]) -> tuple[tuple[str, ...], ...]:
-    """Player names of each bitmask."""
-    n = len(players)
-    if not masks:
-        return ()
-    if n > 62:
-        return tuple(tuple(p for i, p in enumerate(players) if m >> i & 1) for m in masks)
-    bits = ((np.array(masks, dtype=np.int64)[:, None] >> np.arange(n)) & 1).astype(np.bool_)
-    names = np.array(players, dtype=object)
-    return tuple(tuple(names[row].tolist()) for row in bits)
-
-
-def _normalise(xs: list[Value]) -> list[Value]:
-    tot = sum(xs, Fraction(0)) if xs and isinstance(xs[0], Fraction) else sum(xs, 0.0)
-    if not tot:
-        return [x * 0 for x in xs]
-    return [x / tot for x in xs]
-
-
 def _assemble(
     game: Game,
     raw: _Raw,
@@ -351,53 +201,11 @@ def _assemble(
     mc: MonteCarloInfo | None = None,
     dummies: tuple[str, ...] | None = None,
 ) -> PowerResult:
-    players = game.players
-
-    def out(xs: Sequence[Value]) -> dict[str, Value]:
-        if exact:
-            return {
-                p: (x if isinstance(x, Fraction) else Fraction(x))
-                for p, x in zip(players, xs, strict=True)
-            }
-        return {p: float(x) for p, x in zip(players, xs, strict=True)}
-
-    act = raw.act
-    vals: dict[str, Sequence[Value]] = {}
-    for name in want:
-        if name == "banzhaf_absolute":
-            vals[name] = raw.pbi
-        elif name == "banzhaf":
-            vals[name] = _normalise(list(raw.pbi))
-        elif name == "shapley_shubik" and raw.ssi is not None:
-            vals[name] = raw.ssi
-        elif name == "johnston" and raw.johnston is not None:
-            vals[name] = _normalise(list(raw.johnston))
-        elif name == "deegan_packel" and raw.dp is not None:
-            vals[name] = raw.dp
-        elif name == "holler" and raw.holler is not None:
-            vals[name] = _normalise(list(raw.holler))
-        elif name == "coleman_prevent":
-            vals[name] = [x / (2 * act) if act else x * 0 for x in raw.pbi]
-        elif name == "coleman_initiate":
-            vals[name] = [x / (2 * (1 - act)) if act != 1 else x * 0 for x in raw.pbi]
-    indices = {name: out(v) for name, v in vals.items()}
-    if dummies is None:
-        dummies = tuple(p for p, x in zip(players, raw.pbi, strict=True) if x == 0)
-    coleman: Value = (act if isinstance(act, Fraction) else Fraction(act)) if exact else float(act)
-    return PowerResult(
-        players=players,
-        method=method,
-        algorithm=algorithm,
-        indices=indices,
-        coleman_act=coleman,
-        veto_players=veto_players(game),
-        dummies=dummies,
-        winning_coalitions=raw.winning,
-        minimal_winning_count=raw.mwc_count,
-        minimal_winning=_names_of(players, raw.mwc_list[:mwc_cap]),
-        montecarlo=mc,
-        omitted=omitted,
-    )
+    return _core.assemble(
+        game.players, veto_players(game), raw, want, exact=exact, method=method,
+        algorithm=algorithm, minimal_winning=_names_of(game.players, raw.mwc_list[:mwc_cap]),
+        omitted=omitted, mc=mc, dummies=dummies,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,6 +220,8 @@ def _threshold_form(game: Game) -> tuple[list[int], list[int]] | None:
     for "always".
     """
     n = game.n
+    if type(game) is WeightedGame:  # the common case, shared with mlf.cli._fastpower
+        return _core.weighted_form(game.int_weights, game.int_quota)
     base: list[int] | None = None
 
     def leaf(g: Game) -> tuple[str, Any] | None:
@@ -942,41 +752,7 @@ def _dp_engine(
     return raw, omitted
 
 
-def _list_mwc(w: list[int], t: list[int], cap: int) -> list[int]:
-    """Up to ``cap`` minimal winning coalitions of "w(S) ≥ t[|S|]" by depth-first search."""
-    n = len(w)
-    if cap <= 0:
-        return []
-    order = sorted(range(n), key=lambda i: (-w[i], i))
-    ws = [w[i] for i in order]
-    rest = [0] * (n + 1)
-    for j in range(n - 1, -1, -1):
-        rest[j] = rest[j + 1] + ws[j]
-    tmin_from = [min(t[c:]) for c in range(n + 1)]
-    out: list[int] = []
-    if t[0] <= 0:
-        return [0]
-
-    def wins(c: int, p: int) -> bool:
-        return p >= t[c]
-
-    def dfs(j: int, c: int, p: int, members: list[int]) -> None:
-        if len(out) >= cap:
-            return
-        if wins(c, p):
-            lightest = min(ws[k] for k in members)
-            if p - lightest < t[c - 1]:
-                out.append(sum(1 << order[k] for k in members))
-            return
-        if j == n or p + rest[j] < tmin_from[c + 1 if c < n else n]:
-            return
-        members.append(j)
-        dfs(j + 1, c + 1, p + ws[j], members)
-        members.pop()
-        dfs(j + 1, c, p, members)
-
-    dfs(0, 0, 0, [])
-    return out
+_list_mwc = _core.list_mwc
 
 
 # --------------------------------------------------------------------------------------------
@@ -1190,11 +966,7 @@ def veto_players(game: Game) -> tuple[str, ...]:
     n = game.n
     form = _threshold_form(game)
     if form is not None:
-        w, t = form
-        total = sum(w)
-        if total < t[n]:
-            return ()
-        return tuple(p for p, x in zip(game.players, w, strict=True) if total - x < t[n - 1])
+        return _core.threshold_vetoes(game.players, *form)
     if not game.has_winning:
         return ()
     full = (1 << n) - 1
@@ -1322,7 +1094,8 @@ def power_indices(
     omitted: dict[str, str] = {}
     numba_ok = use_numba and _numba_installed()
     algos = (
-        "auto", "enumeration", "enumeration-threshold", "generating-function", "closed-form"
+        "auto", "enumeration", "enumeration-threshold", "generating-function", "closed-form",
+        "weight-classes",
     )  # fmt: skip
     if algorithm not in algos:
         raise GameError(f"unknown algorithm {algorithm!r}; known: {', '.join(algos)}")
@@ -1331,6 +1104,8 @@ def power_indices(
         raise GameError("closed-form needs a head count (all players of equal weight)")
     if algorithm == "auto" and symmetric and n > _MAX_ENUM:
         algorithm = "closed-form"
+    if algorithm == "auto" and form is not None and _core.classes_auto(form[0], want, mwc_cap):
+        algorithm = "weight-classes"
     # numba pays off from 16 players, or at once if it is loaded already (no import cost)
     loaded = "numba" in sys.modules
     can_thr = (
@@ -1362,6 +1137,17 @@ def power_indices(
     if algorithm == "closed-form":
         assert form is not None
         raw = _symmetric(form[0], form[1], mwc_cap, exact)
+    elif algorithm == "weight-classes":
+        if (
+            form is None
+            or n > _core.CLASSES_MAX_PLAYERS
+            or _core.class_steps(form[0]) > _core.CLASSES_FORCED_STEPS
+        ):
+            raise GameError(
+                "weight-classes needs a threshold game of at most "
+                f"{_core.CLASSES_MAX_PLAYERS} players with few distinct weights"
+            )
+        raw = _core.classes_raw(form[0], form[1], want, exact, mwc_cap, progress)
     elif algorithm == "enumeration-threshold":
         if not can_thr or form is None:
             raise GameError("enumeration-threshold needs numba, n <= 30 and a threshold game")

@@ -16,9 +16,14 @@ runs, so help, usage errors and error lines are the typer command's own, unchang
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mlf._powercore import PowerResult
 
 _INT = re.compile(r"0|[1-9][0-9]{0,24}")
 
@@ -76,6 +81,64 @@ def _parse(args: list[str]) -> _Args | None:
     return out if out.game else None
 
 
+_NUMBER = r"(?:0|[1-9][0-9]{0,14})"  # at most 15 digits: within parse_number's limits
+_PLAIN_GAME = re.compile(
+    rf"[ \t]*\[[ \t]*({_NUMBER})[ \t]*;[ \t]*({_NUMBER}(?:[ \t]*,[ \t]*{_NUMBER})*)[ \t]*\][ \t]*"
+)
+
+
+def _names(text: str | None) -> list[str] | None:
+    """``--names``/``--veto`` split as :func:`mlf.cli._powerrun._split` splits them."""
+    if text is None:
+        return None
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _light(p: _Args) -> PowerResult | None:
+    """The result, computed without numpy, for a game ``[q; w1, ...]`` of plain integers that
+    ``algorithm="auto"`` solves with the weight-classes engine (:mod:`mlf._powercore`), with
+    no ``--veto`` or ``--samples``; None for anything else (the full path decides, and says
+    any error). The game, the requested indices and the engine's choice are those of
+    :func:`mlf.cli._powerrun.compute` and :func:`mlf.power.power_indices`, through the same
+    functions, so the result is the same record (tests/test_cli_power_fast.py)."""
+    if p.veto is not None or p.samples is not None or p.seed is not None:
+        return None
+    m = _PLAIN_GAME.fullmatch(p.game)
+    if m is None:
+        return None
+    from mlf import _powercore as core
+
+    quota = int(m.group(1))
+    weights = [int(x) for x in m.group(2).split(",")]
+    n = len(weights)
+    if not 0 < n <= core.CLASSES_MAX_PLAYERS or not 0 < quota <= sum(weights):
+        return None
+    names = _names(p.names)
+    players = tuple(names) if names is not None else tuple(f"P{i + 1}" for i in range(n))
+    if len(players) != n or len(set(players)) != n:
+        return None
+    wanted: list[str] | None = None
+    if p.index:
+        wanted = [x for item in p.index for x in _names(item) or []]
+        if any(x not in core.INDEX_NAMES for x in wanted):
+            return None
+    # WeightedGame's integer game: the weights' common factor divided out, the quota rounded up
+    g = math.gcd(*weights)
+    if g > 1:
+        weights = [x // g for x in weights]
+        quota = -(-quota // g)
+    w, t = core.weighted_form(weights, quota)
+    want = list(core.INDEX_NAMES) if wanted is None else list(dict.fromkeys(wanted))
+    if not core.classes_auto(w, want, 0):
+        return None  # another engine: the full path
+    raw = core.classes_raw(w, t, want, p.exact, 0)
+    return core.assemble(
+        players, core.threshold_vetoes(players, w, t), raw,
+        [x for x in want if x != "coleman_act"], exact=p.exact, method="exact",
+        algorithm="weight-classes", minimal_winning=(), omitted={},
+    )  # fmt: skip
+
+
 def run(args: list[str]) -> int | None:
     """Run ``mlf power`` on ``args`` (after ``power``) and return the exit code, or None
     (nothing printed) when the typer command must handle it."""
@@ -86,6 +149,12 @@ def run(args: list[str]) -> int | None:
     p = _parse(args)
     if p is None:
         return None
+    light = _light(p)
+    if light is not None:
+        from mlf.cli._powershow import render
+
+        render(light, p.exact, p.as_json)
+        return 0
     from mlf.cli import _powerrun
     from mlf.errors import MlfError
 
