@@ -395,7 +395,11 @@ def render_markdown(
             ],
         )
         if sens["by_model"]:
-            md += ["P(agreement) by the model each draw drew:", ""]
+            md += [
+                "P(agreement) by the model each draw drew, with its 95% interval among that "
+                "model's draws:",
+                "",
+            ]
             md += _table(
                 ["model", "weight", "draws", *[a["title"] for a in sens["alternatives"]]],
                 [[r["model"], r["weight"], r["draws"], *r["cells"]] for r in sens["by_model"]],

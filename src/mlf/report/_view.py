@@ -711,7 +711,10 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
                 "model": str(m),
                 "weight": num(weights.get(m)),
                 "draws": text(part.get("draws")),
-                "cells": [pct(as_dict(palts.get(str(a["id"]))).get("p_agreement")) for a in alts],
+                "cells": [
+                    pct(pa.get("p_agreement")) + interval_text(pa.get("p_agreement_ci"), " ")
+                    for pa in (as_dict(palts.get(str(a["id"]))) for a in alts)
+                ],
             }
         )
     return {"draws": sens.get("draws"), "alternatives": alts, "by_model": by_model,
