@@ -9,13 +9,17 @@ Each side pays only for its own work: both games are built before the clock star
 ``CostGame`` once; the peer's ``coopgame.Game`` afresh for every timed call, untimed, because
 the peer caches results on the game object), and only the solver call is timed. Earlier
 versions converted mlf's 2^n table to a Python list inside the peer's timed call (2.5 ms at
-n=15), which made mlf look up to 2.4x faster than it was.
+n=15), which made mlf look up to 2.4x faster than it was. One-off costs are outside the
+clock on both sides: the peer's import (a compiled extension) and mlf's first call (the
+warm-up call of :func:`median_ms`, which loads numba's cached kernels for the float
+nucleolus).
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -127,6 +131,7 @@ def main() -> None:
         r = f"{peer / mine:9.2f}" if peer is not None else f"{'-':>9}"
         print(f"{case:<18} {task:<36} {mine:10.4f} {p} {r}")
     print("peer: coopgame-py (Shapley, cost_nucleolus, nucleolus_exact); manning: method='full'")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

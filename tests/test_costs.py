@@ -561,3 +561,62 @@ def test_a_fixed_lead_share_and_the_rest_split_below_the_ceiling() -> None:
         with_lead_share("US", 0.4, None, 100.0, rule="proportional")
     with pytest.raises(CostError, match="both the lead"):
         with_lead_share("FRG", 0.4, rest, 100.0, rule="proportional")
+
+
+# --- the compiled float nucleolus (mlf._nucleolus_nb) against the exact one --------------
+
+
+@st.composite
+def _small_cost_games(draw: st.DrawFn) -> CostGame:
+    """Random integer cost games of 2-6 players: arbitrary tables, airport games, and
+    concave (square-root) games."""
+    n = draw(st.integers(2, 6))
+    kind = draw(st.sampled_from(["table", "airport", "sqrt"]))
+    names = [f"p{i}" for i in range(n)]
+    if kind == "table":
+        vals = [0, *draw(st.lists(st.integers(1, 60), min_size=2**n - 1, max_size=2**n - 1))]
+        return CostGame.from_array(names, vals)
+    req = draw(st.lists(st.integers(1, 30), min_size=n, max_size=n))
+    if kind == "airport":
+        return CostGame.from_requirements(names, req, lambda m: 10 + m)
+    vals = [0] + [
+        math.isqrt(100 * sum(req[i] for i in range(n) if s >> i & 1)) for s in range(1, 2**n)
+    ]
+    return CostGame.from_array(names, vals)
+
+
+@pytest.mark.numba
+@settings(max_examples=150, deadline=None)
+@given(game=_small_cost_games(), ir=st.booleans())
+def test_compiled_float_nucleolus_equals_the_exact_one(game: CostGame, ir: bool) -> None:
+    from mlf.costs import _compiled_nucleolus, prenucleolus
+
+    assert _compiled_nucleolus() is not None  # numba is installed where this test runs
+    solve = nucleolus if ir else prenucleolus
+    try:
+        exact = solve(game, exact=True)
+    except MlfError as e:  # no imputation: the float path says the same
+        with pytest.raises(MlfError, match=str(e)[:30]):
+            solve(game)
+        return
+    got = solve(game)
+    scale = max(1.0, float(np.max(np.abs(game.values))))
+    assert np.max(np.abs(np.array([float(v) for v in exact]) - got)) <= 1e-9 * scale
+
+
+@pytest.mark.numba
+@pytest.mark.parametrize("n", [10, 15])
+def test_compiled_float_nucleolus_equals_highs_on_larger_games(n: int) -> None:
+    from mlf import _nucleolus_nb
+    from mlf.costs import _run_nucleolus
+
+    rng = np.random.default_rng(1963)
+    req = [int(v) for v in rng.integers(1, 60, n)]
+    game = CostGame.from_requirements([f"p{i}" for i in range(n)], req, lambda m: 20 + 5 * m)
+    for ir in (True, False):
+        status, x, t = _nucleolus_nb.nucleolus_float(game.values, n, ir)
+        assert status == 0
+        ref = _run_nucleolus(game.values, n, ir)
+        assert np.max(np.abs(x - ref.x)) <= 1e-7
+        assert t == pytest.approx(ref.rounds[0].t, abs=1e-7)
+        assert np.allclose(nucleolus(game) if ir else x, x)
