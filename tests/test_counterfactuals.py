@@ -113,7 +113,8 @@ def test_bad_changes_are_one_located_line(base: Any, tmp_path: Path) -> None:
         "--set actors.GBR.capability=: no value after '=' (write null to remove the field)"
     )
     assert usage(counterfactual="nope").startswith(
-        "--counterfactual: mlf-1964-12 has no counterfactual 'nope' (it has: none)"
+        "--counterfactual: mlf-1964-12 has no counterfactual 'nope' (it has: "
+        "submarine_instead_of_surface, anf_on_its_december_terms, surface_fleet_with_uk_polaris)"
     )
 
     def errors(exit_code: int, **kw: Any) -> list[str]:
@@ -145,7 +146,9 @@ def test_bad_changes_are_one_located_line(base: Any, tmp_path: Path) -> None:
 
 def test_named_counterfactuals_are_checked_and_applied(tmp_path: Path) -> None:
     loaded = load_scenario(WHAT_IF, strict=True)
-    assert list(loaded.scenario.counterfactuals) == ["no_uk_in_kind", "us_drops_veto"]
+    assert list(loaded.scenario.counterfactuals) == [  # the parent's, then its own
+        *BUILTIN_COUNTERFACTUALS["mlf-1964-12"], "no_uk_in_kind", "us_drops_veto"
+    ]
     changed = apply_changes(loaded, counterfactual="us_drops_veto")
     alt = changed.scenario.alternatives["mlf_surface"]
     assert "firing_rule" not in alt.open and alt.fixed["firing_rule"] == "r4_european"
