@@ -136,6 +136,7 @@ _NAME = st.text(
     index=st.none() | st.lists(st.sampled_from(list(_powershow.LABELS)), max_size=4),
     exact=st.booleans(),
     width=st.integers(0, 160),
+    styled=st.booleans(),
 )
 def test_plain_layout_is_richs_layout(
     weights: list[int],
@@ -144,8 +145,10 @@ def test_plain_layout_is_richs_layout(
     index: list[str] | None,
     exact: bool,
     width: int,
+    styled: bool,
 ) -> None:
-    """Where the plain layout answers, it is byte for byte what rich prints."""
+    """Where the plain layout answers, it is byte for byte what rich prints (``styled``: as
+    on a terminal, rich's bold and italic codes included)."""
     import contextlib
     import io
     from fractions import Fraction
@@ -158,18 +161,21 @@ def test_plain_layout_is_richs_layout(
     text = f"[{quota}; {', '.join(map(str, weights))}]"
     game = parse_weighted(text, None if names is None else names[: len(weights)])
     result = power_indices(game, index, exact=exact, mwc_cap=0)
-    plain = _powershow.plain_text(result, exact, width)
+    plain = _powershow.plain_text(result, exact, width, styled)
     buf = io.StringIO()
-    before = os.environ.get("COLUMNS")
+    env = {"COLUMNS": str(width), "TERM": "xterm", "FORCE_COLOR": "1" if styled else ""}
+    before = {k: os.environ.get(k) for k in env}
     with contextlib.redirect_stdout(buf):
-        os.environ["COLUMNS"] = str(width)
+        os.environ.update(env)
         try:
+            assert _powershow._console_mode() == (width, styled)
             _powershow.rich_render(result, exact)
         finally:
-            if before is None:
-                del os.environ["COLUMNS"]
-            else:
-                os.environ["COLUMNS"] = before
+            for k, v in before.items():
+                if v is None:
+                    del os.environ[k]
+                else:
+                    os.environ[k] = v
     if plain is not None:
         assert plain == buf.getvalue()
     elif names is None and width >= 80:

@@ -10,11 +10,13 @@ What differs is how each LP is solved. Writing ``x = x0 + B z`` (``B`` an orthon
 the directions the fixed equalities leave free, by SVD) leaves the variables (z, t), all free,
 and only inequality rows ``G_j (z, t) <= h_j``. Its dual, ``max -h·y`` subject to
 ``Σ_j y_j G_j = -e_t``, ``y >= 0``, has d + 1 equality rows (d = dim z <= n - 1) and one column
-per row of the LP, so a dense revised simplex with a (d+1) x (d+1) basis solves it
-(two phases, Dantzig's rule with Bland's rule after degenerate steps against cycling; Chvátal
-1983, ch. 3 and 8). Pricing a coalition column needs ``a_S · v`` for one vector v, which is a
-subset sum computed for all 2^n coalitions in 2^n additions. The simplex multipliers are the
-primal (z, t); the basic y's are the duals that decide which coalitions are fixed.
+per row of the LP, so a dense revised simplex with a (d+1) x (d+1) basis solves it (two
+phases; Dantzig's largest-reduced-cost rule, and Bland's smallest-index rule after 50
+degenerate steps, which cannot cycle: Bland, R. G. (1977), New finite pivoting rules for the
+simplex method, *Mathematics of Operations Research* 2(2), 103-107). Pricing a coalition
+column needs ``a_S · v`` for one vector v: a subset sum, computed for all 2^n coalitions in
+2^n additions. The simplex multipliers are the primal (z, t); the basic y's are the duals
+that decide which coalitions are fixed.
 
 The result is checked by tests/test_costs.py against the exact nucleolus (Fractions,
 certified round by round) on random games; :func:`mlf.costs.nucleolus` falls back to HiGHS

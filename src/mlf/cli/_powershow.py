@@ -1,16 +1,18 @@
 """Printing the result of ``mlf power``: one JSON object, or the table and the lines under it.
 
 The table is rich's (a ``rich.table.Table`` with its default heavy-head box). Importing rich
-costs more than computing a small game, so when the output is plain text that rich would
-print without any styling or wrapping (not a terminal, no ``FORCE_COLOR`` / ``TTY_COMPATIBLE``,
-a UTF-8 stream, and only plain ASCII text that rich's markup and emoji codes leave alone),
-:func:`plain_text` lays out the same characters itself; otherwise rich prints it.
+costs more than computing a small game, so when rich would print the table without wrapping
+or substituting anything (a UTF-8 stream, a terminal that is not dumb or no terminal at all,
+and only plain ASCII text that rich's markup and emoji codes leave alone), :func:`plain_text`
+lays out the same characters itself, with rich's italic title and bold header codes on a
+terminal; otherwise rich prints it.
 tests/test_cli_power_fast.py compares both layouts byte for byte on many tables.
 No numpy here: :mod:`mlf.cli._fastpower` prints through this module.
 """
 
 from __future__ import annotations
 
+import builtins
 import itertools
 import json
 import os
@@ -116,24 +118,41 @@ def _needed(headers: list[str], rows: list[list[str]]) -> int:
     return 4 + sum(3 + w for w in widths)
 
 
-def _console_width() -> int | None:
-    """The width rich's Console() would take for stdout, or None when rich would style the
-    output (a terminal, ``FORCE_COLOR``, ``TTY_COMPATIBLE``) or substitute ASCII boxes."""
+def _is_terminal() -> bool:
+    """rich's ``Console.is_terminal`` for stdout (``TTY_COMPATIBLE``, ``FORCE_COLOR``, isatty)."""
     env = os.environ
-    if "FORCE_COLOR" in env or "TTY_COMPATIBLE" in env or sys.platform == "win32":
+    compatible = env.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = env.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    isatty = getattr(sys.stdout, "isatty", None)
+    try:
+        return False if isatty is None else bool(isatty())
+    except ValueError:
+        return False
+
+
+def _console_mode() -> tuple[int, bool] | None:
+    """(width, styled) as rich's Console() would print to stdout: the width from ``COLUMNS``
+    or the terminal, and whether it writes the table's bold and italic codes (a terminal that
+    is not dumb); None where rich must print (a dumb terminal, a non-UTF-8 stream, Windows,
+    an IDLE or Jupyter shell)."""
+    env = os.environ
+    if sys.platform == "win32" or hasattr(builtins, "get_ipython"):
+        return None
+    if getattr(sys.stdin, "__module__", "").startswith("idlelib"):
         return None
     out = sys.stdout
-    isatty = getattr(out, "isatty", None)
-    try:
-        if isatty is None or isatty():
-            return None
-    except ValueError:
-        return None
     if not (getattr(out, "encoding", "utf-8") or "utf-8").lower().startswith("utf"):
+        return None
+    styled = _is_terminal()
+    if styled and env.get("TERM", "").lower() in ("dumb", "unknown"):
         return None
     columns = env.get("COLUMNS")
     if columns is not None and columns.isdigit():
-        return int(columns)
+        return int(columns), styled
     width = None
     for fd in (0, 1, 2):  # rich asks stdin, stdout, stderr in turn
         try:
@@ -141,7 +160,7 @@ def _console_width() -> int | None:
         except (AttributeError, ValueError, OSError):
             continue
         break
-    return width or 80
+    return (width or 80), styled
 
 
 def _plain(text: str) -> bool:
@@ -181,9 +200,10 @@ def _centre(line: str, width: int) -> str:
     return " " * left + line + " " * (width - len(line) - left)
 
 
-def plain_text(result: PowerResult, exact: bool, width: int) -> str | None:
-    """The table and the lines under it as rich prints them to a plain stream of ``width``
-    columns, or None when rich's own layout is needed (wrapping, markup, emoji, non-ASCII)."""
+def plain_text(result: PowerResult, exact: bool, width: int, styled: bool = False) -> str | None:
+    """The table and the lines under it as rich prints them to a stream of ``width``
+    columns (``styled``: a terminal, with rich's italic title and bold header codes), or None
+    when rich's own layout is needed (wrapping, markup, emoji, non-ASCII)."""
     title, headers, rows = _cells(result, exact)
     width = max(width, _needed(headers, rows))
     lines = _extra(result, exact)
@@ -200,20 +220,27 @@ def plain_text(result: PowerResult, exact: bool, width: int) -> str | None:
             widths[c] = max(widths[c], len(cell))
     total = sum(widths) + 3 * len(widths) + 1
 
-    def line(cells: list[str], edge: str, mid: str) -> str:
+    def line(cells: list[str], edge: str, mid: str, bold: bool = False) -> str:
         parts = [
-            f" {cell.ljust(w) if c == 0 else cell.rjust(w)} "
+            (cell.ljust(w) if c == 0 else cell.rjust(w))
             for c, (cell, w) in enumerate(zip(cells, widths, strict=True))
         ]
-        return edge + mid.join(parts) + edge
+        if bold:  # rich styles the padding and the text as separate segments
+            b, e = "\x1b[1m", "\x1b[0m"
+            return edge + mid.join(f"{b} {e}{b}{p}{e}{b} {e}" for p in parts) + edge
+        return edge + mid.join(f" {p} " for p in parts) + edge
+
+    def title_line(part: str) -> str:
+        text = _centre(part, total)
+        return f"\x1b[3m{text}\x1b[0m" if styled else text
 
     def rule(left: str, fill: str, mid: str, right: str) -> str:
         return left + mid.join(fill * (w + 2) for w in widths) + right
 
     out = [
-        *(_centre(part, total) for part in _wrap(title, total)),
+        *(title_line(part) for part in _wrap(title, total)),
         rule("┏", "━", "┳", "┓"),
-        line(headers, "┃", "┃"),
+        line(headers, "┃", "┃", bold=styled),
         rule("┡", "━", "╇", "┩"),
         *(line(row, "│", "│") for row in rows),
         rule("└", "─", "┴", "┘"),
@@ -228,8 +255,8 @@ def render(result: PowerResult, exact: bool, as_json: bool) -> None:
         sys.stdout.write(json.dumps(result.to_dict()) + "\n")
         sys.stdout.flush()
         return
-    width = _console_width()
-    text = None if width is None else plain_text(result, exact, width)
+    mode = _console_mode()
+    text = None if mode is None else plain_text(result, exact, *mode)
     if text is not None:
         sys.stdout.write(text)
         sys.stdout.flush()
