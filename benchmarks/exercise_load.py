@@ -25,7 +25,7 @@ acknowledged after the commit) and of a round close (the POST whose reply comes 
 has settled the terms), and exits 1 if an action was lost or duplicated.
 
 Run: ``.venv/bin/python benchmarks/exercise_load.py [--exercises 20] [--seats 12] [--rounds 5]``
-(``--quick``: 4 exercises, 2 rounds).
+(``--quick``: 4 exercises, 2 rounds, within 300 s; ``make bench`` runs it so).
 """
 
 from __future__ import annotations
@@ -139,6 +139,15 @@ def stop_server(proc: subprocess.Popen[str]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(15)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) the process has used so far, where /proc tells it (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -284,7 +293,7 @@ async def verify(exs: list[Exercise], rounds: int) -> list[str]:
     return problems
 
 
-async def run(args: argparse.Namespace, base: str, token: str) -> int:
+async def run(args: argparse.Namespace, base: str, token: str, pid: int) -> int:
     seats = [f"N{i:02d}" for i in range(1, args.seats + 1)]
     t0 = time.perf_counter()
     exs = await make_exercises(base, token, args.exercises, seats)
@@ -296,8 +305,10 @@ async def run(args: argparse.Namespace, base: str, token: str) -> int:
                 streams.append(asyncio.create_task(c.listen(f"/x/{ex.id}/events", pushed)))
         await asyncio.sleep(2.0)  # every page open and listening
     t1 = time.perf_counter()
+    cpu1 = cpu_seconds(pid)
     lat = await play(exs, args.rounds, args.spread, args.seed)
     t2 = time.perf_counter()
+    cpu2 = cpu_seconds(pid)
     for task in streams:
         task.cancel()
     await asyncio.gather(*streams, return_exceptions=True)
@@ -318,6 +329,13 @@ async def run(args: argparse.Namespace, base: str, token: str) -> int:
         else f"{len(streams)} pages open on server-sent events ({sum(pushed.values())} pushed)"
     )  # fmt: skip
     print(f"arrivals: every wave {mode}; {streams_note}")
+    if cpu1 is not None and cpu2 is not None:
+        used = cpu2 - cpu1
+        print(
+            f"server CPU while playing: {used:.1f} s ({1000 * used / max(acked, 1):.2f} ms per "
+            f"acknowledged action, pushes included); load average {os.getloadavg()[0]:.2f} "
+            f"on {os.cpu_count()} CPUs"
+        )
     print(f"{'request':<14}{'n':>6}{'median ms':>12}{'p95 ms':>10}{'max ms':>10}  goal")
     goals = {"submit": 0.100, "close": 1.0}
     ok = not problems
@@ -341,7 +359,10 @@ def main() -> int:
     ap.add_argument("--exercises", type=int, default=20)
     ap.add_argument("--seats", type=int, default=12, choices=range(2, 13), metavar="2..12")
     ap.add_argument("--rounds", type=int, default=5, choices=range(1, 7), metavar="1..6")
-    ap.add_argument("--budget", type=float, default=900.0, help="seconds in all (bound)")
+    ap.add_argument(
+        "--budget", type=float, default=None,
+        help="seconds in all (bound; default 900, with --quick 300)",
+    )  # fmt: skip
     ap.add_argument(
         "--spread", type=float, default=0.0,
         help="each person acts at a random moment within this many seconds of a wave's start "
@@ -353,12 +374,16 @@ def main() -> int:
     args = ap.parse_args()
     if args.quick:
         args.exercises, args.rounds = 4, 2
+    if args.budget is None:
+        args.budget = 300.0 if args.quick else 900.0
+    if not 0 < args.budget <= 3600:
+        ap.error("--budget: more than 0 and at most 3600 seconds")
     if not 1 <= args.exercises <= 100:
         ap.error("--exercises: 1 to 100")
     with tempfile.TemporaryDirectory() as tmp:
         proc, base, token = start_server(tmp)
         try:
-            return asyncio.run(asyncio.wait_for(run(args, base, token), args.budget))
+            return asyncio.run(asyncio.wait_for(run(args, base, token, proc.pid), args.budget))
         except TimeoutError:
             print(f"error: the benchmark did not finish within --budget {args.budget:g} s")
             return 1

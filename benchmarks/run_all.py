@@ -12,7 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 ORDER = [
     "startup.py", "power_cli.py", "power.py", "bargaining.py", "costs.py", "talks.py", "sweep.py",
-    "fragile.py",
+    "fragile.py", "exercise_load.py",
 ]  # fmt: skip
 
 

@@ -157,6 +157,11 @@ def test_a_chair_and_three_delegations_play_to_the_debrief(tmp_path: Path) -> No
                 page.click('[data-testid="debrief-link"]')
                 page.wait_for_selector('[data-testid="comparison"]', timeout=WAIT)
                 assert "Debrief" in page.inner_text('[data-testid="debrief-title"]')
+                # stated positions beside the model's trajectory, decisions beside its own
+                assert "stated, round 2" in page.inner_text('[data-testid="compare-positions"]')
+                assert "the model's own decision" in page.inner_text(
+                    '[data-testid="compare-decisions"]'
+                )
             pages["chair"].screenshot(path=str(shots / "exercise-debrief.png"), full_page=False)
             report = pages["ITA"].context.new_page()
             report.goto(pages["ITA"].url.replace("/debrief", "/report.html"))

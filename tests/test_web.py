@@ -299,9 +299,17 @@ def test_text_from_a_scenario_is_escaped_everywhere(base: str) -> None:
     frg = _join(base, links["FRG"])
     x = f"/x/{eid.group(1)}"
     pages += [frg.get(x).text, org.get(x).text, org.get("/").text]
+    # played to the end: the debrief's comparison tables name the element and the nation
+    assert frg.post(f"{x}/position", {"pos.force_size": "150"}).status_code == 303
+    for action in ("close_round", "build", "end"):
+        assert org.post(f"{x}/chair/{action}").status_code == 303
+    debrief = frg.get(f"{x}/debrief").text
+    pages.append(debrief)
     for page in pages:
         assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(" in pages[2]
+    positions = _tables(debrief)["compare-positions"]
+    assert any(r[1] == "Size " + evil and r[3].startswith("150") for r in positions)
 
 
 # --------------------------------------------------------------------------- live updates
@@ -394,6 +402,20 @@ def test_server_sent_events_carry_no_other_delegation_s_private_data(base: str) 
 # --------------------------------------------------------------------------- a whole exercise
 
 
+def _tables(page: str) -> dict[str, list[list[str]]]:
+    """Every table of a page with a ``data-testid``: its rows of cell texts (header first)."""
+    import html as html_lib
+
+    out: dict[str, list[list[str]]] = {}
+    for testid, body in re.findall(r'<table data-testid="([^"]+)">(.*?)</table>', page, re.S):
+        rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+        out[testid] = [
+            [html_lib.unescape(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+            for r in rows
+        ]
+    return out
+
+
 def _play(base: str, made: Made, org: Browser) -> None:
     e = made.id
     seats = {s: _join(base, link) for s, link in made.seats.items()}
@@ -415,7 +437,22 @@ def test_a_whole_exercise_to_the_debrief(base: str, db: Path) -> None:
     frg = _join(base, made.seats["FRG"])
     page = frg.get(f"/x/{made.id}").text
     assert 'data-phase="ended"' in page
-    assert frg.get(f"/x/{made.id}/debrief").status_code == 200
+    debrief = frg.get(f"/x/{made.id}/debrief")
+    assert debrief.status_code == 200
+    tables = _tables(debrief.text)
+    positions, decisions = tables["compare-positions"], tables["compare-decisions"]
+    assert positions[0][:4] == ["nation", "element", "its brief", "stated, round 1"]
+    assert positions[0][-2:] == ["model: first step", "model: last step"]
+    frg_size = next(r for r in positions[1:] if r[0] == "FRG" and r[1] == "Size of the force")
+    assert frg_size[3].split()[0] == "200"  # as stated, beside the model's trajectory
+    assert all(len(r) == len(positions[0]) for r in positions)
+    assert decisions[0][-1] == "the model's own decision"
+    assert {r[0] for r in decisions[1:]} == {"USA", "FRG", "ITA"}
+    assert all(r[1] == "joined" for r in decisions[1:])
+    assert tables["compare-terms"][0][:2] == ["element", "exercise, round 1"]
+    assert re.search(
+        r'data-testid="compare-summary">The model&#39;s own run \(compromise', debrief.text
+    )
     report = frg.get(f"/x/{made.id}/report.html")
     assert report.status_code == 200 and "<html" in report.text.lower()
     assert report.headers["content-security-policy"].startswith("sandbox allow-scripts")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import threading
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ from mlf.exercise import (
     Setup,
     chair_view,
     comparison,
+    comparison_tables,
     exercise_report_html,
     exercise_result,
     make_setup,
@@ -62,9 +64,10 @@ from mlf.exercise.setup import context
 from mlf.scenario import MAX_FILE_BYTES, builtin_ids, builtin_text, parse_scenario
 from mlf.web import auth, store
 from mlf.web.db import make_engine, migrate
-from mlf.web.live import KEEPALIVE_SECONDS, sse
+from mlf.web.live import COALESCE_SECONDS, KEEPALIVE_SECONDS, sse
 from mlf.web.runtime import Exercises, Live, NoSuchExercise
 from mlf.web.security import MAX_BODY_BYTES, BodyLimit, SecurityHeaders
+from mlf.web.sessions import Sessions
 from mlf.web.tokens import same_secret, token_hash
 
 HERE = Path(__file__).resolve().parent
@@ -83,6 +86,9 @@ REPORT_CSP = (
     "style-src 'unsafe-inline'; img-src data:; font-src data:"
 )
 """The policy of the offline report page: its inline scripts run in an opaque-origin sandbox."""
+
+RENDERED_MAX = 2048
+"""Rendered fragments kept in memory at most (emptied when it grows past this)."""
 
 MODELS = ("compromise", "median", "nash", "bdm", "smp")
 """The negotiation models an organiser may choose (mlf's five)."""
@@ -112,6 +118,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the package: no stat() per render
     )
     env.filters["num"] = _num
     env.filters["pct"] = _pct
@@ -144,6 +151,7 @@ def create_app(
     if run_migrations:
         migrate(engine)
     exercises = Exercises(engine)
+    sessions = Sessions(engine)
     organiser_hash = token_hash(organiser_token)
     env = _environment()
 
@@ -209,7 +217,7 @@ def create_app(
 
     def current_session(request: Request) -> store.Session | None:
         cookie = request.cookies.get(auth.COOKIE)
-        return store.get_session(engine, cookie) if cookie else None
+        return sessions.get(cookie) if cookie else None
 
     async def form_data(request: Request) -> FormData:
         try:
@@ -291,7 +299,7 @@ def create_app(
         checked(session, form)
         cookie = request.cookies.get(auth.COOKIE)
         if cookie:
-            store.close_session(engine, cookie)
+            sessions.close(cookie)
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(auth.COOKIE, path="/")
         return response
@@ -453,6 +461,7 @@ def create_app(
         links = store.reissue_links(engine, exercise_id)
         if links is None:
             raise NoSuchExercise(exercise_id)
+        sessions.forget_exercise(exercise_id)
         exercises.broker.publish(exercise_id)
         return links_page(request, s, links, row.title)
 
@@ -467,6 +476,7 @@ def create_app(
         if not store.delete_exercise(engine, exercise_id):
             raise NoSuchExercise(exercise_id)
         exercises.forget(exercise_id)
+        sessions.forget_exercise(exercise_id)
         exercises.broker.publish(exercise_id)
         return RedirectResponse("/", status_code=303)
 
@@ -492,7 +502,72 @@ def create_app(
         assert viewer.seat is not None
         return seat_view(live.state, viewer.seat)
 
+    # Rendering for the live pages. A state is named by (exercise, seq): the log is append-only.
+    # Its public parts (the seats, every round) are the same for everyone and rendered once;
+    # a viewer's own parts (brief, own rounds, the chair's details, the action panel) are
+    # rendered again only when what they show changed (most actions change one delegation's
+    # part and the public one). Each cache is bounded and emptied when full.
+    public_html: dict[tuple[str, int], tuple[str, str]] = {}
+    briefs_html: dict[str, tuple[Any, str]] = {}
+    debriefs: dict[tuple[str, int], tuple[dict[str, Any], dict[str, Any]]] = {}
+    own_html: dict[tuple[str, Any], tuple[Any, str]] = {}
+    rendered: dict[tuple[str, int, auth.Viewer], dict[str, str]] = {}
+    rendered_lock = threading.Lock()
+
+    def remember(cache: dict[Any, Any], key: Any, value: Any, limit: int = RENDERED_MAX) -> None:
+        with rendered_lock:
+            if len(cache) >= limit:
+                cache.clear()
+            cache[key] = value
+
     def fragments(viewer: auth.Viewer, live: Live) -> dict[str, str]:
+        """The viewer's ``status`` and ``action`` fragments of the exercise's state."""
+        key = (live.exercise_id, live.seq, viewer)
+        hit = rendered.get(key)
+        if hit is None:
+            hit = render_fragments(viewer, live)
+            remember(rendered, key, hit)
+        return hit
+
+    def public_parts(live: Live) -> tuple[str, str]:
+        key = (live.exercise_id, live.seq)
+        hit = public_html.get(key)
+        if hit is None:
+            view = public_view(live.state)
+            ctx = {"view": view, "elements": {el["id"]: el for el in view["elements"]}}
+            hit = (
+                env.get_template("_public_seats.html").render(**ctx),
+                env.get_template("_public_rounds.html").render(**ctx),
+            )
+            remember(public_html, key, hit)
+        return hit
+
+    def briefs_part(exercise_id: str, briefs: Any) -> str:
+        hit = briefs_html.get(exercise_id)  # the briefs never change: one per exercise
+        if hit is None or hit[0] != briefs:
+            hit = (briefs, env.get_template("_briefs.html").render(briefs=briefs))
+            remember(briefs_html, exercise_id, hit)
+        return str(hit[1])
+
+    def own_part(name: str, basis: Any, who: Any, ctx: dict[str, Any]) -> str:
+        """``name`` rendered for ``who``, again only if ``basis`` (what it shows) changed."""
+        hit = own_html.get((name, who))
+        if hit is not None and hit[0] == basis:
+            return str(hit[1])
+        html = env.get_template(name).render(**ctx)
+        remember(own_html, (name, who), (basis, html))
+        return html
+
+    def chair_rounds_part(live: Live, view: dict[str, Any], elements: Any) -> str:
+        rounds = view["chair_rounds"]
+        out = []
+        for i, r in enumerate(reversed(rounds)):
+            ctx = {"r": r, "open": i == 0, "elements": elements, "view": view}
+            basis = (r, i == 0, elements, view["alternative"])
+            out.append(own_part("_chair_round.html", basis, (live.exercise_id, r["number"]), ctx))
+        return "".join(out)
+
+    def render_fragments(viewer: auth.Viewer, live: Live) -> dict[str, str]:
         view = view_of(viewer, live)
         ctx = {
             "view": view,
@@ -502,9 +577,30 @@ def create_app(
             "exercise_id": live.exercise_id,
             "seq": live.seq,
         }
+        briefs = view.get("briefs")
+        ctx["briefs_html"] = "" if briefs is None else briefs_part(live.exercise_id, briefs)
+        ctx["chair_rounds_html"] = (
+            chair_rounds_part(live, view, ctx["elements"]) if "chair_rounds" in view else ""
+        )
+        own_rounds = view.get("own_rounds") or [None]
+        # what each of the viewer's own templates reads from the view (besides the viewer)
+        private_basis = [
+            view.get(k) for k in ("brief", "own_rounds", "chair_rounds", "elements")
+        ] + [view["alternative"]]
+        action_basis = [
+            view.get(k) for k in ("can_state", "can_decide", "phase", "round", "elements")
+        ] + [
+            own_rounds[-1],
+            (view.get("brief") or {}).get("positions"),
+            view["rounds"][-1]["revealed_positions"],
+        ]
+        seats, rounds = public_parts(live)
+        private = own_part("_private.html", private_basis, viewer, ctx)
         return {
-            "status": env.get_template("_status.html").render(**ctx),
-            "action": env.get_template("_action.html").render(**ctx),
+            "status": env.get_template("_status.html").render(
+                public_seats=seats, public_rounds=rounds, private=private, **ctx
+            ),
+            "action": own_part("_action.html", action_basis, viewer, ctx),
         }
 
     def exercise_page(
@@ -571,7 +667,7 @@ def create_app(
     ) -> Response:
         viewer = auth.seat(session, exercise_id)
         s = checked(session, form)
-        live = exercises.live(exercise_id)
+        live = exercises.cached(exercise_id)  # the elements and their scales never change
         assert viewer.seat is not None
         events: list[Event] = []
         issues = live.state.ctx.scenario.issues
@@ -669,6 +765,12 @@ def create_app(
     ) -> Response:
         viewer = auth.member(session, exercise_id)
         live = ended(exercise_id)
+        key = (live.exercise_id, live.seq)
+        found = debriefs.get(key)
+        if found is None:  # the model's own run: once per ended exercise, not per visitor
+            compare = comparison(live.state)
+            found = (compare, comparison_tables(live.state, compare))
+            remember(debriefs, key, found, limit=32)
         return page(
             request,
             "debrief.html",
@@ -677,7 +779,8 @@ def create_app(
             title=live.title,
             exercise_id=exercise_id,
             view=public_view(live.state),
-            compare=comparison(live.state),
+            compare=found[0],
+            tables=found[1],
         )
 
     @app.get("/x/{exercise_id}/report.html", response_class=HTMLResponse)
@@ -707,7 +810,7 @@ def create_app(
 
     @app.get("/x/{exercise_id}/events")
     async def events(request: Request, exercise_id: str) -> Response:
-        cookie = request.cookies.get(auth.COOKIE)
+        cookie = request.cookies.get(auth.COOKIE) or ""
         session = await run_in_threadpool(current_session, request)
         viewer = auth.member(session, exercise_id)
         await run_in_threadpool(exercises.live, exercise_id)  # 404 before the stream starts
@@ -715,27 +818,38 @@ def create_app(
         async def stream() -> AsyncIterator[str]:
             listener = exercises.broker.subscribe(exercise_id)
             sent: dict[str, str] = {}
+            check = False  # ask the database (not only this process's caches) on this pass
             try:
                 yield "retry: 2000\n\n"
                 while True:
-                    still = await run_in_threadpool(store.get_session, engine, cookie or "")
+                    # Woken by an action of this process, the caches hold what it committed;
+                    # every KEEPALIVE_SECONDS the session and the log are read again (another
+                    # server process, a revocation made elsewhere).
+                    still = None if check else sessions.cached(cookie)
+                    if still is None:
+                        still = await run_in_threadpool(sessions.get, cookie)
                     try:
-                        live = await run_in_threadpool(exercises.live, exercise_id)
+                        live = None if check else exercises.peek(exercise_id)
+                        if live is None:
+                            live = await run_in_threadpool(exercises.live, exercise_id)
                     except NoSuchExercise:
                         live = None
                     if still is None or live is None:
                         yield sse("gone", "this exercise or this link is no longer valid")
                         return
-                    parts = await run_in_threadpool(fragments, viewer, live)
-                    for name, html in parts.items():
+                    for name, html in fragments(viewer, live).items():
                         if sent.get(name) != html:
                             sent[name] = html
                             yield sse(name, html, live.seq)
                     listener.wake.clear()
                     try:
                         await asyncio.wait_for(listener.wake.wait(), KEEPALIVE_SECONDS)
+                        check = False
+                        # a burst of actions (a class submitting at once) makes one push
+                        await asyncio.sleep(COALESCE_SECONDS)
                     except TimeoutError:
                         yield ": keep-alive\n\n"
+                        check = True
             finally:
                 exercises.broker.unsubscribe(listener)
 

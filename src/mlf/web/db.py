@@ -147,7 +147,13 @@ def make_engine(url: str | URL) -> Engine:
     u = database_url(url) if isinstance(url, str) else url
     if u.get_backend_name() == "sqlite":
         engine = create_engine(
-            u, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
+            u,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            # as many connections as the server has worker threads (anyio's 40), kept open:
+            # a connection opened per request would cost its PRAGMAs each time
+            pool_size=40,
+            max_overflow=0,
+            pool_timeout=60,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

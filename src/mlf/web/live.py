@@ -3,9 +3,10 @@
 A browser on an exercise's page keeps one ``EventSource`` open (``GET /x/{id}/events``). The
 stream's coroutine waits on its :class:`Listener`; :meth:`Broker.publish`, called from the
 worker thread that committed an action, wakes every listener of that exercise. Each woken
-stream then renders *its own viewer's* view afresh (a delegation's page from its seat view, the
-chair's from the chair view), so no event carries anything its viewer may not see: the event
-itself carries no data, only the wake-up. A stream also wakes every
+stream waits :data:`COALESCE_SECONDS` (so a burst of actions makes one push), then renders *its
+own viewer's* view of the newest state (a delegation's page from its seat view, the chair's
+from the chair view), so no event carries anything its viewer may not see: the wake-up itself
+carries no data. A stream also wakes every
 :data:`KEEPALIVE_SECONDS` to send a comment and re-read the log (a second server process on the
 same database is seen within that time).
 """
@@ -15,6 +16,10 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import dataclass, field
+
+COALESCE_SECONDS = 0.25
+"""After a wake-up, a stream waits this long before rendering, so that the actions of a burst
+(twelve delegations submitting together) reach each page as one push of the newest state."""
 
 KEEPALIVE_SECONDS = 15.0
 """Longest wait between two messages on a stream (a comment line keeps proxies from closing it)."""

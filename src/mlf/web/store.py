@@ -246,6 +246,21 @@ def last_seq(engine: Engine, exercise_id: str) -> int:
     return int(got or 0)
 
 
+def log_length(engine: Engine, exercise_id: str) -> int | None:
+    """The ``seq`` of the exercise's newest event (0 when it has none), ``None`` if there is
+    no such exercise: one indexed query, to check a cached state against the log."""
+    newest = (
+        select(func.max(db.events.c.seq))
+        .where(db.events.c.exercise_id == exercise_id)
+        .scalar_subquery()
+    )
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(db.exercises.c.id, newest).where(db.exercises.c.id == exercise_id)
+        ).first()
+    return None if row is None else int(row[1] or 0)
+
+
 def append_events(
     engine: Engine,
     exercise_id: str,
