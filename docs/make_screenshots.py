@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mlf.report import write_html
+from mlf.results import result_document
 from mlf.scenario import load_scenario
 from mlf.talks import run_scenario
 
@@ -36,7 +37,7 @@ MAX_BYTES = 300_000
 
 
 def _report(scenario: str, folder: Path, model: str | None) -> tuple[Path, dict[str, Any]]:
-    result = run_scenario(load_scenario(scenario), model=model).to_dict()
+    result = result_document(run_scenario(load_scenario(scenario), model=model))
     path = folder / f"report-{model or 'default'}.html"
     write_html(result, path)
     return path, result

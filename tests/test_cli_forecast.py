@@ -86,3 +86,67 @@ def test_scenario_forecast_is_among_those_at_the_table_only() -> None:
     actors = doc["issues"]["force_size"]["actors"]
     assert "SUN" not in actors and "FRA" not in actors
     assert {"USA", "FRG"} <= set(actors)
+
+
+def test_json_records_what_produced_it() -> None:
+    """`mlf forecast --json` records version, scenario hash, model, parameters and seed."""
+    from mlf import __version__
+    from mlf.scenario import load_scenario
+
+    res = runner.invoke(app, ["forecast", "mlf-1963", "--model", "nash", "--seed", "5", "--json"])
+    assert res.exit_code == 0, res.output
+    man = json.loads(res.stdout)["manifest"]
+    assert man == {
+        "mlf_version": __version__,
+        "scenario_id": "mlf-1963",
+        "scenario_sha256": load_scenario("mlf-1963").sha256,
+        "scenario_path": None,
+        "alternative": "mlf_surface",
+        "model": "nash",
+        "model_params": man["model_params"],
+        "seed": 5,
+    }
+    assert "counterfactual" not in man
+
+
+def test_json_records_every_change_as_mlf_run_does(tmp_path: Path) -> None:
+    """--set and --overlay: the changed scenario's hash, the hash before, and every change
+    with its old and new values, the same record `mlf run` writes into result.json."""
+    over = tmp_path / "gbr.yaml"
+    over.write_text("actors:\n  GBR:\n    outside_option:\n      mlf_surface: 0.2\n", "utf-8")
+    changes = ["--overlay", str(over), "--set", "actors.ITA.outside_option.mlf_surface=0.1"]
+    res = runner.invoke(app, ["forecast", "mlf-1963", "--model", "compromise", "--json", *changes])
+    assert res.exit_code == 0, res.output
+    man = json.loads(res.stdout)["manifest"]
+    cf = man["counterfactual"]
+    assert [(r["kind"], r["text"]) for r in cf["requests"]] == [
+        ("overlay", str(over)),
+        ("set", "actors.ITA.outside_option.mlf_surface=0.1"),
+    ]
+    assert [c["path"] for r in cf["requests"] for c in r["changes"]] == [
+        "actors.GBR.outside_option.mlf_surface",
+        "actors.ITA.outside_option.mlf_surface",
+    ]
+    assert cf["requests"][1]["changes"][0]["new"] == 0.1
+    run = runner.invoke(
+        app, ["run", "mlf-1963", "--alternative", "mlf_surface", "--model", "compromise",
+              "--json", *changes],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    run_man = json.loads(run.stdout)["manifest"]
+    assert man["scenario_sha256"] == run_man["scenario_sha256"] != cf["base_sha256"]
+    assert cf == run_man["counterfactual"]
+    # and the forecast follows the changed scenario, not the built-in
+    plain = runner.invoke(app, ["forecast", "mlf-1963", "--model", "compromise", "--json"])
+    assert json.loads(plain.stdout)["manifest"]["scenario_sha256"] == cf["base_sha256"]
+
+
+def test_ktab_json_records_the_file_and_its_hash() -> None:
+    import hashlib
+
+    res = runner.invoke(app, ["forecast", str(KTAB_CSV), "--seed", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    man = json.loads(res.stdout)["manifest"]
+    assert man["input_path"] == str(KTAB_CSV)
+    assert man["input_sha256"] == hashlib.sha256(KTAB_CSV.read_bytes()).hexdigest()
+    assert (man["model"], man["seed"]) == ("smp", 2)

@@ -113,7 +113,8 @@ def test_bad_changes_are_one_located_line(base: Any, tmp_path: Path) -> None:
         "--set actors.GBR.capability=: no value after '=' (write null to remove the field)"
     )
     assert usage(counterfactual="nope").startswith(
-        "--counterfactual: mlf-1964-12 has no counterfactual 'nope' (it has: none)"
+        "--counterfactual: mlf-1964-12 has no counterfactual 'nope' (it has: "
+        "submarine_instead_of_surface, anf_on_its_december_terms, surface_fleet_with_uk_polaris)"
     )
 
     def errors(exit_code: int, **kw: Any) -> list[str]:
@@ -145,7 +146,9 @@ def test_bad_changes_are_one_located_line(base: Any, tmp_path: Path) -> None:
 
 def test_named_counterfactuals_are_checked_and_applied(tmp_path: Path) -> None:
     loaded = load_scenario(WHAT_IF, strict=True)
-    assert list(loaded.scenario.counterfactuals) == ["no_uk_in_kind", "us_drops_veto"]
+    assert list(loaded.scenario.counterfactuals) == [  # the parent's, then its own
+        *BUILTIN_COUNTERFACTUALS["mlf-1964-12"], "no_uk_in_kind", "us_drops_veto"
+    ]
     changed = apply_changes(loaded, counterfactual="us_drops_veto")
     alt = changed.scenario.alternatives["mlf_surface"]
     assert "firing_rule" not in alt.open and alt.fixed["firing_rule"] == "r4_european"
@@ -315,3 +318,83 @@ def test_overlay_file_sweep_resume_and_forecast(tmp_path: Path) -> None:
     args = ["forecast", "mlf-1964-12", "--alternative", "anf", "--json"]
     moved = json.loads(_run(*args, "--set", "actors.USA.positions.force_size.position=0").output)
     assert plain != moved
+
+
+# --------------------------------------------------------------------------- the built-ins'
+
+BUILTIN_COUNTERFACTUALS = {
+    "mlf-1963": ["uk_in_at_kennedy_share", "submarine_instead_of_surface"],
+    "mlf-1963-10": ["uk_in_at_kennedy_share", "submarine_instead_of_surface"],
+    "mlf-1964-06": ["uk_in_at_kennedy_share", "submarine_instead_of_surface"],
+    "mlf-1964-12": [
+        "submarine_instead_of_surface", "anf_on_its_december_terms",
+        "surface_fleet_with_uk_polaris",
+    ],
+}  # fmt: skip
+
+
+def _cited(node: Any) -> set[str]:
+    """Every source key an overlay cites (in ``sources`` lists)."""
+    if isinstance(node, dict):
+        out = set(node.get("sources", [])) if isinstance(node.get("sources"), list) else set()
+        for v in node.values():
+            out |= _cited(v)
+        return out
+    if isinstance(node, list):
+        return set().union(*(_cited(v) for v in node)) if node else set()
+    return set()
+
+
+@pytest.mark.parametrize("sid", sorted(BUILTIN_COUNTERFACTUALS))
+def test_builtin_counterfactuals_apply_are_sourced_and_follow_the_rule(sid: str) -> None:
+    """Each named counterfactual of a built-in applies, changes something, cites only sources
+    of the scenario dated on or before its date, and leaves every estimate where the written
+    rule puts it (mlf.estimates.differences): a question, not a number set to an outcome."""
+    from mlf.estimates import differences
+
+    loaded = load_scenario(sid, strict=True)
+    sc = loaded.scenario
+    assert list(sc.counterfactuals) == BUILTIN_COUNTERFACTUALS[sid]
+    dates = {s.key: str(s.date) for s in sc.meta.sources}
+    for cid, cf in sc.counterfactuals.items():
+        cited = _cited(cf.overlay) | _cited({"sources": _keys_in(cf.description or "")})
+        assert cited, cid
+        assert cited <= set(dates), (cid, cited - set(dates))
+        assert all(dates[k] <= sc.meta.date.isoformat() for k in cited), cid
+        changed = apply_changes(loaded, counterfactual=cid)
+        (req,) = changed.requests
+        assert (req.kind, req.text, req.title) == ("counterfactual", cid, cf.title)
+        assert req.changes and changed.sha256 != loaded.sha256
+        assert differences(changed.scenario) == [], cid
+
+
+def _keys_in(text: str) -> list[str]:
+    """Source keys written in prose, e.g. (F63-194)."""
+    import re
+
+    return re.findall(r"\b(?:F6\d(?:v\d)?-\d+|NL-\d{6}|IO-\d{4}|TIME-\d{6})\b", text)
+
+
+@pytest.mark.parametrize(
+    ("sid", "cid", "alt"),
+    [
+        ("mlf-1963", "uk_in_at_kennedy_share", "mlf_surface"),
+        ("mlf-1963", "submarine_instead_of_surface", "mlf_surface"),
+        ("mlf-1964-12", "anf_on_its_december_terms", "anf"),
+        ("mlf-1964-12", "surface_fleet_with_uk_polaris", "mlf_surface"),
+    ],
+)
+def test_run_records_a_builtin_counterfactual(tmp_path: Path, sid: str, cid: str, alt: str) -> None:
+    out = tmp_path / "out"
+    res = runner.invoke(
+        app, ["run", sid, "--counterfactual", cid, "--alternative", alt, "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    doc = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    cf = doc["manifest"]["counterfactual"]
+    title = load_scenario(sid).scenario.counterfactuals[cid].title
+    assert [(r["kind"], r["text"], r["title"]) for r in cf["requests"]] == [
+        ("counterfactual", cid, title)
+    ]
+    assert cf["base_sha256"] == load_scenario(sid).sha256 != doc["manifest"]["scenario_sha256"]
+    assert f"Counterfactual: {title}" in (out / "report.html").read_text(encoding="utf-8")

@@ -111,3 +111,83 @@ def test_the_anf_rule_gives_germany_the_equality_with_britain_its_sources_state(
     game = game_from_spec(opt.settings.rule, RuleContext(members, {"european": eu}))
     bz = power_indices(game, ["banzhaf"], exact=True).indices["banzhaf"]
     assert bz["FRG"] == bz["GBR"] > bz["ITA"]
+
+
+# --------------------------------------------------------------------------- the docs' tables
+
+
+def _num(v: float | None) -> str:
+    return "-" if v is None else f"{v:g}"
+
+
+def stance_rows(sid: str) -> list[str]:
+    """The rows of "Coded stances of `SID`" in docs/scenarios/estimates.md, from the YAML:
+    every coded stance (not ``no_statement``) of every actor, in the file's order."""
+    sc = load_scenario(sid).scenario
+    out = []
+    for aid, a in sc.actors.items():
+        items: list[tuple[str, Any]] = []
+        if a.stances is not None:
+            if a.stances.voice is not None:
+                items.append(("share in control (voice)", a.stances.voice))
+            if a.stances.cost is not None:
+                items.append(("paying (cost)", a.stances.cost))
+            items += [(f"alternative `{k}`", s) for k, s in a.stances.alternatives.items()]
+        for iid, p in a.positions.items():
+            if p.stance is not None:
+                pos = p.position
+                shown = f"{pos:g}" if isinstance(pos, float) else str(pos)
+                items.append((f"position on `{iid}` = {shown}", p.stance))
+        for topic, s in items:
+            if s.code == "no_statement":
+                continue
+            note = " ".join((s.note or "").split())
+            out.append(
+                f"| {aid} | {topic} | {s.code} | {', '.join(s.sources)} | {s.date} | {note} |"
+            )
+    return out
+
+
+def rule_cells(sid: str) -> dict[str, dict[str, str]]:
+    """"What the rule gives in `SID`": per actor, per alternative "outside / support" and the
+    weights "voice / cost" (actors with no support at all, none)."""
+    sc = load_scenario(sid).scenario
+    out: dict[str, dict[str, str]] = {}
+    for aid, a in sc.actors.items():
+        if not a.support:
+            continue
+        row = {}
+        for alt in sc.alternatives:
+            oo, su = a.outside_option.get(alt), a.support.get(alt)
+            row[f"`{alt}`"] = (
+                f"{_num(oo.value if oo else None)} / {_num(su.value if su else None)}"
+            )
+        row["voice / cost"] = f"{_num(a.weights.voice)} / {_num(a.weights.cost)}"
+        out[aid] = row
+    return out
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    end = text.find("\n## ", start + len(heading))
+    return text[start : end if end >= 0 else len(text)]
+
+
+@pytest.mark.parametrize("sid", builtin_ids())
+def test_every_coded_stance_and_estimate_of_a_builtin_is_in_the_docs_tables(sid: str) -> None:
+    """docs/scenarios/estimates.md lists, for every built-in (the ladder's rungs too), each
+    coded stance and what the rule gives from them; a stance added to a built-in without its
+    row, or a row left behind by a changed one, fails here."""
+    text = (DOCS / "estimates.md").read_text(encoding="utf-8")
+    date = load_scenario(sid).scenario.meta.date.isoformat()
+    stances = _section(text, f"## Coded stances of `{sid}` (as of {date})")
+    table = [ln for ln in stances.split("### ")[0].splitlines() if ln.startswith("| ")][1:]
+    assert sorted(table) == sorted(stance_rows(sid))  # (the rows' order is the page's)
+    gives = _section(stances, f"### What the rule gives in `{sid}`")
+    lines = [ln for ln in gives.splitlines() if ln.startswith("|")]
+    head = [c.strip() for c in lines[0].strip("|").split("|")]
+    shown = {
+        cells[0]: dict(zip(head[1:], cells[1:], strict=True))
+        for cells in ([c.strip() for c in ln.strip("|").split("|")] for ln in lines[2:])
+    }
+    assert shown == rule_cells(sid)

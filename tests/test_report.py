@@ -201,8 +201,12 @@ def test_sensitivity_section_is_tolerant() -> None:
     hist = [i for i in page.ids if "-hist-" in i]
     assert len(hist) == 2  # the broken one is left out
     assert "74.0%" in html and "200 draws" in html
-    result["sensitivity"] = "nonsense"
+    result["sensitivity"] = None
     assert "sensitivity" not in parse(render_html(result)).ids
+    # the block itself must be an object (the models say so): one line naming it
+    result["sensitivity"] = "nonsense"
+    with pytest.raises(ReportError, match=r"^result: sensitivity: Input should be a valid dict"):
+        render_html(result)
 
 
 def test_when_nobody_joins_the_first_departures_are_shown() -> None:
@@ -217,7 +221,7 @@ def test_when_nobody_joins_the_first_departures_are_shown() -> None:
     html = render_html(result)
     assert "Nobody joined." in html
     assert "USA leaves first: the cost is too high" in html
-    del part["decisions_if_all_join"]
+    part["decisions_if_all_join"] = {}
     html = render_html(result)
     assert "Nobody joined." not in html and "too few members" in html
 
@@ -229,12 +233,15 @@ def test_markdown_summarises_the_sweep() -> None:
     assert "## Sensitivity (200 draws)" in md
     row = next(line for line in md.splitlines() if "74.0%" in line)
     assert "USA 90.0%" in row and "size: 120" in row
-    result["sensitivity"] = "nonsense"
+    result["sensitivity"] = None
     assert "## Sensitivity" not in render_markdown(result)
 
 
 def test_a_result_without_alternatives_or_optional_parts() -> None:
-    result = {"manifest": {"mlf_version": "0.1.0"}, "alternatives": []}
+    result = minimal()
+    result["alternatives"] = []
+    result["below_threshold"] = []
+    result["british_question"] = None
     html = render_html(result)
     page = parse(html)
     for sid in SECTION_IDS:
@@ -245,10 +252,22 @@ def test_a_result_without_alternatives_or_optional_parts() -> None:
     assert "## Comparison" in md
 
 
-_OPTIONAL = (
-    "members", "fixed_point", "rounds", "agreed", "negotiation", "participation", "power",
-    "european", "manning", "guardrails", "notes", "arrangement",
+def test_a_dict_that_is_not_a_result_is_refused_in_one_line() -> None:
+    """The view reads the typed result (mlf.results.ResultFile): a dict passed to the
+    renderers is validated first, and a partial one is refused naming the field."""
+    partial = {"manifest": {"mlf_version": "0.1.0"}, "alternatives": []}
+    for render in (render_html, render_markdown):
+        with pytest.raises(ReportError) as err:
+            render(partial)
+        assert str(err.value).startswith("result: format_version: missing")
+        assert "\n" not in str(err.value)
+
+
+_NULLABLE = (
+    "table", "negotiation", "participation", "power", "european", "manning", "arrangement",
+    "ratification",
 )  # fmt: skip
+_REQUIRED = ("members", "fixed_point", "rounds", "agreed", "guardrails", "notes", "mechanics")
 
 
 @settings(
@@ -257,21 +276,17 @@ _OPTIONAL = (
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    drop=st.sets(st.sampled_from(_OPTIONAL)),
-    nulls=st.sets(st.sampled_from(_OPTIONAL)),
-    top=st.sets(st.sampled_from(("scenario", "british_question", "sources", "below_threshold"))),
+    nulls=st.sets(st.sampled_from(_NULLABLE)),
+    top=st.sets(st.sampled_from(("british_question", "sources", "below_threshold"))),
 )
-def test_any_missing_or_null_part_still_renders(
-    drop: set[str], nulls: set[str], top: set[str]
-) -> None:
+def test_any_null_part_still_renders(nulls: set[str], top: set[str]) -> None:
+    """What the models allow to be absent (null, or an empty list) renders every section."""
     result = minimal()
     for alt in result["alternatives"]:
-        for k in drop:
-            alt.pop(k, None)
         for k in nulls:
             alt[k] = None
     for k in top:
-        result.pop(k, None)
+        result[k] = None if k == "british_question" else []
     html = render_html(result)
     page = parse(html)
     for sid in SECTION_IDS:
@@ -281,6 +296,16 @@ def test_any_missing_or_null_part_still_renders(
     md = render_markdown(result)
     for alt in result["alternatives"]:
         assert f"`{alt['id']}`" in md
+
+
+@pytest.mark.parametrize("key", _REQUIRED)
+def test_a_missing_part_is_named_not_guessed(key: str) -> None:
+    """A field the models require, missing from a result, is refused naming the field (the
+    view never reads a dict with a default: that is what the typed result is for)."""
+    result = minimal()
+    del result["alternatives"][0][key]
+    with pytest.raises(ReportError, match=rf"^result: alternatives\[0\]\.{key}: missing$"):
+        render_html(result)
 
 
 def test_markdown_summary() -> None:
@@ -410,11 +435,12 @@ def test_cli_bad_format_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def _builtin_result(scenario_id: str) -> dict[str, Any]:
+    from mlf.results import result_document
     from mlf.scenario import load_scenario
     from mlf.talks import run_scenario
 
     out = run_scenario(load_scenario(scenario_id), enumerate_equilibria=False)
-    result: dict[str, Any] = json.loads(json.dumps(out.to_dict(), allow_nan=False))
+    result: dict[str, Any] = json.loads(json.dumps(result_document(out), allow_nan=False))
     return result
 
 

@@ -53,11 +53,12 @@ def _minimal_with_sensitivity() -> dict[str, Any]:
 
 
 def _builtin() -> dict[str, Any]:
+    from mlf.results import result_document
     from mlf.scenario import load_scenario
     from mlf.talks import run_scenario
 
     out = run_scenario(load_scenario("mlf-1963"), enumerate_equilibria=False)
-    result: dict[str, Any] = copy.deepcopy(out.to_dict())
+    result: dict[str, Any] = copy.deepcopy(result_document(out))
     return result
 
 

@@ -20,6 +20,7 @@ from plotly.offline import get_plotlyjs_version
 
 from mlf.report import render_html
 from mlf.report._html import PLOTLY_BUNDLE, PLOTLY_JS_MAJOR, plotly_js
+from mlf.results import result_document
 from mlf.scenario import load_scenario
 from mlf.talks import run_scenario
 
@@ -77,7 +78,7 @@ def test_charts_use_only_bundled_trace_types() -> None:
     }
     minimal = _trace_types(render_html(result))
     builtin = copy.deepcopy(
-        run_scenario(load_scenario("mlf-1963"), enumerate_equilibria=False).to_dict()
+        result_document(run_scenario(load_scenario("mlf-1963"), enumerate_equilibria=False))
     )
     html = render_html(builtin)
     used = minimal | _trace_types(html)

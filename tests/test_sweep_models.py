@@ -23,6 +23,7 @@ from mlf.sensitivity import (
     summarise,
 )
 from mlf.sensitivity.draws import sample_models
+from mlf.sensitivity.intervals import wilson
 from mlf.sensitivity.sweep import read_manifest
 from mlf.talks import run_alternative
 from mlf.uncertainty import sweep_inputs
@@ -142,6 +143,27 @@ def test_cli_sweep_models_writes_per_model_probabilities_and_every_models_point_
     assert rep.exit_code == 0, rep.output
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'class="compact sensitivity-by-model"' in html and 'id="model-comparison"' in html
+    # each cell of the by-model table: P(agreement) among that model's draws with its Wilson
+    # 95% interval over those draws (k of n), in the HTML and the Markdown report
+    rep = runner.invoke(app, ["report", str(out), "--format", "md"])
+    assert rep.exit_code == 0, rep.output
+    md = (out / "report.md").read_text(encoding="utf-8")
+    for model, part in summary["by_model"].items():
+        n = part["draws"]
+        cells = []
+        for alt in summary["alternatives"]:
+            p = part["alternatives"][alt]["p_agreement"]
+            lo, hi = wilson(round(p * n), n)
+            cells.append(f"{100 * p:.1f}% [{lo:.1%}, {hi:.1%}]")
+        section = md[md.index("P(agreement) by the model each draw drew") :]
+        row = next(ln for ln in section.splitlines() if ln.startswith(f"| {model} |"))
+        shown = [
+            c.strip().replace("\\[", "[").replace("\\]", "]") for c in row.strip("|").split("|")
+        ]
+        assert shown[3:] == cells, row  # (Markdown escapes the brackets)
+        table = html[html.index('class="compact sensitivity-by-model"') :]
+        html_row = table[table.index(f'<tr data-model="{model}">') :].split("</tr>")[0]
+        assert all(f'<td class="num">{c}</td>' in html_row for c in cells), html_row
 
 
 @pytest.mark.parametrize(

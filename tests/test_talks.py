@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from mlf.report import render_html
+from mlf.results import result_document
 from mlf.scenario import LoadedScenario, parse_scenario
 from mlf.talks import (
     AnalysisError,
@@ -467,7 +468,7 @@ def test_a_participation_cycle_is_reported_as_a_cycle() -> None:
     assert out.guardrails["no_selling"]["ok"] is False
     assert "cycle" in out.guardrails["no_selling"]["detail"]
     assert out.power is None and out.european is None and out.manning is None
-    res = run_scenario(loaded).to_dict()
+    res = result_document(run_scenario(loaded))
     alt = res["alternatives"][0]
     assert alt["status"] == "cycle" and alt["members"] == []
     assert alt["participation"]["dynamics"]["cycle_sets"] == [["A"], [], ["B"], ["A", "B"]]
@@ -495,7 +496,7 @@ def test_units_in_kind_are_costed_at_the_stated_value_and_shown_in_the_report() 
         st["in_kind_value_per_unit_year"] = 0.01
 
     loaded = variant(kind)
-    res = run_scenario(loaded).to_dict()
+    res = result_document(run_scenario(loaded))
     alt = next(a for a in res["alternatives"] if a["id"] == "force")
     assert alt["status"] == "agreement" and "B" in alt["members"]
     arr = alt["arrangement"]

@@ -15,6 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from _scenario_yaml import dump_yaml
+from mlf.results import result_document
 from mlf.scenario import LoadedScenario, Scenario, builtin_path, load_scenario, parse_scenario
 from mlf.talks import is_force_alternative, policy_satisfaction, run_alternative, run_scenario
 
@@ -37,7 +38,7 @@ def _with(sid: str, change: Any) -> Scenario:
 @cache
 def _run(sid: str, model: str) -> dict[str, Any]:
     res = run_scenario(load_scenario(sid), model=model, british=False)
-    return res.to_dict()
+    return result_document(res)
 
 
 def _surface_at_table(d: dict[str, Any]) -> None:
@@ -56,7 +57,7 @@ def _surface_at_table(d: dict[str, Any]) -> None:
 def _run_surface(model: str) -> dict[str, Any]:
     sc = _with("mlf-1963", _surface_at_table)
     loaded = LoadedScenario(sc, "mlf-1963-variant.yaml", "0" * 64)
-    return run_scenario(loaded, model=model, british=False).to_dict()
+    return result_document(run_scenario(loaded, model=model, british=False))
 
 
 def _terms(sc: Scenario, model: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from mlf.cli._app import app, fail
 from mlf.cli._changes import counterfactual_option, overlay_option, set_option
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
+
+if TYPE_CHECKING:
+    from mlf.scenario import LoadedScenario
 
 #: round columns shown at most (fewer on a narrow terminal); middle rounds are elided
 _MAX_COLUMNS = 12
@@ -33,7 +36,7 @@ def _input_from_scenario(
     alternative: str | None,
     issues: Sequence[str],
     changes: Mapping[str, Any] | None = None,
-) -> tuple[BargainingInput, str, dict[str, Any], int]:
+) -> tuple[BargainingInput, LoadedScenario, str]:
     """The negotiation of an alternative's issues among the nations that come to its table.
 
     As in ``mlf run``: observers never bargain, and invited nations that stay away from the
@@ -42,12 +45,13 @@ def _input_from_scenario(
     ``changes``: the ``sets``, ``overlays`` and ``counterfactual`` to apply first
     (:func:`mlf.cli._changes.load_changed`).
 
-    Returns the input, the scenario's model, that model's parameters and the scenario's seed.
+    Returns the input, the (changed) scenario as loaded and the alternative's id.
     """
     from mlf.cli._changes import load_changed
     from mlf.talks import bargaining_input, come_to_table
 
-    sc = load_changed(ref, **(changes or {})).scenario
+    loaded = load_changed(ref, **(changes or {}))
+    sc = loaded.scenario
     alt_id = alternative if alternative is not None else next(iter(sc.alternatives))
     if alt_id not in sc.alternatives:
         known = ", ".join(sc.alternatives)
@@ -63,8 +67,48 @@ def _input_from_scenario(
     actors = list(come_to_table(sc, alt_id).at_table)
     if not actors:
         raise UsageError(f"alternative {alt_id!r}: no invited nation comes to the table")
-    inp = bargaining_input(sc, issue_ids, actors)
-    return inp, sc.settings.model, dict(sc.settings.model_params), sc.settings.seed
+    return bargaining_input(sc, issue_ids, actors), loaded, alt_id
+
+
+def scenario_manifest(
+    loaded: LoadedScenario, alternative: str, model: str, params: Mapping[str, Any], seed: int
+) -> dict[str, Any]:
+    """What produced a forecast of a scenario (reproducibility, as ``result.json``'s manifest):
+    mlf version, scenario id and hash (of the changed scenario), the file (null for a
+    built-in), the alternative whose table negotiated, model, parameters and seed, and with
+    ``--set``, ``--overlay`` or ``--counterfactual`` every change
+    (:func:`mlf.talks.comparison.manifest_changes`)."""
+    from mlf import __version__
+    from mlf.talks.comparison import manifest_changes
+
+    return {
+        "mlf_version": __version__,
+        "scenario_id": loaded.scenario.meta.id,
+        "scenario_sha256": loaded.sha256,
+        "scenario_path": None if loaded.builtin else loaded.path,
+        "alternative": alternative,
+        "model": model,
+        "model_params": dict(params),
+        "seed": seed,
+        **manifest_changes(loaded),
+    }
+
+
+def ktab_manifest(path: str, model: str, params: Mapping[str, Any], seed: int) -> dict[str, Any]:
+    """What produced a forecast of a KTAB CSV file: mlf version, the file and the SHA-256 of
+    its bytes, model, parameters and seed."""
+    import hashlib
+
+    from mlf import __version__
+
+    return {
+        "mlf_version": __version__,
+        "input_path": path,
+        "input_sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+        "model": model,
+        "model_params": dict(params),
+        "seed": seed,
+    }
 
 
 def _select_issues(inp: BargainingInput, issues: Sequence[str]) -> BargainingInput:
@@ -87,9 +131,11 @@ def _select_issues(inp: BargainingInput, issues: Sequence[str]) -> BargainingInp
     )
 
 
-def forecast_json(fc: Forecast) -> dict[str, Any]:
-    """The ``--json`` document: per issue the forecast, the rounds (per actor) and actors."""
+def forecast_json(fc: Forecast, manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``--json`` document: the manifest (:func:`scenario_manifest` or
+    :func:`ktab_manifest`), then per issue the forecast, the rounds (per actor) and actors."""
     return {
+        "manifest": dict(manifest),
         "model": fc.model,
         "issues": {
             iid: {
@@ -172,13 +218,14 @@ def forecast_command(
             inp = _select_issues(_input_from_ktab(scenario), issue)
             name = model or "smp"
             sd = 0 if seed is None else seed
+            manifest = ktab_manifest(scenario, name, params, sd)
         else:
-            inp, sc_model, all_params, sc_seed = _input_from_scenario(
-                scenario, alternative, issue, changes
-            )
-            name = model or sc_model
-            params = dict(all_params.get(name, {}))
-            sd = sc_seed if seed is None else seed
+            inp, loaded, alt_id = _input_from_scenario(scenario, alternative, issue, changes)
+            settings = loaded.scenario.settings
+            name = model or settings.model
+            params = dict(settings.model_params.get(name, {}))
+            sd = settings.seed if seed is None else seed
+            manifest = scenario_manifest(loaded, alt_id, name, params, sd)
         with Progress(
             TextColumn(f"{esc(name)} rounds"),
             BarColumn(),
@@ -197,7 +244,7 @@ def forecast_command(
         fail(error)
         return
     if as_json:
-        typer.echo(json.dumps(forecast_json(fc)))
+        typer.echo(json.dumps(forecast_json(fc, manifest)))
         return
     console = Console()
     for head, table in _tables(fc, console.width):

@@ -83,7 +83,8 @@ def _summary_table(summary: dict[str, Any]) -> Table:
 
 
 def _by_model_table(summary: dict[str, Any]) -> Table:
-    """P(agreement) per alternative among the draws that drew each model."""
+    """P(agreement) per alternative among the draws that drew each model, with its Wilson 95%
+    interval among those draws (:mod:`mlf.sensitivity.intervals`)."""
     by = summary["by_model"]
     weights = summary.get("models") or {}
     table = Table(title="P(agreement) by the model drawn", show_lines=False)
@@ -96,8 +97,11 @@ def _by_model_table(summary: dict[str, Any]) -> Table:
     for m, part in by.items():
         cells = []
         for a in alts:
-            p = part["alternatives"].get(a, {}).get("p_agreement")
-            cells.append("-" if p is None else f"{p:.1%}")
+            pa = part["alternatives"].get(a, {})
+            p, ci = pa.get("p_agreement"), pa.get("p_agreement_ci")
+            cells.append(
+                "-" if p is None else f"{p:.1%}" + (f" [{ci[0]:.1%}, {ci[1]:.1%}]" if ci else "")
+            )
         table.add_row(esc(m), f"{weights.get(m, 1.0):g}", f"{part['draws']:,}", *cells)
     return table
 

@@ -1,7 +1,8 @@
 """The report of an ``mlf run``: one offline HTML page, or a Markdown summary.
 
-The report reads only the result dict of :meth:`mlf.talks.RunResult.to_dict` (the content of
-``result.json``), optionally with a ``"sensitivity"`` key from a sweep. The HTML page is
+The report reads the typed result (:class:`mlf.results.ResultFile`: ``result.json``,
+validated; a dict passed in is validated first), optionally with a ``"sensitivity"`` block
+from a sweep. The HTML page is
 self-contained: inline styles, plotly.js inlined once, no request to any network; its tables
 read without JavaScript and it prints cleanly.
 
@@ -20,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from mlf.report._html import PLOT_CONFIG, render_html
-from mlf.report._load import MAX_RESULT_BYTES, ReportError, check_result, load_result
+from mlf.report._load import (
+    MAX_RESULT_BYTES,
+    ReportError,
+    ResultDoc,
+    check_result,
+    load_result,
+    typed_result,
+)
 from mlf.report._markdown import render_markdown
 from mlf.report._notes import MODEL_NOTES, ModelNote
 from mlf.report._view import SECTION_IDS, build_view
@@ -32,11 +40,13 @@ __all__ = [
     "SECTION_IDS",
     "ModelNote",
     "ReportError",
+    "ResultDoc",
     "build_view",
     "check_result",
     "load_result",
     "render_html",
     "render_markdown",
+    "typed_result",
     "write_html",
     "write_markdown",
 ]
@@ -54,11 +64,11 @@ def _write(text: str, path: str | Path) -> None:
     write_file(p, text)
 
 
-def write_html(result: Mapping[str, Any], path: str | Path) -> None:
+def write_html(result: Mapping[str, Any] | ResultDoc, path: str | Path) -> None:
     """Write :func:`render_html` of ``result`` to ``path`` (UTF-8)."""
     _write(render_html(result), path)
 
 
-def write_markdown(result: Mapping[str, Any], path: str | Path) -> None:
+def write_markdown(result: Mapping[str, Any] | ResultDoc, path: str | Path) -> None:
     """Write :func:`render_markdown` of ``result`` to ``path`` (UTF-8)."""
     _write(render_markdown(result), path)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mlf.compare import compare_results
+from mlf.report._load import ResultDoc
 
 ANCHOR = "what-changed"
 """The section's anchor in the HTML page (never an alternative's: reserved in
@@ -42,13 +43,14 @@ def compare_view(
 
 def add_compare(
     view: dict[str, Any],
-    result: Mapping[str, Any],
+    result: Mapping[str, Any] | ResultDoc,
     other: Mapping[str, Any],
     other_name: str | None,
 ) -> None:
     """Put the section into a report's view (:func:`mlf.report.build_view`) and its entry
     into the contents, after the comparison of the alternatives."""
-    view["compare"] = compare_view(result, other, other_name or "the other result")
+    this = result if isinstance(result, Mapping) else result.model_dump(exclude_unset=True)
+    view["compare"] = compare_view(this, other, other_name or "the other result")
     nav = list(view.get("nav", []))
     at = next((i + 1 for i, (k, _) in enumerate(nav) if k == "comparison"), len(nav))
     nav.insert(at, (ANCHOR, "What changed"))

@@ -7,41 +7,45 @@ renderer; every value is shown with :func:`mlf.overlay.brief`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from mlf.overlay import MISSING, brief
-from mlf.report._format import as_dict, as_list, text
+from mlf.report._format import text
+from mlf.results import CounterfactualRecord, FieldChange
 
 _KIND = {"set": "--set", "overlay": "overlay file", "counterfactual": "counterfactual"}
 
 
-def counterfactual_view(manifest: Mapping[str, Any]) -> dict[str, Any] | None:
-    """What the banner shows, or None for a run of the scenario as it is.
+def _shown(c: FieldChange, side: str) -> str:
+    """The value before or after (``side``: ``old`` or ``new``); a field the change record
+    leaves out was not there (:data:`mlf.overlay.MISSING`), which is not the same as null."""
+    if side not in c.model_fields_set:
+        return brief(MISSING)
+    return brief(c.old if side == "old" else c.new)
+
+
+def counterfactual_view(cf: CounterfactualRecord | None) -> dict[str, Any] | None:
+    """What the banner shows (from ``manifest.counterfactual``), or None for a run of the
+    scenario as it is.
 
     ``{"base_sha256", "headline", "requests": [{"label", "title", "description",
     "changes": [{"path", "old", "new"}]}]}``; the headline names the counterfactual's title
     (or says how many changes were made on the command line).
     """
-    cf = as_dict(manifest.get("counterfactual"))
-    if not cf:
+    if cf is None:
         return None
     requests = []
-    for r in (as_dict(x) for x in as_list(cf.get("requests"))):
-        kind = text(r.get("kind"))
+    for r in cf.requests:
+        kind = text(r.kind)
         changes = [
-            {
-                "path": text(c.get("path")),
-                "old": brief(c.get("old", MISSING)),
-                "new": brief(c.get("new", MISSING)),
-            }
-            for c in (as_dict(x) for x in as_list(r.get("changes")))
+            {"path": text(c.path), "old": _shown(c, "old"), "new": _shown(c, "new")}
+            for c in r.changes
         ]
         requests.append(
             {
-                "label": f"{_KIND.get(kind, kind)} {text(r.get('text'))}",
-                "title": text(r.get("title")),
-                "description": text(r.get("description")),
+                "label": f"{_KIND.get(kind, kind)} {text(r.text)}",
+                "title": text(r.title),
+                "description": text(r.description),
                 "changes": changes,
             }
         )
@@ -53,7 +57,7 @@ def counterfactual_view(manifest: Mapping[str, Any]) -> dict[str, Any] | None:
         else f"Counterfactual: {n} field{'' if n == 1 else 's'} changed from the scenario"
     )
     return {
-        "base_sha256": text(cf.get("base_sha256")),
+        "base_sha256": text(cf.base_sha256),
         "headline": headline,
         "requests": requests,
     }

@@ -3,7 +3,8 @@
 Builds the "Fragile decisions" section (every fragile decision, the inputs that flip it with
 their source or "estimate", and how far each must move) and marks the decisions it names where
 the report shows them: the alternative's status line (agreement) and each nation's row of the
-participation table (joins). Pure: reads the result dict, returns plain data for the templates.
+participation table (joins). Pure: reads the typed block (:class:`mlf.results.Fragile`), returns
+plain data for the templates.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
-from mlf.report._format import as_dict, as_float, as_list, text
+from mlf.report._format import as_float, as_list, text
+from mlf.results import Fragile, FragileMove
 
 
 def _num(x: Any) -> str:
@@ -19,37 +21,37 @@ def _num(x: Any) -> str:
     return "–" if v is None else f"{v:.4g}"
 
 
-def _provenance(m: Mapping[str, Any]) -> str:
-    conf = text(m.get("confidence")) or "estimate"
-    keys = ", ".join(str(s) for s in as_list(m.get("sources")))
+def _provenance(m: FragileMove) -> str:
+    conf = text(m.confidence) or "estimate"
+    keys = ", ".join(str(s) for s in m.sources)
     if conf == "estimate":
         return f"estimate (from {keys})" if keys else "estimate"
     return f"{keys} (confidence {conf})"
 
 
-def _move(m: Mapping[str, Any], pair: bool) -> dict[str, str]:
-    rel = as_float(m.get("relative"))
-    share = as_float(m.get("share_of_range"))
+def _move(m: FragileMove, pair: bool) -> dict[str, str]:
+    rel = as_float(m.relative)
+    share = as_float(m.share_of_range)
     if pair:
-        how = f"set to the end of its range, {_num(m.get('to'))}"
+        how = f"set to the end of its range, {_num(m.to)}"
     else:
         how = (
-            f"{'+' if (as_float(m.get('move')) or 0) >= 0 else ''}{_num(m.get('move'))}"
+            f"{'+' if (as_float(m.move) or 0) >= 0 else ''}{_num(m.move)}"
             + ("" if rel is None else f" ({rel:+.1%})")
             + ("" if share is None else f", {share:.0%} of the way to its range's end")
         )
     return {
-        "input": text(m.get("input")),
+        "input": text(m.input),
         "provenance": _provenance(m),
-        "range": "written range" if m.get("origin") == "range" else "default range",
-        "value": _num(m.get("value")),
-        "to": _num(m.get("to")),
+        "range": "written range" if m.origin == "range" else "default range",
+        "value": _num(m.value),
+        "to": _num(m.to),
         "how": how,
     }
 
 
 def fragile_view(
-    block: Any,
+    block: Fragile | None,
     titles: Mapping[str, str],
     alternatives: Sequence[MutableMapping[str, Any]],
 ) -> dict[str, Any] | None:
@@ -59,16 +61,15 @@ def fragile_view(
     entries: list[dict[str, Any]] = []
     marks: dict[tuple[str, str | None], str] = {}
     tested = 0
-    present = isinstance(block, Mapping)
-    for aid, decisions in as_dict(block.get("alternatives") if present else None).items():
-        for d in (as_dict(x) for x in as_list(decisions)):
+    for aid, decisions in (block.alternatives if block is not None else {}).items():
+        for d in decisions:
             tested += 1
-            if not d.get("fragile"):
+            if not d.fragile:
                 continue
-            actor = d.get("actor")
+            actor = d.actor
             anchor = f"fragile-{aid}-{actor or 'agreement'}"
             marks[(str(aid), None if actor is None else str(actor))] = anchor
-            yes = bool(d.get("value"))
+            yes = d.value
             what = (
                 ("an agreement forms" if yes else "no agreement")
                 if actor is None
@@ -80,14 +81,8 @@ def fragile_view(
                     "alternative": str(aid),
                     "title": titles.get(str(aid), str(aid)),
                     "decision": what,
-                    "singles": [
-                        _move(as_dict(as_list(as_dict(f).get("moves"))[0]), False)
-                        for f in as_list(d.get("flips"))
-                    ],
-                    "pairs": [
-                        [_move(as_dict(m), True) for m in as_list(as_dict(f).get("moves"))]
-                        for f in as_list(d.get("pairs"))
-                    ],
+                    "singles": [_move(f.moves[0], False) for f in d.flips],
+                    "pairs": [[_move(m, True) for m in f.moves] for f in d.pairs],
                 }
             )
     for alt in alternatives:
@@ -98,13 +93,13 @@ def fragile_view(
             for row in as_list(part.get("rows")):
                 if isinstance(row, MutableMapping):
                     row["fragile"] = marks.get((aid, str(row.get("actor"))))
-    if not isinstance(block, Mapping):
+    if block is None:
         return None
     return {
-        "method": text(block.get("method")),
-        "model": text(block.get("model")),
-        "seed": text(block.get("seed")),
-        "inputs_tested": block.get("inputs_tested"),
+        "method": text(block.method),
+        "model": text(block.model),
+        "seed": text(block.seed),
+        "inputs_tested": block.inputs_tested,
         "decisions": tested,
         "entries": entries,
     }

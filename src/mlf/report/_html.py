@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from mlf.report._compare import add_compare
+from mlf.report._load import ResultDoc
 from mlf.report._view import build_view
 
 #: Plotly options for every chart: interactive, no logo, no cloud links, no MathJax, no
@@ -78,7 +79,7 @@ def plotly_js() -> str:
 
 
 def render_html(
-    result: Mapping[str, Any],
+    result: Mapping[str, Any] | ResultDoc,
     *,
     compare: Mapping[str, Any] | None = None,
     compare_name: str | None = None,
@@ -88,8 +89,10 @@ def render_html(
     With ``compare`` (another result, read from ``compare_name``), the page has a section
     "What changed" (:mod:`mlf.report._compare`, ``mlf report A --compare B``).
 
-    ``result`` is the dict of :meth:`mlf.talks.RunResult.to_dict` (optionally with a
-    ``"sensitivity"`` key). The page loads nothing from any network: styles are inline,
+    ``result`` is the validated result (:class:`mlf.results.ResultFile`) or its dict
+    (``result.json``, :func:`mlf.results.result_document`; optionally with a
+    ``"sensitivity"`` key), validated first: a dict of another shape is
+    :class:`mlf.report.ReportError`. The page loads nothing from any network: styles are inline,
     plotly.js is inlined once, and each chart is a div with a small ``Plotly.newPlot`` call.
     Charts need JavaScript; every number they show is also in a table.
     """

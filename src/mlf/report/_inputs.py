@@ -10,19 +10,20 @@ A result of format ``mlf-result/1`` records no inputs; the appendix then says so
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from mlf.provenance import anchor
-from mlf.report._format import as_dict, as_float, as_list, num, slug, text
+from mlf.report._format import as_float, num, slug, text
+from mlf.results import InputRow, SourceRef
 
 
-def source_anchors(result: Mapping[str, Any]) -> dict[str, str]:
+def source_anchors(sources: Sequence[SourceRef]) -> dict[str, str]:
     """Source key -> the id of its row in the sources table (unique, HTML-safe)."""
     taken: set[str] = set()
     out: dict[str, str] = {}
-    for s in as_list(result.get("sources")):
-        key = text(as_dict(s).get("key"))
+    for s in sources:
+        key = text(s.key)
         if key and key not in out:
             out[key] = "source-" + slug(key, taken)
     return out
@@ -31,51 +32,47 @@ def source_anchors(result: Mapping[str, Any]) -> dict[str, str]:
 class InputLinks:
     """The anchors of the inputs a result records, by path (``None`` for a path it lacks)."""
 
-    def __init__(self, result: Mapping[str, Any]) -> None:
-        self.paths = {
-            text(as_dict(r).get("path")) for r in as_list(result.get("inputs")) if r is not None
-        }
+    def __init__(self, inputs: Sequence[InputRow] | None) -> None:
+        self.paths = {text(r.path) for r in inputs or []}
 
     def __call__(self, path: str) -> str | None:
         return anchor(path) if path in self.paths else None
 
 
-def _value(r: Mapping[str, Any]) -> str:
-    v = r.get("value")
-    if isinstance(v, str):
-        return text(v)
-    return num(v, 4)
+def _value(r: InputRow) -> str:
+    if isinstance(r.value, str):
+        return text(r.value)
+    return num(r.value, 4)
 
 
-def _range(r: Mapping[str, Any]) -> str:
-    rng = [as_float(x) for x in as_list(r.get("range"))]
+def _range(r: InputRow) -> str:
+    rng = [as_float(x) for x in r.range or []]
     if len(rng) != 3 or any(x is None for x in rng):
         return "–"
     return f"{num(rng[0], 4)} … {num(rng[2], 4)} (mode {num(rng[1], 4)})"
 
 
-def inputs_view(result: Mapping[str, Any], sources: Mapping[str, str]) -> dict[str, Any]:
-    """The view of the inputs appendix. ``sources``: key -> anchor (:func:`source_anchors`)."""
-    raw = result.get("inputs")
-    if not isinstance(raw, list):
+def inputs_view(inputs: Sequence[InputRow] | None, sources: dict[str, str]) -> dict[str, Any]:
+    """The view of the inputs appendix (``inputs`` is None for a result of format
+    ``mlf-result/1``). ``sources``: key -> anchor (:func:`source_anchors`)."""
+    if inputs is None:
         return {"recorded": False, "rows": [], "count": 0, "estimates": 0, "ranged": 0}
     rows = []
-    for r in raw:
-        r = as_dict(r)
-        path = text(r.get("path"))
-        srcs = [text(s) for s in as_list(r.get("sources"))]
+    for r in inputs:
+        path = text(r.path)
+        srcs = [text(s) for s in r.sources]
         rows.append(
             {
                 "anchor": anchor(path),
                 "path": path,
-                "label": text(r.get("label")),
+                "label": text(r.label),
                 "value": _value(r),
-                "unit": text(r.get("unit")) or "–",
+                "unit": text(r.unit) or "–",
                 "sources": [{"key": s, "anchor": sources.get(s)} for s in srcs],
-                "confidence": text(r.get("confidence")) or "–",
-                "estimate": bool(r.get("estimate")),
+                "confidence": text(r.confidence) or "–",
+                "estimate": r.estimate,
                 "range": _range(r),
-                "note": text(r.get("note")),
+                "note": text(r.note),
             }
         )
     return {

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from mlf._bounded import InputFileError, read_text
 from mlf.errors import MlfError
-from mlf.results import ResultFormatError, validate_result
+from mlf.results import ResultFile, ResultFileV1, ResultFormatError, validate_result
 
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 """Size of a ``result.json`` or ``summary.json`` the report reads (checked before reading).
@@ -27,8 +28,27 @@ MAX_FLOAT_CHARS = 32
 """Characters of a number with a fraction or exponent (mlf writes at most 24)."""
 
 
+ResultDoc: TypeAlias = ResultFile | ResultFileV1
+"""A validated result, of either format version the report reads."""
+
+
 class ReportError(MlfError):
     """A file the report cannot use (missing, not JSON, not an mlf result)."""
+
+
+def typed_result(result: Mapping[str, Any] | ResultDoc, where: str = "result") -> ResultDoc:
+    """``result`` as the validated model the report's view reads.
+
+    A model is returned as it is; a dict (``result.json`` as read, or
+    :func:`mlf.results.result_document`) is validated by :func:`mlf.results.validate_result`,
+    and one of an unknown format version or not of its version's shape is :class:`ReportError`
+    in one line naming ``where`` and the field."""
+    if isinstance(result, ResultFile | ResultFileV1):
+        return result
+    try:
+        return validate_result(result, where)
+    except ResultFormatError as exc:
+        raise ReportError(str(exc)) from None
 
 
 def check_result(data: Any, where: str = "input") -> dict[str, Any]:
@@ -144,5 +164,9 @@ def load_result(path: str | Path) -> dict[str, Any]:
         if not isinstance(summary, dict):
             raise ReportError(f"{p.parent / 'summary.json'} is not a sweep summary (not an object)")
         sens = summary.get("sensitivity", summary)
+        if not isinstance(sens, dict):
+            raise ReportError(
+                f"{p.parent / 'summary.json'}: sensitivity: not a sweep summary (not an object)"
+            )
         data["sensitivity"] = sens
     return data

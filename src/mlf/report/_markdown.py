@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mlf.report._compare import add_compare
+from mlf.report._load import ResultDoc
 from mlf.report._ratification import markdown_lines
 from mlf.report._view import build_view
 
@@ -156,7 +157,7 @@ def _inputs(inp: Any) -> list[str]:
 
 
 def render_markdown(
-    result: Mapping[str, Any],
+    result: Mapping[str, Any] | ResultDoc,
     *,
     compare: Mapping[str, Any] | None = None,
     compare_name: str | None = None,
@@ -394,7 +395,11 @@ def render_markdown(
             ],
         )
         if sens["by_model"]:
-            md += ["P(agreement) by the model each draw drew:", ""]
+            md += [
+                "P(agreement) by the model each draw drew, with its 95% interval among that "
+                "model's draws:",
+                "",
+            ]
             md += _table(
                 ["model", "weight", "draws", *[a["title"] for a in sens["alternatives"]]],
                 [[r["model"], r["weight"], r["draws"], *r["cells"]] for r in sens["by_model"]],

@@ -2,8 +2,8 @@
 
 Reads ``alternatives[].ratification`` of a result (:mod:`mlf.ratification`,
 docs/models/ratification.md) and returns plain, pre-formatted values; the HTML template
-partial ``_ratification.html.j2`` and :func:`markdown_lines` only print them. Tolerant of a
-missing or partial block, like the rest of the view.
+partial ``_ratification.html.j2`` and :func:`markdown_lines` only print them. Reads the typed
+block (:class:`mlf.results.Ratification`) by attribute.
 """
 
 from __future__ import annotations
@@ -11,79 +11,72 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from mlf.report._format import as_dict, as_float, as_list, num, text
+from mlf.report._format import as_float, num, text
+from mlf.results import Alternative, WinSet
 
 
-def _winset_text(w: Mapping[str, Any], unit: str) -> str:
+def _winset_text(w: WinSet, unit: str) -> str:
     """``lo-hi unit`` for a scale, the option ids for options, ``none`` when empty."""
-    if w.get("empty", True) and w.get("lo") is None:
+    if w.empty and w.lo is None:
         return "none"
-    opts = w.get("options")
-    if isinstance(opts, list):
-        return ", ".join(str(o) for o in opts) or "none"
-    lo, hi = as_float(w.get("lo")), as_float(w.get("hi"))
+    if w.options is not None:
+        return ", ".join(str(o) for o in w.options) or "none"
+    lo, hi = as_float(w.lo), as_float(w.hi)
     if lo is None or hi is None:
         return "none"
     span = num(lo) if lo == hi else f"{num(lo)} to {num(hi)}"
     return f"{span} {unit}".strip()
 
 
-def ratification_view(
-    alt: Mapping[str, Any], names: Mapping[str, str]
-) -> dict[str, Any] | None:
+def ratification_view(alt: Alternative, names: Mapping[str, str]) -> dict[str, Any] | None:
     """The section's values, or None when the alternative has no ratification stage."""
-    rat = as_dict(alt.get("ratification"))
-    if not rat:
+    rat = alt.ratification
+    if rat is None:
         return None
-    agreed = as_dict(alt.get("agreed"))
-    members = as_dict(rat.get("members"))
-    joint = as_dict(rat.get("joint"))
+    members = rat.members
     verdicts = []
     for aid, m in members.items():
-        m = as_dict(m)
-        for v in as_list(m.get("ratifiers")):
-            v = as_dict(v)
-            u = as_float(v.get("utility"))
+        for v in m.ratifiers:
+            u = as_float(v.utility)
             verdicts.append(
                 {
                     "member": f"{names.get(str(aid), str(aid))} ({aid})",
-                    "ratifier": text(v.get("name")) or text(v.get("id")),
-                    "rule": text(v.get("rule")),
+                    "ratifier": text(v.name) or text(v.id),
+                    "rule": text(v.rule),
                     "utility": "no position on the terms" if u is None else num(u),
-                    "reservation": num(v.get("reservation")),
-                    "verdict": "ratifies" if v.get("ratifies") else "does not ratify",
-                    "ok": bool(v.get("ratifies")),
+                    "reservation": num(v.reservation),
+                    "verdict": "ratifies" if v.ratifies else "does not ratify",
+                    "ok": v.ratifies,
                 }
             )
     elements = []
-    for iid, w in joint.items():
-        term = as_dict(agreed.get(iid))
-        unit = text(term.get("unit"))
+    for iid, jw in rat.joint.items():
+        term = alt.agreed.get(iid)
+        unit = text(term.unit) if term is not None else ""
         per = []
         for aid in members:
-            mw = as_dict(as_dict(as_dict(members[aid]).get("winsets")).get(iid))
-            per.append(_winset_text(mw, unit) if mw else "–")
-        jw = as_dict(w)
+            mw = members[aid].winsets.get(iid)
+            per.append(_winset_text(mw, unit) if mw is not None else "–")
         elements.append(
             {
                 "id": str(iid),
-                "title": text(term.get("title")) or str(iid),
-                "signed": text(term.get("label")) or "–",
+                "title": (text(term.title) if term is not None else "") or str(iid),
+                "signed": (text(term.label) if term is not None else "") or "–",
                 "members": per,
                 "joint": _winset_text(jw, unit),
-                "empty": bool(jw.get("empty")),
+                "empty": jw.empty,
             }
         )
     return {
-        "ratified": bool(rat.get("ratified")),
-        "detail": text(rat.get("detail")),
+        "ratified": rat.ratified,
+        "detail": text(rat.detail),
         "not_ratified_by": ", ".join(
-            f"{names.get(str(a), str(a))} ({a})" for a in as_list(rat.get("not_ratified_by"))
+            f"{names.get(str(a), str(a))} ({a})" for a in rat.not_ratified_by
         ),
-        "no_deal": ", ".join(str(i) for i in as_list(rat.get("no_ratifiable_deal"))),
-        "renegotiated": bool(rat.get("renegotiated")),
-        "anticipated": bool(rat.get("anticipated")),
-        "attempts": [text(a) for a in as_list(rat.get("attempts"))],
+        "no_deal": ", ".join(str(i) for i in rat.no_ratifiable_deal),
+        "renegotiated": rat.renegotiated,
+        "anticipated": rat.anticipated,
+        "attempts": [text(a) for a in rat.attempts],
         "member_cols": [f"{names.get(str(a), str(a))} ({a})" for a in members],
         "verdicts": verdicts,
         "elements": elements,

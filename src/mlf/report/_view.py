@@ -1,8 +1,16 @@
-"""The result dict turned into a view: plain, pre-formatted values the templates only print.
+"""The typed result turned into a view: plain, pre-formatted values the templates only print.
 
-All the tolerance for missing or partial results lives here (an alternative "not analysed"
-carries only id, title, support, status and detail; a result may lack the British question or
-the sensitivity sweep), so the templates can use a strict undefined and stay simple.
+The view reads the validated result (:class:`mlf.results.ResultFile`, or
+:class:`~mlf.results.ResultFileV1` for a result of format ``mlf-result/1``) by attribute, so a
+field renamed or removed in :mod:`mlf.results` is a type error under ``mypy --strict`` here,
+not a ``KeyError`` at run time. A result dict passed in is validated first
+(:func:`mlf.report._load.typed_result`): a missing, misspelt or mistyped field is refused in
+one line naming the field.
+
+What may be absent is what the models say may be absent (an alternative "not analysed" has no
+negotiation, participation, power or arrangement; a result may lack the British question or a
+sweep): each is a ``None`` handled here, so the templates can use a strict undefined and stay
+simple. A sweep's summary (``sensitivity``) is an open block in the models, read tolerantly.
 """
 
 from __future__ import annotations
@@ -30,9 +38,22 @@ from mlf.report._format import (
 from mlf.report._fragile import fragile_view
 from mlf.report._inputs import InputLinks, inputs_view, source_anchors
 from mlf.report._intervals import interval_text, varied_view
+from mlf.report._load import ResultDoc, typed_result
 from mlf.report._models import models_view
 from mlf.report._notes import MODEL_NOTES, NEGOTIATION_MODELS
 from mlf.report._ratification import ratification_view
+from mlf.results import (
+    Alternative,
+    Arrangement,
+    BritishQuestion,
+    Decision,
+    Guardrails,
+    Participation,
+    Pressure,
+    ResultFile,
+    SidePayment,
+    TableDecision,
+)
 
 SECTION_IDS = (
     "overview",
@@ -80,132 +101,137 @@ class _Charts:
         }
 
 
-def _guardrails(alt: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _guardrail(
+    key: str,
+    ok: bool,
+    detail: str,
+    state: str | None = None,
+    side_payments: Mapping[str, SidePayment] | None = None,
+) -> dict[str, Any]:
+    """One guardrail's row: ``state`` is ok / flag (or info, for a test not required)."""
+    rows = [
+        {
+            "actor": str(actor),
+            "gap": num(pay.utility_gap),
+            "payment": money(pay.annual_payment, text(pay.currency)),
+        }
+        for actor, pay in (side_payments or {}).items()
+    ]
+    return {
+        "key": key,
+        "label": GUARDRAIL_LABELS.get(key, key.replace("_", " ")),
+        "short": GUARDRAIL_SHORT.get(key, key.replace("_", " ")),
+        "state": state or ("ok" if ok else "flag"),
+        "detail": detail,
+        "side_payments": rows,
+    }
+
+
+def _guardrails(g: Guardrails) -> list[dict[str, Any]]:
+    """The guardrail checks the alternative has, in the order :mod:`mlf.talks` runs them."""
     out: list[dict[str, Any]] = []
-    for key, g in as_dict(alt.get("guardrails")).items():
-        g = as_dict(g)
-        ok = bool(g.get("ok", True))
-        detail = text(g.get("detail") or g.get("reason") or "")
-        state = "ok" if ok else "flag"
-        if key == "genuinely_european":
-            required = bool(g.get("required"))
-            if not ok and not required:
-                state = "info"
-            detail = (
-                f"{'European' if ok else 'not European'}: {detail}"
-                f" ({'required' if required else 'not required'} by this alternative)"
-            )
-        if key == "fallback" and g.get("outcome"):
-            detail = f"outcome: {text(g.get('outcome'))}; {detail}"
-        rows: list[dict[str, str]] = []
-        for actor, pay in as_dict(g.get("side_payments_that_would_buy_entry")).items():
-            pay = as_dict(pay)
-            rows.append(
-                {
-                    "actor": str(actor),
-                    "gap": num(pay.get("utility_gap")),
-                    "payment": money(pay.get("annual_payment"), text(pay.get("currency"))),
-                }
-            )
+    if g.no_selling is not None:
+        ns = g.no_selling
         out.append(
-            {
-                "key": str(key),
-                "label": GUARDRAIL_LABELS.get(str(key), str(key).replace("_", " ")),
-                "short": GUARDRAIL_SHORT.get(str(key), str(key).replace("_", " ")),
-                "state": state,
-                "detail": detail,
-                "side_payments": rows,
-            }
+            _guardrail(
+                "no_selling",
+                ns.ok,
+                text(ns.detail),
+                side_payments=ns.side_payments_that_would_buy_entry,
+            )
         )
+    if g.fallback is not None:
+        fb = g.fallback
+        out.append(
+            _guardrail("fallback", fb.ok, f"outcome: {text(fb.outcome)}; {text(fb.detail)}")
+        )
+    if g.genuinely_european is not None:
+        eu = g.genuinely_european
+        detail = (
+            f"{'European' if eu.ok else 'not European'}: {text(eu.reason)}"
+            f" ({'required' if eu.required else 'not required'} by this alternative)"
+        )
+        state = "info" if not eu.ok and not eu.required else None
+        out.append(_guardrail("genuinely_european", eu.ok, detail, state))
+    if g.fixed_point is not None:
+        out.append(_guardrail("fixed_point", g.fixed_point.ok, text(g.fixed_point.detail)))
     return out
 
 
-def _terms(alt: Mapping[str, Any], links: InputLinks) -> list[dict[str, Any]]:
-    aid = text(alt.get("id"))
+def _terms(alt: Alternative, links: InputLinks) -> list[dict[str, Any]]:
+    aid = text(alt.id)
     return [
         {
             "id": str(iid),
-            "title": text(as_dict(v).get("title") or iid),
-            "label": text(as_dict(v).get("label")),
-            "source": text(as_dict(v).get("source")),
-            "link": links(f"alternatives.{aid}.fixed.{iid}")
-            if as_dict(v).get("source") == "fixed"
-            else None,
+            "title": text(v.title or iid),
+            "label": text(v.label),
+            "source": text(v.source),
+            "link": links(f"alternatives.{aid}.fixed.{iid}") if v.source == "fixed" else None,
         }
-        for iid, v in as_dict(alt.get("agreed")).items()
+        for iid, v in alt.agreed.items()
     ]
 
 
-def _decisions(part: Mapping[str, Any], key: str = "decisions") -> list[dict[str, Any]]:
-    raw = part.get(key)
-    items = list(raw.values()) if isinstance(raw, Mapping) else as_list(raw)
-    return [as_dict(d) for d in items if isinstance(d, Mapping)]
-
-
-def _pressure_text(d: Mapping[str, Any]) -> str:
+def _pressure_text(pressure: list[Pressure] | None) -> str:
     """The explicit pressure terms on one decision, in one line ("" if none)."""
     bits = []
-    for p in as_list(d.get("pressure")):
-        p = as_dict(p)
-        src = ", ".join(text(x) for x in as_list(p.get("sources")))
+    for p in pressure or []:
+        src = ", ".join(text(x) for x in p.sources)
         bits.append(
-            f"pressure by {text(p.get('by'))}: {as_float(p.get('outside_option')) or 0.0:+.3f} "
+            f"pressure by {text(p.by)}: {as_float(p.outside_option) or 0.0:+.3f} "
             f"on the outside option{f' ({src})' if src else ''}"
         )
     return "; ".join(bits)
 
 
-def _table(
-    alt: Mapping[str, Any], names: Mapping[str, str], links: InputLinks
-) -> dict[str, Any] | None:
-    aid = text(alt.get("id"))
-    tb = alt.get("table")
-    if not isinstance(tb, Mapping):
+def _table(alt: Alternative, names: Mapping[str, str], links: InputLinks) -> dict[str, Any] | None:
+    aid = text(alt.id)
+    tb = alt.table
+    if tb is None:
         return None
     rows = []
-    for d in _decisions(tb):
-        t = as_dict(d.get("terms"))
-        actor = text(d.get("actor"))
+    d: TableDecision
+    for d in tb.decisions.values():
+        actor = text(d.actor)
         rows.append(
             {
                 "actor": actor,
                 "name": names.get(actor, actor),
-                "comes": bool(d.get("comes")),
-                "utility": num(t.get("utility")) if t else "–",
-                "outside": num(d.get("outside_option")),
+                "comes": d.comes,
+                "utility": num(d.terms.utility) if d.terms is not None else "–",
+                "outside": num(d.outside_option),
                 "outside_link": links(f"actors.{actor}.outside_option.{aid}"),
-                "reason": text(d.get("reason")),
-                "pressure": _pressure_text(d),
+                "reason": text(d.reason),
+                "pressure": _pressure_text(d.pressure),
             }
         )
     return {
-        "rule": text(tb.get("rule")),
+        "rule": text(tb.rule),
         "rows": rows,
-        "stayed_away": [str(a) for a in as_list(tb.get("stayed_away"))],
+        "stayed_away": [str(a) for a in tb.stayed_away],
     }
 
 
 def _negotiation(
-    alt: Mapping[str, Any],
+    alt: Alternative,
     names: Mapping[str, str],
     colours: Mapping[str, str],
     ch: _Charts,
     anchor: str,
 ) -> dict[str, Any] | None:
-    neg = alt.get("negotiation")
-    if not isinstance(neg, Mapping):
+    neg = alt.negotiation
+    if neg is None:
         return None
-    actors = [str(a) for a in as_list(neg.get("actors"))]
+    actors = [str(a) for a in neg.actors]
     issues = []
-    for iid, iss in as_dict(neg.get("issues")).items():
-        iss = as_dict(iss)
-        rounds = [[as_float(v) for v in as_list(r)] for r in as_list(iss.get("rounds"))]
-        outcome = [as_float(v) for v in as_list(iss.get("outcome_by_round"))]
-        options = [text(o) for o in as_list(iss.get("options"))] or None
-        unit = "" if options else text(iss.get("unit"))
-        title = text(iss.get("title") or iid)
-        agreed = as_dict(as_dict(alt.get("agreed")).get(iid))
-        forecast = as_float(iss.get("forecast"))
+    for iid, iss in neg.issues.items():
+        rounds = [[as_float(v) for v in r] for r in iss.rounds]
+        outcome = [as_float(v) for v in iss.outcome_by_round]
+        options = [text(o) for o in iss.options or []] or None
+        unit = "" if options else text(iss.unit)
+        title = text(iss.title or iid)
+        agreed = alt.agreed.get(iid)
+        forecast = as_float(iss.forecast)
         chart = None
         static = len(rounds) <= 1
         if rounds and actors and static:  # one step: a strip of positions, never a flat line
@@ -240,7 +266,7 @@ def _negotiation(
                 "id": str(iid),
                 "title": title,
                 "forecast": num(forecast, 4) + (f" {unit}" if unit else ""),
-                "settled": text(agreed.get("label")),
+                "settled": text(agreed.label) if agreed is not None else "",
                 "options": options or [],
                 "chart": chart,
                 "rounds": len(rounds),
@@ -249,65 +275,62 @@ def _negotiation(
         )
     return {
         "static": all(i["static"] for i in issues) if issues else False,
-        "model": text(neg.get("model")),
-        "converged": neg.get("converged"),
-        "rounds": neg.get("rounds"),
-        "stop_reason": text(neg.get("stop_reason")),
+        "model": text(neg.model),
+        "converged": neg.converged,
+        "rounds": neg.rounds,
+        "stop_reason": text(neg.stop_reason),
         "actors": actors,
         "issues": issues,
     }
 
 
+def _decision_row(
+    d: Decision, aid: str, names: Mapping[str, str], links: InputLinks
+) -> dict[str, Any]:
+    """One invited nation's row of the participation table: its utility terms and margin."""
+    t = d.terms
+    w = t.weights
+    actor = text(d.actor)
+    margin = as_float(d.margin)
+    return {
+        "actor": actor,
+        "name": names.get(actor, actor),
+        "join": d.join,
+        "policy": f"{num(w.policy, 2)} × {num(t.policy)}",
+        "voice": f"{num(w.voice, 2)} × {num(t.voice)}",
+        "cost": f"{num(w.cost, 2)} × {pct(t.cost, 2)}",
+        "weights": [
+            (num(w.policy, 2), links(f"actors.{actor}.weights.policy"), num(t.policy)),
+            (num(w.voice, 2), links(f"actors.{actor}.weights.voice"), num(t.voice)),
+            (num(w.cost, 2), links(f"actors.{actor}.weights.cost"), pct(t.cost, 2)),
+        ],
+        "outside_link": links(f"actors.{actor}.outside_option.{aid}"),
+        "utility": num(t.utility) if t.feasible else "infeasible",
+        "outside": num(d.outside_option),
+        "margin": margin,
+        "margin_text": "–" if margin is None else f"{margin:+.3f}",
+        "reason": text(d.reason),
+        "flip": text(d.flip),
+        "pressure": _pressure_text(d.pressure),
+    }
+
+
 def _participation(
-    alt: Mapping[str, Any], names: Mapping[str, str], ch: _Charts, anchor: str, links: InputLinks
+    alt: Alternative, names: Mapping[str, str], ch: _Charts, anchor: str, links: InputLinks
 ) -> dict[str, Any] | None:
-    aid = text(alt.get("id"))
-    part = alt.get("participation")
-    if not isinstance(part, Mapping):
+    aid = text(alt.id)
+    part: Participation | None = alt.participation
+    if part is None:
         return None
-    rows = []
-    decisions = _decisions(part)
+    decisions = list(part.decisions.values())
     # When nobody joins, the decisions at the end say only "too few members"; the decisions
     # when all the invited join (where the talks start) show who left first and why.
-    at_start = not any(d.get("join") for d in decisions) and bool(
-        _decisions(part, "decisions_if_all_join")
-    )
+    at_start = not any(d.join for d in decisions) and bool(part.decisions_if_all_join)
     if at_start:
-        decisions = _decisions(part, "decisions_if_all_join")
-    for d in decisions:
-        t = as_dict(d.get("terms"))
-        w = as_dict(t.get("weights"))
-        actor = text(d.get("actor"))
-        rows.append(
-            {
-                "actor": actor,
-                "name": names.get(actor, actor),
-                "join": bool(d.get("join")),
-                "policy": f"{num(w.get('policy'), 2)} × {num(t.get('policy'))}",
-                "voice": f"{num(w.get('voice'), 2)} × {num(t.get('voice'))}",
-                "cost": f"{num(w.get('cost'), 2)} × {pct(t.get('cost'), 2)}",
-                "weights": [
-                    (
-                        num(w.get(k), 2),
-                        links(f"actors.{actor}.weights.{k}"),
-                        num(t.get(k)) if k != "cost" else pct(t.get(k), 2),
-                    )
-                    for k in ("policy", "voice", "cost")
-                ],
-                "outside_link": links(f"actors.{actor}.outside_option.{aid}"),
-                "utility": num(t.get("utility")) if t.get("feasible", True) else "infeasible",
-                "outside": num(d.get("outside_option")),
-                "margin": as_float(d.get("margin")),
-                "margin_text": "–"
-                if as_float(d.get("margin")) is None
-                else f"{as_float(d.get('margin')):+.3f}",
-                "reason": text(d.get("reason")),
-                "flip": text(d.get("flip")),
-                "pressure": _pressure_text(d),
-            }
-        )
-    dyn = as_dict(part.get("dynamics"))
-    eq = part.get("equilibria")
+        decisions = list(part.decisions_if_all_join.values())
+    rows = [_decision_row(d, aid, names, links) for d in decisions]
+    dyn = part.dynamics
+    eq = part.equilibria
     chart = (
         ch.make(
             f"{anchor}-margins",
@@ -323,35 +346,29 @@ def _participation(
         "rows": rows,
         "at_start": at_start,
         "chart": chart,
-        "stable": dyn.get("stable"),
-        "cycle": dyn.get("cycle"),
-        "cycle_sets": [
-            "{" + ", ".join(str(m) for m in as_list(c)) + "}"
-            for c in as_list(dyn.get("cycle_sets"))
-        ],
-        "steps": dyn.get("steps"),
-        "path": [
-            ", ".join(str(m) for m in as_list(p)) or "(nobody)" for p in as_list(dyn.get("path"))
-        ],
+        "stable": dyn.stable,
+        "cycle": dyn.cycle,
+        "cycle_sets": ["{" + ", ".join(str(m) for m in c) + "}" for c in dyn.cycle_sets],
+        "steps": dyn.steps,
+        "path": [", ".join(str(m) for m in p) or "(nobody)" for p in dyn.path],
         "equilibria": None
         if eq is None
-        else [", ".join(str(m) for m in as_list(e)) or "(nobody joins)" for e in as_list(eq)],
+        else [", ".join(str(m) for m in e) or "(nobody joins)" for e in eq],
     }
 
 
 def _power(
-    alt: Mapping[str, Any], arr: Mapping[str, Any], ch: _Charts, anchor: str
+    alt: Alternative, arr: Arrangement | None, ch: _Charts, anchor: str
 ) -> dict[str, Any] | None:
-    pw = alt.get("power")
-    if not isinstance(pw, Mapping):
+    pw = alt.power
+    if pw is None:
         return None
-    players = [str(p) for p in as_list(pw.get("players"))]
+    players = [str(p) for p in pw.players]
     indices = {
-        str(k): {str(p): as_float(v) for p, v in as_dict(vals).items()}
-        for k, vals in as_dict(pw.get("indices")).items()
+        str(k): {str(p): as_float(v) for p, v in vals.items()} for k, vals in pw.indices.items()
     }
-    veto = [str(p) for p in as_list(pw.get("veto_players"))]
-    dummies = [str(p) for p in as_list(pw.get("dummies"))]
+    veto = [str(p) for p in pw.veto_players]
+    dummies = [str(p) for p in pw.dummies]
     order = [k for k in INDEX_LABELS if k in indices] + [
         k for k in indices if k not in INDEX_LABELS
     ]
@@ -377,42 +394,38 @@ def _power(
         if players and any(k in indices for k in NORMALISED_INDICES)
         else None
     )
-    eu = alt.get("european")
+    eu = alt.european
     return {
-        "rule_text": text(arr.get("rule_text")) or "–",
-        "method": text(pw.get("method")),
+        "rule_text": text(arr.rule_text if arr is not None else None) or "–",
+        "method": text(pw.method),
         "columns": [INDEX_LABELS.get(k, k) for k in order],
         "table": table,
         "veto": ", ".join(veto) or "none",
         "dummies": ", ".join(dummies) or "none",
-        "winning": pw.get("winning_coalitions"),
-        "coleman_act": num(pw.get("coleman_act")),
+        "winning": pw.winning_coalitions,
+        "coleman_act": num(pw.coleman_act),
         "chart": chart,
         "european": None
-        if not isinstance(eu, Mapping)
-        else {
-            "ok": bool(eu.get("ok")),
-            "reason": text(eu.get("reason")),
-            "required": bool(eu.get("required")),
-        },
+        if eu is None
+        else {"ok": eu.ok, "reason": text(eu.reason), "required": eu.required},
     }
 
 
 def _cost(
-    arr: Mapping[str, Any], colours: Mapping[str, str], ch: _Charts, anchor: str
+    arr: Arrangement | None, colours: Mapping[str, str], ch: _Charts, anchor: str
 ) -> dict[str, Any] | None:
-    cost = arr.get("cost")
-    if not isinstance(cost, Mapping) or not arr.get("feasible", True):
+    if arr is None or not arr.feasible:
         return None
-    cur = text(cost.get("currency"))
-    split = as_dict(cost.get("split"))
-    payments = {str(k): as_float(v) or 0.0 for k, v in as_dict(cost.get("payments")).items()}
-    budget = {str(k): as_float(v) or 0.0 for k, v in as_dict(cost.get("budget_share")).items()}
-    shares = as_dict(split.get("shares"))
-    capped = [str(c) for c in as_list(split.get("capped"))]
-    members = list(payments) or [str(m) for m in as_list(arr.get("members"))]
-    kind_units = {str(k): as_float(v) for k, v in as_dict(arr.get("in_kind")).items()}
-    kind_value = cost.get("in_kind_value")
+    cost = arr.cost
+    cur = text(cost.currency)
+    split = cost.split
+    payments = {str(k): as_float(v) or 0.0 for k, v in cost.payments.items()}
+    budget = {str(k): as_float(v) or 0.0 for k, v in cost.budget_share.items()}
+    shares = split.shares if split is not None else {}
+    capped = [str(c) for c in split.capped] if split is not None else []
+    members = list(payments) or [str(m) for m in arr.members]
+    kind_units = {str(k): as_float(v) for k, v in arr.in_kind.items()}
+    kind_value = cost.in_kind_value
     rows = [
         {
             "member": m,
@@ -424,15 +437,15 @@ def _cost(
             if m not in kind_units
             else f"{num(kind_units[m])} units"
             + (
-                f" = {money(as_dict(kind_value).get(m), cur)}"
-                if isinstance(kind_value, Mapping)
+                f" = {money(kind_value.get(m), cur)}"
+                if kind_value is not None
                 else " (not valued)"
             ),
         }
         for m in members
     ]
-    annual = as_float(cost.get("annual"))
-    kind_note = text(cost.get("in_kind_note"))
+    annual = as_float(cost.annual)
+    kind_note = text(cost.in_kind_note)
     chart = (
         ch.make(
             f"{anchor}-cost",
@@ -450,10 +463,10 @@ def _cost(
     )
     return {
         "annual": money(annual, cur),
-        "term": num(cost.get("term_years")),
-        "rule": text(split.get("rule")) or "–",
-        "in_core": split.get("in_core"),
-        "notes": [text(n) for n in as_list(split.get("notes"))]
+        "term": num(cost.term_years),
+        "rule": text(split.rule if split is not None else None) or "–",
+        "in_core": split.in_core if split is not None else None,
+        "notes": [text(n) for n in (split.notes if split is not None else [])]
         + ([kind_note] if kind_note else []),
         "rows": rows,
         "chart": chart,
@@ -462,49 +475,47 @@ def _cost(
     }
 
 
-def _manning(alt: Mapping[str, Any]) -> dict[str, Any]:
-    man = alt.get("manning")
-    if not isinstance(man, Mapping):
+def _manning(alt: Alternative) -> dict[str, Any]:
+    man = alt.manning
+    if man is None:
         return {"kind": "none", "reason": "no manning plan: no agreement was reached"}
-    reason = text(man.get("reason"))
-    if man.get("mixed") is False:
+    reason = text(man.reason)
+    if man.mixed is False:
         return {"kind": "national", "reason": reason or "national crews (no mixed manning)"}
-    if man.get("status") == "not analysed":
+    if man.status == "not analysed":
         return {"kind": "not analysed", "reason": reason or "manning not analysed"}
-    if not man.get("feasible", False):
+    if not man.feasible:
         return {"kind": "infeasible", "reason": reason or "no plan meets the manning rules"}
-    nations = [str(n) for n in as_list(man.get("nations"))]
-    if not nations or not (as_list(man.get("patterns")) or as_list(man.get("ships"))):
+    nations = [str(n) for n in man.nations or []]
+    if not nations or not (man.patterns or man.ships):
         return {"kind": "note", "reason": reason or "no ships to crew"}
-    patterns: list[dict[str, Any]] = []
-    for p in as_list(man.get("patterns")):
-        crew = as_dict(as_dict(p).get("crew"))
-        patterns.append({"ships": as_float(as_dict(p).get("ships")) or 0, "crew": crew})
+    patterns: list[dict[str, Any]] = [
+        {"ships": as_float(p.ships) or 0, "crew": dict(p.crew)} for p in man.patterns or []
+    ]
     if not patterns:
-        patterns = [{"ships": 1, "crew": as_dict(s)} for s in as_list(man.get("ships"))]
+        patterns = [{"ships": 1, "crew": dict(s)} for s in man.ships or []]
     for p in patterns:
         counts = [as_float(p["crew"].get(n)) or 0.0 for n in nations]
         p["crew"] = [num(c) for c in counts]
         p["total"] = num(sum(counts))
         p["ships"] = num(p["ships"])
-    totals = as_dict(man.get("totals"))
-    shares = as_dict(man.get("shares"))
-    targets = as_dict(man.get("targets"))
+    totals = man.totals or {}
+    shares = man.shares or {}
+    targets = man.targets or {}
     return {
         "kind": "plan",
         "reason": reason,
         "nations": nations,
         "patterns": patterns,
         "ships": num(
-            sum(as_float(as_dict(p).get("ships")) or 0 for p in as_list(man.get("patterns")))
-            or len(as_list(man.get("ships")))
+            sum(as_float(p.ships) or 0 for p in man.patterns or []) or len(man.ships or [])
         ),
         "totals": [num(totals.get(n), 6) for n in nations],
         "grand_total": num(sum(as_float(v) or 0.0 for v in totals.values()), 6),
         "shares": [pct(shares.get(n)) for n in nations],
         "targets": [pct(targets.get(n)) for n in nations] if targets else [],
-        "deviation": num(man.get("deviation")),
-        "status": text(man.get("status")),
+        "deviation": num(man.deviation),
+        "status": text(man.status),
     }
 
 
@@ -522,40 +533,35 @@ def _manning_summary(m: Mapping[str, Any]) -> str:
 
 
 def _alternative(
-    alt: Mapping[str, Any],
+    alt: Alternative,
     names: Mapping[str, str],
     colours: Mapping[str, str],
     ch: _Charts,
     taken: set[str],
     links: InputLinks,
 ) -> dict[str, Any]:
-    aid = text(alt.get("id")) or "alternative"
+    aid = text(alt.id) or "alternative"
     anchor = "alt-" + slug(aid, taken)
-    arr = as_dict(alt.get("arrangement"))
-    status = text(alt.get("status")) or "unknown"
-    members = [str(m) for m in as_list(alt.get("members"))]
-    part = as_dict(alt.get("participation"))
-    invited = [text(d.get("actor")) for d in _decisions(part)] if part else []
-    rounds = []
-    for k, r in enumerate(as_list(alt.get("rounds"))):
-        r = as_dict(r)
-        rounds.append(
-            {
-                "n": k + 1,
-                "participants": ", ".join(str(p) for p in as_list(r.get("participants"))),
-                "members": ", ".join(str(p) for p in as_list(r.get("members"))) or "(nobody)",
-                "agreed": "; ".join(
-                    f"{iid}: {text(as_dict(v).get('label'))}"
-                    for iid, v in as_dict(r.get("agreed")).items()
-                ),
-            }
-        )
+    arr = alt.arrangement
+    status = text(alt.status) or "unknown"
+    members = [str(m) for m in alt.members]
+    part = alt.participation
+    invited = [text(d.actor) for d in part.decisions.values()] if part is not None else []
+    rounds = [
+        {
+            "n": k + 1,
+            "participants": ", ".join(str(p) for p in r.participants),
+            "members": ", ".join(str(p) for p in r.members) or "(nobody)",
+            "agreed": "; ".join(f"{iid}: {text(v.label)}" for iid, v in r.agreed.items()),
+        }
+        for k, r in enumerate(alt.rounds)
+    ]
     manning = _manning(alt)
     force = None
-    if arr:
-        kind = {str(k): as_float(v) or 0.0 for k, v in as_dict(arr.get("in_kind")).items()}
+    if arr is not None:
+        kind = {str(k): as_float(v) or 0.0 for k, v in arr.in_kind.items()}
         force = {
-            "units": num(arr.get("units")),
+            "units": num(arr.units),
             "in_kind": ", ".join(f"{names.get(k, k)} ({k}) {num(v)}" for k, v in kind.items())
             or "none",
         }
@@ -564,14 +570,14 @@ def _alternative(
     return {
         "id": aid,
         "anchor": anchor,
-        "title": text(alt.get("title")) or aid,
+        "title": text(alt.title) or aid,
         "status": status,
         "status_class": STATUS_CLASS.get(status, "unknown"),
-        "detail": text(alt.get("detail")),
-        "support": pct(alt.get("support")),
-        "support_value": as_float(alt.get("support")),
-        "fixed_point": text(alt.get("fixed_point")),
-        "notes": [text(n) for n in as_list(alt.get("notes"))],
+        "detail": text(alt.detail),
+        "support": pct(alt.support),
+        "support_value": as_float(alt.support),
+        "fixed_point": text(alt.fixed_point),
+        "notes": [text(n) for n in alt.notes],
         "members": members,
         "members_text": ", ".join(f"{names.get(m, m)} ({m})" for m in members) or "none",
         "invited": invited,
@@ -580,57 +586,53 @@ def _alternative(
         "negotiation": _negotiation(alt, names, colours, ch, anchor),
         "participation": _participation(alt, names, ch, anchor, links),
         "power": power,
-        "rule_text": text(arr.get("rule_text")) or "–",
+        "rule_text": text(arr.rule_text if arr is not None else None) or "–",
         "veto": power["veto"] if power else "–",
-        "arrangement_reason": text(arr.get("reason")),
+        "arrangement_reason": text(arr.reason if arr is not None else None),
         "cost": cost,
-        "annual_cost": cost["annual"] if cost and arr.get("feasible", True) else "–",
+        "annual_cost": cost["annual"] if cost else "–",
         "manning": manning,
         "manning_summary": _manning_summary(manning),
-        "guardrails": _guardrails(alt),
+        "guardrails": _guardrails(alt.guardrails),
         "analysed": status != "not analysed",
         "table": _table(alt, names, links),
         "force": force,
-        "mechanics": [text(m) for m in as_list(alt.get("mechanics"))],
+        "mechanics": [text(m) for m in alt.mechanics],
         "ratification": ratification_view(alt, names),
     }
 
 
-def _british(bq: Any, titles: Mapping[str, str]) -> dict[str, Any] | None:
-    if not isinstance(bq, Mapping):
+def _british(bq: BritishQuestion | None, titles: Mapping[str, str]) -> dict[str, Any] | None:
+    if bq is None:
         return None
     entries = []
-    for aid, e in as_dict(bq.get("alternatives")).items():
-        e = as_dict(e)
+    for aid, e in bq.alternatives.items():
         steps = [
             {
-                "broadening": text(s.get("broadening") or s.get("label") or s.get("option")),
-                "joins": bool(s.get("joins")),
-                "margin": "–"
-                if as_float(s.get("margin")) is None
-                else f"{as_float(s.get('margin')):+.3f}",
-                "members": ", ".join(str(m) for m in as_list(s.get("members"))) or "(nobody)",
-                "status": text(s.get("status")),
+                "broadening": text(s.label or s.option),
+                "joins": s.joins,
+                "margin": "–" if as_float(s.margin) is None else f"{as_float(s.margin):+.3f}",
+                "members": ", ".join(str(m) for m in s.members) or "(nobody)",
+                "status": text(s.status),
             }
-            for s in (as_dict(x) for x in as_list(e.get("steps")))
+            for s in e.steps
         ]
         entries.append(
             {
                 "id": str(aid),
                 "title": titles.get(str(aid), str(aid)),
-                "answer": text(e.get("answer")),
-                "broadening": text(e.get("broadening")) or None,
+                "answer": text(e.answer),
+                "broadening": text(e.broadening) or None,
                 "steps": steps,
             }
         )
     return {
-        "actor": text(bq.get("actor")),
-        "name": text(bq.get("name") or bq.get("actor")),
-        "issue": text(bq.get("issue")),
-        "summary": text(bq.get("summary")),
+        "actor": text(bq.actor),
+        "name": text(bq.name or bq.actor),
+        "issue": text(bq.issue),
+        "summary": text(bq.summary),
         "entries": entries,
     }
-
 
 def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str, Any] | None:
     if not isinstance(sens, Mapping):
@@ -709,59 +711,66 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
                 "model": str(m),
                 "weight": num(weights.get(m)),
                 "draws": text(part.get("draws")),
-                "cells": [pct(as_dict(palts.get(str(a["id"]))).get("p_agreement")) for a in alts],
+                "cells": [
+                    pct(pa.get("p_agreement")) + interval_text(pa.get("p_agreement_ci"), " ")
+                    for pa in (as_dict(palts.get(str(a["id"]))) for a in alts)
+                ],
             }
         )
     return {"draws": sens.get("draws"), "alternatives": alts, "by_model": by_model,
             **varied_view(sens)}
 
 
-def _sources(result: Mapping[str, Any], anchors: Mapping[str, str]) -> list[dict[str, Any]]:
+def _sources(doc: ResultDoc, anchors: Mapping[str, str]) -> list[dict[str, Any]]:
     out = []
-    for s in as_list(result.get("sources")):
-        s = as_dict(s)
-        url = text(s.get("url"))
+    for s in doc.sources:
+        url = text(s.url)
         out.append(
             {
-                "anchor": anchors.get(text(s.get("key"))),
-                "key": text(s.get("key")),
-                "title": text(s.get("title")),
-                "date": text(s.get("date")) or "–",
-                "confidence": text(s.get("confidence")) or "–",
+                "anchor": anchors.get(text(s.key)),
+                "key": text(s.key),
+                "title": text(s.title),
+                "date": text(s.date) or "–",
+                "confidence": text(s.confidence) or "–",
                 "url": url if url.startswith(("https://", "http://")) else None,
                 "url_text": url,
-                "note": text(s.get("note")),
+                "note": text(s.note),
             }
         )
     return out
 
 
-def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[str, Any]:
-    """Everything the templates print, from a result dict (see :mod:`mlf.talks`)."""
-    man = as_dict(result.get("manifest"))
-    sc = as_dict(result.get("scenario"))
-    actors_info = as_dict(sc.get("actors"))
-    names = {str(k): text(as_dict(v).get("name")) or str(k) for k, v in actors_info.items()}
+def build_view(
+    result: Mapping[str, Any] | ResultDoc, *, with_charts: bool = True
+) -> dict[str, Any]:
+    """Everything the templates print, from a result: the validated model
+    (:class:`mlf.results.ResultFile`), or a result dict, validated here (a dict that is not a
+    result of a known format is :class:`mlf.report.ReportError`, one line naming the field)."""
+    doc = typed_result(result)
+    man = doc.manifest
+    sc = doc.scenario
+    actors_info = sc.actors
+    names = {str(k): text(v.name) or str(k) for k, v in actors_info.items()}
     ch = _Charts(with_charts)
     taken: set[str] = {*SECTION_IDS, *OPTIONAL_SECTION_IDS}
-    raw_alts = [as_dict(a) for a in as_list(result.get("alternatives"))]
     order = list(actors_info)
-    for a in raw_alts:  # actors in a result without a scenario block still get colours
-        for m in as_list(a.get("members")):
+    for alt in doc.alternatives:  # members outside the scenario block still get colours
+        for m in alt.members:
             if str(m) not in order:
                 order.append(str(m))
     colours = charts.actor_colours(order)
-    links = InputLinks(result)
-    alts = [_alternative(a, names, colours, ch, taken, links) for a in raw_alts]
-    threshold = as_float(man.get("support_threshold"))
+    typed = doc if isinstance(doc, ResultFile) else None  # mlf-result/2: inputs, runs, ...
+    links = InputLinks(typed.inputs if typed else None)
+    alts = [_alternative(a, names, colours, ch, taken, links) for a in doc.alternatives]
+    threshold = as_float(man.support_threshold)
     below = [
         {
-            "id": text(b.get("id")),
-            "title": text(b.get("title")) or text(b.get("id")),
-            "support": pct(b.get("support")),
-            "support_value": as_float(b.get("support")),
+            "id": text(b.id),
+            "title": text(b.title) or text(b.id),
+            "support": pct(b.support),
+            "support_value": as_float(b.support),
         }
-        for b in (as_dict(x) for x in as_list(result.get("below_threshold")))
+        for b in doc.below_threshold
     ]
     support_rows = [
         {"title": a["title"], "support": a["support_value"] or 0.0, "status": a["status"]}
@@ -796,32 +805,31 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
             comparison_charts.append(c)
     titles = {a["id"]: a["title"] for a in alts}
     titles.update({b["id"]: b["title"] for b in below})
+    compared = typed.manifest.models if typed else []
     manifest = [
-        ("mlf version", text(man.get("mlf_version")) or "–"),
-        ("scenario", text(man.get("scenario_id") or sc.get("id")) or "–"),
-        ("scenario SHA-256", text(man.get("scenario_sha256")) or "–"),
-        ("scenario file", text(man.get("scenario_path")) or "built-in"),
-        ("negotiation model", text(man.get("model")) or "–"),
+        ("mlf version", text(man.mlf_version) or "–"),
+        ("scenario", text(man.scenario_id or sc.id) or "–"),
+        ("scenario SHA-256", text(man.scenario_sha256) or "–"),
+        ("scenario file", text(man.scenario_path) or "built-in"),
+        ("negotiation model", text(man.model) or "–"),
         (
             "model parameters",
-            ", ".join(f"{k}={v}" for k, v in as_dict(man.get("model_params")).items())
-            or "defaults",
+            ", ".join(f"{k}={v}" for k, v in man.model_params.items()) or "defaults",
         ),
-        ("seed", text(man.get("seed")) or "–"),
+        ("seed", text(man.seed) or "–"),
         *(
-            [("models compared", ", ".join(str(m) for m in as_list(man.get("models"))))]
-            if len(as_list(man.get("models"))) > 1
+            [("models compared", ", ".join(str(m) for m in compared))]
+            if len(compared) > 1
             else []
         ),
         ("support threshold", pct(threshold)),
-        ("power index for voice", text(man.get("power_index")) or "–"),
+        ("power index for voice", text(man.power_index) or "–"),
     ]
-    cf = counterfactual_view(man)
+    cf = counterfactual_view(man.counterfactual)
     if cf is not None:
         manifest.append(("scenario SHA-256 before the changes", cf["base_sha256"]))
-    for layer in (as_dict(x) for x in as_list(man.get("scenario_layers"))):
-        shown = f"{text(layer.get('file'))} ({text(layer.get('sha256'))})"
-        manifest.append(("extends: file", shown))
+    for layer in man.scenario_layers or []:
+        manifest.append(("extends: file", f"{text(layer.file)} ({text(layer.sha256)})"))
     guard_cols: list[str] = []
     for a in alts:
         for g in a["guardrails"]:
@@ -837,7 +845,7 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         }
         for a in alts
     ]
-    model = text(man.get("model"))
+    model = text(man.model)
     notes = [
         {
             "key": n.key,
@@ -853,10 +861,12 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         for a in alts
         if a["mechanics"]
     ]
-    sensitivity = _sensitivity(result.get("sensitivity"), titles, ch)
-    fragile = fragile_view(result.get("fragile"), titles, alts)
-    models = models_view(result, {a["id"]: a["anchor"] for a in alts}, names, ch)
-    src_anchors = source_anchors(result)
+    sensitivity = _sensitivity(doc.sensitivity, titles, ch)
+    fragile = fragile_view(typed.fragile if typed else None, titles, alts)
+    models = models_view(
+        typed.ensemble if typed else None, {a["id"]: a["anchor"] for a in alts}, names, ch
+    )
+    src_anchors = source_anchors(doc.sources)
     nav = [("overview", "Overview"), ("comparison", "Comparison")]
     if models is not None:
         nav.append(("model-comparison", "Models side by side"))
@@ -872,26 +882,26 @@ def build_view(result: Mapping[str, Any], *, with_charts: bool = True) -> dict[s
         nav.append(("fragile", "Fragile decisions"))
     nav += [("sources", "Sources"), ("inputs", "Inputs"), ("models", "How to read this")]
     return {
-        "title": text(sc.get("title")) or text(man.get("scenario_id")) or "mlf report",
-        "date": text(sc.get("date")) or "–",
-        "description": text(sc.get("description")),
-        "mlf_version": text(man.get("mlf_version")),
+        "title": text(sc.title) or text(man.scenario_id) or "mlf report",
+        "date": text(sc.date) or "–",
+        "description": text(sc.description),
+        "mlf_version": text(man.mlf_version),
         "manifest": manifest,
         "counterfactual": cf,
         "compare": None,  # mlf report --compare: mlf.report._compare.add_compare
-        "warnings": [text(w) for w in as_list(sc.get("warnings"))],
+        "warnings": [text(w) for w in sc.warnings],
         "threshold": pct(threshold),
         "model": model,
         "alternatives": alts,
         "comparison_charts": comparison_charts,
         "below": below,
-        "british": _british(result.get("british_question"), titles),
+        "british": _british(doc.british_question, titles),
         "guard_cols": [GUARDRAIL_LABELS.get(k, k.replace("_", " ")) for k in guard_cols],
         "guard_matrix": matrix,
         "sensitivity": sensitivity,
         "fragile": fragile,
-        "sources": _sources(result, src_anchors),
-        "inputs": inputs_view(result, src_anchors),
+        "sources": _sources(doc, src_anchors),
+        "inputs": inputs_view(typed.inputs if typed else None, src_anchors),
         "model_comparison": models,
         "manifest_links": {
             k: a

@@ -55,7 +55,7 @@ class RunResult:
                 "seed": self.seed,
                 "support_threshold": sc.settings.support_threshold,
                 "power_index": sc.settings.power_index,
-                **_layers(self.loaded),
+                **manifest_changes(self.loaded),
                 "models": [self.model],
                 "seeds": {self.model: self.seed},
             },
@@ -89,9 +89,11 @@ class RunResult:
         }
 
 
-def _layers(loaded: LoadedScenario) -> dict[str, Any]:
-    """The files of an overlay's chain and the changes asked for, for the manifest (nothing
-    for a plain file run as it is)."""
+def manifest_changes(loaded: LoadedScenario) -> dict[str, Any]:
+    """The files of an overlay's chain and the changes asked for, for a manifest (nothing
+    for a plain file run as it is): ``scenario_layers`` and ``counterfactual`` (its
+    ``base_sha256`` and every request with the fields it changed). Shared by ``result.json``
+    and ``mlf forecast --json``."""
     out: dict[str, Any] = {}
     if len(loaded.layers) > 1:
         out["scenario_layers"] = [{"file": f, "sha256": h} for f, h in loaded.layers]
