@@ -450,6 +450,11 @@ def test_a_whole_exercise_to_the_debrief(base: str, db: Path) -> None:
     assert {r[0] for r in decisions[1:]} == {"USA", "FRG", "ITA"}
     assert all(r[1] == "joined" for r in decisions[1:])
     assert tables["compare-terms"][0][:2] == ["element", "exercise, round 1"]
+    ratification = tables["compare-ratification"]
+    assert ratification[0][:2] == ["member", "ratifier"]
+    assert ratification[0][-1] == "model's own run: verdict"
+    assert len(ratification) > 1  # the built-in codes ratifiers for the members who joined
+    assert {r[0] for r in ratification[1:]} <= {"USA", "FRG", "ITA"}
     assert re.search(
         r'data-testid="compare-summary">The model&#39;s own run \(compromise', debrief.text
     )
