@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests._browser import CHROMIUM, playwright_or_skip
 from tests._webtest import running
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
@@ -31,17 +31,6 @@ ARGS = [
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 SEATS = ("FRG", "GBR", "ITA")
 WAIT = 30_000  # ms: a live update must arrive within this
-
-
-def _browser_or_skip() -> Any:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(
-            f"NO BROWSER TEST: {CHROMIUM} is missing; install it with "
-            "`apt-get install chromium` (CI's .ci/run does) to run the end-to-end exercise test"
-        )
-    from playwright.sync_api import sync_playwright  # a dev dependency: missing is a failure
-
-    return sync_playwright
 
 
 def _phase(page: Any, phase: str, rnd: int) -> None:
@@ -56,7 +45,7 @@ def _chair(page: Any, action: str) -> None:
 
 
 def test_a_chair_and_three_delegations_play_to_the_debrief(tmp_path: Path) -> None:
-    sync_playwright = _browser_or_skip()
+    sync_playwright = playwright_or_skip("the end-to-end exercise test")
     shots = IMAGES if os.environ.get("MLF_UPDATE_SCREENSHOTS") == "1" else tmp_path
     token = "organiser-secret-for-the-browser-test"
     errors: list[str] = []

@@ -8,32 +8,20 @@ for a submit after the round closed) with one message that htmx swaps into the p
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests._browser import CHROMIUM, playwright_or_skip
 from tests._webtest import Browser, make_exercise, organiser, running
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 WAIT = 30_000  # ms
-
-
-def _browser_or_skip() -> Any:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(
-            f"NO BROWSER TEST: {CHROMIUM} is missing; install it with "
-            "`apt-get install chromium` (CI's .ci/run does) to run the error-swap test"
-        )
-    from playwright.sync_api import sync_playwright  # a dev dependency: missing is a failure
-
-    return sync_playwright
 
 
 def _error(page: Any) -> str:
@@ -47,7 +35,7 @@ def _error(page: Any) -> str:
 def test_a_refused_submit_is_swapped_in_as_one_message_and_nothing_is_stored(
     tmp_path: Path,
 ) -> None:
-    sync_playwright = _browser_or_skip()
+    sync_playwright = playwright_or_skip("the error-swap test")
     errors: list[str] = []
     with running(f"sqlite:///{tmp_path / 'serve.db'}") as base, sync_playwright() as pw:
         org = organiser(base)

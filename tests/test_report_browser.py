@@ -4,33 +4,21 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests._browser import CHROMIUM, playwright_or_skip
 
 from mlf.report import write_html
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 DATA = Path(__file__).parent / "data"
-
-
-def _browser_or_skip() -> Any:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(
-            f"NO BROWSER TEST: {CHROMIUM} is missing; install it with "
-            "`apt-get install chromium` (CI's .ci/run does) to run the end-to-end report test"
-        )
-    from playwright.sync_api import sync_playwright  # a dev dependency: missing is a failure
-
-    return sync_playwright
 
 
 def _minimal_with_sensitivity() -> dict[str, Any]:
@@ -76,7 +64,7 @@ def _every_model() -> dict[str, Any]:
 
 @pytest.mark.parametrize("which", ["minimal", "mlf-1963", "mlf-1963 --models all"])
 def test_report_loads_offline_and_draws_every_chart(tmp_path: Path, which: str) -> None:
-    sync_playwright = _browser_or_skip()
+    sync_playwright = playwright_or_skip("the end-to-end report test")
     result = {
         "minimal": _minimal_with_sensitivity, "mlf-1963": _builtin,
         "mlf-1963 --models all": _every_model,
@@ -186,8 +174,10 @@ def _check_model_comparison(page: Any, result: dict[str, Any]) -> None:
     counts = page.evaluate(
         "() => Array.from(document.querySelectorAll('td.agreement-count')).map(c => c.innerText)"
     )
-    want = [f"{e['agreement']} of {e['models']} models"
-            for e in result["ensemble"]["alternatives"].values()]
+    want = [
+        f"{e['agreement']} of {e['models']} models"
+        for e in result["ensemble"]["alternatives"].values()
+    ]
     assert counts == want
     charts = page.evaluate(
         "() => Array.from(document.querySelectorAll('#model-comparison div.chart')).map(d =>"

@@ -12,9 +12,10 @@ typer command in :mod:`mlf.cli.scenario` handles it, with its one-line errors an
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING, TextIO
+
+from mlf.cli._fast import allowed
 
 if TYPE_CHECKING:
     from mlf.scenario import LoadedScenario
@@ -60,9 +61,7 @@ def _encodable(stream: TextIO, text: str) -> bool:
 def run(args: list[str]) -> int | None:
     """Run ``mlf check`` on ``args`` (after ``check``) and return the exit code, or None
     (nothing printed) when the typer command must handle it."""
-    if os.environ.get("MLF_CLI_FAST", "1") == "0":
-        return None
-    if any(k.startswith("_MLF_COMPLETE") for k in os.environ):  # click's shell completion
+    if not allowed():
         return None
     parsed = _parse(args)
     if parsed is None:

@@ -17,10 +17,11 @@ runs, so help, usage errors and error lines are the typer command's own, unchang
 from __future__ import annotations
 
 import math
-import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from mlf.cli._fast import allowed
 
 if TYPE_CHECKING:
     from mlf._powercore import PowerResult
@@ -142,9 +143,7 @@ def _light(p: _Args) -> PowerResult | None:
 def run(args: list[str]) -> int | None:
     """Run ``mlf power`` on ``args`` (after ``power``) and return the exit code, or None
     (nothing printed) when the typer command must handle it."""
-    if os.environ.get("MLF_CLI_FAST", "1") == "0":
-        return None
-    if any(k.startswith("_MLF_COMPLETE") for k in os.environ):  # click's shell completion
+    if not allowed():
         return None
     p = _parse(args)
     if p is None:
