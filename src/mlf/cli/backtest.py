@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mlf.cli._app import app, fail
+from mlf.cli._seedopt import check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -108,8 +109,7 @@ def backtest(
     created: list[Path] = []
     names = ("backtest.json", "backtest.html", "backtest.md")
     try:
-        if not 0 <= seed < 2**64:
-            raise UsageError(f"--seed must be a non-negative integer below 2**64, got {seed}")
+        check_seed(seed)
         model_list = parse_models(models)
         if draws < 0:
             raise UsageError(f"--draws must be 0 or more, got {draws}")

@@ -15,6 +15,7 @@ from rich.table import Table
 from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
 from mlf.cli._app import app, fail
 from mlf.cli._changes import counterfactual_option, overlay_option, set_option
+from mlf.cli._seedopt import check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -204,8 +205,7 @@ def forecast_command(
     try:
         if model is not None and model not in MODELS:
             raise UsageError(f"--model {model!r} unknown (known: {', '.join(sorted(MODELS))})")
-        if seed is not None and not 0 <= seed < 2**64:  # mlf.seeds.MAX_SEED
-            raise UsageError(f"--seed must be a non-negative integer below 2**64, got {seed}")
+        check_seed(seed)
         params: dict[str, Any] = {}
         changes = {"sets": set_, "overlays": overlay, "counterfactual": counterfactual}
         if scenario.lower().endswith(".csv"):

@@ -20,6 +20,7 @@ from mlf.cli._changes import (
     overlay_option,
     set_option,
 )
+from mlf.cli._seedopt import check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -194,8 +195,7 @@ def run(
     lock: Any = None
     created: list[Path] = []
     try:
-        if seed is not None and not 0 <= seed < 2**64:  # mlf.seeds.MAX_SEED
-            raise UsageError(f"--seed must be a non-negative integer below 2**64, got {seed}")
+        check_seed(seed)
         if model is not None and models is not None:
             raise UsageError("--model and --models: give one (--models lists the primary first)")
         loaded = load_changed(scenario, sets=set_, overlays=overlay, counterfactual=counterfactual)

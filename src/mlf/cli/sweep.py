@@ -32,6 +32,7 @@ from mlf.cli._changes import (
     overlay_option,
     set_option,
 )
+from mlf.cli._seedopt import check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -170,8 +171,7 @@ def sweep(
             raise UsageError("--scheduler needs --executor dask")
         if sampling is not None and sampling not in SAMPLINGS:
             raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
-        if seed is not None and not 0 <= seed < 2**64:  # mlf.seeds.MAX_SEED
-            raise UsageError(f"--seed must be a non-negative integer below 2**64, got {seed}")
+        check_seed(seed)
         if draws is not None or chunk_size is not None:
             check_draws(
                 draws if draws is not None else 1, 200 if chunk_size is None else chunk_size
