@@ -1524,11 +1524,12 @@ def _safe_constructor() -> Any:
 _SAFE_CONSTRUCTOR: Any = None
 
 
-def _fast_tree(text: str) -> dict[str, Any] | None:
+def _fast_tree(text: str) -> tuple[dict[str, Any], bool] | None:
     """The file's YAML as plain data, read with ruamel's C loader (about 5x faster than the
-    located round-trip read), or None when that read cannot stand for the located one: the
-    text has anchors, aliases or tags, nests deeper than :data:`MAX_DEPTH` or holds more than
-    :data:`MAX_NODES` values, is not a mapping at the top, or fails to parse."""
+    located round-trip read), and whether it is within :class:`_Plain`'s limits (at most
+    :data:`MAX_NODES` values, containers nested less than :data:`MAX_DEPTH` deep); None when
+    that read cannot stand for the located one: the text has anchors, aliases or tags, nests
+    flow brackets too deep, is not a mapping at the top, or fails to parse."""
     if _ALIAS_OR_TAG.search(text) is not None or _too_deep(text) is not None:
         return None
     try:
@@ -1540,11 +1541,11 @@ def _fast_tree(text: str) -> dict[str, Any] | None:
         tree = yaml.load(text)
         if not isinstance(tree, Mapping):
             return None
-        count = [0]
-        raw: dict[str, Any] = _plain_fast(tree, 0, count)
-    except Exception:  # any doubt (including a tree too big or too deep): the located read
+        size = _FastSize()
+        raw: dict[str, Any] = _plain_fast(tree, 0, size)
+    except Exception:  # any doubt: the located read
         return None
-    return raw
+    return raw, size.nodes <= MAX_NODES and not size.deep
 
 
 def _fast_path(
@@ -1555,9 +1556,10 @@ def _fast_path(
     (a place to report, an ``extends``, an unexpected exception) hands the file to the
     located round-trip path, which reads it again and reports every problem in place.
     """
-    raw = _fast_tree(text)
-    if raw is None or "extends" in raw:
+    tree = _fast_tree(text)
+    if tree is None or "extends" in tree[0]:
         return None
+    raw, fits = tree
     too_many = _size_problems(raw)
     if too_many:  # refused at once: the located parse of a big file costs 4 times as much
         raise ScenarioErrors(
@@ -1567,6 +1569,8 @@ def _fast_path(
                 for lc in [_text_position(text, p.loc)]
             ]
         )
+    if not fits:  # the located read reports the size or the depth
+        return None
     try:
         scenario, warnings = _validate(raw, _no_place, strict=strict)
     except Exception:  # a problem to place (_NeedsPlace), or any doubt: the located path
@@ -1595,27 +1599,26 @@ def _text_position(text: str, loc: Sequence[str | int]) -> tuple[int | None, int
     return text.count("\n", 0, found) + 1, max(key_at - start, 0) + 1
 
 
-class _TooBig(Exception):
-    """The fast read's tree nests or counts beyond :class:`_Plain`'s limits."""
+class _FastSize:
+    """What :meth:`_Plain.measure` would count on the fast read's tree (which has no
+    aliases): the values, and whether a container nests :data:`MAX_DEPTH` deep."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+        self.deep = False
 
 
-def _plain_fast(node: Any, depth: int, count: list[int]) -> Any:
-    """:meth:`_Plain.convert` for the C loader's tree (which has no aliases), refusing (with
-    :class:`_TooBig`) what :meth:`_Plain.measure` would refuse, so that the located read
-    reports it."""
-    count[0] += 1
-    if count[0] > MAX_NODES:
-        raise _TooBig
+def _plain_fast(node: Any, depth: int, size: _FastSize) -> Any:
+    """:meth:`_Plain.convert` for the C loader's tree, sizing it as it goes."""
+    size.nodes += 1
     if isinstance(node, Mapping):
-        if depth >= MAX_DEPTH:
-            raise _TooBig
-        count[0] += len(node)
-        return {str(k): _plain_fast(v, depth + 1, count) for k, v in node.items()}
+        size.deep = size.deep or depth >= MAX_DEPTH
+        size.nodes += len(node)
+        return {str(k): _plain_fast(v, depth + 1, size) for k, v in node.items()}
     if isinstance(node, list):
-        if depth >= MAX_DEPTH:
-            raise _TooBig
-        count[0] += len(node)
-        return [_plain_fast(v, depth + 1, count) for v in node]
+        size.deep = size.deep or depth >= MAX_DEPTH
+        size.nodes += len(node)
+        return [_plain_fast(v, depth + 1, size) for v in node]
     if isinstance(node, dt.datetime):
         return node.date()
     return node
@@ -2250,10 +2253,10 @@ class _Layer:
     def read(self) -> _Layer:
         text = _text_of(self.data, self.file)
         if self.fast:
-            raw = _fast_tree(text)
-            if raw is None:
+            tree = _fast_tree(text)
+            if tree is None or not tree[1]:
                 raise _NeedsPlace
-            self.raw = raw
+            self.raw = tree[0]
         else:
             self.raw, self.locator = _read_tree(text, self.file)
         return self
