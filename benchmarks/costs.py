@@ -46,15 +46,26 @@ MAX_BATCH = 100
 MIN_SAMPLE_S = 0.002
 
 
-def _batch(fn: Callable[..., Any], setup: Callable[[], tuple[Any, ...]] | None) -> int:
-    """Calls per sample for ``fn``: the first call (warm-up: caches, compiled kernels) is
-    not timed; the second sizes the batch."""
+#: A call slower than this (seconds) is sampled ``repeat // 3`` times (at least 3): the
+#: peer's exact nucleolus at n = 10 takes about 9 s a call.
+SLOW_S = 1.0
+
+
+def _batch(
+    fn: Callable[..., Any], setup: Callable[[], tuple[Any, ...]] | None
+) -> tuple[int, float]:
+    """Calls per sample for ``fn``, and the seconds of one call: the first call (warm-up:
+    caches, compiled kernels) is not timed; the second sizes the batch."""
     fn(*(setup() if setup else ()))  # warm-up
     args = setup() if setup else ()
     t0 = time.perf_counter()
     fn(*args)
     once = time.perf_counter() - t0
-    return max(1, min(MAX_BATCH, int(MIN_SAMPLE_S / max(once, 1e-9))))
+    return max(1, min(MAX_BATCH, int(MIN_SAMPLE_S / max(once, 1e-9)))), once
+
+
+def _samples(repeat: int, once: float) -> int:
+    return repeat if once < SLOW_S else max(3, repeat // 3)
 
 
 def _sample(
@@ -74,8 +85,9 @@ def median_ms(
 ) -> float:
     """Median wall time of one call ``fn(*setup())`` in ms over ``repeat`` batched samples;
     ``setup`` runs outside the clock."""
-    batch = _batch(fn, setup)
-    return statistics.median(_sample(fn, setup, batch) for _ in range(repeat)) * 1000
+    batch, once = _batch(fn, setup)
+    samples = [_sample(fn, setup, batch) for _ in range(_samples(repeat, once))]
+    return statistics.median(samples) * 1000
 
 
 def median_pair_ms(
@@ -87,10 +99,10 @@ def median_pair_ms(
 ) -> tuple[float, float]:
     """:func:`median_ms` of both sides, their samples interleaved (mine, peer, mine, ...)
     so that a change in the machine's load slows both alike."""
-    b_mine, b_peer = _batch(mine, mine_setup), _batch(peer, peer_setup)
+    (b_mine, t_mine), (b_peer, t_peer) = _batch(mine, mine_setup), _batch(peer, peer_setup)
     ours: list[float] = []
     theirs: list[float] = []
-    for _ in range(repeat):
+    for _ in range(_samples(repeat, max(t_mine, t_peer))):
         ours.append(_sample(mine, mine_setup, b_mine))
         theirs.append(_sample(peer, peer_setup, b_peer))
     return statistics.median(ours) * 1000, statistics.median(theirs) * 1000
@@ -181,7 +193,7 @@ def manning_row(repeat: int) -> tuple[str, str, float, float]:
     targets = {"US": 40, "FRG": 40, "UK": 10, "IT": 12, "GR": 1, "TR": 1, "NL": 4, "BE": 2}
     rules = ManningRules(tuple(targets), ships=25, crew_per_ship=300, targets=targets)
     agg = median_ms(lambda: solve_manning(rules), repeat)
-    full = median_ms(lambda: solve_manning(rules, method="full"), max(3, repeat // 3))
+    full = median_ms(lambda: solve_manning(rules, method="full"), repeat)
     return ("MLF 25 ships x 8", "manning aggregate vs per-ship MILP", agg, full)
 
 
