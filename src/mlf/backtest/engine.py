@@ -56,7 +56,23 @@ MAX_DRAWS = 10_000
 
 
 def score_forecast(q: Question, sc: Scenario, f: Forecast) -> dict[str, float]:
-    """The scores of forecast ``f`` of question ``q`` (on snapshot ``sc``)."""
+    """The scores of forecast ``f`` of question ``q`` (on snapshot ``sc``).
+
+    Examples:
+        A probability of 0.8 for an agreement that did not happen, and a force size of 80
+        against an outcome of 100 on the 0-400 scale of the built-in scenario:
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> agreed = Question(id="agreed", kind="agreement", alternative="nato_national",
+        ...                   outcome=False)
+        >>> score_forecast(agreed, sc, Forecast(p=0.8))
+        {'brier': 0.64, 'log': 1.6094379124341005}
+        >>> size = Question(id="size", kind="value", alternative="nato_national",
+        ...                 issue="force_size", outcome=100)
+        >>> score_forecast(size, sc, Forecast(value=80.0))
+        {'abs_error': 0.05}
+    """
     if KINDS[q.kind].binary:
         assert f.p is not None and isinstance(q.outcome, bool)
         return {"brier": brier(f.p, q.outcome), "log": log_score(f.p, q.outcome)}
@@ -69,7 +85,20 @@ def score_forecast(q: Question, sc: Scenario, f: Forecast) -> dict[str, float]:
 
 
 def asked(q: Question, sc: Scenario) -> str | None:
-    """Why ``q`` is not asked of snapshot ``sc`` (None: it is asked)."""
+    """Why ``q`` is not asked of snapshot ``sc`` (None: it is asked).
+
+    Examples:
+        >>> import datetime as dt
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> q = Question(id="q", kind="agreement", alternative="nato_national", outcome=False)
+        >>> asked(q, sc) is None
+        True
+        >>> asked(q.model_copy(update={"resolved": dt.date(1963, 1, 1)}), sc)
+        "resolved on 1963-01-01, on or before the snapshot's date"
+        >>> asked(q.model_copy(update={"alternative": "anf"}), sc)
+        "the snapshot has no alternative 'anf'"
+    """
     if q.alternative is not None and q.alternative not in sc.alternatives:
         return f"the snapshot has no alternative {q.alternative!r}"
     if q.resolved is not None and sc.meta.date >= q.resolved:
@@ -108,6 +137,33 @@ def run_backtest(
     Raises:
         ScenarioErrors: a question names an id none of the snapshots has (located).
         UsageError: no snapshot, no model, an unknown model, or draws out of range.
+
+    Examples:
+        Two questions about the NATO-national alternative of the built-in scenario, which
+        the compromise model answers "agreement, with the UK": it scores a Brier of 1 on
+        both, the status-quo baseline 0 and the coin flip 0.25:
+
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.backtest.outcomes import parse_outcomes
+        >>> outcomes = parse_outcomes('''
+        ... meta:
+        ...   id: toy
+        ...   title: What happened
+        ...   sources: [{key: S, title: A source, date: 1966-12-14, confidence: A}]
+        ... questions:
+        ...   - {id: agreed, kind: agreement, alternative: nato_national, outcome: false}
+        ...   - {id: uk, kind: member, alternative: nato_national, actor: GBR, outcome: false}
+        ... ''')
+        >>> res = run_backtest(outcomes, [load_scenario("mlf-1963")], ["compromise"]).to_dict()
+        >>> res["forecasters"]
+        ['compromise', 'ensemble', 'status_quo', 'coin_flip', 'everyone_joins']
+        >>> for row in res["scores"]:
+        ...     print(row["forecaster"], row["brier"]["mean"])
+        compromise 1.0
+        ensemble 1.0
+        status_quo 0.0
+        coin_flip 0.25
+        everyone_joins 1.0
     """
     from mlf.bargaining.registry import MODELS
 

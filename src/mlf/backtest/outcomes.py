@@ -105,7 +105,19 @@ class OutcomesFile(_Model):
 
 @dataclass(frozen=True)
 class LoadedOutcomes:
-    """A validated outcomes file with where it came from and a locator for later checks."""
+    """A validated outcomes file with where it came from and a locator for later checks.
+
+    Examples:
+        An error located at the value of a question's field (line 4, column 48):
+
+        >>> lo = parse_outcomes('''
+        ... meta: {id: toy, title: What happened}
+        ... questions:
+        ...   - {id: agreed, kind: agreement, alternative: nato_national, outcome: false}
+        ... ''')
+        >>> print(lo.error(["questions", 0, "alternative"], "unknown alternative"))
+        <outcomes>:4:48: questions.0.alternative: unknown alternative
+    """
 
     outcomes: OutcomesFile
     path: str
@@ -125,6 +137,28 @@ def parse_outcomes(data: bytes | str, file: str = "<outcomes>") -> LoadedOutcome
 
     Raises:
         ScenarioErrors: every located problem, one line each, in file order.
+
+    Examples:
+        >>> lo = parse_outcomes('''
+        ... meta: {id: toy, title: What happened}
+        ... questions:
+        ...   - {id: agreed, kind: agreement, alternative: nato_national, outcome: false}
+        ...   - {id: size, kind: value, alternative: nato_national, issue: force_size,
+        ...      outcome: 100}
+        ... ''')
+        >>> [(q.id, q.kind, q.outcome) for q in lo.outcomes.questions]
+        [('agreed', 'agreement', False), ('size', 'value', 100.0)]
+
+        A member question without its actor is one located line:
+
+        >>> parse_outcomes('''
+        ... meta: {id: toy, title: What happened}
+        ... questions:
+        ...   - {id: uk, kind: member, alternative: nato_national, outcome: false}
+        ... ''')  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        mlf.errors.ScenarioErrors: <outcomes>:4:5: questions.0.actor: a member question needs ...
     """
     raw_bytes = data.encode("utf-8") if isinstance(data, str) else data
     text = _decode(raw_bytes, file)
@@ -161,7 +195,20 @@ def parse_outcomes(data: bytes | str, file: str = "<outcomes>") -> LoadedOutcome
 
 
 def load_outcomes(path: str | Path) -> LoadedOutcomes:
-    """Read and validate the outcomes file at ``path`` (size bounded before reading)."""
+    """Read and validate the outcomes file at ``path`` (size bounded before reading).
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = pathlib.Path(tmp, "outcomes.yaml")
+        ...     _ = path.write_text('''
+        ... meta: {id: toy, title: What happened}
+        ... questions: [{id: agreed, kind: agreement, alternative: a, outcome: true}]
+        ... ''')
+        ...     lo = load_outcomes(path)
+        >>> lo.outcomes.meta.id, lo.path.endswith("outcomes.yaml"), len(lo.sha256)
+        ('toy', True, 64)
+    """
     from mlf._bounded import InputFileError, read_bounded
 
     try:
@@ -224,6 +271,21 @@ def check_against(lo: LoadedOutcomes, scenarios: Sequence[Scenario]) -> None:
 
     Raises:
         ScenarioErrors: one located line per problem, in file order.
+
+    Examples:
+        A force size outside the built-in scenario's 0-400 scale:
+
+        >>> from mlf.scenario import load_scenario
+        >>> lo = parse_outcomes('''
+        ... meta: {id: toy, title: What happened}
+        ... questions:
+        ...   - {id: size, kind: value, alternative: nato_national, issue: force_size,
+        ...      outcome: 500}
+        ... ''')
+        >>> check_against(lo, [load_scenario("mlf-1963").scenario])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        mlf.errors.ScenarioErrors: <outcomes>:5:15: questions.0.outcome: ...
     """
     out: list[ScenarioError] = []
     alts = sorted({a for sc in scenarios for a in sc.alternatives})

@@ -191,6 +191,17 @@ def support_of(sc: Scenario, alt_id: str) -> float:
 
     The sums are exact (``math.fsum``), so the result does not depend on the order of the
     actors in the file.
+
+    Examples:
+        The NATO-national alternative and land-based MRBMs in the built-in scenario, both
+        above its threshold of 0.25 (so both are analysed):
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> round(support_of(sc, "nato_national"), 4), round(support_of(sc, "land_mrbm"), 4)
+        (0.6135, 0.335)
+        >>> sc.settings.support_threshold
+        0.25
     """
     pairs = [
         (a.capability.value, q.value)
@@ -222,6 +233,15 @@ def run_alternative(
     ``seed`` (any form :mod:`mlf.seeds` accepts; None = the scenario's ``settings.seed``) is
     the root: negotiation ``step`` of the alternative uses ``child_seed(seed, alt_id, step)``,
     derived from the alternative's id, never from its position in the file.
+
+    Examples:
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> out = run_alternative(sc, "nato_national", model="compromise", seed=1963)
+        >>> out.status, out.members, out.fixed_point
+        ('agreement', ('USA', 'GBR', 'ITA', 'NLD'), 'fixed point after 1 round(s) of talks')
+        >>> print(run_alternative(sc, "mlf_surface", seed=1963).detail)  # doctest: +ELLIPSIS
+        only 2 of the invited come to the table (stayed away: ITA, GBR, ...); the arrangement ...
     """
     alt = alternative if alternative is not None else sc.alternatives[alt_id]
     mdl = model or sc.settings.model
@@ -261,7 +281,18 @@ def _settled_fixed(sc: Scenario, alt: Alternative) -> tuple[dict[str, float], li
 def anticipation(sc: Scenario, alt: Alternative) -> dict[str, dict[str, float]]:
     """Tying hands: each invited nation's positions outside its own win-set, pulled to its
     edge (:func:`mlf.ratification.anticipated_position`); empty unless the scenario's
-    ``settings.ratification.anticipate`` is on."""
+    ``settings.ratification.anticipate`` is on.
+
+    Examples:
+        The built-in scenario leaves anticipation off, so no position moves:
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> sc.settings.ratification.anticipate
+        False
+        >>> anticipation(sc, sc.alternatives["mlf_surface"])
+        {}
+    """
     if not sc.settings.ratification.anticipate:
         return {}
     fixed, settled = _settled_fixed(sc, alt)
@@ -510,6 +541,20 @@ def analyse_outcome(
     control and fails it "does not count"), the power indices and manning plan (``full``
     only) and the guardrail checks (:mod:`mlf.guardrails`). Used by the talks on their own
     final outcome and by :mod:`mlf.exercise` on an exercise's (one rule for both).
+
+    Examples:
+        The NATO-national agreement of the built-in scenario, analysed again from its parts:
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> out = run_alternative(sc, "nato_national", model="compromise", seed=1963)
+        >>> status, detail, power, european, manning, guards = analyse_outcome(
+        ...     sc, sc.alternatives["nato_national"], out.participation, out.arrangement,
+        ...     out.fixed_point, full=False)
+        >>> status, detail, power is None
+        ('agreement', '4 members: USA, GBR, ITA, NLD', True)
+        >>> sorted(guards)
+        ['fallback', 'fixed_point', 'genuinely_european', 'no_selling']
     """
     status, detail = final_status(sc, alt, part, arr, fixed_point)
     power: dict[str, Any] | None = None
@@ -568,6 +613,14 @@ def final_status(
     an arrangement that cannot be built is ``"no agreement"``; so is a force alternative
     (:func:`is_force_alternative`) whose common units are not above zero: units brought in
     kind do not make a common force. Otherwise ``"agreement"``.
+
+    Examples:
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> out = run_alternative(sc, "nato_national", model="compromise", seed=1963)
+        >>> final_status(sc, sc.alternatives["nato_national"], out.participation,
+        ...              out.arrangement, out.fixed_point)
+        ('agreement', '4 members: USA, GBR, ITA, NLD')
     """
     unit_issue = next((i for i in alt.open if sc.issues[i].sets == "units"), None)
     if part.cycle:
@@ -617,6 +670,22 @@ def participation_game(
     satisfaction with ``agreed`` (on its own positions in ``sc``), its voice in the control
     game among the members, its cost against its defence budget; staying out is worth its
     outside option (with any pressure). Cheap bounds on voice settle most decisions.
+
+    Examples:
+        The Netherlands among the four nations that join the NATO-national alternative, on
+        the terms they agreed: it wants in, and the member set is stable:
+
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.talks.arrangement import applied_terms
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> alt = sc.alternatives["nato_national"]
+        >>> out = run_alternative(sc, "nato_national", model="compromise", seed=1963)
+        >>> agreed, settings = applied_terms(sc, alt, out.agreed)
+        >>> game = participation_game(sc, "nato_national", alt, settings, agreed,
+        ...                           ["USA", "GBR", "ITA", "NLD"])
+        >>> members = frozenset({"USA", "GBR", "ITA", "NLD"})
+        >>> game.wants_in(members, "NLD"), game.is_stable(members)
+        (True, True)
     """
     cache: dict[frozenset[str], Arrangement] = {}
     policy = {a: policy_satisfaction(sc, a, agreed) for a in at_table}

@@ -57,7 +57,14 @@ def _outside(sc: Scenario, actor: str, alt_id: str, alt: Alternative | None = No
 
 
 def outside_option(sc: Scenario, actor: str, alt_id: str, alt: Alternative | None = None) -> float:
-    """The actor's utility of staying out of ``alt_id``: its outside option plus any pressure."""
+    """The actor's utility of staying out of ``alt_id``: its outside option plus any pressure.
+
+    Examples:
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> outside_option(sc, "NLD", "nato_national"), outside_option(sc, "FRA", "nato_national")
+        (0.75, 1.05)
+    """
     return _outside(sc, actor, alt_id, alt)
 
 
@@ -67,7 +74,18 @@ def _budget(sc: Scenario, actor: str) -> float | None:
 
 
 def pressure_on(alt: Alternative, actor: str) -> list[dict[str, Any]]:
-    """The explicit pressure terms acting on ``actor`` in ``alt`` (for the report)."""
+    """The explicit pressure terms acting on ``actor`` in ``alt`` (for the report).
+
+    Examples:
+        An observer weighing on the FRG only:
+
+        >>> from mlf.scenario import Alternative, Pressure
+        >>> alt = Alternative(title="A force", invited=["FRG", "ITA"], observers=["SUN"],
+        ...                   pressure=[Pressure(by="SUN", on=["FRG"], outside_option=0.1,
+        ...                                      sources=["KEY"])])
+        >>> pressure_on(alt, "FRG"), pressure_on(alt, "ITA")
+        ([{'by': 'SUN', 'outside_option': 0.1, 'sources': ['KEY'], 'note': ''}], [])
+    """
     return [
         {
             "by": p.by,
@@ -85,6 +103,14 @@ def is_force_alternative(sc: Scenario, alt: Alternative) -> bool:
 
     Such an alternative reaches agreement only with common units above zero; units brought in
     kind do not count toward that test.
+
+    Examples:
+        Every alternative of the built-in scenario builds a force but the consultation one:
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> [a for a, alt in sc.alternatives.items() if not is_force_alternative(sc, alt)]
+        ['status_quo_consultation']
     """
     for iid, issue in sc.issues.items():
         if issue.sets != "units":
@@ -111,7 +137,14 @@ def _compromise_position(sc: Scenario, iid: str, actors: Sequence[str]) -> float
 
 
 def come_to_table(sc: Scenario, alt_id: str, alt: Alternative | None = None) -> TableResult:
-    """Each invited nation's decision to come to the table (rule: :mod:`mlf.table`)."""
+    """Each invited nation's decision to come to the table (rule: :mod:`mlf.table`).
+
+    Examples:
+        >>> from mlf.scenario import load_scenario
+        >>> table = come_to_table(load_scenario("mlf-1963").scenario, "nato_national")
+        >>> [(d.actor, d.comes) for d in table.decisions[:3]]
+        [('USA', True), ('GBR', True), ('FRG', False)]
+    """
     return _table(sc, alt_id, alt if alt is not None else sc.alternatives[alt_id])
 
 

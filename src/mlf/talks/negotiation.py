@@ -28,7 +28,17 @@ def open_issues_of(sc: Scenario, alt: Alternative) -> list[str]:
     """:func:`mlf.scenario.issues_for` (the open issues that apply to the alternative), which
     reads only the alternative and the scenario's issues; with memoisation on
     (:mod:`mlf.talks.memo`) cached by those two objects' identity (a sweep's draws share
-    them). A new list each call."""
+    them). A new list each call.
+
+    Examples:
+        The NATO-national alternative negotiates the scope and fixes the rest:
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> alt = sc.alternatives["nato_national"]
+        >>> open_issues_of(sc, alt), list(alt.fixed)
+        (['scope'], ['force_size', 'manning'])
+    """
     if not memo.enabled():
         return issues_for(sc, alt)
     hit = _OPEN.get(id(alt))
@@ -117,6 +127,18 @@ def bargaining_input(
     Options issues are placed on their index axis 0..m-1 (the options are ordered).
     ``overrides`` moves the bargaining position of an actor that has a position on the issue
     (its salience and its own utility are unchanged: only what it bargains from moves).
+
+    Examples:
+        The scope (four options, on the axis 0..3) among three nations; Italy states no
+        position on it, so it sits at the status quo with salience 0:
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> bi = bargaining_input(sc, ["scope"], ["USA", "GBR", "ITA"])
+        >>> bi.position.ravel().tolist(), bi.salience.ravel().tolist()
+        ([2.0, 3.0, 0.0], [0.6, 0.6, 0.0])
+        >>> bi.lo.tolist(), bi.hi.tolist(), bi.capability.tolist()
+        ([0.0], [3.0], [0.32, 0.109, 0.078])
     """
     issues = [sc.issues[i] for i in issue_ids]
     n, k = len(actors), len(issues)
@@ -159,6 +181,22 @@ def negotiate(
     Returns the agreed values of every issue the alternative settles (open and fixed), the
     model's forecast (None if nothing was negotiated) and notes. ``overrides``: see
     :func:`bargaining_input`.
+
+    Examples:
+        The NATO-national alternative among the four nations that join it: the scope is
+        negotiated, the force size and manning are the alternative's own:
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> agreed, forecast, notes = negotiate(sc, sc.alternatives["nato_national"],
+        ...                                     ["USA", "GBR", "ITA", "NLD"], "compromise", 1963)
+        >>> for issue, term in agreed.items():
+        ...     print(issue, term.value, term.label)
+        force_size 80.0 80 missiles
+        manning 0.0 National crews (one nation per ship)
+        scope 2.0 The MLF broadened to take in British Polaris forces
+        >>> forecast.issues, notes
+        (('scope',), [])
     """
     notes: list[str] = []
     agreed: dict[str, Agreed] = {}

@@ -54,6 +54,19 @@ def policy_satisfaction(sc: Scenario, actor: str, agreed: Mapping[str, Agreed]) 
 
     ``sum_k s_k (1 - |x_k - p_k| / (hi_k - lo_k)) / sum_k s_k`` over the issues the actor has a
     position on and the agreement settles; 0 when there is none.
+
+    Examples:
+        How well the NATO-national terms suit the Netherlands and the United States:
+
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.talks.negotiation import negotiate
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> agreed, _, _ = negotiate(sc, sc.alternatives["nato_national"],
+        ...                          ["USA", "GBR", "ITA", "NLD"], "compromise", 1963)
+        >>> round(policy_satisfaction(sc, "NLD", agreed), 4)
+        0.95
+        >>> round(policy_satisfaction(sc, "USA", agreed), 4)
+        0.7333
     """
     table = _positions(sc, actor)
     num = 0.0
