@@ -117,18 +117,8 @@ def parse_models(
 
 @dataclass(frozen=True)
 class Ensemble:
-    """The runs of one scenario under several models (the first is the primary).
-
-    Examples:
-        >>> from mlf.scenario import load_scenario
-        >>> ens = run_models(load_scenario("mlf-1963"), ["compromise", "smp"],
-        ...                  alternative="nato_national", british=False)
-        >>> ens.models
-        ['compromise', 'smp']
-        >>> doc = ens.to_dict()
-        >>> doc["manifest"]["seeds"], len(doc["runs"])
-        ({'compromise': 1963, 'smp': 1963}, 2)
-    """
+    """The runs of one scenario under several models (the first is the primary); see
+    :func:`run_models` for an example."""
 
     runs: tuple[RunResult, ...]
 
@@ -157,13 +147,19 @@ def primary_run(doc: Mapping[str, Any]) -> dict[str, Any]:
     British question.
 
     Examples:
-        >>> from mlf.scenario import load_scenario
-        >>> from mlf.talks import run_scenario
-        >>> run = run_scenario(load_scenario("mlf-1963"), alternative="nato_national",
-        ...                    british=False)
-        >>> kept = primary_run(run.to_dict())
-        >>> kept["model"], kept["seed"], [a["id"] for a in kept["alternatives"]]
-        ('compromise', 1963, ['nato_national'])
+        The manifest's model, parameters and seed come up beside the run's results; the rest
+        of the document (scenario, sources, inputs) is left out:
+
+        >>> doc = {"manifest": {"model": "nash", "model_params": {"power": 2.0}, "seed": 7},
+        ...        "alternatives": [{"id": "force"}], "british_question": None,
+        ...        "scenario": {"id": "toy"}, "inputs": []}
+        >>> for key, value in primary_run(doc).items():
+        ...     print(key, value)
+        model nash
+        model_params {'power': 2.0}
+        seed 7
+        alternatives [{'id': 'force'}]
+        british_question None
     """
     man = doc["manifest"]
     return {
@@ -196,10 +192,12 @@ def run_models(
         >>> from mlf.scenario import load_scenario
         >>> ens = run_models(load_scenario("mlf-1963"), ["compromise", "smp"],
         ...                  alternative="nato_national", british=False)
+        >>> ens.models
+        ['compromise', 'smp']
         >>> for run in ens.runs:
-        ...     print(run.model, run.outcomes[0].status, run.outcomes[0].members)
-        compromise agreement ('USA', 'GBR', 'ITA', 'NLD')
-        smp agreement ('USA', 'GBR', 'ITA', 'NLD')
+        ...     print(run.model, run.seed, run.outcomes[0].status, run.outcomes[0].members)
+        compromise 1963 agreement ('USA', 'GBR', 'ITA', 'NLD')
+        smp 1963 agreement ('USA', 'GBR', 'ITA', 'NLD')
 
     Raises:
         UsageError: no model, or a repeated one.

@@ -59,19 +59,36 @@ def score_forecast(q: Question, sc: Scenario, f: Forecast) -> dict[str, float]:
     """The scores of forecast ``f`` of question ``q`` (on snapshot ``sc``).
 
     Examples:
-        A probability of 0.8 for an agreement that did not happen, and a force size of 80
-        against an outcome of 100 on the 0-400 scale of the built-in scenario:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
 
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> agreed = Question(id="agreed", kind="agreement", alternative="nato_national",
-        ...                   outcome=False)
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        A probability of 0.8 for an agreement that did not happen, and a size of 40 against
+        an outcome of 50 on the issue's 0-100 scale:
+
+        >>> agreed = Question(id="agreed", kind="agreement", alternative="force", outcome=False)
         >>> score_forecast(agreed, sc, Forecast(p=0.8))
         {'brier': 0.64, 'log': 1.6094379124341005}
-        >>> size = Question(id="size", kind="value", alternative="nato_national",
-        ...                 issue="force_size", outcome=100)
-        >>> score_forecast(size, sc, Forecast(value=80.0))
-        {'abs_error': 0.05}
+        >>> size = Question(id="size", kind="value", alternative="force", issue="size",
+        ...                 outcome=50)
+        >>> score_forecast(size, sc, Forecast(value=40.0))
+        {'abs_error': 0.1}
     """
     if KINDS[q.kind].binary:
         assert f.p is not None and isinstance(q.outcome, bool)
@@ -88,10 +105,27 @@ def asked(q: Question, sc: Scenario) -> str | None:
     """Why ``q`` is not asked of snapshot ``sc`` (None: it is asked).
 
     Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
         >>> import datetime as dt
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> q = Question(id="q", kind="agreement", alternative="nato_national", outcome=False)
+        >>> q = Question(id="q", kind="agreement", alternative="force", outcome=False)
         >>> asked(q, sc) is None
         True
         >>> asked(q.model_copy(update={"resolved": dt.date(1963, 1, 1)}), sc)

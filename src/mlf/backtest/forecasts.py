@@ -126,18 +126,35 @@ def summarise(q: Question, sc: Scenario, answers: Sequence[Answer]) -> Forecast:
     """The forecast that a list of runs' answers makes (see the module doc).
 
     Examples:
-        Three draws in four ending in agreement; the median of three force sizes:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
 
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> agreed = Question(id="agreed", kind="agreement", alternative="nato_national",
-        ...                   outcome=False)
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        Three draws in four ending in agreement; the median of three sizes:
+
+        >>> agreed = Question(id="agreed", kind="agreement", alternative="force", outcome=False)
         >>> summarise(agreed, sc, [True, False, True, True]).p
         0.75
-        >>> size = Question(id="size", kind="value", alternative="nato_national",
-        ...                 issue="force_size", outcome=100)
-        >>> summarise(size, sc, [80.0, 200.0, 100.0]).value
-        100.0
+        >>> size = Question(id="size", kind="value", alternative="force", issue="size",
+        ...                 outcome=50)
+        >>> summarise(size, sc, [40.0, 90.0, 60.0]).value
+        60.0
     """
     kind = KINDS[q.kind]
     if kind.binary:
@@ -153,12 +170,29 @@ def ensemble(q: Question, sc: Scenario, per_model: Mapping[str, Sequence[Answer]
     """The ensemble's forecast from every model's answers (see the module doc).
 
     Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
         One model says yes in one draw of two, the other in both: the mean is 0.75:
 
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> q = Question(id="agreed", kind="agreement", alternative="nato_national",
-        ...              outcome=False)
+        >>> q = Question(id="agreed", kind="agreement", alternative="force", outcome=False)
         >>> ensemble(q, sc, {"nash": [True, False], "smp": [True, True]}).p
         0.75
     """
@@ -184,14 +218,35 @@ def baseline(name: str, q: Question, sc: Scenario) -> Forecast:
     """The forecast of baseline ``name`` (one of :data:`BASELINES`) for ``q`` on ``sc``.
 
     Examples:
-        Will the United Kingdom join the NATO-national force?
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
 
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> q = Question(id="uk", kind="member", alternative="nato_national", actor="GBR",
-        ...              outcome=False)
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        Will A join? And the size: the status quo, the middle of the scale, the median of
+        the invited nations' positions (40 and 80):
+
+        >>> q = Question(id="a", kind="member", alternative="force", actor="A", outcome=False)
         >>> [(name, baseline(name, q, sc).p) for name in BASELINES]
         [('status_quo', 0.0), ('coin_flip', 0.5), ('everyone_joins', 1.0)]
+        >>> q = Question(id="size", kind="value", alternative="force", issue="size", outcome=50)
+        >>> [(name, baseline(name, q, sc).value) for name in BASELINES]
+        [('status_quo', 0.0), ('coin_flip', 50.0), ('everyone_joins', 60.0)]
     """
     kind = KINDS[q.kind]
     if name == "status_quo":

@@ -420,16 +420,34 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
     validated range), so a draw costs well under a millisecond.
 
     Examples:
-        The US capability set to 0.5 in a copy; the original is untouched and the other
-        actors are shared, not copied:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
 
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        A's position set to 90 in a copy; the original is untouched and B is shared, not
+        copied:
+
         >>> x = collect_inputs(sc)[0]
-        >>> drawn = apply_draw(sc, [x], [0.5])
-        >>> x.path, drawn.actors["USA"].capability.value, sc.actors["USA"].capability.value
-        ('actors.USA.capability', 0.5, 0.32)
-        >>> drawn.actors["GBR"] is sc.actors["GBR"]
+        >>> drawn = apply_draw(sc, [x], [90.0])
+        >>> x.path, [s.actors["A"].positions["size"].position for s in (drawn, sc)]
+        ('actors.A.positions.size.position', [90.0, 80.0])
+        >>> drawn.actors["B"] is sc.actors["B"]
         True
     """
     if len(values) != len(inputs):
@@ -499,11 +517,28 @@ def current_values(sc: Scenario, inputs: Sequence[UncertainInput]) -> list[float
     """The scenario's own values of the inputs (what the point run uses).
 
     Examples:
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> xs = collect_inputs(sc)[:1]
-        >>> current_values(sc, xs), current_values(apply_draw(sc, xs, [0.5]), xs)
-        ([0.32], [0.5])
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> xs = collect_inputs(sc)
+        >>> current_values(sc, xs), current_values(apply_draw(sc, xs, [90.0]), xs)
+        ([80.0], [90.0])
     """
     out: list[float] = []
     for x in inputs:

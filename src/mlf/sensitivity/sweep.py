@@ -101,9 +101,24 @@ def alternative_issues(sc: Scenario, alt_id: str) -> list[str]:
     """The issues an alternative settles: its open ones, then its fixed ones.
 
     Examples:
-        >>> from mlf.scenario import load_scenario
-        >>> alternative_issues(load_scenario("mlf-1963").scenario, "nato_national")
-        ['scope', 'force_size', 'manning']
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> alternative_issues(sc, "force")
+        ['size']
     """
     alt = sc.alternatives[alt_id]
     return [*alt.open, *(i for i in alt.fixed if i not in alt.open)]
@@ -122,14 +137,38 @@ def layout(
     ``/cost/<actor>`` (a member's annual cost / defence budget), ``/guard/<name>``.
 
     Examples:
-        >>> from mlf.scenario import load_scenario
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
         >>> from mlf.sensitivity.draws import collect_inputs
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> cols = layout(sc, collect_inputs(sc)[:1])
-        >>> [c.name for c in cols[:4]]
-        ['draw', 'in/actors.USA.capability', 'mlf_surface/status', 'mlf_surface/agreement']
-        >>> [c.type for c in cols[:4]]
-        ['int64', 'float64', 'string', 'bool']
+        >>> for c in layout(sc, collect_inputs(sc))[:10]:
+        ...     print(c.name, c.type)
+        draw int64
+        in/actors.A.positions.size.position float64
+        force/status string
+        force/agreement bool
+        force/signed bool
+        force/considered bool
+        force/support float64
+        force/members int16
+        force/value/size float64
+        force/join/A int8
     """
     cols = [Column("draw", "int64")]
     if model_draw:  # the model each draw drew (mlf sweep --models)
@@ -202,15 +241,32 @@ def draw_record(sc: Scenario, model: str, seed: int) -> dict[str, Any]:
     """The outcome columns of one draw (every alternative) for an already-patched scenario.
 
     Examples:
-        The built-in scenario at its own values: the NATO-national alternative ends in an
-        agreement that the Netherlands joins and the FRG does not:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
 
-        >>> from mlf.scenario import load_scenario
-        >>> rec = draw_record(load_scenario("mlf-1963").scenario, "compromise", 1963)
-        >>> rec["nato_national/status"], rec["nato_national/members"]
-        ('agreement', 4)
-        >>> rec["nato_national/join/NLD"], rec["nato_national/join/FRG"]
-        (1, 0)
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        The compromise settles the size at ``(0.6 x 0.5 x 80 + 0.4 x 0.5 x 40) / 0.5 = 64``
+        and both nations join:
+
+        >>> rec = draw_record(sc, "compromise", 1)
+        >>> rec["force/status"], rec["force/value/size"], rec["force/join/A"], rec["force/join/B"]
+        ('agreement', 64.0, 1, 1)
     """
     rec: dict[str, Any] = {}
     threshold = sc.settings.support_threshold
@@ -265,16 +321,33 @@ def run_chunk(task: ChunkTask) -> dict[str, list[Any]]:
     them into a table (:func:`records_table`).
 
     Examples:
-        Two draws of the US capability (0.25 and 0.6) through every alternative:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
 
-        >>> from mlf.scenario import load_scenario
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        Two draws of A's position, 60 and 100: the compromise moves from 52 to 76:
+
         >>> from mlf.sensitivity.draws import collect_inputs
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> x = collect_inputs(sc)[:1]
-        >>> data = run_chunk(ChunkTask(sc, x, "compromise", 1963, chunk=0, start=10,
-        ...                            values=np.array([[0.25], [0.6]])))
-        >>> data["draw"], data["in/actors.USA.capability"], data["nato_national/status"]
-        ([10, 11], [0.25, 0.6], ['agreement', 'agreement'])
+        >>> data = run_chunk(ChunkTask(sc, collect_inputs(sc), "compromise", 1, chunk=0,
+        ...                            start=10, values=np.array([[60.0], [100.0]])))
+        >>> data["draw"], data["in/actors.A.positions.size.position"], data["force/value/size"]
+        ([10, 11], [60.0, 100.0], [52.0, 76.0])
     """
     cols = layout(task.scenario, task.inputs, model_draw=task.models is not None)
     data: dict[str, list[Any]] = {c.name: [] for c in cols}
@@ -477,13 +550,35 @@ def make_manifest(
     those not, and ``done``, the chunks finished so far (none yet).
 
     Examples:
+        A toy scenario (two nations negotiate the size of a force; A's position has a range,
+        and every other number gets a default range), written to a file and loaded:
+
+        >>> import tempfile
         >>> from mlf.scenario import load_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name, "toy.yaml")
+        >>> _ = path.write_text(TOY)
+        >>> loaded = load_scenario(path)
         >>> from mlf.sensitivity.draws import collect_inputs
-        >>> loaded = load_scenario("mlf-1963")
-        >>> m = make_manifest(loaded, collect_inputs(loaded.scenario)[:1], draws=5, seed=0,
+        >>> m = make_manifest(loaded, collect_inputs(loaded.scenario), draws=5, seed=0,
         ...                   chunk_size=2, model="compromise", sampling="random")
-        >>> m["chunks"], m["model_seed"], m["done"], [x["path"] for x in m["inputs"]]
-        (3, 1963, {}, ['actors.USA.capability'])
+        >>> m["scenario_id"], m["chunks"], m["done"], [x["path"] for x in m["inputs"]]
+        ('toy', 3, {}, ['actors.A.positions.size.position'])
+        >>> tmp.cleanup()
     """
     sc = loaded.scenario
     return {
@@ -717,12 +812,29 @@ def check_sweep(
     estimated peak memory in bytes. Raises :class:`UsageError` (one line) if over a limit.
 
     Examples:
-        >>> from mlf.scenario import load_scenario
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
         >>> from mlf.sensitivity.draws import collect_inputs
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> check_sweep(sc, collect_inputs(sc)[:1], draws=1000, chunk_size=100,
+        >>> check_sweep(sc, collect_inputs(sc), draws=1000, chunk_size=100,
         ...             sampling="random", available=10**10)
-        3112000
+        430000
     """
     check_draws(draws, chunk_size)
     cols = layout(sc, inputs)
@@ -777,19 +889,43 @@ def prepare_sweep(
         UsageError: a bad or too large value.
 
     Examples:
-        The built-in scenario's model and the 244 inputs a sweep of it varies:
+        A toy scenario (two nations negotiate the size of a force; A's position has a range,
+        and every other number gets a default range), written to a file and loaded:
 
+        >>> import tempfile
         >>> from mlf.scenario import load_scenario
-        >>> loaded = load_scenario("mlf-1963")
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name, "toy.yaml")
+        >>> _ = path.write_text(TOY)
+        >>> loaded = load_scenario(path)
+
+        The scenario's model and the 12 inputs a sweep of it varies (A's written range and the
+        default ranges of every other number):
+
         >>> model, inputs = prepare_sweep(loaded, draws=100, seed=0, chunk_size=50,
         ...                               model=None, sampling="random")
-        >>> model, len(inputs)
-        ('compromise', 244)
+        >>> model, len(inputs), inputs[0].path, inputs[0].origin
+        ('compromise', 12, 'actors.A.capability', 'default')
         >>> prepare_sweep(loaded, draws=100, seed=0, chunk_size=50, model=None,
         ...               sampling="sobol")
         Traceback (most recent call last):
         ...
         mlf.errors.UsageError: unknown sampling 'sobol' (known: random, lhs)
+        >>> tmp.cleanup()
     """
     sc = loaded.scenario
     check_draws(draws, chunk_size)
@@ -846,16 +982,38 @@ def run_sweep(
         OutputError: a file could not be written (the disk is full, ...).
 
     Examples:
-        Two draws of the built-in scenario in chunks of one, in-process:
+        A toy scenario (two nations negotiate the size of a force; A's position has a range,
+        and every other number gets a default range), written to a file and loaded:
 
         >>> import tempfile
         >>> from mlf.scenario import load_scenario
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     run = run_sweep(load_scenario("mlf-1963"), Path(tmp, "sweep"), draws=2,
-        ...                     chunk_size=1, seed=0)
-        ...     files = sorted(p.name for p in Path(tmp, "sweep").iterdir())
-        >>> run.draws, run.chunks, run.chunks_run, files
-        (2, 2, 2, ['chunk-000000.parquet', 'chunk-000001.parquet', 'manifest.json'])
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name, "toy.yaml")
+        >>> _ = path.write_text(TOY)
+        >>> loaded = load_scenario(path)
+
+        Four draws in chunks of two, in-process:
+
+        >>> run = run_sweep(loaded, Path(tmp.name, "sweep"), draws=4, chunk_size=2, seed=0)
+        >>> run.draws, run.chunks, run.chunks_run
+        (4, 2, 2)
+        >>> sorted(p.name for p in Path(tmp.name, "sweep").iterdir())
+        ['chunk-000000.parquet', 'chunk-000001.parquet', 'manifest.json']
+        >>> tmp.cleanup()
     """
     mdl, inputs = prepare_sweep(
         loaded, draws=draws, seed=seed, chunk_size=chunk_size, model=model, sampling=sampling,
@@ -901,17 +1059,39 @@ def resume_sweep(
         OutputError: a file could not be written.
 
     Examples:
-        A chunk lost from a finished sweep is run again; the other is kept:
+        A toy scenario (two nations negotiate the size of a force; A's position has a range,
+        and every other number gets a default range), written to a file and loaded:
 
         >>> import tempfile
         >>> from mlf.scenario import load_scenario
-        >>> loaded = load_scenario("mlf-1963")
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     _ = run_sweep(loaded, tmp, draws=2, chunk_size=1, seed=0)
-        ...     Path(tmp, chunk_name(1)).unlink()
-        ...     again = resume_sweep(tmp, loaded)
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name, "toy.yaml")
+        >>> _ = path.write_text(TOY)
+        >>> loaded = load_scenario(path)
+
+        A chunk lost from a finished sweep is run again; the other is kept:
+
+        >>> out = Path(tmp.name, "sweep")
+        >>> _ = run_sweep(loaded, out, draws=4, chunk_size=2, seed=0)
+        >>> Path(out, chunk_name(1)).unlink()
+        >>> again = resume_sweep(out, loaded)
         >>> again.chunks_run, again.chunks_kept, dict(again.redone)
         (1, 1, {1: 'missing'})
+        >>> tmp.cleanup()
     """
     out = Path(directory)
     read_manifest(out)  # a plain error for a folder that holds no sweep, before locking it
