@@ -273,19 +273,41 @@ def check_against(lo: LoadedOutcomes, scenarios: Sequence[Scenario]) -> None:
         ScenarioErrors: one located line per problem, in file order.
 
     Examples:
-        A force size outside the built-in scenario's 0-400 scale:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
 
-        >>> from mlf.scenario import load_scenario
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        A size outside the issue's 0-100 scale, and an alternative no snapshot has:
+
         >>> lo = parse_outcomes('''
         ... meta: {id: toy, title: What happened}
         ... questions:
-        ...   - {id: size, kind: value, alternative: nato_national, issue: force_size,
-        ...      outcome: 500}
+        ...   - {id: size, kind: value, alternative: force, issue: size, outcome: 500}
+        ...   - {id: anf, kind: agreement, alternative: anf, outcome: false}
         ... ''')
-        >>> check_against(lo, [load_scenario("mlf-1963").scenario])  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        mlf.errors.ScenarioErrors: <outcomes>:5:15: questions.0.outcome: ...
+        >>> try:
+        ...     check_against(lo, [sc])
+        ... except ScenarioErrors as exc:
+        ...     for e in exc.errors:
+        ...         print(e.line, e.path)
+        4 questions.0.outcome
+        5 questions.1.alternative
     """
     out: list[ScenarioError] = []
     alts = sorted({a for sc in scenarios for a in sc.alternatives})

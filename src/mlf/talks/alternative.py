@@ -284,14 +284,30 @@ def anticipation(sc: Scenario, alt: Alternative) -> dict[str, dict[str, float]]:
     ``settings.ratification.anticipate`` is on.
 
     Examples:
-        The built-in scenario leaves anticipation off, so no position moves:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
 
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> sc.settings.ratification.anticipate
-        False
-        >>> anticipation(sc, sc.alternatives["mlf_surface"])
-        {}
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        The scenario leaves anticipation off (the default), so no position moves:
+
+        >>> sc.settings.ratification.anticipate, anticipation(sc, sc.alternatives["force"])
+        (False, {})
     """
     if not sc.settings.ratification.anticipate:
         return {}
@@ -543,18 +559,33 @@ def analyse_outcome(
     final outcome and by :mod:`mlf.exercise` on an exercise's (one rule for both).
 
     Examples:
-        The NATO-national agreement of the built-in scenario, analysed again from its parts:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
 
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> out = run_alternative(sc, "nato_national", model="compromise", seed=1963)
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> out = run_alternative(sc, "force", model="compromise", seed=1)
         >>> status, detail, power, european, manning, guards = analyse_outcome(
-        ...     sc, sc.alternatives["nato_national"], out.participation, out.arrangement,
+        ...     sc, sc.alternatives["force"], out.participation, out.arrangement,
         ...     out.fixed_point, full=False)
         >>> status, detail, power is None
-        ('agreement', '4 members: USA, GBR, ITA, NLD', True)
+        ('agreement', '2 members: A, B', True)
         >>> sorted(guards)
-        ['fallback', 'fixed_point', 'genuinely_european', 'no_selling']
+        ['fallback', 'fixed_point', 'no_selling']
     """
     status, detail = final_status(sc, alt, part, arr, fixed_point)
     power: dict[str, Any] | None = None
@@ -615,12 +646,29 @@ def final_status(
     kind do not make a common force. Otherwise ``"agreement"``.
 
     Examples:
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> out = run_alternative(sc, "nato_national", model="compromise", seed=1963)
-        >>> final_status(sc, sc.alternatives["nato_national"], out.participation,
-        ...              out.arrangement, out.fixed_point)
-        ('agreement', '4 members: USA, GBR, ITA, NLD')
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> out = run_alternative(sc, "force", model="compromise", seed=1)
+        >>> final_status(sc, sc.alternatives["force"], out.participation, out.arrangement,
+        ...              out.fixed_point)
+        ('agreement', '2 members: A, B')
     """
     unit_issue = next((i for i in alt.open if sc.issues[i].sets == "units"), None)
     if part.cycle:
@@ -672,20 +720,36 @@ def participation_game(
     outside option (with any pressure). Cheap bounds on voice settle most decisions.
 
     Examples:
-        The Netherlands among the four nations that join the NATO-national alternative, on
-        the terms they agreed: it wants in, and the member set is stable:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
 
-        >>> from mlf.scenario import load_scenario
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        Both want in on the terms they agreed, and the pair is stable:
+
         >>> from mlf.talks.arrangement import applied_terms
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> alt = sc.alternatives["nato_national"]
-        >>> out = run_alternative(sc, "nato_national", model="compromise", seed=1963)
+        >>> alt = sc.alternatives["force"]
+        >>> out = run_alternative(sc, "force", model="compromise", seed=1)
         >>> agreed, settings = applied_terms(sc, alt, out.agreed)
-        >>> game = participation_game(sc, "nato_national", alt, settings, agreed,
-        ...                           ["USA", "GBR", "ITA", "NLD"])
-        >>> members = frozenset({"USA", "GBR", "ITA", "NLD"})
-        >>> game.wants_in(members, "NLD"), game.is_stable(members)
-        (True, True)
+        >>> game = participation_game(sc, "force", alt, settings, agreed, ["A", "B"])
+        >>> both = frozenset({"A", "B"})
+        >>> game.wants_in(both, "A"), game.wants_in(both, "B"), game.is_stable(both)
+        (True, True, True)
     """
     cache: dict[frozenset[str], Arrangement] = {}
     policy = {a: policy_satisfaction(sc, a, agreed) for a in at_table}

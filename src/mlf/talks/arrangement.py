@@ -70,17 +70,35 @@ def arrangement_settings(
     scenario's issues and the settled values, which are all it depends on.
 
     Examples:
-        The NATO-national alternative with its terms settled: 80 common missiles, the UK's 64
-        Polaris missiles in kind, control by the United States or the United Kingdom alone:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
 
-        >>> from mlf.scenario import load_scenario
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        The size the talks settled becomes the number of common units; the rest comes from
+        the alternative's own settings:
+
         >>> from mlf.talks.negotiation import negotiate
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> alt = sc.alternatives["nato_national"]
-        >>> agreed, _, _ = negotiate(sc, alt, ["USA", "GBR", "ITA", "NLD"], "compromise", 1963)
+        >>> alt = sc.alternatives["force"]
+        >>> agreed, _, _ = negotiate(sc, alt, ["A", "B"], "compromise", 1)
         >>> st = arrangement_settings(sc, alt, agreed)
-        >>> st.units, st.in_kind, st.rule, st.split
-        (80.0, {'GBR': 64.0}, {'minimal_winning': [['USA'], ['GBR']]}, 'gdp')
+        >>> st.units, st.split, st.capital_per_unit, st.term_years
+        (64.0, 'equal', 0.01, 10.0)
     """
     if not memo.enabled():
         return _settings_of(sc, alt, agreed)

@@ -31,13 +31,27 @@ def open_issues_of(sc: Scenario, alt: Alternative) -> list[str]:
     them). A new list each call.
 
     Examples:
-        The NATO-national alternative negotiates the scope and fixes the rest:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
 
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> alt = sc.alternatives["nato_national"]
-        >>> open_issues_of(sc, alt), list(alt.fixed)
-        (['scope'], ['force_size', 'manning'])
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> open_issues_of(sc, sc.alternatives["force"])
+        ['size']
     """
     if not memo.enabled():
         return issues_for(sc, alt)
@@ -129,16 +143,30 @@ def bargaining_input(
     (its salience and its own utility are unchanged: only what it bargains from moves).
 
     Examples:
-        The scope (four options, on the axis 0..3) among three nations; Italy states no
-        position on it, so it sits at the status quo with salience 0:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
 
-        >>> from mlf.scenario import load_scenario
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> bi = bargaining_input(sc, ["scope"], ["USA", "GBR", "ITA"])
-        >>> bi.position.ravel().tolist(), bi.salience.ravel().tolist()
-        ([2.0, 3.0, 0.0], [0.6, 0.6, 0.0])
-        >>> bi.lo.tolist(), bi.hi.tolist(), bi.capability.tolist()
-        ([0.0], [3.0], [0.32, 0.109, 0.078])
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> bi = bargaining_input(sc, ["size"], ["A", "B"])
+        >>> bi.position.ravel().tolist(), bi.salience.ravel().tolist(), bi.capability.tolist()
+        ([80.0, 40.0], [0.5, 0.5], [0.6, 0.4])
+        >>> bi.lo.tolist(), bi.hi.tolist(), bi.status_quo.tolist()
+        ([0.0], [100.0], [0.0])
     """
     issues = [sc.issues[i] for i in issue_ids]
     n, k = len(actors), len(issues)

@@ -197,18 +197,35 @@ def decisions_of(sc: Scenario, alt_id: str, out: AlternativeOutcome) -> Outcome:
     """The decisions of one alternative's outcome, and the nations' margins.
 
     Examples:
-        In the built-in scenario's NATO-national alternative the Netherlands joins and the
-        FRG does not (a negative margin of joining):
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
 
-        >>> from mlf.scenario import load_scenario
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        Both join; the margins are each nation's utility of joining over its outside option:
+
         >>> from mlf.talks import run_alternative
-        >>> sc = load_scenario("mlf-1963").scenario
-        >>> out = run_alternative(sc, "nato_national", model="compromise", seed=1963)
-        >>> dec, margins = decisions_of(sc, "nato_national", out)
-        >>> dec["agreement"], dec["joins:NLD"], dec["joins:FRG"]
-        (True, True, False)
-        >>> round(margins["NLD"], 3), round(margins["FRG"], 3)
-        (0.197, -0.401)
+        >>> out = run_alternative(sc, "force", model="compromise", seed=1)
+        >>> dec, margins = decisions_of(sc, "force", out)
+        >>> dec
+        {'agreement': True, 'joins:A': True, 'joins:B': True}
+        >>> {actor: round(m, 4) for actor, m in margins.items()}
+        {'A': 0.8336, 'B': 0.7472}
     """
     alt = sc.alternatives[alt_id]
     part = out.participation
@@ -251,16 +268,29 @@ def touched_alternatives(sc: Scenario, x: UncertainInput) -> list[str]:
     option: only its own alternative); none for support.
 
     Examples:
-        >>> from mlf.scenario import load_scenario
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
         >>> from mlf.uncertainty.ranges import sweep_inputs
-        >>> sc = load_scenario("mlf-1963").scenario
         >>> by_path = {x.path: x for x in sweep_inputs(sc)}
-        >>> touched_alternatives(sc, by_path["actors.NLD.outside_option.nato_national"])
-        ['nato_national']
-        >>> touched_alternatives(sc, by_path["actors.NLD.support.nato_national"])
-        []
-        >>> len(touched_alternatives(sc, by_path["actors.NLD.capability"]))
-        6
+        >>> touched_alternatives(sc, by_path["actors.A.capability"])
+        ['force']
     """
     aid, name, key, _ = x.target
     if name == "support":
