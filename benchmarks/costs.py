@@ -42,12 +42,16 @@ except ImportError:  # peer not installed
 #: call would be mostly the clock's own overhead and noise), few enough that the peer's
 #: fresh games (built outside the clock, one per call) stay in the CPU cache.
 MAX_BATCH = 100
-#: A timed sample lasts at least this long (seconds) when MAX_BATCH calls allow it.
-MIN_SAMPLE_S = 0.002
+#: A timed sample lasts at least this long (seconds) when MAX_BATCH calls allow it: long
+#: against the clock's own overhead (about 0.1 us), short against the scheduler's time slice
+#: (milliseconds), so that on a loaded machine most samples run without being preempted and
+#: the median is the call's own time (with 2 ms samples at a load of 12 on 2 cores, most
+#: samples of a 0.04 ms call included a wait for the CPU: 0.04 ms timed as 0.2-0.6 ms).
+MIN_SAMPLE_S = 5e-5
 
 
-#: A call slower than this (seconds) is sampled ``repeat // 3`` times (at least 3): the
-#: peer's exact nucleolus at n = 10 takes about 9 s a call.
+#: A call slower than this (seconds) is sampled ``repeat // 5`` times (at least 2): the
+#: peer's exact nucleolus at n = 10 takes about 9 s a call, and each sample makes two.
 SLOW_S = 1.0
 
 
@@ -65,15 +69,18 @@ def _batch(
 
 
 def _samples(repeat: int, once: float) -> int:
-    return repeat if once < SLOW_S else max(3, repeat // 3)
+    return repeat if once < SLOW_S else max(2, repeat // 5)
 
 
 def _sample(
     fn: Callable[..., Any], setup: Callable[[], tuple[Any, ...]] | None, batch: int
 ) -> float:
     """Seconds per call over ``batch`` calls, each with its own ``setup()`` made before the
-    clock starts; the loop around the calls is the same for both sides."""
-    calls = [setup() if setup else () for _ in range(batch)]
+    clock starts; the loop around the calls is the same for both sides. One untimed call
+    first, so that the sample does not time the caches the other side's sample just
+    evicted (samples are interleaved: :func:`median_pair_ms`)."""
+    calls = [setup() if setup else () for _ in range(batch + 1)]
+    fn(*calls.pop())
     t0 = time.perf_counter()
     for a in calls:
         fn(*a)
