@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tests._sweep_summary as sweep_summary
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -30,27 +31,26 @@ DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "result-minimal.json"
 SUBSECTIONS = ("terms", "negotiation", "participation", "power", "costs", "manning", "guardrails")
 
-SENSITIVITY: dict[str, Any] = {
-    "draws": 200,
-    "alternatives": {
-        "fleet": {
-            "p_agreement": 0.74,
-            "p_join": {"USA": 0.9, "FRG": 0.8, "GBR": 0.3, "ITA": 0.7},
-            "forecast_quantiles": {"size": {"q05": 120.0, "q50": 158.0, "q95": 190.0}},
-            "histograms": {
-                "size": {"edges": [100, 125, 150, 175, 200], "counts": [10, 40, 100, 50]},
+SENSITIVITY: dict[str, Any] = sweep_summary.summary(
+    200,
+    {
+        "fleet": sweep_summary.alternative(
+            0.74,
+            p_join={"USA": 0.9, "FRG": 0.8, "GBR": 0.3, "ITA": 0.7},
+            forecast={"size": {"q05": 120.0, "q50": 158.0, "q95": 190.0}},
+            histograms={
+                "size": {"edges": [100.0, 125.0, 150.0, 175.0, 200.0], "counts": [10, 40, 100, 50]},
                 "members": [2, 3, 3, 4, 3, 3],
-                "broken": "not a histogram",
+                "unsettled": {"edges": [], "counts": []},  # no draw settled it: not drawn
             },
-            "tornado": [
-                {"input": "actors.FRG.positions.size.position", "effect": 12.5},
-                {"input": "actors.USA.capability", "effect": -20.0},
-                {"input": "bad", "effect": None},
+            tornado=[
+                ("actors.FRG.positions.size.position", 12.5),
+                ("actors.USA.capability", -20.0),
             ],
-        },
-        "subs": "garbage",
+        ),
+        "subs": sweep_summary.alternative(),
     },
-}
+)
 
 
 def minimal() -> dict[str, Any]:
@@ -191,7 +191,7 @@ def test_text_is_escaped_everywhere() -> None:
     assert "European majority \\u0026lt;b\\u0026gt;bold" in html
 
 
-def test_sensitivity_section_is_tolerant() -> None:
+def test_sensitivity_section() -> None:
     result = minimal()
     result["sensitivity"] = copy.deepcopy(SENSITIVITY)
     html = render_html(result)
@@ -199,13 +199,15 @@ def test_sensitivity_section_is_tolerant() -> None:
     assert "sensitivity" in page.ids
     assert any("tornado" in i for i in page.ids)
     hist = [i for i in page.ids if "-hist-" in i]
-    assert len(hist) == 2  # the broken one is left out
+    assert len(hist) == 2  # the element no draw settled has no bins, so no chart
     assert "74.0%" in html and "200 draws" in html
     result["sensitivity"] = None
     assert "sensitivity" not in parse(render_html(result)).ids
     # the block itself must be an object (the models say so): one line naming it
     result["sensitivity"] = "nonsense"
-    with pytest.raises(ReportError, match=r"^result: sensitivity: Input should be a valid dict"):
+    with pytest.raises(
+        ReportError, match=r"^result: sensitivity: Input should be a valid dictionary"
+    ):
         render_html(result)
 
 

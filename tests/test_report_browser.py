@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tests._sweep_summary as sweep_summary
 from tests._browser import CHROMIUM, playwright_or_skip
 
 from mlf.report import write_html
@@ -23,20 +24,20 @@ DATA = Path(__file__).parent / "data"
 
 def _minimal_with_sensitivity() -> dict[str, Any]:
     result: dict[str, Any] = json.loads((DATA / "result-minimal.json").read_text("utf-8"))
-    result["sensitivity"] = {
-        "draws": 50,
-        "alternatives": {
-            "fleet": {
-                "p_agreement": 0.7,
-                "histograms": {
-                    "size": {"edges": [0, 1, 2], "counts": [3, 4]},
+    result["sensitivity"] = sweep_summary.summary(
+        50,
+        {
+            "fleet": sweep_summary.alternative(
+                0.7,
+                histograms={
+                    "size": {"edges": [0.0, 1.0, 2.0], "counts": [3, 4]},
                     # a list of draws is drawn as a plotly histogram trace (binned in the page)
                     "members": [2, 3, 3, 4, 4, 4, 5, 5, 6],
                 },
-                "tornado": [{"input": "actors.USA.capability", "effect": 0.3}],
-            }
+                tornado=[("actors.USA.capability", 0.3)],
+            )
         },
-    }
+    )
     return result
 
 

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import tests._sweep_summary as sweep_summary
 from plotly.offline import get_plotlyjs_version
 
 from mlf.report import render_html
@@ -64,18 +65,18 @@ def test_bundle_ships_with_its_licence_and_readme() -> None:
 
 def test_charts_use_only_bundled_trace_types() -> None:
     result: dict[str, Any] = json.loads((DATA / "result-minimal.json").read_text("utf-8"))
-    result["sensitivity"] = {
-        "draws": 9,
-        "alternatives": {
-            "fleet": {
-                "histograms": {
-                    "size": {"edges": [0, 1, 2], "counts": [3, 4]},
+    result["sensitivity"] = sweep_summary.summary(
+        9,
+        {
+            "fleet": sweep_summary.alternative(
+                histograms={
+                    "size": {"edges": [0.0, 1.0, 2.0], "counts": [3, 4]},
                     "members": [2, 3, 3, 4, 4, 4, 5, 5, 6],
                 },
-                "tornado": [{"input": "actors.USA.capability", "effect": 0.3}],
-            }
+                tornado=[("actors.USA.capability", 0.3)],
+            )
         },
-    }
+    )
     minimal = _trace_types(render_html(result))
     builtin = copy.deepcopy(
         result_document(run_scenario(load_scenario("mlf-1963"), enumerate_equilibria=False))

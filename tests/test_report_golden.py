@@ -7,8 +7,14 @@ to how it reads (or renders) the result changes no byte a reader sees, unless it
 - For `mlf-1963` and `mlf-1964-12`, run with the scenario's model and with `--models all`,
   the Markdown report is compared in full with tests/data/golden/report/*.md (Markdown prints
   numbers rounded for a reader, so the pin does not depend on the last bits of a float).
-- For the fixed results tests/data/result-minimal.json and result-minimal-v1.json (nothing is
-  computed), the HTML report is pinned by its SHA-256 and the Markdown in full.
+- For the fixed results tests/data/result-minimal.json, result-minimal-v1.json and
+  result-sweep.json (nothing is computed), the HTML report is pinned by its SHA-256 and the
+  Markdown in full. result-sweep.json is the result.json of a real sweep (its `sensitivity`
+  and `fragile` blocks included) of tests/data/scenarios/small.yaml: `mlf sweep
+  tests/data/scenarios/small.yaml --draws 30 --seed 4 --executor serial --models
+  compromise=2,nash=1 --set actors.FRG.outside_option.fleet=1.0 --set
+  alternatives.fleet.min_members=3` (agreement in about half the draws, so every part of the
+  sensitivity section is drawn).
 
 Like tests/test_golden.py it fails on any difference and never rewrites a file by itself;
 accept a deliberate change with
@@ -73,7 +79,7 @@ def test_builtin_markdown_report_is_pinned(
     _check_text(f"{scenario}{'-' + models if models else ''}.md", md.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("fixture", ["result-minimal", "result-minimal-v1"])
+@pytest.mark.parametrize("fixture", ["result-minimal", "result-minimal-v1", "result-sweep"])
 def test_fixture_reports_are_pinned_byte_for_byte(fixture: str) -> None:
     result = json.loads((DATA / f"{fixture}.json").read_text(encoding="utf-8"))
     _check_text(f"{fixture}.md", render_markdown(result))

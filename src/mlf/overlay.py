@@ -29,7 +29,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -365,22 +365,41 @@ class SetPathError(ValueError):
 _INDEX = re.compile(r"^(0|[1-9]\d{0,5})$")
 
 
-def resolve_path(data: Mapping[str, Any], dotted_path: str) -> Path_:
+def resolve_path(
+    data: Mapping[str, Any],
+    dotted_path: str,
+    creates: Callable[[Path_, str], bool] | None = None,
+) -> Path_:
     """The parts of a dotted path into ``data``, where ids may themselves hold dots.
 
     Each step takes the longest run of dotted parts that is a key of the mapping it is in (an
     index in a list). Every step but the last must exist; the last may be a new key of an
-    existing mapping (a field left at its default in the file).
+    existing mapping (a field left at its default in the file). A missing step before the last
+    is created as a new mapping only where ``creates(parent_path, key)`` says so (the schema's
+    answer: :func:`mlf.scenario.set_creates` names the fields that hold a mapping or a model);
+    this module knows no schema, so without ``creates`` nothing is created.
+
+    >>> data = {"settings": {"seed": 1}, "actors": {"U.K": {"capability": 1}}}
+    >>> resolve_path(data, "actors.U.K.capability")
+    ('actors', 'U.K', 'capability')
+    >>> resolve_path(data, "settings.ratification.anticipate",
+    ...              creates=lambda parent, key: parent == ("settings",) and key == "ratification")
+    ('settings', 'ratification', 'anticipate')
+    >>> resolve_path(data, "settings.ratification.anticipate")
+    Traceback (most recent call last):
+    ...
+    mlf.overlay.SetPathError: settings has no 'ratification' (it has: seed)
 
     Raises:
         SetPathError: an empty part, a step into a value that is not a mapping or a list, or a
-            key that is not there.
+            key that is not there (and may not be created).
     """
     parts = dotted_path.split(".")
     if not dotted_path or any(p == "" for p in parts):
         raise SetPathError(f"{dotted_path!r} is not a dotted path (e.g. actors.GBR.capability)")
     node: Any = data
     out: list[str | int] = []
+    created = False  # ``node`` is a mapping created here (absent from ``data``)
     i = 0
     while i < len(parts):
         if isinstance(node, list):
@@ -407,6 +426,17 @@ def resolve_path(data: Mapping[str, Any], dotted_path: str) -> Path_:
             if len(parts) - i == 1:  # a new key of an existing mapping: the schema decides
                 out.append(parts[i])
                 return tuple(out)
+            if creates is not None and creates(tuple(out), parts[i]):
+                out.append(parts[i])  # a mapping the schema names here, absent in the file
+                node, created = {}, True
+                i += 1
+                continue
+            if created:
+                raise SetPathError(
+                    f"{dotted(out)} is not in the scenario, and {parts[i]!r} is not a field "
+                    f"of it that can be created (set it whole: {dotted(out)}="
+                    f"{{{parts[i]}: ...}})"
+                )
             known = ", ".join(str(k) for k in list(node)[:12])
             more = ", ..." if len(node) > 12 else ""
             raise SetPathError(

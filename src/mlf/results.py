@@ -29,17 +29,23 @@ coercion: a number written as a string is refused). A few blocks are deliberatel
 (``dict[str, Any]``): ``negotiation.params`` (each bargaining model records its own parameters
 and diagnostics; see :mod:`mlf.bargaining`), ``arrangement.settings`` and ``arrangement.rule``
 (the scenario's own arrangement settings and rule spec, checked by :mod:`mlf.scenario` when the
-scenario is loaded), ``manifest.model_params`` and ``sensitivity`` (a sweep's summary, see
-:mod:`mlf.sensitivity`).
+scenario is loaded) and ``manifest.model_params``.
+
+A sweep's summary (``sensitivity``; :class:`SweepSummary`, also ``summary.json``) is typed
+like the rest: :func:`summary_document` checks it before ``mlf sweep`` writes it, and
+:func:`validate_sweep_summary` is how the report reads a ``summary.json``. Only the keys of its
+maps are open (they are the scenario's ids).
 
 This module sits above :mod:`mlf.talks` and below the report and the CLI; it imports neither.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mlf.errors import MlfError
 
@@ -667,6 +673,232 @@ class EnsembleSummary(_Strict):
     british_question: dict[str, EnsembleBritish] | None
 
 
+# --------------------------------------------------------------------------- a sweep's summary
+
+
+WilsonInterval = Annotated[list[float], Field(min_length=2, max_length=2)]
+"""``[lo, hi]``: a probability's Wilson 95% interval (:mod:`mlf.sensitivity.intervals`)."""
+
+
+class SweepInputV1(_Strict):
+    """One input a sweep varied (:meth:`mlf.sensitivity.UncertainInput.to_dict`), as a sweep
+    of format ``mlf-result/1`` wrote it: before the default-range rule every varied input had
+    a range written in the scenario, so ``origin`` reads as ``"range"`` when absent."""
+
+    path: str
+    """The input's dotted path (``actors.FRG.positions.force_size.position``)."""
+    kind: Literal["quantity", "position", "weight"]
+    min: float
+    mode: float
+    max: float
+    dist: Literal["triangular", "uniform"]
+    origin: Literal["range", "default"] = "range"
+    """Where its range comes from: written in the scenario, or the default rule of
+    :mod:`mlf.uncertainty.ranges`."""
+    confidence: str | None = None
+    sources: Sequence[str] = ()
+    stream: str | None = None
+    """The name of the input's own random stream (a domestic ratifier's number); absent for a
+    column of the shared design."""
+
+
+class SweepInput(SweepInputV1):
+    """One input a sweep varied, with the origin of its range and its provenance."""
+
+    origin: Literal["range", "default"]
+    confidence: Literal["A", "B", "C", "D", "estimate"] | None
+    """The code the range rule used: A-D, or ``estimate`` (marked one, or citing no source)."""
+    sources: list[str]
+    """The number's source keys."""
+
+
+class NotVaried(_Strict):
+    """A number the sweep left fixed, and why (:func:`mlf.uncertainty.not_varied`)."""
+
+    path: str
+    reason: str
+
+
+class SweepQuantiles(_Strict):
+    """Quantiles (DuckDB's ``quantile_cont``) and mean of a quantity over the draws that have
+    it, and how many those are (all null when none has)."""
+
+    q05: float | None
+    q25: float | None
+    q50: float | None
+    q75: float | None
+    q95: float | None
+    mean: float | None
+    n: int
+
+
+class SweepHistogram(_Strict):
+    """A binned distribution: ``counts[i]`` draws fell in ``[edges[i], edges[i+1])``. An
+    options issue has a bin per option (its ``labels``, edges at the half indices); an issue
+    no draw settled has no bins."""
+
+    edges: list[float]
+    counts: list[int]
+    labels: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_more_edge(self) -> SweepHistogram:
+        if (self.edges or self.counts) and len(self.edges) != len(self.counts) + 1:
+            raise ValueError(
+                f"{len(self.edges)} edges for {len(self.counts)} counts (edges must be one "
+                "more than counts)"
+            )
+        if self.labels is not None and len(self.labels) != len(self.counts):
+            raise ValueError(f"{len(self.labels)} labels for {len(self.counts)} counts")
+        return self
+
+
+class InputEffect(_Strict):
+    """One input's effect on an output: its standardised rank regression coefficient (or its
+    rank correlation, with too few draws; :mod:`mlf.sensitivity.summary`)."""
+
+    input: str
+    effect: float
+
+
+class SweepProbabilities(_Strict):
+    """The probabilities of one alternative over a set of draws, each with its Wilson 95%
+    interval (:mod:`mlf.sensitivity.intervals`); what a sweep repeats per drawn model."""
+
+    p_agreement: float | None
+    p_signed: float | None = None
+    """The share of draws in which the agreement is signed, ratified or not (absent in a sweep
+    made before ratification was modelled, as is ``p_ratified``)."""
+    p_ratified: float | None = None
+    p_ratified_interval: WilsonInterval | None = None
+    p_considered: float | None
+    """The share of draws in which the alternative reached the support threshold."""
+    mean_support: float | None
+    p_join: dict[str, float | None]
+    """Per invited nation, the share of draws in which it joins."""
+    forecast_quantiles: dict[str, SweepQuantiles]
+    """Per element the talks settled, the distribution of the settled value."""
+    p_agreement_ci: WilsonInterval | None
+    p_considered_ci: WilsonInterval | None
+    p_signed_ci: WilsonInterval | None = None
+    """Present with ``p_signed``."""
+    p_join_ci: dict[str, WilsonInterval | None]
+
+
+class SweepAlternativeV1(_Strict):
+    """One alternative of a sweep of format ``mlf-result/1`` (before the Wilson intervals)."""
+
+    p_agreement: float | None
+    p_signed: float | None = None
+    p_ratified: float | None = None
+    p_ratified_interval: WilsonInterval | None = None
+    p_considered: float | None
+    mean_support: float | None
+    p_join: Mapping[str, float | None]
+    forecast_quantiles: Mapping[str, SweepQuantiles]
+    histograms: Mapping[str, SweepHistogram | list[float]]
+    """Per settled element, its binned distribution (what ``mlf sweep`` writes) or a plain list
+    of draws (which the report bins in the page)."""
+    power: Mapping[str, SweepQuantiles]
+    """Per invited nation, its power index over the draws in which it is a member."""
+    cost: Mapping[str, SweepQuantiles]
+    """Per invited nation, its annual payment over the draws in which it is a member."""
+    tornado: Sequence[InputEffect]
+    """Every input's effect on agreement, the largest first."""
+    tornado_r2: float | None
+    """How much of the agreement's rank variance the inputs explain (null: too few draws)."""
+    tornado_join: Mapping[str, Sequence[InputEffect]]
+    """The inputs' effects on whether the pivotal actor joins."""
+    tornado_forecast: Mapping[str, Sequence[InputEffect]]
+    """The inputs' effects on each settled element."""
+    p_agreement_ci: WilsonInterval | None = None
+    p_considered_ci: WilsonInterval | None = None
+    p_signed_ci: WilsonInterval | None = None
+    p_join_ci: Mapping[str, WilsonInterval | None] | None = None
+
+
+class SweepAlternative(SweepAlternativeV1):
+    """One alternative of a sweep: :class:`SweepProbabilities` with the distributions of the
+    settled values, of power and of cost, and the inputs' effects."""
+
+    p_join: dict[str, float | None]
+    forecast_quantiles: dict[str, SweepQuantiles]
+    histograms: dict[str, SweepHistogram | list[float]]
+    power: dict[str, SweepQuantiles]
+    cost: dict[str, SweepQuantiles]
+    tornado: list[InputEffect]
+    tornado_join: dict[str, list[InputEffect]]
+    tornado_forecast: dict[str, list[InputEffect]]
+    p_agreement_ci: WilsonInterval | None
+    p_considered_ci: WilsonInterval | None
+    p_join_ci: dict[str, WilsonInterval | None]
+
+
+class SweepByModel(_Strict):
+    """A model-drawing sweep's summary over the draws that drew one model."""
+
+    draws: int
+    alternatives: dict[str, SweepProbabilities]
+
+
+class SweepSummaryV1(_Strict):
+    """A sweep's summary as a sweep of format ``mlf-result/1`` wrote it (read, no longer
+    written): before the default ranges, the Wilson intervals and the warnings."""
+
+    draws: int
+    """Draws summarised (fewer than ``draws_planned`` for an unfinished sweep)."""
+    seed: int
+    complete: bool
+    draws_planned: int
+    scenario_id: str
+    scenario_sha256: str
+    model: str
+    """The sweep's model (the first drawn one, in a model-drawing sweep)."""
+    sampling: Literal["random", "lhs"]
+    pivotal_actor: str | None
+    inputs: Sequence[SweepInputV1]
+    not_varied: Sequence[NotVaried] | None = None
+    method: str
+    """How the inputs' effects are measured, in words."""
+    alternatives: Mapping[str, SweepAlternativeV1]
+    interval: str | None = None
+    varied_inputs: int | None = None
+    varied_by_origin: Mapping[Literal["range", "default"], int] | None = None
+    warnings: Sequence[str] | None = None
+    models: Mapping[str, float] | None = None
+    by_model: Mapping[str, SweepByModel] | None = None
+
+
+class SweepSummary(SweepSummaryV1):
+    """A sweep's summary (:func:`mlf.sensitivity.summarise`): ``summary.json``, and the
+    ``sensitivity`` block of the sweep's ``result.json``.
+
+    Every part of it has a fixed shape. Its maps are keyed by the scenario's own ids
+    (alternatives, invited nations, settled elements, drawn models), so those keys are open;
+    their values are not. Fields added since ``mlf-result/2`` was first written
+    (``p_signed``, ``p_ratified``, ``p_ratified_interval``, ``p_signed_ci``; an input's
+    ``stream``) may be absent, so an earlier sweep's result still reads.
+    """
+
+    inputs: list[SweepInput]
+    """Every input the sweep varied, in the scenario's order."""
+    not_varied: list[NotVaried]
+    """Every number the sweep left fixed, and why."""
+    alternatives: dict[str, SweepAlternative]
+    interval: str
+    """The name of the interval the probabilities carry."""
+    varied_inputs: int
+    varied_by_origin: dict[Literal["range", "default"], int]
+    """How many varied inputs have a range written in the scenario, and how many the
+    default range of their confidence."""
+    warnings: list[str]
+    """The sweep's warnings (too few draws for its inputs)."""
+    models: dict[str, float] | None = None
+    """A model-drawing sweep (``mlf sweep --models``): each model's weight."""
+    by_model: dict[str, SweepByModel] | None = None
+    """A model-drawing sweep: the probabilities over the draws that drew each model."""
+
+
 class ResultFileV1(_Strict):
     """``result.json`` of format ``mlf-result/1`` (read, no longer written)."""
 
@@ -677,7 +909,7 @@ class ResultFileV1(_Strict):
     below_threshold: list[BelowThreshold]
     british_question: BritishQuestion | None
     sources: list[SourceRef]
-    sensitivity: dict[str, Any] | None = None
+    sensitivity: SweepSummaryV1 | None = None
     """A sweep's summary (``mlf sweep`` writes it into its point run's result)."""
 
 
@@ -702,7 +934,7 @@ class ResultFile(_Strict):
     """Every model's run, primary first (present for more than one model)."""
     ensemble: EnsembleSummary | None = None
     """What the models agree on (present with ``runs``)."""
-    sensitivity: dict[str, Any] | None = None
+    sensitivity: SweepSummary | None = None
     """A sweep's summary (``mlf sweep`` writes it into its point run's result)."""
     fragile: Fragile | None = None
     """The fragile-decision pass (``mlf sweep``, and ``mlf run --fragile``)."""
@@ -711,9 +943,17 @@ class ResultFile(_Strict):
 # --------------------------------------------------------------------------- reading and writing
 
 
+_UNION_TAG = re.compile(r"^[a-z][a-z-]*\[.*\]$")
+"""How pydantic names a member of a union in an error's location (``list[float]``,
+``function-after[...]``): not a field, so left out of the field path shown (ids never hold
+``[``)."""
+
+
 def _where(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
+        if isinstance(part, str) and _UNION_TAG.match(part):
+            continue
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top)"
 
@@ -771,6 +1011,42 @@ def result_document(run: RunResult | Ensemble, **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"format_version": FORMAT_VERSION, **run.to_dict(), **extra}
     validate_result(data, "result.json (as written)")
     return data
+
+
+def validate_sweep_summary(data: Any, where: str = "summary.json") -> SweepSummary:
+    """``data`` (a sweep's ``summary.json``) as a :class:`SweepSummary`, or
+    :class:`ResultFormatError` in one line naming ``where`` and the field that is missing,
+    unknown or of the wrong type.
+
+    >>> validate_sweep_summary({"draws": 8}, "s.json")
+    Traceback (most recent call last):
+    ...
+    mlf.results.ResultFormatError: s.json: seed: missing
+    >>> validate_sweep_summary([], "s.json")
+    Traceback (most recent call last):
+    ...
+    mlf.results.ResultFormatError: s.json: is not a sweep summary: expected a JSON object
+    """
+    if not isinstance(data, dict):
+        raise ResultFormatError(f"{where}: is not a sweep summary: expected a JSON object")
+    try:
+        return SweepSummary.model_validate(data)
+    except ValidationError as exc:
+        field, reason = _first_error(exc)
+        raise ResultFormatError(f"{where}: {field}: {reason}") from None
+
+
+def summary_document(summary: dict[str, Any]) -> dict[str, Any]:
+    """The sweep's summary as ``mlf sweep`` writes it (``summary.json``, and ``sensitivity``
+    in its ``result.json``): ``summary`` itself, checked against :class:`SweepSummary` before a
+    byte is written (the dict is written, not a re-dump, so its bytes are the summary's own).
+
+    Raises:
+        ResultFormatError: the summary is outside the stated shape (a bug: the models and
+            :func:`mlf.sensitivity.summarise` disagree), named by field.
+    """
+    validate_sweep_summary(summary, "summary.json (as written)")
+    return summary
 
 
 def result_json_schema() -> dict[str, Any]:

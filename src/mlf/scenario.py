@@ -27,11 +27,12 @@ import functools
 import hashlib
 import math
 import re
+import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple, TypeVar
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -2409,6 +2410,64 @@ class ChangeErrors(ScenarioErrors):
         self.exit_code = 2 if flag else 1
 
 
+def _members(tp: Any) -> list[Any]:
+    """The types a field annotation allows: ``Annotated`` unwrapped, unions and ``None``
+    split (``Quantity | None`` -> ``[Quantity]``)."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _members(get_args(tp)[0])
+    if origin is Union or origin is types.UnionType:
+        return [m for a in get_args(tp) for m in _members(a)]
+    return [] if tp is type(None) else [tp]
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _holds_mapping(tp: Any) -> bool:
+    return any(_is_model(m) or get_origin(m) in (dict, Mapping) for m in _members(tp))
+
+
+def _types_at(path: Sequence[str | int]) -> list[Any]:
+    """The schema's types a value at ``path`` of a scenario's data may have (empty: the schema
+    names nothing there). A model's step is one of its fields; a ``dict`` step is any key (an
+    id); a ``list`` step an index."""
+    here: list[Any] = [Scenario]
+    for part in path:
+        nxt: list[Any] = []
+        for tp in (m for t in here for m in _members(t)):
+            if _is_model(tp):
+                spec = tp.model_fields.get(str(part))
+                if spec is not None:
+                    nxt.append(spec.annotation)
+            elif get_origin(tp) in (dict, Mapping):
+                nxt.append(get_args(tp)[1])
+            elif get_origin(tp) in (list, tuple) and isinstance(part, int):
+                nxt.extend(a for a in get_args(tp) if a is not Ellipsis)
+        here = nxt
+    return here
+
+
+def set_creates(parent: Sequence[str | int], key: str) -> bool:
+    """Whether ``--set`` may create ``key`` under ``parent`` as a new, empty mapping: ``key``
+    is a field the scenario schema names there (never an id: a missing actor, issue or
+    alternative stays an error) and that field holds a mapping or a model.
+
+    >>> set_creates(("settings",), "ratification")
+    True
+    >>> set_creates((), "settings"), set_creates(("actors", "FRG"), "outside_option")
+    (True, True)
+    >>> set_creates(("actors",), "FRG"), set_creates(("settings",), "seed")
+    (False, False)
+    """
+    return any(
+        _is_model(tp) and key in tp.model_fields and _holds_mapping(tp.model_fields[key].annotation)
+        for t in _types_at(parent)
+        for tp in _members(t)
+    )
+
+
 def apply_changes(
     loaded: LoadedScenario,
     *,
@@ -2520,7 +2579,7 @@ def apply_changes(
         if not eq:
             raise UsageError(f"{name}: expected PATH=VALUE, e.g. actors.GBR.capability=0.2")
         try:
-            path = resolve_path(data, dotted_path.strip())
+            path = resolve_path(data, dotted_path.strip(), creates=set_creates)
         except SetPathError as exc:
             raise UsageError(f"{name}: {exc}") from None
         value = _set_value(value_text, name)

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from mlf.report._format import INDEX_LABELS, NORMALISED_INDICES, STATUS_COLOUR, short, wrap
 from mlf.report._format import plotly_text as esc
+from mlf.results import SweepHistogram
 
 #: One colour per actor, stable across every chart of a report (Tableau 10, then more).
 PALETTE = (
@@ -346,20 +347,16 @@ def cost_chart(
     return _fig(data, layout)
 
 
-def histogram_chart(name: str, hist: Any) -> dict[str, Any] | None:
-    """A histogram from ``{"edges": [...], "counts": [...]}`` or a list of draws (else None)."""
-    if isinstance(hist, Mapping):
-        edges = hist.get("edges") or hist.get("bins")
-        counts = hist.get("counts") or hist.get("values")
-        if not isinstance(edges, list) or not isinstance(counts, list) or not counts:
+def histogram_chart(name: str, hist: SweepHistogram | Sequence[float]) -> dict[str, Any] | None:
+    """A histogram of a sweep's binned distribution (:class:`mlf.results.SweepHistogram`:
+    ``edges`` one more than ``counts``), or of a list of draws (binned in the page); None when
+    there is nothing to draw (no draw settled the element)."""
+    if isinstance(hist, SweepHistogram):
+        edges, counts = hist.edges, hist.counts
+        if not counts or len(edges) != len(counts) + 1:
             return None
-        if len(edges) == len(counts) + 1:
-            centres = [(edges[i] + edges[i + 1]) / 2 for i in range(len(counts))]
-            widths = [edges[i + 1] - edges[i] for i in range(len(counts))]
-        elif len(edges) == len(counts):
-            centres, widths = list(edges), None
-        else:
-            return None
+        centres = [(edges[i] + edges[i + 1]) / 2 for i in range(len(counts))]
+        widths = [edges[i + 1] - edges[i] for i in range(len(counts))]
         bar = go.Bar(
             x=centres,
             y=counts,
@@ -369,8 +366,8 @@ def histogram_chart(name: str, hist: Any) -> dict[str, Any] | None:
             hovertemplate="%{x:.4g}: %{y}<extra></extra>",
         )
         data: list[Any] = [bar]
-    elif isinstance(hist, list) and hist and all(isinstance(v, int | float) for v in hist):
-        data = [go.Histogram(x=hist, marker={"color": "#4E79A7"}, showlegend=False)]
+    elif hist:
+        data = [go.Histogram(x=list(hist), marker={"color": "#4E79A7"}, showlegend=False)]
     else:
         return None
     layout = _layout(

@@ -17,7 +17,13 @@ from typing import Any, TypeAlias
 
 from mlf._bounded import InputFileError, read_text
 from mlf.errors import MlfError
-from mlf.results import ResultFile, ResultFileV1, ResultFormatError, validate_result
+from mlf.results import (
+    ResultFile,
+    ResultFileV1,
+    ResultFormatError,
+    validate_result,
+    validate_sweep_summary,
+)
 
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 """Size of a ``result.json`` or ``summary.json`` the report reads (checked before reading).
@@ -141,7 +147,8 @@ def load_result(path: str | Path) -> dict[str, Any]:
     the file and the field.
 
     In a folder, a ``summary.json`` (a sensitivity sweep's summary) is merged in as
-    ``result["sensitivity"]``.
+    ``result["sensitivity"]``, validated against :class:`mlf.results.SweepSummary` (a
+    misshapen one is refused in one line naming ``summary.json`` and the field).
     """
     p = Path(path)
     if not p.exists() and not p.is_symlink():
@@ -161,12 +168,9 @@ def load_result(path: str | Path) -> dict[str, Any]:
     except ResultFormatError as exc:
         raise ReportError(str(exc)) from None
     if summary is not None:
-        if not isinstance(summary, dict):
-            raise ReportError(f"{p.parent / 'summary.json'} is not a sweep summary (not an object)")
-        sens = summary.get("sensitivity", summary)
-        if not isinstance(sens, dict):
-            raise ReportError(
-                f"{p.parent / 'summary.json'}: sensitivity: not a sweep summary (not an object)"
-            )
-        data["sensitivity"] = sens
+        try:  # the sweep's summary, of its stated shape (mlf.results.SweepSummary)
+            validate_sweep_summary(summary, str(p.parent / "summary.json"))
+        except ResultFormatError as exc:
+            raise ReportError(str(exc)) from None
+        data["sensitivity"] = summary
     return data

@@ -10,7 +10,8 @@ one line naming the field.
 What may be absent is what the models say may be absent (an alternative "not analysed" has no
 negotiation, participation, power or arrangement; a result may lack the British question or a
 sweep): each is a ``None`` handled here, so the templates can use a strict undefined and stay
-simple. A sweep's summary (``sensitivity``) is an open block in the models, read tolerantly.
+simple. A sweep's summary (``sensitivity``, :class:`mlf.results.SweepSummary`) is read by
+attribute like the rest.
 """
 
 from __future__ import annotations
@@ -26,9 +27,7 @@ from mlf.report._format import (
     INDEX_LABELS,
     NORMALISED_INDICES,
     STATUS_CLASS,
-    as_dict,
     as_float,
-    as_list,
     money,
     num,
     pct,
@@ -52,6 +51,7 @@ from mlf.results import (
     Pressure,
     ResultFile,
     SidePayment,
+    SweepSummaryV1,
     TableDecision,
 )
 
@@ -634,15 +634,16 @@ def _british(bq: BritishQuestion | None, titles: Mapping[str, str]) -> dict[str,
         "entries": entries,
     }
 
-def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str, Any] | None:
-    if not isinstance(sens, Mapping):
+def _sensitivity(
+    sens: SweepSummaryV1 | None, titles: Mapping[str, str], ch: _Charts
+) -> dict[str, Any] | None:
+    if sens is None:
         return None
     alts = []
-    for aid, s in as_dict(sens.get("alternatives")).items():
-        s = as_dict(s)
+    for aid, s in sens.alternatives.items():
         anchor = "sens-" + str(aid)
         hists = []
-        for name, h in as_dict(s.get("histograms")).items():
+        for name, h in s.histograms.items():
             c = ch.make(
                 f"{anchor}-hist-{name}",
                 f"Histogram of {name} over the draws",
@@ -653,11 +654,10 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
             if c is not None:
                 hists.append({"name": str(name), "chart": c})
         tornado_rows: list[tuple[str, float]] = []
-        for t in as_list(s.get("tornado")):
-            t = as_dict(t)
-            eff = as_float(t.get("effect"))
+        for t in s.tornado:
+            eff = as_float(t.effect)
             if eff is not None:
-                tornado_rows.append((text(t.get("input")), eff))
+                tornado_rows.append((text(t.input), eff))
         tornado = (
             ch.make(
                 f"{anchor}-tornado",
@@ -668,33 +668,24 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
             if tornado_rows
             else None
         )
-        quant = []
-        for issue, q in as_dict(s.get("forecast_quantiles")).items():
-            q = as_dict(q)
-            quant.append(
-                {
-                    "issue": str(issue),
-                    "q05": num(q.get("q05"), 4),
-                    "q50": num(q.get("q50"), 4),
-                    "q95": num(q.get("q95"), 4),
-                }
-            )
-        join_ci = as_dict(s.get("p_join_ci"))
+        quant = [
+            {"issue": str(issue), "q05": num(q.q05, 4), "q50": num(q.q50, 4), "q95": num(q.q95, 4)}
+            for issue, q in s.forecast_quantiles.items()
+        ]
+        join_ci = s.p_join_ci or {}
         alts.append(
             {
                 "id": str(aid),
                 "title": titles.get(str(aid), str(aid)),
-                "p_agreement": pct(s.get("p_agreement")),
-                "p_agreement_ci": interval_text(s.get("p_agreement_ci")),
+                "p_agreement": pct(s.p_agreement),
+                "p_agreement_ci": interval_text(s.p_agreement_ci),
                 "p_join": [
                     (str(a), pct(p) + interval_text(join_ci.get(str(a)), " "))
-                    for a, p in as_dict(s.get("p_join")).items()
+                    for a, p in s.p_join.items()
                 ],
-                "p_signed": pct(s.get("p_signed")) + interval_text(s.get("p_signed_ci"), " "),
-                "p_ratified": pct(s.get("p_ratified")),
-                "p_ratified_interval": " to ".join(
-                    pct(x) for x in as_list(s.get("p_ratified_interval"))
-                )
+                "p_signed": pct(s.p_signed) + interval_text(s.p_signed_ci, " "),
+                "p_ratified": pct(s.p_ratified),
+                "p_ratified_interval": " to ".join(pct(x) for x in s.p_ratified_interval or ())
                 or "–",
                 "quantiles": quant,
                 "histograms": hists,
@@ -702,22 +693,21 @@ def _sensitivity(sens: Any, titles: Mapping[str, str], ch: _Charts) -> dict[str,
             }
         )
     by_model = []
-    weights = as_dict(sens.get("models"))
-    for m, part in as_dict(sens.get("by_model")).items():
-        part = as_dict(part)
-        palts = as_dict(part.get("alternatives"))
+    weights = sens.models or {}
+    for m, part in (sens.by_model or {}).items():
+        cells = []
+        for a in alts:
+            pa = part.alternatives.get(str(a["id"]))
+            cells.append(
+                "–"
+                if pa is None
+                else pct(pa.p_agreement) + interval_text(pa.p_agreement_ci, " ")
+            )
         by_model.append(
-            {
-                "model": str(m),
-                "weight": num(weights.get(m)),
-                "draws": text(part.get("draws")),
-                "cells": [
-                    pct(pa.get("p_agreement")) + interval_text(pa.get("p_agreement_ci"), " ")
-                    for pa in (as_dict(palts.get(str(a["id"]))) for a in alts)
-                ],
-            }
+            {"model": str(m), "weight": num(weights.get(m)), "draws": text(part.draws),
+             "cells": cells}
         )
-    return {"draws": sens.get("draws"), "alternatives": alts, "by_model": by_model,
+    return {"draws": sens.draws, "alternatives": alts, "by_model": by_model,
             **varied_view(sens)}
 
 

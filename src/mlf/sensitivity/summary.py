@@ -94,15 +94,17 @@ def _tornado(
 def summarise(directory: str | Path) -> dict[str, Any]:
     """The summary of the sweep in ``directory`` (the content of its ``summary.json``).
 
-    Shape: ``{"draws", "seed", "alternatives": {alt: {"p_agreement", "p_signed", "p_ratified",
-    "p_ratified_interval", "p_join", "forecast_quantiles",
-    "histograms", "power", "cost", "tornado", ...}}, ...}``. Quantiles are DuckDB's
-    ``quantile_cont`` (linear interpolation). Forecast distributions cover every draw in which
-    the talks settled the issue (whether or not an agreement followed); power and cost cover
-    the draws in which the nation is a member of an agreement.
+    Shape: :class:`mlf.results.SweepSummary` (``{"draws", "seed", "alternatives": {alt:
+    {"p_agreement", "p_signed", "p_ratified", "p_ratified_interval", "p_join",
+    "forecast_quantiles", "histograms", "power", "cost", "tornado", ...}}, ...}``), checked
+    against it before it is returned (:func:`mlf.results.summary_document`). Quantiles are
+    DuckDB's ``quantile_cont`` (linear interpolation). Forecast distributions cover every draw
+    in which the talks settled the issue (whether or not an agreement followed); power and cost
+    cover the draws in which the nation is a member of an agreement.
 
     Raises:
         UsageError: not a sweep folder, or no finished chunk yet.
+        mlf.results.ResultFormatError: the summary is outside its stated shape (a bug).
 
     Examples:
         A folder with a manifest but no finished chunk yet has nothing to summarise (the
@@ -122,6 +124,8 @@ def summarise(directory: str | Path) -> dict[str, Any]:
     """
     import duckdb
 
+    from mlf.results import summary_document  # pydantic models: only the post-pass needs them
+
     out = Path(directory)
     manifest = read_manifest(out)
     files = _verified_chunks(out, manifest)
@@ -138,7 +142,7 @@ def summarise(directory: str | Path) -> dict[str, Any]:
         if manifest.get("models"):
             summary["models"] = dict(manifest["models"])
             summary["by_model"] = _by_model(con, manifest, file_list)
-        return summary
+        return summary_document(summary)  # checked against mlf.results.SweepSummary
     except duckdb.Error as exc:  # verified files should never get here; still one line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise SensitivityError(f"{out}: cannot read the sweep's chunks: {first}") from None
