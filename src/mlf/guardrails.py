@@ -92,13 +92,15 @@ def is_genuinely_european(game: Game, european_members: Iterable[str]) -> Europe
         United States, which cannot act alone and cannot stop a firing:
 
         >>> from mlf.games import parse_weighted
-        >>> t = is_genuinely_european(parse_weighted("[2; 1, 1, 1]", ["US", "DE", "IT"]), ["DE", "IT"])
+        >>> rule = parse_weighted("[2; 1, 1, 1]", ["US", "DE", "IT"])
+        >>> t = is_genuinely_european(rule, ["DE", "IT"])
         >>> t.ok, t.europeans_can_act_alone
         (True, True)
 
         Give the United States two votes of four needed three, and it holds a veto:
 
-        >>> t = is_genuinely_european(parse_weighted("[3; 2, 1, 1]", ["US", "DE", "IT"]), ["DE", "IT"])
+        >>> rule = parse_weighted("[3; 2, 1, 1]", ["US", "DE", "IT"])
+        >>> t = is_genuinely_european(rule, ["DE", "IT"])
         >>> t.ok, t.failed, t.reason
         (False, ('non_european_veto',), 'non-European veto player(s): US')
     """
@@ -153,7 +155,9 @@ def no_selling(
 
         >>> from mlf.participation import ParticipationGame, Terms, decide
         >>> game = ParticipationGame(
-        ...     ["A", "B", "C"], lambda m, a: Terms(0.6, 1 / len(m), 0.3), {"A": 0.5, "B": 0.5, "C": 0.9}
+        ...     ["A", "B", "C"],
+        ...     lambda members, actor: Terms(0.6, 1 / len(members), 0.3),
+        ...     {"A": 0.5, "B": 0.5, "C": 0.9},
         ... )
         >>> check = no_selling(decide(game).decisions, {"A": 100.0, "B": 50.0, "C": 20.0}, "USD")
         >>> check["ok"], check["detail"]

@@ -248,7 +248,9 @@ def equilibria(game: ParticipationGame) -> list[frozenset[str]]:
         cost are fixed; C's outside option is high, so only {A, B} is stable:
 
         >>> game = ParticipationGame(
-        ...     ["A", "B", "C"], lambda m, a: Terms(0.6, 1 / len(m), 0.3), {"A": 0.5, "B": 0.5, "C": 0.9}
+        ...     ["A", "B", "C"],
+        ...     lambda members, actor: Terms(0.6, 1 / len(members), 0.3),
+        ...     {"A": 0.5, "B": 0.5, "C": 0.9},
         ... )
         >>> [sorted(m) for m in equilibria(game)]
         [['A', 'B']]
@@ -277,7 +279,9 @@ def best_response_dynamics(game: ParticipationGame, max_sweeps: int = 50) -> Dyn
         From everyone in, C leaves and {A, B} is stable:
 
         >>> game = ParticipationGame(
-        ...     ["A", "B", "C"], lambda m, a: Terms(0.6, 1 / len(m), 0.3), {"A": 0.5, "B": 0.5, "C": 0.9}
+        ...     ["A", "B", "C"],
+        ...     lambda members, actor: Terms(0.6, 1 / len(members), 0.3),
+        ...     {"A": 0.5, "B": 0.5, "C": 0.9},
         ... )
         >>> dyn = best_response_dynamics(game)
         >>> dyn.path, dyn.stable, dyn.cycle
@@ -372,7 +376,9 @@ def decide(
         Every decision comes with its reason and what would flip it:
 
         >>> game = ParticipationGame(
-        ...     ["A", "B", "C"], lambda m, a: Terms(0.6, 1 / len(m), 0.3), {"A": 0.5, "B": 0.5, "C": 0.9}
+        ...     ["A", "B", "C"],
+        ...     lambda members, actor: Terms(0.6, 1 / len(members), 0.3),
+        ...     {"A": 0.5, "B": 0.5, "C": 0.9},
         ... )
         >>> result = decide(game)
         >>> sorted(result.members), [sorted(e) for e in result.equilibria]
