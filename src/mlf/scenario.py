@@ -92,6 +92,12 @@ def number_problem(text: str) -> str | None:
 
     Longer than :data:`MAX_NUMBER_CHARS`, or (decimal) more significant digits than
     :data:`MAX_NUMBER_DIGITS` (leading and trailing zeros do not count).
+
+    Examples:
+        >>> number_problem("0.125") is None
+        True
+        >>> number_problem("3.14159265358979323846")  # doctest: +ELLIPSIS
+        '3.14159265358979323846 has 21 significant digits: more than a float holds (17, ...)'
     """
     t = text.strip()
     if len(t) > MAX_NUMBER_CHARS:
@@ -705,7 +711,23 @@ LEAD_FIELDS = frozenset({"lead", "lead_share"})
 
 
 def issue_fields(issue: Issue) -> frozenset[str]:
-    """The arrangement fields an issue can set: its ``sets`` or what any option sets."""
+    """The arrangement fields an issue can set: its ``sets`` or what any option sets.
+
+    Examples:
+        >>> size = Issue.model_validate(
+        ...     {"title": "Size", "scale": {"lo": 0, "hi": 200}, "status_quo": 0, "sets": "units"}
+        ... )
+        >>> polaris = Issue.model_validate({
+        ...     "title": "British Polaris in the force",
+        ...     "status_quo": "out",
+        ...     "options": [
+        ...         {"id": "out", "label": "Kept national"},
+        ...         {"id": "in", "label": "Assigned", "settings": {"in_kind": {"GBR": 64}}},
+        ...     ],
+        ... })
+        >>> issue_fields(size), issue_fields(polaris)
+        (frozenset({'units'}), frozenset({'in_kind'}))
+    """
     if issue.sets is not None:
         return frozenset({issue.sets})
     out: set[str] = set()
@@ -719,6 +741,31 @@ def can_have_force(issues: Mapping[str, Issue], alt: Alternative) -> bool:
 
     True when an open issue sets ``units``; otherwise the value a fixed ``units`` issue gives
     (times its scale factor), or else the alternative's own ``settings.units``, must be > 0.
+
+    Examples:
+        A fleet whose size is negotiated, and talks with no force at all:
+
+        >>> issues = {
+        ...     "size": Issue.model_validate(
+        ...         {"title": "Size", "scale": {"lo": 0, "hi": 9}, "status_quo": 0, "sets": "units"}
+        ...     ),
+        ...     "polaris": Issue.model_validate({
+        ...         "title": "British Polaris in the force",
+        ...         "status_quo": "out",
+        ...         "options": [
+        ...             {"id": "out", "label": "Kept national"},
+        ...             {"id": "in", "label": "Assigned", "settings": {"in_kind": {"GBR": 64}}},
+        ...         ],
+        ...     }),
+        ... }
+        >>> fleet = Alternative.model_validate(
+        ...     {"title": "A fleet", "invited": ["USA", "GBR"], "open": ["size", "polaris"]}
+        ... )
+        >>> talks = Alternative.model_validate(
+        ...     {"title": "Talks only", "invited": ["USA", "GBR"], "open": ["polaris"]}
+        ... )
+        >>> can_have_force(issues, fleet), can_have_force(issues, talks)
+        (True, False)
     """
     for iid in alt.open:
         issue = issues.get(iid)
@@ -737,6 +784,33 @@ def alternative_fields(issues: Mapping[str, Issue], alt: Alternative) -> frozens
     Every field is used except: the force fields (:data:`FORCE_FIELDS`) when the alternative
     cannot have a force (its size is fixed at 0), and the lead fields (:data:`LEAD_FIELDS`)
     when it names no lead payer.
+
+    Examples:
+        Talks with no force use none of the force fields:
+
+        >>> issues = {
+        ...     "size": Issue.model_validate(
+        ...         {"title": "Size", "scale": {"lo": 0, "hi": 9}, "status_quo": 0, "sets": "units"}
+        ...     ),
+        ...     "polaris": Issue.model_validate({
+        ...         "title": "British Polaris in the force",
+        ...         "status_quo": "out",
+        ...         "options": [
+        ...             {"id": "out", "label": "Kept national"},
+        ...             {"id": "in", "label": "Assigned", "settings": {"in_kind": {"GBR": 64}}},
+        ...         ],
+        ...     }),
+        ... }
+        >>> fleet = Alternative.model_validate(
+        ...     {"title": "A fleet", "invited": ["USA", "GBR"], "open": ["size", "polaris"]}
+        ... )
+        >>> talks = Alternative.model_validate(
+        ...     {"title": "Talks only", "invited": ["USA", "GBR"], "open": ["polaris"]}
+        ... )
+        >>> sorted(alternative_fields(issues, talks))
+        ['ceiling', 'currency', 'fixed_cost', 'rule', 'split', 'term_years']
+        >>> "in_kind" in alternative_fields(issues, fleet)
+        True
     """
     used = set(ArrangementSettings.model_fields) - {"note"}
     if not can_have_force(issues, alt):
@@ -747,14 +821,65 @@ def alternative_fields(issues: Mapping[str, Issue], alt: Alternative) -> frozens
 
 
 def unused_fields(issues: Mapping[str, Issue], alt: Alternative, issue_id: str) -> list[str]:
-    """The fields ``issue_id`` would set that ``alt`` does not use (empty: the issue applies)."""
+    """The fields ``issue_id`` would set that ``alt`` does not use (empty: the issue applies).
+
+    Examples:
+        Polaris in kind means nothing where there is no force:
+
+        >>> issues = {
+        ...     "size": Issue.model_validate(
+        ...         {"title": "Size", "scale": {"lo": 0, "hi": 9}, "status_quo": 0, "sets": "units"}
+        ...     ),
+        ...     "polaris": Issue.model_validate({
+        ...         "title": "British Polaris in the force",
+        ...         "status_quo": "out",
+        ...         "options": [
+        ...             {"id": "out", "label": "Kept national"},
+        ...             {"id": "in", "label": "Assigned", "settings": {"in_kind": {"GBR": 64}}},
+        ...         ],
+        ...     }),
+        ... }
+        >>> fleet = Alternative.model_validate(
+        ...     {"title": "A fleet", "invited": ["USA", "GBR"], "open": ["size", "polaris"]}
+        ... )
+        >>> talks = Alternative.model_validate(
+        ...     {"title": "Talks only", "invited": ["USA", "GBR"], "open": ["polaris"]}
+        ... )
+        >>> unused_fields(issues, talks, "polaris"), unused_fields(issues, fleet, "polaris")
+        (['in_kind'], [])
+    """
     issue = issues[issue_id]
     return sorted(issue_fields(issue) - alternative_fields(issues, alt))
 
 
 def issue_applies(issues: Mapping[str, Issue], alt: Alternative, issue_id: str) -> bool:
     """An issue applies to an alternative when every field it can set is one the alternative
-    uses: the status quo (no force) does not negotiate taking British Polaris into a force."""
+    uses: the status quo (no force) does not negotiate taking British Polaris into a force.
+
+    Examples:
+
+        >>> issues = {
+        ...     "size": Issue.model_validate(
+        ...         {"title": "Size", "scale": {"lo": 0, "hi": 9}, "status_quo": 0, "sets": "units"}
+        ...     ),
+        ...     "polaris": Issue.model_validate({
+        ...         "title": "British Polaris in the force",
+        ...         "status_quo": "out",
+        ...         "options": [
+        ...             {"id": "out", "label": "Kept national"},
+        ...             {"id": "in", "label": "Assigned", "settings": {"in_kind": {"GBR": 64}}},
+        ...         ],
+        ...     }),
+        ... }
+        >>> fleet = Alternative.model_validate(
+        ...     {"title": "A fleet", "invited": ["USA", "GBR"], "open": ["size", "polaris"]}
+        ... )
+        >>> talks = Alternative.model_validate(
+        ...     {"title": "Talks only", "invited": ["USA", "GBR"], "open": ["polaris"]}
+        ... )
+        >>> issue_applies(issues, fleet, "polaris"), issue_applies(issues, talks, "polaris")
+        (True, False)
+    """
     return not unused_fields(issues, alt, issue_id)
 
 
@@ -763,6 +888,34 @@ def issues_for(sc: Scenario, alt: Alternative | str) -> list[str]:
 
     ``alt`` is an alternative or its id. ``mlf check`` warns about an open issue that does
     not apply; the talks leave it out (it stays unsettled and sets nothing).
+
+    Examples:
+        Talks with no force do not negotiate what Britain puts into a force; ``mlf check``
+        warns:
+
+        >>> scenario, warnings = parse_scenario('''
+        ... meta: {id: polaris, title: A force or none, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ...   polaris:
+        ...     title: British Polaris in the force
+        ...     status_quo: out
+        ...     options:
+        ...       - {id: out, label: Kept national}
+        ...       - {id: in, label: Assigned, settings: {in_kind: {GBR: 64}}}
+        ... actors:
+        ...   USA: {name: United States, european: false, capability: 0.6,
+        ...         positions: {size: {position: 80, salience: 1}}}
+        ...   GBR: {name: United Kingdom, european: true, capability: 0.4,
+        ...         positions: {polaris: {position: out, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [USA, GBR], open: [size, polaris]}
+        ...   talks: {title: Talks only, invited: [USA, GBR], open: [polaris]}
+        ... ''')
+        >>> issues_for(scenario, "fleet"), issues_for(scenario, "talks")
+        (['size', 'polaris'], [])
+        >>> print(warnings[0])  # doctest: +ELLIPSIS
+        warning: <scenario>:18:58: alternatives.talks.open.0: issue 'polaris' sets in_kind, ...
     """
     a = sc.alternatives[alt] if isinstance(alt, str) else alt
     return [i for i in a.open if issue_applies(sc.issues, a, i)]
@@ -1268,6 +1421,33 @@ def parse_scenario(
 
     Raises:
         ScenarioErrors: every located problem, one line each, in file order.
+
+    Examples:
+        Two nations, one issue, one alternative:
+
+        >>> text = '''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... '''
+        >>> scenario, warnings = parse_scenario(text, "two.yaml")
+        >>> list(scenario.actors), scenario.issues["size"].title, warnings
+        (['US', 'DE'], 'Size of the force', [])
+
+        Every problem is one line naming the file, line, column and field:
+
+        >>> try:
+        ...     parse_scenario(text.replace("capability: 0.4", "capability: -0.4"), "two.yaml")
+        ... except ScenarioErrors as errors:
+        ...     print(errors)
+        two.yaml:8:51: actors.DE.capability: -0.4 is negative: must be >= 0
     """
     scenario, warnings, _ = _parse(data, file, strict=strict)
     return scenario, warnings
@@ -2053,14 +2233,25 @@ def _builtin_dir() -> Any:
 
 
 def builtin_ids() -> list[str]:
-    """Ids of the scenarios that ship with mlf, sorted."""
+    """Ids of the scenarios that ship with mlf, sorted.
+
+    Examples:
+        >>> builtin_ids()
+        ['mlf-1963', 'mlf-1963-10', 'mlf-1964-06', 'mlf-1964-12']
+    """
     return sorted(
         p.name[: -len(".yaml")] for p in _builtin_dir().iterdir() if p.name.endswith(".yaml")
     )
 
 
 def builtin_path(scenario_id: str) -> Path:
-    """The file of a built-in scenario (it may not exist: check :func:`builtin_ids`)."""
+    """The file of a built-in scenario (it may not exist: check :func:`builtin_ids`).
+
+    Examples:
+        >>> path = builtin_path("mlf-1963")
+        >>> path.name, path.exists(), builtin_path("mlf-1970").exists()
+        ('mlf-1963.yaml', True, False)
+    """
     return Path(str(_builtin_dir() / f"{scenario_id}.yaml"))
 
 
@@ -2274,6 +2465,37 @@ def overlay_diff(ref: str | Path) -> OverlayDiff:
 
     Raises:
         ScenarioErrors: the scenario is invalid, or extends nothing.
+
+    Examples:
+        A later date's file gives only what changed (in a temporary directory):
+
+        >>> import tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> _ = (Path(tmp.name) / "two.yaml").write_text('''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> _ = (Path(tmp.name) / "later.yaml").write_text('''extends: two.yaml
+        ... meta: {id: later, date: 1963-10-11}
+        ... actors: {DE: {capability: 0.5}}
+        ... ''')
+        >>> d = overlay_diff(Path(tmp.name) / "later.yaml")
+        >>> Path(d.parent).name
+        'two.yaml'
+        >>> for c in d.changes:
+        ...     print(f"{c.path}: {c.old} -> {c.new} (later.yaml line {c.line})")
+        meta.id: two -> later (later.yaml line 2)
+        meta.date: 1963-07-15 -> 1963-10-11 (later.yaml line 2)
+        actors.DE.capability: 0.4 -> 0.5 (later.yaml line 3)
+        >>> tmp.cleanup()
     """
     from mlf.overlay import Origin, diff, locate, merge, sources_of
 
