@@ -2566,6 +2566,44 @@ def apply_changes(
         ChangeErrors: the changed scenario is invalid (exit 2 if a ``--set`` or the
             counterfactual is at fault, else 1).
         ScenarioErrors: an overlay file cannot be read.
+
+    Examples:
+        A ``--set`` on a scenario file (in a temporary directory); the result records what it
+        changed and both hashes:
+
+        >>> import tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name) / "two.yaml"
+        >>> _ = path.write_text('''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> loaded = load_scenario(path)
+        >>> changed = apply_changes(loaded, sets=["actors.DE.capability=0.5"])
+        >>> changed.scenario.actors["DE"].capability.value
+        0.5
+        >>> changed.base_sha256 == loaded.sha256, changed.sha256 == loaded.sha256
+        (True, False)
+        >>> [c.to_dict() for c in changed.requests[0].changes]
+        [{'path': 'actors.DE.capability', 'old': 0.4, 'new': 0.5}]
+
+        A value the scenario refuses is named by the ``--set`` that gave it:
+
+        >>> try:
+        ...     apply_changes(loaded, sets=["actors.DE.capability=-1"])
+        ... except ChangeErrors as errors:
+        ...     print(errors, errors.exit_code, sep="\n")
+        --set actors.DE.capability=-1: actors.DE.capability: -1 is negative: must be >= 0
+        2
+        >>> tmp.cleanup()
     """
     from mlf.errors import UsageError
     from mlf.overlay import (
@@ -2779,6 +2817,11 @@ def scenario_json_schema() -> dict[str, Any]:
 
     ``extends`` is described too; a file that extends another gives only what changes, so
     the schema's required fields do not apply to it (``mlf check`` validates the merge).
+
+    Examples:
+        >>> schema = scenario_json_schema()
+        >>> schema["title"], sorted(schema["required"])
+        ('mlf scenario', ['actors', 'alternatives', 'issues', 'meta'])
     """
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -2793,7 +2836,38 @@ def scenario_json_schema() -> dict[str, Any]:
 
 
 def dump_scenario(sc: Scenario) -> str:
-    """The scenario as YAML text (loads back to an equal scenario); defaults are left out."""
+    """The scenario as YAML text (loads back to an equal scenario); defaults are left out.
+
+    Examples:
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> text = dump_scenario(scenario)
+        >>> print(text[: text.index("actors:")])
+        meta:
+          id: two
+          title: Two nations
+          date: 1963-07-15
+        issues:
+          size:
+            title: Size of the force
+            scale:
+              lo: 0.0
+              hi: 100.0
+            status_quo: 0.0
+        <BLANKLINE>
+        >>> parse_scenario(text)[0] == scenario
+        True
+    """
     import io
 
     from ruamel.yaml import YAML
@@ -2809,7 +2883,32 @@ def dump_scenario(sc: Scenario) -> str:
 
 
 def iter_quantities(sc: Scenario) -> Iterator[tuple[str, Quantity]]:
-    """Every number of the actors that carries provenance, with its dotted path."""
+    """Every number of the actors that carries provenance, with its dotted path.
+
+    Examples:
+        >>> scenario, _ = parse_scenario('''
+        ... meta:
+        ...   id: two
+        ...   title: Two nations
+        ...   date: 1963-07-15
+        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: {value: 0.6, sources: [S1]},
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> for path, q in iter_quantities(scenario):
+        ...     print(path, q.value, q.sources)
+        actors.US.capability 0.6 ['S1']
+        actors.US.positions.size.salience 1.0 []
+        actors.DE.capability 0.4 []
+        actors.DE.positions.size.salience 0.5 []
+    """
     for aid, actor in sc.actors.items():
         for name in ("capability", "gdp", "defence_budget", "contribution"):
             q = getattr(actor, name)
