@@ -2600,9 +2600,10 @@ def apply_changes(
         >>> try:
         ...     apply_changes(loaded, sets=["actors.DE.capability=-1"])
         ... except ChangeErrors as errors:
-        ...     print(errors, errors.exit_code, sep="\n")
+        ...     print(errors)
+        ...     print("exit code", errors.exit_code)
         --set actors.DE.capability=-1: actors.DE.capability: -1 is negative: must be >= 0
-        2
+        exit code 2
         >>> tmp.cleanup()
     """
     from mlf.errors import UsageError
