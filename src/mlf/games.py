@@ -959,7 +959,17 @@ def validate_rule_spec(spec: object, path: str = "rule") -> None:
     """Check a rule spec's structure and its context-free impossibilities (a quota or
     majority of 0 or below, a share above the total, ``at_least`` below 1, numbers out of
     range, nesting deeper than :data:`MAX_RULE_DEPTH`); raise ``GameError`` with ``.path``
-    (message ``"<path>: reason"``)."""
+    (message ``"<path>: reason"``).
+
+    Examples:
+        >>> validate_rule_spec({"all": [{"veto": ["USA"]}, {"majority": "2/3"}]}) is None
+        True
+        >>> try:
+        ...     validate_rule_spec({"all": [{"veto": ["USA"]}, {"at_least": 0}]})
+        ... except GameError as e:
+        ...     print(e.path, "|", e.reason)
+        rule.all[1].at_least | expected a positive integer (a number of members), got 0
+    """
     _validate(spec, path, 0)
 
 
@@ -1317,6 +1327,37 @@ def game_from_spec(
 
     ``validated=True`` says the caller has already passed this very spec through
     :func:`validate_rule_spec` (the talks build one spec over many member sets and weights).
+
+    Examples:
+        A US veto plus a majority of the European members (more than half of them):
+
+        >>> ctx = RuleContext(
+        ...     ("USA", "FRG", "ITA", "GBR"), groups={"european": ["FRG", "ITA", "GBR"]}
+        ... )
+        >>> europe = {"bloc": {"members": "european", "rule": {"majority": "1/2+"}}}
+        >>> spec = {"all": [{"veto": ["USA"]}, europe]}
+        >>> game = game_from_spec(spec, ctx)
+        >>> game.is_winning({"USA", "FRG", "ITA"}), game.is_winning({"USA", "FRG"})
+        (True, False)
+        >>> from mlf.power import veto_players
+        >>> veto_players(game)
+        ('USA',)
+
+        Weighted by contribution, with a quota of two thirds of the total weight:
+
+        >>> contribution = {"USA": 40, "FRG": 40, "ITA": 20}
+        >>> ctx = RuleContext(("USA", "FRG", "ITA"), weights={"contribution": contribution})
+        >>> game = game_from_spec({"weighted": {"weights": "contribution", "quota": "2/3"}}, ctx)
+        >>> game.is_winning({"USA", "FRG"}), game.is_winning({"USA", "ITA"})
+        (True, False)
+
+        A veto by an actor that is not a member is an error naming the field:
+
+        >>> try:
+        ...     game_from_spec({"veto": ["FRA"]}, ctx)
+        ... except GameError as e:
+        ...     print(e)
+        rule.veto: not members: FRA
     """
     if missing not in ("error", "drop"):
         raise GameError(f"missing must be 'error' or 'drop', got {missing!r}")
