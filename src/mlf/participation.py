@@ -145,6 +145,21 @@ class ParticipationGame:
         bounds: optional ``bounds(members, actor) -> (low, high)``, cheap bounds on the
             utility of joining; a decision the bounds settle skips the exact terms (the
             enumeration of all member sets uses this to avoid most power-index runs).
+
+    Examples:
+        Three nations; each member's voice is one over the number of members:
+
+        >>> game = ParticipationGame(
+        ...     ["A", "B", "C"],
+        ...     lambda members, actor: Terms(0.6, 1 / len(members), 0.3),
+        ...     {"A": 0.5, "B": 0.5, "C": 0.9},
+        ... )
+        >>> round(game.utility_in(frozenset({"A", "B"}), "C"), 3)
+        0.633
+        >>> game.wants_in(frozenset({"A", "B"}), "C"), game.is_stable(frozenset({"A", "B"}))
+        (False, True)
+        >>> game.decision(frozenset({"A", "B"}), "A").join
+        True
     """
 
     def __init__(

@@ -80,6 +80,11 @@ class WinSet:
     ``lo``/``hi`` bound the accepted values on the issue's numeric axis (the option index for
     an options issue); both None when the set is empty. ``options`` lists the accepted option
     ids of an options issue (None for a scale).
+
+    Examples:
+        >>> accepted = WinSet("share", 0.0, 30.0)
+        >>> accepted.contains(25.0), accepted.nearest(50.0), WinSet("share", None, None).empty
+        (True, 30.0, True)
     """
 
     issue: str

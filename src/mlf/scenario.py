@@ -232,6 +232,14 @@ class ArrangementSettings(_Model):
     """Settings an agreement fixes: force, control rule, cost rule, manning.
 
     Every field is optional: an alternative gives a base, issues override fields.
+
+    Examples:
+        An alternative's own settings, overridden by what a settled option sets:
+
+        >>> base = ArrangementSettings(units=200, split="proportional")
+        >>> settled = base.merged(ArrangementSettings(split="equal"))
+        >>> settled.units, settled.split
+        (200.0, 'equal')
     """
 
     units: Num | None = Field(default=None, ge=0, description="size of the force (missiles)")
@@ -308,7 +316,23 @@ class Option(_Model):
 
 
 class Issue(_Model):
-    """One element of an agreement: a numeric scale or ordered options."""
+    """One element of an agreement: a numeric scale or ordered options.
+
+    Examples:
+        An options issue lies on the axis of its option indices:
+
+        >>> rule = Issue.model_validate({
+        ...     "title": "Firing rule",
+        ...     "status_quo": "unanimity",
+        ...     "options": [
+        ...         {"id": "unanimity", "label": "Every member"},
+        ...         {"id": "us_veto", "label": "A US veto and a majority"},
+        ...         {"id": "majority", "label": "A majority"},
+        ...     ],
+        ... })
+        >>> rule.option_index("us_veto"), rule.to_number("majority"), rule.nearest_option(1.4).id
+        (1, 2.0, 'us_veto')
+    """
 
     title: str
     description: str | None = None
@@ -668,7 +692,28 @@ class Counterfactual(_Model):
 
 
 class Scenario(_Model):
-    """A whole scenario file."""
+    """A whole scenario file.
+
+    Examples:
+        >>> scenario, _ = parse_scenario('''
+        ... meta:
+        ...   id: two
+        ...   title: Two nations
+        ...   date: 1963-07-15
+        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: {value: 0.6, sources: [S1]},
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> scenario.source("S1").confidence, scenario.actors["US"].capability.sources
+        ('B', ['S1'])
+    """
 
     meta: Meta
     settings: Settings = Field(default_factory=Settings)
