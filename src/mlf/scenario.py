@@ -2309,9 +2309,14 @@ def builtin_text(scenario_id: str) -> str:
     without ``extends``, which :func:`parse_scenario` reads to the same scenario. A
     built-in that extends nothing is returned byte for byte.
 
-    >>> from mlf.scenario import builtin_text, load_scenario, parse_scenario
-    >>> parse_scenario(builtin_text("mlf-1964-12"))[0] == load_scenario("mlf-1964-12").scenario
+    The October 1963 built-in extends July's; its text stands on its own:
+
+    >>> from mlf.scenario import builtin_path, builtin_text, parse_scenario
+    >>> "extends:" in builtin_path("mlf-1963-10").read_text(encoding="utf-8")
     True
+    >>> text = builtin_text("mlf-1963-10")
+    >>> "extends:" in text, str(parse_scenario(text)[0].meta.date)
+    (False, '1963-10-11')
     """
     import io
 
