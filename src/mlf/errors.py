@@ -68,7 +68,18 @@ class ScenarioError(MlfError):
 
 
 class ScenarioErrors(MlfError):
-    """All the located problems found in one scenario file (each one line)."""
+    """All the located problems found in one scenario file (each one line).
+
+    Examples:
+        >>> errors = ScenarioErrors([
+        ...     ScenarioError("-1 is negative", file="s.yaml", line=8, path="actors.DE.gdp"),
+        ...     ScenarioError("unknown field", file="s.yaml", line=9, col=5, path="actors.DE.gpd"),
+        ... ])
+        >>> str(errors)
+        's.yaml:8: actors.DE.gdp: -1 is negative'
+        >>> errors.lines()[1]
+        's.yaml:9:5: actors.DE.gpd: unknown field'
+    """
 
     def __init__(self, errors: list[ScenarioError]) -> None:
         self.errors = errors

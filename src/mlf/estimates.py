@@ -106,27 +106,52 @@ def _r(x: float) -> float:
 
 
 def support_range(v: float) -> tuple[float, float, float]:
-    """Support +- 0.2, clipped to [0, 1]."""
+    """Support +- 0.2, clipped to [0, 1].
+
+    Examples:
+        >>> support_range(0.8), support_range(0.95)
+        ((0.6, 0.8, 1.0), (0.75, 0.95, 1.0))
+    """
     return (_r(max(0.0, v - 0.2)), _r(v), _r(min(1.0, v + 0.2)))
 
 
 def outside_range(v: float) -> tuple[float, float, float]:
-    """Outside option +- 25%."""
+    """Outside option +- 25%.
+
+    Examples:
+        >>> outside_range(0.6)
+        (0.45, 0.6, 0.75)
+    """
     return (_r(0.75 * v), _r(v), _r(1.25 * v))
 
 
 def salience_range(v: float) -> tuple[float, float, float]:
-    """Salience +- 0.2, clipped to [0, 1]."""
+    """Salience +- 0.2, clipped to [0, 1].
+
+    Examples:
+        >>> salience_range(POSITION_CODES["essential"])
+        (0.6, 0.8, 1.0)
+    """
     return (_r(max(0.0, v - 0.2)), _r(v), _r(min(1.0, v + 0.2)))
 
 
 def reservation_range(v: float) -> tuple[float, float, float]:
-    """A ratifier's reservation +- 0.15 (one step of the code table), clipped to [0, 1]."""
+    """A ratifier's reservation +- 0.15 (one step of the code table), clipped to [0, 1].
+
+    Examples:
+        >>> reservation_range(RATIFIER_CODES["assured"])
+        (0.05, 0.2, 0.35)
+    """
     return (_r(max(0.0, v - 0.15)), _r(v), _r(min(1.0, v + 0.15)))
 
 
 def contribution_range(v: float) -> tuple[float, float, float]:
-    """An estimated contribution: half to one and a half times the value."""
+    """An estimated contribution: half to one and a half times the value.
+
+    Examples:
+        >>> contribution_range(10.0)
+        (5.0, 10.0, 15.0)
+    """
     return (_r(0.5 * v), _r(v), _r(1.5 * v))
 
 
@@ -149,6 +174,43 @@ def derive(sc: Scenario) -> list[Derived]:
     Weights, outside options (for the alternatives the actor is invited to), support (for
     every alternative, unless the actor is invited to none: an observer), saliences of the
     positions the actor holds, and the contributions marked as estimates.
+
+    Examples:
+        Germany demands a share in control and supports the fleet (a statement dated before
+        the scenario); the United States has no coded statement:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta:
+        ...   id: one
+        ...   title: Coded stances
+        ...   date: 1963-07-15
+        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   DE:
+        ...     name: Germany
+        ...     european: true
+        ...     capability: 0.4
+        ...     positions: {}
+        ...     stances:
+        ...       voice: {code: demands, sources: [S1], date: 1963-06}
+        ...       alternatives: {fleet: {code: supports, sources: [S1], date: 1963-06}}
+        ...     weights: {policy: 1, voice: 1, cost: 10}
+        ...     support: {fleet: {value: 0.8, range: [0.6, 0.8, 1.0], estimate: true}}
+        ...     outside_option: {fleet: {value: 0.6, range: [0.45, 0.6, 0.75], estimate: true}}
+        ...   US: {name: United States, european: false, capability: 0.6, positions: {}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> for d in derive(scenario)[:5]:
+        ...     print(d.path, d.value, d.why)
+        actors.DE.weights.policy 1.0 voice stance demands, cost stance no_statement
+        actors.DE.weights.voice 1.0 voice stance demands, cost stance no_statement
+        actors.DE.weights.cost 10.0 voice stance demands, cost stance no_statement
+        actors.DE.support.fleet (0.6, 0.8, 1.0) supports
+        actors.DE.outside_option.fleet (0.45, 0.6, 0.75) supports
     """
     out: list[Derived] = []
     invited_to = {
@@ -269,6 +331,42 @@ def differences(sc: Scenario) -> list[str]:
 
     Also lists outside options held for alternatives the actor is not invited to, and numbers
     the rule expects but the scenario lacks.
+
+    Examples:
+        Germany's numbers follow its coded stances; the United States' default weights and
+        missing support do not follow the rule for an actor with no statement:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta:
+        ...   id: one
+        ...   title: Coded stances
+        ...   date: 1963-07-15
+        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   DE:
+        ...     name: Germany
+        ...     european: true
+        ...     capability: 0.4
+        ...     positions: {}
+        ...     stances:
+        ...       voice: {code: demands, sources: [S1], date: 1963-06}
+        ...       alternatives: {fleet: {code: supports, sources: [S1], date: 1963-06}}
+        ...     weights: {policy: 1, voice: 1, cost: 10}
+        ...     support: {fleet: {value: 0.8, range: [0.6, 0.8, 1.0], estimate: true}}
+        ...     outside_option: {fleet: {value: 0.6, range: [0.45, 0.6, 0.75], estimate: true}}
+        ...   US: {name: United States, european: false, capability: 0.6, positions: {}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> for line in differences(scenario):
+        ...     print(line.split(" (")[0])
+        actors.US.weights.voice: holds 1, the rule gives 0.5
+        actors.US.weights.cost: holds 1, the rule gives 10
+        actors.US.support.fleet: missing; the rule gives 0.5 [0.3, 0.5, 0.7]
+        actors.US.outside_option.fleet: missing; the rule gives 0.75 [0.562, 0.75, 0.938]
     """
     out: list[str] = []
     expected = derive(sc)

@@ -155,7 +155,26 @@ def _depth(node: object, limit: int, at: int = 0) -> bool:
 
 
 def game_from_data(data: object, where: str) -> Game:
-    """The game a parsed game file states (``where`` prefixes every message)."""
+    """The game a parsed game file states (``where`` prefixes every message).
+
+    Examples:
+        The US charter paper's rule: a US veto and two thirds of the contributions:
+
+        >>> data = {
+        ...     "players": ["USA", "GBR", "FRG", "ITA"],
+        ...     "weights": {"contribution": {"USA": 40, "GBR": 10, "FRG": 40, "ITA": 10}},
+        ...     "rule": {"all": [
+        ...         {"veto": ["USA"]}, {"weighted": {"weights": "contribution", "quota": "2/3"}}
+        ...     ]},
+        ... }
+        >>> game = game_from_data(data, "charter.yaml")
+        >>> game.is_winning({"USA", "FRG"}), game.is_winning({"FRG", "GBR", "ITA"})
+        (True, False)
+        >>> game_from_data({"players": ["USA", "USA"], "veto": ["USA"]}, "charter.yaml")
+        Traceback (most recent call last):
+            ...
+        mlf.gamefile.GameFileError: charter.yaml: players[1]: duplicate player 'USA'
+    """
 
     def bad(field: str, reason: str) -> GameFileError:
         return GameFileError(f"{where}: {field}: {reason}" if field else f"{where}: {reason}")
@@ -216,7 +235,30 @@ def game_from_data(data: object, where: str) -> Game:
 
 
 def load_game_file(path: str | Path) -> Game:
-    """Read a YAML game file within the module's bounds; :class:`GameFileError` otherwise."""
+    """Read a YAML game file within the module's bounds; :class:`GameFileError` otherwise.
+
+    Examples:
+        A game file written to a temporary directory:
+
+        >>> import tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name) / "eec.yaml"
+        >>> _ = path.write_text('''
+        ... players: [FR, DE, IT, BE, NL, LU]
+        ... weights: {votes: {FR: 4, DE: 4, IT: 4, BE: 2, NL: 2, LU: 1}}
+        ... rule: {weighted: {weights: votes, quota: 12}}
+        ... ''')
+        >>> game = load_game_file(path)
+        >>> from mlf.power import dummy_players
+        >>> game.players, dummy_players(game)
+        (('FR', 'DE', 'IT', 'BE', 'NL', 'LU'), ('LU',))
+        >>> _ = path.write_text("{players: [FR, DE], veto: [UK]}")
+        >>> load_game_file(path)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        mlf.gamefile.GameFileError: .../eec.yaml: rule.veto: not members: UK
+        >>> tmp.cleanup()
+    """
     from mlf._bounded import read_bounded
 
     p = Path(path)

@@ -254,6 +254,16 @@ class Game(ABC):
 
     Subclasses implement :meth:`winning_rows`; :meth:`winning` (bitmasks) has a generic
     implementation that subclasses may speed up.
+
+    Examples:
+        Every game names its players and answers which coalitions win; coalitions are sets of
+        names or bitmasks (bit i: the i-th player):
+
+        >>> game = WeightedGame(["USA", "FRG", "ITA", "GBR"], [40, 40, 10, 10], 67)
+        >>> game.n, game.index("ITA"), game.mask({"USA", "ITA"}), game.members_of(5)
+        (4, 2, 5, ('USA', 'ITA'))
+        >>> game.is_winning({"USA", "FRG"}), game.winning(np.array([3, 14], dtype=np.uint64))
+        (True, array([ True, False]))
     """
 
     players: tuple[str, ...]
@@ -396,6 +406,16 @@ class WeightedGame(Game):
     ----------
     .. [1] von Neumann, J. and Morgenstern, O. (1944). *Theory of Games and Economic
        Behavior*, §50 (weighted majority games).
+
+    Examples:
+        Contributions of 40, 40, 10 and 10 with a quota of 67: the two large contributors
+        together win, the other three together do not:
+
+        >>> game = WeightedGame(["USA", "FRG", "ITA", "GBR"], [40, 40, 10, 10], 67)
+        >>> game.is_winning({"USA", "FRG"}), game.is_winning({"FRG", "ITA", "GBR"})
+        (True, False)
+        >>> str(game), game.int_weights, game.int_quota
+        ('[67; 40, 40, 10, 10]', (4, 4, 1, 1), 7)
     """
 
     def __init__(
@@ -509,6 +529,16 @@ class VectorWeightedGame(Game):
     References
     ----------
     .. [1] Taylor, A. D. and Zwicker, W. S. (1999). *Simple Games*, ch. 1.7 (dimension).
+
+    Examples:
+        Half the contributions and three of the four members:
+
+        >>> players = ["USA", "FRG", "ITA", "GBR"]
+        >>> half = WeightedGame(players, [40, 40, 10, 10], 50)
+        >>> three = WeightedGame(players, [1, 1, 1, 1], 3)
+        >>> game = VectorWeightedGame([half, three])
+        >>> game.is_winning({"USA", "FRG"}), game.is_winning({"USA", "FRG", "ITA"})
+        (False, True)
     """
 
     def __init__(self, components: Sequence[WeightedGame]) -> None:
@@ -533,7 +563,19 @@ class VectorWeightedGame(Game):
 
 
 class AndGame(Game):
-    """S wins iff it wins in every component game (intersection of the winning sets)."""
+    """S wins iff it wins in every component game (intersection of the winning sets).
+
+    Examples:
+        A US veto and three of the four members:
+
+        >>> players = ["USA", "FRG", "ITA", "GBR"]
+        >>> veto, three = UnanimityGame(players, ["USA"]), WeightedGame(players, [1, 1, 1, 1], 3)
+        >>> game = AndGame([veto, three])
+        >>> str(game)
+        'all(unanimity(USA), [3; 1, 1, 1, 1])'
+        >>> game.is_winning({"USA", "FRG", "ITA"}), game.is_winning({"FRG", "ITA", "GBR"})
+        (True, False)
+    """
 
     def __init__(self, games: Sequence[Game]) -> None:
         players = _check_same_players(games, "all")
@@ -561,7 +603,17 @@ class AndGame(Game):
 
 
 class OrGame(Game):
-    """S wins iff it wins in some component game (union of the winning sets)."""
+    """S wins iff it wins in some component game (union of the winning sets).
+
+    Examples:
+        The United States alone, or any three of the four members:
+
+        >>> players = ["USA", "FRG", "ITA", "GBR"]
+        >>> alone, three = UnanimityGame(players, ["USA"]), WeightedGame(players, [1, 1, 1, 1], 3)
+        >>> game = OrGame([alone, three])
+        >>> [game.is_winning(c) for c in ({"USA"}, {"FRG", "ITA", "GBR"}, {"FRG", "ITA"})]
+        [True, True, False]
+    """
 
     def __init__(self, games: Sequence[Game]) -> None:
         players = _check_same_players(games, "any")
@@ -589,7 +641,13 @@ class OrGame(Game):
 
 
 class UnanimityGame(Game):
-    """S wins iff it contains every player of ``required`` (a veto set; empty: always wins)."""
+    """S wins iff it contains every player of ``required`` (a veto set; empty: always wins).
+
+    Examples:
+        >>> game = UnanimityGame(["USA", "FRG", "ITA"], ["USA"], label="veto")
+        >>> game.is_winning({"USA"}), game.is_winning({"FRG", "ITA"})
+        (True, False)
+    """
 
     def __init__(
         self,
@@ -655,6 +713,14 @@ class BlocGame(Game):
     ----------
     .. [1] Owen, G. (1977). Values of games with a priori unions. In *Essays in Mathematical
        Economics and Game Theory*, Springer (the composition of a bloc's internal rule).
+
+    Examples:
+        The European members vote as one bloc, by a majority of two of the three:
+
+        >>> europe = ("FRG", "ITA", "GBR")
+        >>> game = BlocGame(["USA", *europe], europe, WeightedGame(europe, [1, 1, 1], 2))
+        >>> game.is_winning({"FRG", "ITA"}), game.is_winning({"USA", "FRG"})
+        (True, False)
     """
 
     def __init__(
@@ -703,6 +769,18 @@ class MinimalWinningGame(Game):
 
     An empty list gives the game in which nothing wins; a list holding the empty coalition, the
     game in which everything wins.
+
+    Examples:
+        Listed coalitions that are not minimal are dropped:
+
+        >>> game = MinimalWinningGame(
+        ...     ["USA", "FRG", "ITA", "GBR"],
+        ...     [["USA", "FRG"], ["USA", "FRG", "ITA"], ["FRG", "ITA", "GBR"]],
+        ... )
+        >>> game.coalitions
+        (('USA', 'FRG'), ('FRG', 'ITA', 'GBR'))
+        >>> game.is_winning({"USA", "FRG", "GBR"}), game.is_winning({"USA", "ITA", "GBR"})
+        (True, False)
     """
 
     def __init__(self, players: Sequence[str], coalitions: Iterable[Iterable[str]]) -> None:
@@ -959,7 +1037,17 @@ def validate_rule_spec(spec: object, path: str = "rule") -> None:
     """Check a rule spec's structure and its context-free impossibilities (a quota or
     majority of 0 or below, a share above the total, ``at_least`` below 1, numbers out of
     range, nesting deeper than :data:`MAX_RULE_DEPTH`); raise ``GameError`` with ``.path``
-    (message ``"<path>: reason"``)."""
+    (message ``"<path>: reason"``).
+
+    Examples:
+        >>> validate_rule_spec({"all": [{"veto": ["USA"]}, {"majority": "2/3"}]}) is None
+        True
+        >>> try:
+        ...     validate_rule_spec({"all": [{"veto": ["USA"]}, {"at_least": 0}]})
+        ... except GameError as e:
+        ...     print(e.path, "|", e.reason)
+        rule.all[1].at_least | expected a positive integer (a number of members), got 0
+    """
     _validate(spec, path, 0)
 
 
@@ -1317,6 +1405,37 @@ def game_from_spec(
 
     ``validated=True`` says the caller has already passed this very spec through
     :func:`validate_rule_spec` (the talks build one spec over many member sets and weights).
+
+    Examples:
+        A US veto plus a majority of the European members (more than half of them):
+
+        >>> ctx = RuleContext(
+        ...     ("USA", "FRG", "ITA", "GBR"), groups={"european": ["FRG", "ITA", "GBR"]}
+        ... )
+        >>> europe = {"bloc": {"members": "european", "rule": {"majority": "1/2+"}}}
+        >>> spec = {"all": [{"veto": ["USA"]}, europe]}
+        >>> game = game_from_spec(spec, ctx)
+        >>> game.is_winning({"USA", "FRG", "ITA"}), game.is_winning({"USA", "FRG"})
+        (True, False)
+        >>> from mlf.power import veto_players
+        >>> veto_players(game)
+        ('USA',)
+
+        Weighted by contribution, with a quota of two thirds of the total weight:
+
+        >>> contribution = {"USA": 40, "FRG": 40, "ITA": 20}
+        >>> ctx = RuleContext(("USA", "FRG", "ITA"), weights={"contribution": contribution})
+        >>> game = game_from_spec({"weighted": {"weights": "contribution", "quota": "2/3"}}, ctx)
+        >>> game.is_winning({"USA", "FRG"}), game.is_winning({"USA", "ITA"})
+        (True, False)
+
+        A veto by an actor that is not a member is an error naming the field:
+
+        >>> try:
+        ...     game_from_spec({"veto": ["FRA"]}, ctx)
+        ... except GameError as e:
+        ...     print(e)
+        rule.veto: not members: FRA
     """
     if missing not in ("error", "drop"):
         raise GameError(f"missing must be 'error' or 'drop', got {missing!r}")

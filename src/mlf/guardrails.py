@@ -86,6 +86,23 @@ def is_genuinely_european(game: Game, european_members: Iterable[str]) -> Europe
 
     Raises:
         GameError: a European member that is not a player of the game.
+
+    Examples:
+        Simple majority of three, two of them European: the Europeans can act without the
+        United States, which cannot act alone and cannot stop a firing:
+
+        >>> from mlf.games import parse_weighted
+        >>> rule = parse_weighted("[2; 1, 1, 1]", ["US", "DE", "IT"])
+        >>> t = is_genuinely_european(rule, ["DE", "IT"])
+        >>> t.ok, t.europeans_can_act_alone
+        (True, True)
+
+        Give the United States two votes of four needed three, and it holds a veto:
+
+        >>> rule = parse_weighted("[3; 2, 1, 1]", ["US", "DE", "IT"])
+        >>> t = is_genuinely_european(rule, ["DE", "IT"])
+        >>> t.ok, t.failed, t.reason
+        (False, ('non_european_veto',), 'non-European veto player(s): US')
     """
     eu = set(european_members)
     unknown = sorted(eu - set(game.players))
@@ -131,6 +148,22 @@ def no_selling(
     utility gap of a refusal into money: ``gap / w_cost * budget`` (cost is measured as a
     share of the defence budget). ``cycle``: the participation game, or the renegotiation
     among the members, cycles: there is no member set to claim was chosen.
+
+    Examples:
+        Three nations each weigh the same terms against their own outside option; C stays
+        out, and the check prices (never pays) what would buy it in:
+
+        >>> from mlf.participation import ParticipationGame, Terms, decide
+        >>> game = ParticipationGame(
+        ...     ["A", "B", "C"],
+        ...     lambda members, actor: Terms(0.6, 1 / len(members), 0.3),
+        ...     {"A": 0.5, "B": 0.5, "C": 0.9},
+        ... )
+        >>> check = no_selling(decide(game).decisions, {"A": 100.0, "B": 50.0, "C": 20.0}, "USD")
+        >>> check["ok"], check["detail"]
+        (True, 'every member joined by its own decision; no side payments are made')
+        >>> round(check["side_payments_that_would_buy_entry"]["C"]["annual_payment"], 2)
+        5.33
     """
     payments: dict[str, Any] = {}
     flagged: list[str] = []
@@ -164,7 +197,14 @@ def no_selling(
 
 
 def fallback(status: str) -> dict[str, Any]:
-    """Failed talks leave the status quo, never another alternative."""
+    """Failed talks leave the status quo, never another alternative.
+
+    Examples:
+        >>> fallback("no agreement")["outcome"]
+        'status quo'
+        >>> fallback("agreement")["detail"]
+        'an agreement was reached; the fall-back (status quo) was not needed'
+    """
     agreed = status == "agreement"
     return {
         "ok": True,
@@ -176,5 +216,15 @@ def fallback(status: str) -> dict[str, Any]:
 
 
 def fixed_point(detail: str) -> dict[str, Any]:
-    """The renegotiation among the members reached a member set its own terms keep stable."""
+    """The renegotiation among the members reached a member set its own terms keep stable.
+
+    ``detail`` is the renegotiation's one-line account; one starting with ``cycle`` or
+    ``no fixed`` means no stable member set was reached.
+
+    Examples:
+        >>> fixed_point("stable after round 2")
+        {'ok': True, 'detail': 'stable after round 2'}
+        >>> fixed_point("no fixed point within 10 rounds")["ok"]
+        False
+    """
     return {"ok": not detail.startswith(("cycle", "no fixed")), "detail": detail}

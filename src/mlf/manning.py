@@ -94,6 +94,17 @@ class ManningRules:
             equal), e.g. shares of the cost contributions.
         tolerance: if given, a hard bound on ``|share_k - target_k|`` for every nation;
             otherwise the deviation is only minimised.
+
+    Examples:
+        Two ships of ten, targets from the cost shares, Italy able to send two sailors:
+
+        >>> rules = ManningRules(("US", "FRG", "UK", "IT"), ships=2, crew_per_ship=10,
+        ...                      targets={"US": 40, "FRG": 40, "UK": 10, "IT": 10},
+        ...                      availability={"IT": 2})
+        >>> rules.cap_per_ship, rules.total_crew
+        (4, 20)
+        >>> rules.target_vector().tolist(), rules.availability_vector().tolist()
+        ([0.4, 0.4, 0.1, 0.1], [20, 20, 20, 2])
     """
 
     nations: tuple[str, ...]
@@ -195,6 +206,17 @@ class ManningPlan:
         reason: plain-words cause when infeasible, else "".
         status: solver status ("optimal", "infeasible", "diagnosed").
         method: "aggregate" or "full".
+
+    Examples:
+        Two ships of ten, crews in proportion to cost shares of 40, 40, 10 and 10:
+
+        >>> rules = ManningRules(("US", "FRG", "UK", "IT"), ships=2, crew_per_ship=10,
+        ...                      targets={"US": 40, "FRG": 40, "UK": 10, "IT": 10})
+        >>> plan = solve_manning(rules)
+        >>> plan.feasible, plan.totals, plan.deviation
+        (True, {'US': 8, 'FRG': 8, 'UK': 2, 'IT': 2}, 0.0)
+        >>> [sum(plan.ship(s).values()) for s in range(2)], sum(n for _, n in plan.patterns())
+        ([10, 10], 2)
     """
 
     feasible: bool

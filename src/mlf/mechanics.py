@@ -119,7 +119,38 @@ def _median(sc: Scenario, fc: Forecast) -> Iterator[str]:
 
 
 def model_mechanics(sc: Scenario, fc: Forecast, model: str) -> list[str]:
-    """Notes on where ``model``'s own mechanics produced a settled term (module docstring)."""
+    """Notes on where ``model``'s own mechanics produced a settled term (module docstring).
+
+    Examples:
+        Three nations on the size of a force (Britain, wanting none, stays away from the table):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> from mlf.talks import run_alternative
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: three, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.5, support: {fleet: 1},
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3, support: {fleet: 1},
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.2, support: {fleet: 1},
+        ...        positions: {size: {position: 0, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... ''')
+        >>> def notes(model):
+        ...     run = run_alternative(scenario, "fleet", model=model, seed=7)
+        ...     return model_mechanics(scenario, run.forecast, model)
+        >>> print(*notes("median"))  # doctest: +NORMALIZE_WHITESPACE
+        size: settles at 80, the position of US (the weighted median):
+        how far the others stand does not count.
+        >>> print(*notes("bdm"))  # doctest: +ELLIPSIS
+        size: bdm moves ... (full moves): round 1: DE moved from 40 to 80, US's position. ...
+        >>> notes("compromise")
+        []
+    """
     if np.asarray(fc.trajectory).ndim != 3:
         return []
     if model == "bdm":

@@ -89,7 +89,12 @@ def _child_origins(org: Origin, node: Any) -> dict[str, Origin] | list[Origin]:
 
 
 def is_list_edit(v: object) -> bool:
-    """Whether ``v`` is a list edit ``{add:, remove:, replace:}`` (rule 4)."""
+    """Whether ``v`` is a list edit ``{add:, remove:, replace:}`` (rule 4).
+
+    Examples:
+        >>> is_list_edit({"add": ["S9"], "remove": ["S2"]}), is_list_edit({"position": 3})
+        (True, False)
+    """
     return isinstance(v, Mapping) and bool(v) and set(v) <= LIST_EDIT_KEYS
 
 
@@ -112,6 +117,37 @@ def merge(
 
     Returns the merged data (``base`` is not modified), its origins and the edits that could
     not apply (each located in ``over``).
+
+    Examples:
+        An overlay (layer 1) gives Britain a new capability and a new position on the force
+        size, and edits the list of sources. The old capability's source does not back the new
+        value (rule 5), nor does the old position's; the salience stays:
+
+        >>> base = {
+        ...     "actors": {"GBR": {
+        ...         "capability": {"value": 0.1, "sources": ["S1"]},
+        ...         "positions": {"size": {"position": 0, "salience": 0.5, "sources": ["S2"]}},
+        ...     }},
+        ...     "sources": ["S1", "S2"],
+        ... }
+        >>> over = {
+        ...     "actors": {"GBR": {
+        ...         "capability": {"value": 0.2}, "positions": {"size": {"position": 100}}
+        ...     }},
+        ...     "sources": {"remove": ["S2"], "add": ["S3"]},
+        ... }
+        >>> merged, origin, problems = merge(base, Origin(0, ()), over, 1)
+        >>> merged["actors"]["GBR"]
+        {'capability': {'value': 0.2}, 'positions': {'size': {'position': 100, 'salience': 0.5}}}
+        >>> merged["sources"], problems
+        (['S1', 'S3'], [])
+
+        An edit that cannot apply is returned, located in the overlay:
+
+        >>> edit = {"sources": {"remove": ["S7"]}}
+        >>> _, _, problems = merge({"sources": ["S1"]}, Origin(0, ()), edit, 1)
+        >>> [(p.at, p.reason) for p in problems]
+        [(('sources', 'remove', 0), "'S7' is not in the parent's list")]
     """
     problems: list[MergeProblem] = []
     value, org = _merge(base, base_origin, over, layer, (), (), problems)
@@ -233,6 +269,16 @@ def locate(origin: Origin, loc: Sequence[str | int]) -> tuple[int, Path_]:
 
     A field that does not exist (a missing required field) is placed with its nearest
     existing parent.
+
+    Examples:
+        The capability was set by the overlay (layer 1), the salience by the parent (layer 0):
+
+        >>> base = {"actors": {"GBR": {"capability": 0.1, "salience": 0.5}}}
+        >>> _, origin, _ = merge(base, Origin(0, ()), {"actors": {"GBR": {"capability": 0.2}}}, 1)
+        >>> locate(origin, ["actors", "GBR", "capability"])
+        (1, ('actors', 'GBR', 'capability'))
+        >>> locate(origin, ["actors", "GBR", "salience"])
+        (0, ('actors', 'GBR', 'salience'))
     """
     node = origin
     rest = list(loc)
@@ -273,14 +319,30 @@ class Change:
 
 def is_record(v: object) -> bool:
     """A sourced record (a number with provenance, a position, a coded stance): compared and
-    shown as one value."""
+    shown as one value.
+
+    Examples:
+        >>> is_record({"value": 0.2, "sources": ["S1"]}), is_record({"policy": 1, "cost": 2})
+        (True, False)
+    """
     return isinstance(v, Mapping) and any(k in v for k in ("value", "code", "position"))
 
 
 def diff(old: Any, new: Any, path: Path_ = ()) -> list[Change]:
     """Every change from ``old`` to ``new``: mappings are compared key by key (old keys first,
     in their order, then new ones), a sourced record (:func:`is_record`) or anything else as
-    a whole value."""
+    a whole value.
+
+    Examples:
+        A sourced number is one value; other mappings are compared key by key:
+
+        >>> old = {"capability": {"value": 0.1, "sources": ["S1"]}, "weights": {"cost": 1}}
+        >>> new = {"capability": {"value": 0.2}, "weights": {"cost": 2}}
+        >>> [(c.path, c.old, c.new) for c in diff(old, new)]
+        [('capability', {'value': 0.1, 'sources': ['S1']}, {'value': 0.2}), ('weights.cost', 1, 2)]
+        >>> diff({"a": 1}, {"b": 1})[0].to_dict(), diff({"a": 1}, {"b": 1})[1].to_dict()
+        ({'path': 'a', 'old': 1}, {'path': 'b', 'new': 1})
+    """
     if (
         isinstance(old, Mapping)
         and isinstance(new, Mapping)
@@ -299,7 +361,14 @@ def diff(old: Any, new: Any, path: Path_ = ()) -> list[Change]:
 
 def brief(v: Any, limit: int = 80) -> str:
     """A value in a few words (at most ``limit`` characters): a record as its number (``*``
-    an estimate), a list of sources or options as their keys or ids."""
+    an estimate), a list of sources or options as their keys or ids.
+
+    Examples:
+        >>> brief({"value": 0.2, "estimate": True}), brief({"position": 100, "salience": 0.5})
+        ('0.2*', '100 (salience 0.5)')
+        >>> brief([{"key": "S1", "title": "A memorandum"}, {"key": "S3"}]), brief("x" * 100, 10)
+        ('[S1, S3]', 'xxxxxxx...')
+    """
     text = _brief(v)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -327,14 +396,24 @@ def _brief(v: Any) -> str:
 
 
 def sources_of(v: Any) -> list[str]:
-    """The source keys a new value carries (a record's ``sources``), else none."""
+    """The source keys a new value carries (a record's ``sources``), else none.
+
+    Examples:
+        >>> sources_of({"value": 0.2, "sources": ["S3"]}), sources_of(0.2)
+        (['S3'], [])
+    """
     if isinstance(v, Mapping) and isinstance(v.get("sources"), list):
         return [str(s) for s in v["sources"]]
     return []
 
 
 def dotted(path: Sequence[str | int]) -> str:
-    """``actors.GBR.support.mlf_surface`` from its parts."""
+    """``actors.GBR.support.mlf_surface`` from its parts.
+
+    Examples:
+        >>> dotted(("actors", "GBR", "support", "mlf_surface")), dotted(("meta", "sources", 0))
+        ('actors.GBR.support.mlf_surface', 'meta.sources.0')
+    """
     return ".".join(str(p) for p in path)
 
 
@@ -350,7 +429,16 @@ def _jsonable(v: Any) -> Any:
 
 def canonical_sha256(data: Any) -> str:
     """SHA-256 of plain data as canonical JSON (keys sorted, dates ISO): the hash of a merged
-    scenario, equal for equal content whatever files it was written in."""
+    scenario, equal for equal content whatever files it was written in.
+
+    Examples:
+        The order of keys does not matter:
+
+        >>> canonical_sha256({"b": 1, "a": 2}) == canonical_sha256({"a": 2, "b": 1})
+        True
+        >>> canonical_sha256({"a": 1})
+        '015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862'
+    """
     text = json.dumps(_jsonable(data), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
@@ -379,20 +467,39 @@ def resolve_path(
     answer: :func:`mlf.scenario.set_creates` names the fields that hold a mapping or a model);
     this module knows no schema, so without ``creates`` nothing is created.
 
-    >>> data = {"settings": {"seed": 1}, "actors": {"U.K": {"capability": 1}}}
-    >>> resolve_path(data, "actors.U.K.capability")
-    ('actors', 'U.K', 'capability')
-    >>> resolve_path(data, "settings.ratification.anticipate",
-    ...              creates=lambda parent, key: parent == ("settings",) and key == "ratification")
-    ('settings', 'ratification', 'anticipate')
-    >>> resolve_path(data, "settings.ratification.anticipate")
-    Traceback (most recent call last):
-    ...
-    mlf.overlay.SetPathError: settings has no 'ratification' (it has: seed)
-
     Raises:
         SetPathError: an empty part, a step into a value that is not a mapping or a list, or a
             key that is not there (and may not be created).
+
+    Examples:
+        An id may hold a dot; a list takes an index:
+
+        >>> data = {
+        ...     "actors": {"GBR": {"capability": 0.1}},
+        ...     "alternatives": {"mlf.v2": {"title": "A second fleet"}},
+        ...     "meta": {"sources": [{"key": "S1"}]},
+        ... }
+        >>> resolve_path(data, "alternatives.mlf.v2.title")
+        ('alternatives', 'mlf.v2', 'title')
+        >>> resolve_path(data, "meta.sources.0.key")
+        ('meta', 'sources', 0, 'key')
+        >>> resolve_path(data, "actors.FRA.capability")
+        Traceback (most recent call last):
+            ...
+        mlf.overlay.SetPathError: actors has no 'FRA' (it has: GBR)
+
+        A missing mapping is created only where ``creates`` allows it:
+
+        >>> data = {"settings": {"seed": 1}, "actors": {"U.K": {"capability": 1}}}
+        >>> resolve_path(data, "actors.U.K.capability")
+        ('actors', 'U.K', 'capability')
+        >>> resolve_path(data, "settings.ratification.anticipate",
+        ...              creates=lambda parent, key: parent == ("settings",) and key == "ratification")
+        ('settings', 'ratification', 'anticipate')
+        >>> resolve_path(data, "settings.ratification.anticipate")
+        Traceback (most recent call last):
+        ...
+        mlf.overlay.SetPathError: settings has no 'ratification' (it has: seed)
     """
     parts = dotted_path.split(".")
     if not dotted_path or any(p == "" for p in parts):
@@ -450,7 +557,18 @@ def resolve_path(
 
 def nest(path: Path_, value: Any, data: Mapping[str, Any]) -> Any:
     """An overlay that sets ``path`` to ``value``: nested mappings, or for a list index the
-    whole list with that item replaced (read from ``data``)."""
+    whole list with that item replaced (read from ``data``).
+
+    Examples:
+        >>> nest(("actors", "GBR", "capability"), 0.2, {})
+        {'actors': {'GBR': {'capability': 0.2}}}
+
+        An item of a list is set by replacing the whole list (lists merge whole):
+
+        >>> data = {"meta": {"sources": [{"key": "S1", "title": "Old"}]}}
+        >>> nest(("meta", "sources", 0, "title"), "New", data)
+        {'meta': {'sources': {'replace': [{'key': 'S1', 'title': 'New'}]}}}
+    """
     if not path:
         return value
     head, rest = path[0], path[1:]

@@ -145,6 +145,21 @@ class ParticipationGame:
         bounds: optional ``bounds(members, actor) -> (low, high)``, cheap bounds on the
             utility of joining; a decision the bounds settle skips the exact terms (the
             enumeration of all member sets uses this to avoid most power-index runs).
+
+    Examples:
+        Three nations; each member's voice is one over the number of members:
+
+        >>> game = ParticipationGame(
+        ...     ["A", "B", "C"],
+        ...     lambda members, actor: Terms(0.6, 1 / len(members), 0.3),
+        ...     {"A": 0.5, "B": 0.5, "C": 0.9},
+        ... )
+        >>> round(game.utility_in(frozenset({"A", "B"}), "C"), 3)
+        0.633
+        >>> game.wants_in(frozenset({"A", "B"}), "C"), game.is_stable(frozenset({"A", "B"}))
+        (False, True)
+        >>> game.decision(frozenset({"A", "B"}), "A").join
+        True
     """
 
     def __init__(
@@ -242,6 +257,18 @@ def equilibria(game: ParticipationGame) -> list[frozenset[str]]:
 
     Raises:
         ValueError: more than :data:`MAX_ENUMERATE` invited nations.
+
+    Examples:
+        Three invited nations; a member's voice is one over the number of members, policy and
+        cost are fixed; C's outside option is high, so only {A, B} is stable:
+
+        >>> game = ParticipationGame(
+        ...     ["A", "B", "C"],
+        ...     lambda members, actor: Terms(0.6, 1 / len(members), 0.3),
+        ...     {"A": 0.5, "B": 0.5, "C": 0.9},
+        ... )
+        >>> [sorted(m) for m in equilibria(game)]
+        [['A', 'B']]
     """
     n = len(game.invited)
     if n > MAX_ENUMERATE:
@@ -262,6 +289,27 @@ def best_response_dynamics(game: ParticipationGame, max_sweeps: int = 50) -> Dyn
     Each sweep visits the invited in their fixed order; a nation whose best response differs
     from its current choice switches at once. Stops when a whole sweep changes nothing (the
     set is stable) or when a member set seen before recurs at a sweep boundary (a cycle).
+
+    Examples:
+        From everyone in, C leaves and {A, B} is stable:
+
+        >>> game = ParticipationGame(
+        ...     ["A", "B", "C"],
+        ...     lambda members, actor: Terms(0.6, 1 / len(members), 0.3),
+        ...     {"A": 0.5, "B": 0.5, "C": 0.9},
+        ... )
+        >>> dyn = best_response_dynamics(game)
+        >>> dyn.path, dyn.stable, dyn.cycle
+        ((('A', 'B', 'C'), ('A', 'B')), True, False)
+
+        A joins only if B is in, and B only if A is out: a cycle, and no member set:
+
+        >>> def terms(members, actor):
+        ...     other_in = ("B" if actor == "A" else "A") in members
+        ...     return Terms(1.0 if other_in == (actor == "A") else 0.0, 0.0, 0.0)
+        >>> cyc = best_response_dynamics(ParticipationGame(["A", "B"], terms, {"A": 0.5, "B": 0.5}))
+        >>> cyc.cycle, cyc.cycle_sets
+        (True, (('A',), (), ('B',), ('A', 'B')))
     """
     members = frozenset(game.invited)
     path: list[tuple[str, ...]] = [tuple(a for a in game.invited if a in members)]
@@ -338,6 +386,20 @@ def decide(
     """Run the dynamics, explain every decision at its end point, and enumerate equilibria.
 
     ``at_start`` also records each nation's decision when all the invited join.
+
+    Examples:
+        Every decision comes with its reason and what would flip it:
+
+        >>> game = ParticipationGame(
+        ...     ["A", "B", "C"],
+        ...     lambda members, actor: Terms(0.6, 1 / len(members), 0.3),
+        ...     {"A": 0.5, "B": 0.5, "C": 0.9},
+        ... )
+        >>> result = decide(game)
+        >>> sorted(result.members), [sorted(e) for e in result.equilibria]
+        (['A', 'B'], [['A', 'B']])
+        >>> print(result.decisions[2].reason)
+        C stays out: policy 1x0.600 + voice 1x0.333 - cost 1x0.300 = 0.633 < outside option 0.900
     """
     dyn = best_response_dynamics(game, max_sweeps=max_sweeps)
     decisions = tuple(game.decision(dyn.members, a) for a in game.invited)

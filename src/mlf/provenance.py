@@ -69,7 +69,17 @@ def _setting_unit(field: str, currency: str | None) -> str | None:
 def anchor(path: str) -> str:
     """The HTML id of an input's row in the report: ``input-`` and the path, with ``.``
     written as ``--`` and every character other than an ASCII letter, digit or ``_`` as
-    ``-<hex>-`` (a literal ``-`` too), so that two paths never share an id."""
+    ``-<hex>-`` (a literal ``-`` too), so that two paths never share an id.
+
+    Examples:
+        >>> anchor("actors.US.capability")
+        'input-actors--US--capability'
+
+        A ``-`` in an id is escaped, so ``a-b.c`` and ``a.b.c`` never share an anchor:
+
+        >>> anchor("actors.a-b.gdp"), anchor("actors.a.b.gdp")
+        ('input-actors--a-2d-b--gdp', 'input-actors--a--b--gdp')
+    """
     out = []
     for ch in path:
         if ch.isascii() and (ch.isalnum() or ch == "_"):
@@ -82,7 +92,12 @@ def anchor(path: str) -> str:
 
 
 def weakest(codes: Iterable[str]) -> str | None:
-    """The weakest of confidence codes (D weaker than C ...), or None for none."""
+    """The weakest of confidence codes (D weaker than C ...), or None for none.
+
+    Examples:
+        >>> weakest(["A", "C", "B"]), weakest([])
+        ('C', None)
+    """
     found = [c for c in codes if c in CONFIDENCE_ORDER]
     return max(found, key=CONFIDENCE_ORDER.index) if found else None
 
@@ -155,7 +170,41 @@ def _positions(
 
 def input_rows(sc: Scenario) -> list[dict[str, Any]]:
     """Every input of ``sc`` the talks read, as rows of the inputs appendix (module docstring),
-    in file order: settings, issues, actors, alternatives."""
+    in file order: settings, issues, actors, alternatives.
+
+    Examples:
+        A two-nation scenario; the United States' capability cites a source coded B:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta:
+        ...   id: two
+        ...   title: Two nations
+        ...   date: 1963-07-15
+        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   US:
+        ...     name: United States
+        ...     european: false
+        ...     capability: {value: 0.6, sources: [S1]}
+        ...     positions: {size: {position: 80, salience: 1}}
+        ...   DE:
+        ...     name: Germany
+        ...     european: true
+        ...     capability: 0.4
+        ...     positions: {size: {position: 40, salience: 1}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> rows = input_rows(scenario)
+        >>> [row["path"] for row in rows][:5]  # doctest: +NORMALIZE_WHITESPACE
+        ['settings.support_threshold', 'issues.size.status_quo', 'actors.US.capability',
+         'actors.US.positions.size.position', 'actors.US.positions.size.salience']
+        >>> {k: rows[2][k] for k in ("label", "value", "confidence")}
+        {'label': 'United States (US): capability', 'value': 0.6, 'confidence': 'B'}
+    """
     r = _Rows(sc)
     r.add(
         "settings.support_threshold",

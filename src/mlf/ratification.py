@@ -80,6 +80,11 @@ class WinSet:
     ``lo``/``hi`` bound the accepted values on the issue's numeric axis (the option index for
     an options issue); both None when the set is empty. ``options`` lists the accepted option
     ids of an options issue (None for a scale).
+
+    Examples:
+        >>> accepted = WinSet("share", 0.0, 30.0)
+        >>> accepted.contains(25.0), accepted.nearest(50.0), WinSet("share", None, None).empty
+        (True, 30.0, True)
     """
 
     issue: str
@@ -134,7 +139,18 @@ def _from_interval(iid: str, issue: Issue, lo: float, hi: float) -> WinSet:
 
 
 def intersect(iid: str, issue: Issue, sets: Iterable[WinSet]) -> WinSet:
-    """The intersection of win-sets of one issue (the whole scale when there are none)."""
+    """The intersection of win-sets of one issue (the whole scale when there are none).
+
+    Examples:
+        >>> from mlf.scenario import Issue
+        >>> share = Issue.model_validate(
+        ...     {"title": "A share", "scale": {"lo": 0, "hi": 100}, "status_quo": 0}
+        ... )
+        >>> intersect("share", share, [WinSet("share", 0, 30), WinSet("share", 20, 100)])
+        WinSet(issue='share', lo=20, hi=30, options=None)
+        >>> intersect("share", share, [WinSet("share", 0, 30), WinSet("share", 60, 100)]).empty
+        True
+    """
     out = _whole(iid, issue)
     for w in sets:
         if w.empty or out.empty:
@@ -160,7 +176,42 @@ def _terms_on(
 
 
 def ratifier_utility(sc: Scenario, ratifier: Ratifier, terms: Mapping[str, float]) -> float | None:
-    """``u_r(x)`` (module docstring); None when it has no position on any settled issue."""
+    """``u_r(x)`` (module docstring); None when it has no position on any settled issue.
+
+    Examples:
+        Two nations bargain over a share (0 to 100); Parliament A wants it low and needs a
+        satisfaction of 0.7, Parliament B wants it high and needs 0.6 (Nation A's negotiator
+        stands at 50, more forthcoming than its parliament):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: two, title: Two parliaments, date: 1963-07-15}
+        ... issues:
+        ...   share: {title: A share, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   A:
+        ...     name: Nation A
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 50, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament A, reservation: 0.7,
+        ...              positions: {share: {position: 0, salience: 1}}}
+        ...   B:
+        ...     name: Nation B
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 100, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament B, reservation: 0.6,
+        ...              positions: {share: {position: 100, salience: 1}}}
+        ... alternatives:
+        ...   deal: {title: The deal, invited: [A, B], open: [share]}
+        ... ''')
+        >>> parliament = scenario.actors["A"].ratifiers["parl"]
+        >>> ratifier_utility(scenario, parliament, {"share": 25.0})
+        0.75
+    """
     rows = _terms_on(sc, ratifier.positions, terms)
     den = math.fsum(s for _, s, _, _ in rows)
     if den <= 0:
@@ -169,7 +220,43 @@ def ratifier_utility(sc: Scenario, ratifier: Ratifier, terms: Mapping[str, float
 
 
 def ratifies(sc: Scenario, ratifier: Ratifier, terms: Mapping[str, float]) -> bool:
-    """Whether ``u_r(x) >= R`` (a ratifier with nothing on record ratifies)."""
+    """Whether ``u_r(x) >= R`` (a ratifier with nothing on record ratifies).
+
+    Examples:
+        Two nations bargain over a share (0 to 100); Parliament A wants it low and needs a
+        satisfaction of 0.7, Parliament B wants it high and needs 0.6 (Nation A's negotiator
+        stands at 50, more forthcoming than its parliament):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: two, title: Two parliaments, date: 1963-07-15}
+        ... issues:
+        ...   share: {title: A share, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   A:
+        ...     name: Nation A
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 50, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament A, reservation: 0.7,
+        ...              positions: {share: {position: 0, salience: 1}}}
+        ...   B:
+        ...     name: Nation B
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 100, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament B, reservation: 0.6,
+        ...              positions: {share: {position: 100, salience: 1}}}
+        ... alternatives:
+        ...   deal: {title: The deal, invited: [A, B], open: [share]}
+        ... ''')
+        >>> ratifies(scenario, scenario.actors["A"].ratifiers["parl"], {"share": 25.0})
+        True
+        >>> ratifies(scenario, scenario.actors["B"].ratifiers["parl"], {"share": 25.0})
+        False
+    """
     u = ratifier_utility(sc, ratifier, terms)
     return u is None or u >= ratifier.reservation.value - TOL
 
@@ -180,6 +267,41 @@ def ratifier_winset(
     """The values of ``iid`` the ratifier accepts, the other terms held (module docstring).
 
     ``terms`` holds the other settled issues (its own entry for ``iid``, if any, is ignored).
+
+    Examples:
+        Two nations bargain over a share (0 to 100); Parliament A wants it low and needs a
+        satisfaction of 0.7, Parliament B wants it high and needs 0.6 (Nation A's negotiator
+        stands at 50, more forthcoming than its parliament):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: two, title: Two parliaments, date: 1963-07-15}
+        ... issues:
+        ...   share: {title: A share, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   A:
+        ...     name: Nation A
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 50, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament A, reservation: 0.7,
+        ...              positions: {share: {position: 0, salience: 1}}}
+        ...   B:
+        ...     name: Nation B
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 100, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament B, reservation: 0.6,
+        ...              positions: {share: {position: 100, salience: 1}}}
+        ... alternatives:
+        ...   deal: {title: The deal, invited: [A, B], open: [share]}
+        ... ''')
+        >>> ratifier_winset(scenario, scenario.actors["A"].ratifiers["parl"], "share", {})
+        WinSet(issue='share', lo=0.0, hi=30.0, options=None)
+        >>> ratifier_winset(scenario, scenario.actors["B"].ratifiers["parl"], "share", {})
+        WinSet(issue='share', lo=60.0, hi=100.0, options=None)
     """
     issue = sc.issues[iid]
     others = {k: v for k, v in terms.items() if k != iid}
@@ -205,7 +327,41 @@ def _required(sc: Scenario, actor: str) -> list[tuple[str, Ratifier]]:
 
 
 def member_winset(sc: Scenario, actor: str, iid: str, terms: Mapping[str, float]) -> WinSet:
-    """The intersection of the actor's required ratifiers' win-sets (whole scale if none)."""
+    """The intersection of the actor's required ratifiers' win-sets (whole scale if none).
+
+    Examples:
+        Two nations bargain over a share (0 to 100); Parliament A wants it low and needs a
+        satisfaction of 0.7, Parliament B wants it high and needs 0.6 (Nation A's negotiator
+        stands at 50, more forthcoming than its parliament):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: two, title: Two parliaments, date: 1963-07-15}
+        ... issues:
+        ...   share: {title: A share, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   A:
+        ...     name: Nation A
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 50, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament A, reservation: 0.7,
+        ...              positions: {share: {position: 0, salience: 1}}}
+        ...   B:
+        ...     name: Nation B
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 100, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament B, reservation: 0.6,
+        ...              positions: {share: {position: 100, salience: 1}}}
+        ... alternatives:
+        ...   deal: {title: The deal, invited: [A, B], open: [share]}
+        ... ''')
+        >>> member_winset(scenario, "B", "share", {})
+        WinSet(issue='share', lo=60.0, hi=100.0, options=None)
+    """
     issue = sc.issues[iid]
     return intersect(
         iid, issue, (ratifier_winset(sc, r, iid, terms) for _, r in _required(sc, actor))
@@ -213,7 +369,41 @@ def member_winset(sc: Scenario, actor: str, iid: str, terms: Mapping[str, float]
 
 
 def has_ratifiers(sc: Scenario, actors: Iterable[str]) -> bool:
-    """Whether any of ``actors`` has a ratifier."""
+    """Whether any of ``actors`` has a ratifier.
+
+    Examples:
+        Two nations bargain over a share (0 to 100); Parliament A wants it low and needs a
+        satisfaction of 0.7, Parliament B wants it high and needs 0.6 (Nation A's negotiator
+        stands at 50, more forthcoming than its parliament):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: two, title: Two parliaments, date: 1963-07-15}
+        ... issues:
+        ...   share: {title: A share, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   A:
+        ...     name: Nation A
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 50, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament A, reservation: 0.7,
+        ...              positions: {share: {position: 0, salience: 1}}}
+        ...   B:
+        ...     name: Nation B
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 100, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament B, reservation: 0.6,
+        ...              positions: {share: {position: 100, salience: 1}}}
+        ... alternatives:
+        ...   deal: {title: The deal, invited: [A, B], open: [share]}
+        ... ''')
+        >>> has_ratifiers(scenario, ["A", "B"])
+        True
+    """
     return any(sc.actors[a].ratifiers for a in actors)
 
 
@@ -295,6 +485,46 @@ def check(sc: Scenario, members: Sequence[str], terms: Mapping[str, float]) -> R
     """Each member's ratification of ``terms`` (issue -> applied value), with the win-sets.
 
     The win-sets are computed for every settled issue, each given the other terms.
+
+    Examples:
+        Two nations bargain over a share (0 to 100); Parliament A wants it low and needs a
+        satisfaction of 0.7, Parliament B wants it high and needs 0.6 (Nation A's negotiator
+        stands at 50, more forthcoming than its parliament):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: two, title: Two parliaments, date: 1963-07-15}
+        ... issues:
+        ...   share: {title: A share, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   A:
+        ...     name: Nation A
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 50, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament A, reservation: 0.7,
+        ...              positions: {share: {position: 0, salience: 1}}}
+        ...   B:
+        ...     name: Nation B
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 100, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament B, reservation: 0.6,
+        ...              positions: {share: {position: 100, salience: 1}}}
+        ... alternatives:
+        ...   deal: {title: The deal, invited: [A, B], open: [share]}
+        ... ''')
+
+        At a share of 25, Parliament A ratifies and Parliament B does not; no share would
+        satisfy both:
+
+        >>> ratification = check(scenario, ["A", "B"], {"share": 25.0})
+        >>> ratification.ratified, ratification.not_ratified_by, ratification.no_ratifiable_deal
+        (False, ('B',), ('share',))
+        >>> [(v.name, v.utility, v.ratifies) for v in ratification.members["B"].verdicts]
+        [('Parliament B', 0.25, False)]
     """
     per: dict[str, MemberRatification] = {}
     for a in members:
@@ -323,6 +553,45 @@ def anticipated_position(
     and, on the other settled issues, the actor's own positions (the status quo where it has
     none): the most the negotiator could bring home. A position outside it is pulled to its
     nearest edge; an empty own win-set moves nothing (there is no edge to pull to).
+
+    Examples:
+        Two nations bargain over a share (0 to 100); Parliament A wants it low and needs a
+        satisfaction of 0.7, Parliament B wants it high and needs 0.6 (Nation A's negotiator
+        stands at 50, more forthcoming than its parliament):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: two, title: Two parliaments, date: 1963-07-15}
+        ... issues:
+        ...   share: {title: A share, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   A:
+        ...     name: Nation A
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 50, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament A, reservation: 0.7,
+        ...              positions: {share: {position: 0, salience: 1}}}
+        ...   B:
+        ...     name: Nation B
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 100, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament B, reservation: 0.6,
+        ...              positions: {share: {position: 100, salience: 1}}}
+        ... alternatives:
+        ...   deal: {title: The deal, invited: [A, B], open: [share]}
+        ... ''')
+
+        Tying hands pulls Nation A's negotiator from 50 to the edge of what its parliament
+        accepts; Nation B's position (100) lies inside its own win-set and does not move:
+
+        >>> anticipated_position(scenario, "A", "share", {}, ["share"])
+        30.0
+        >>> anticipated_position(scenario, "B", "share", {}, ["share"]) is None
+        True
     """
     pos = sc.actors[actor].positions.get(iid)
     if pos is None or not sc.actors[actor].ratifiers:
@@ -347,7 +616,42 @@ def elements_refused(
     """The settled elements on which member ``m`` refuses: those some required ratifier of it
     holds a position on (salience above 0) whose agreed value lies outside the member's
     win-set (the other terms held). An element no ratifier holds a position on is never named,
-    though its win-set is empty whenever the other terms are already refused."""
+    though its win-set is empty whenever the other terms are already refused.
+
+    Examples:
+        Two nations bargain over a share (0 to 100); Parliament A wants it low and needs a
+        satisfaction of 0.7, Parliament B wants it high and needs 0.6 (Nation A's negotiator
+        stands at 50, more forthcoming than its parliament):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: two, title: Two parliaments, date: 1963-07-15}
+        ... issues:
+        ...   share: {title: A share, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   A:
+        ...     name: Nation A
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 50, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament A, reservation: 0.7,
+        ...              positions: {share: {position: 0, salience: 1}}}
+        ...   B:
+        ...     name: Nation B
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 100, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament B, reservation: 0.6,
+        ...              positions: {share: {position: 100, salience: 1}}}
+        ... alternatives:
+        ...   deal: {title: The deal, invited: [A, B], open: [share]}
+        ... ''')
+        >>> ratification = check(scenario, ["A", "B"], {"share": 25.0})
+        >>> elements_refused(scenario, ratification.members["B"], {"share": 25.0})
+        ('share',)
+    """
     held = {
         iid
         for _, r in _required(sc, m.actor)
@@ -363,7 +667,44 @@ def elements_refused(
 
 def refusal_detail(sc: Scenario, members: Sequence[str], rat: Ratification) -> str:
     """The one line of a signed agreement that some member does not ratify: who signed, and
-    per refusing member its required ratifiers' utilities below their reservations."""
+    per refusing member its required ratifiers' utilities below their reservations.
+
+    Examples:
+        Two nations bargain over a share (0 to 100); Parliament A wants it low and needs a
+        satisfaction of 0.7, Parliament B wants it high and needs 0.6 (Nation A's negotiator
+        stands at 50, more forthcoming than its parliament):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: two, title: Two parliaments, date: 1963-07-15}
+        ... issues:
+        ...   share: {title: A share, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   A:
+        ...     name: Nation A
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 50, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament A, reservation: 0.7,
+        ...              positions: {share: {position: 0, salience: 1}}}
+        ...   B:
+        ...     name: Nation B
+        ...     european: true
+        ...     capability: 0.5
+        ...     positions: {share: {position: 100, salience: 1}}
+        ...     ratifiers:
+        ...       parl: {name: Parliament B, reservation: 0.6,
+        ...              positions: {share: {position: 100, salience: 1}}}
+        ... alternatives:
+        ...   deal: {title: The deal, invited: [A, B], open: [share]}
+        ... ''')
+        >>> ratification = check(scenario, ["A", "B"], {"share": 25.0})
+        >>> detail = refusal_detail(scenario, ["A", "B"], ratification)
+        >>> print(detail)  # doctest: +NORMALIZE_WHITESPACE
+        signed by A, B, not ratified by Nation B (Parliament B: 0.25 < 0.60);
+        the outcome is the status quo
+    """
     who = "; ".join(
         f"{sc.actors[a].name} ("
         + ", ".join(

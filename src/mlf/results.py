@@ -974,7 +974,47 @@ def _first_error(exc: ValidationError) -> tuple[str, str]:
 def validate_result(data: Any, where: str = "result") -> ResultFile | ResultFileV1:
     """``data`` as a :class:`ResultFile`, or :class:`ResultFormatError` in one line naming
     ``where`` (the file) and the field: no ``format_version``, an unknown one, or a field that
-    is missing, unknown or of the wrong type."""
+    is missing, unknown or of the wrong type.
+
+    Examples:
+        Two nations settle the size of a force (a scenario file in a temporary directory):
+
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.talks import run_scenario
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name) / "two.yaml"
+        >>> _ = path.write_text('''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> loaded = load_scenario(path)
+        >>> document = result_document(run_scenario(loaded, seed=7))
+        >>> validate_result(document, "result.json").alternatives[0].members
+        ['US', 'DE']
+
+        A result of another format, or with a field missing, is refused in one line:
+
+        >>> validate_result({**document, "format_version": "mlf-result/9"}, "result.json")
+        ... # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        mlf.results.ResultFormatError: result.json: format_version: 'mlf-result/9' is not ...
+        >>> validate_result({k: v for k, v in document.items() if k != "manifest"}, "result.json")
+        Traceback (most recent call last):
+            ...
+        mlf.results.ResultFormatError: result.json: manifest: missing
+        >>> tmp.cleanup()
+    """
     if not isinstance(data, dict):
         raise ResultFormatError(f"{where}: is not an mlf result: expected a JSON object")
     version = data.get("format_version")
@@ -1007,6 +1047,38 @@ def result_document(run: RunResult | Ensemble, **extra: Any) -> dict[str, Any]:
     Raises:
         ResultFormatError: the talks produced a dict outside the stated shape (a bug: the
             models and the talks disagree), named by field.
+
+    Examples:
+        Two nations settle the size of a force (a scenario file in a temporary directory):
+
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.talks import run_scenario
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name) / "two.yaml"
+        >>> _ = path.write_text('''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> loaded = load_scenario(path)
+        >>> document = result_document(run_scenario(loaded, seed=7))
+        >>> list(document)[:4]
+        ['format_version', 'manifest', 'scenario', 'alternatives']
+        >>> document["format_version"], document["manifest"]["seed"]
+        ('mlf-result/2', 7)
+        >>> fleet = document["alternatives"][0]
+        >>> fleet["status"], fleet["members"], fleet["agreed"]["size"]["label"]
+        ('agreement', ['US', 'DE'], '64')
+        >>> tmp.cleanup()
     """
     data: dict[str, Any] = {"format_version": FORMAT_VERSION, **run.to_dict(), **extra}
     validate_result(data, "result.json (as written)")
@@ -1050,7 +1122,15 @@ def summary_document(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def result_json_schema() -> dict[str, Any]:
-    """The JSON Schema of ``result.json`` (``mlf schema --result``)."""
+    """The JSON Schema of ``result.json`` (``mlf schema --result``).
+
+    Examples:
+        >>> schema = result_json_schema()
+        >>> schema["title"], schema["$id"]
+        ('mlf result (mlf-result/2)', 'urn:mlf:mlf-result/2')
+        >>> schema["required"][:4]
+        ['format_version', 'manifest', 'scenario', 'alternatives']
+    """
     schema = ResultFile.model_json_schema()
     schema["title"] = f"mlf result ({FORMAT_VERSION})"
     schema["$id"] = f"urn:mlf:{FORMAT_VERSION}"

@@ -93,6 +93,12 @@ def number_problem(text: str) -> str | None:
 
     Longer than :data:`MAX_NUMBER_CHARS`, or (decimal) more significant digits than
     :data:`MAX_NUMBER_DIGITS` (leading and trailing zeros do not count).
+
+    Examples:
+        >>> number_problem("0.125") is None
+        True
+        >>> number_problem("3.14159265358979323846")  # doctest: +ELLIPSIS
+        '3.14159265358979323846 has 21 significant digits: more than a float holds (17, ...)'
     """
     t = text.strip()
     if len(t) > MAX_NUMBER_CHARS:
@@ -227,6 +233,14 @@ class ArrangementSettings(_Model):
     """Settings an agreement fixes: force, control rule, cost rule, manning.
 
     Every field is optional: an alternative gives a base, issues override fields.
+
+    Examples:
+        An alternative's own settings, overridden by what a settled option sets:
+
+        >>> base = ArrangementSettings(units=200, split="proportional")
+        >>> settled = base.merged(ArrangementSettings(split="equal"))
+        >>> settled.units, settled.split
+        (200.0, 'equal')
     """
 
     units: Num | None = Field(default=None, ge=0, description="size of the force (missiles)")
@@ -303,7 +317,23 @@ class Option(_Model):
 
 
 class Issue(_Model):
-    """One element of an agreement: a numeric scale or ordered options."""
+    """One element of an agreement: a numeric scale or ordered options.
+
+    Examples:
+        An options issue lies on the axis of its option indices:
+
+        >>> rule = Issue.model_validate({
+        ...     "title": "Firing rule",
+        ...     "status_quo": "unanimity",
+        ...     "options": [
+        ...         {"id": "unanimity", "label": "Every member"},
+        ...         {"id": "us_veto", "label": "A US veto and a majority"},
+        ...         {"id": "majority", "label": "A majority"},
+        ...     ],
+        ... })
+        >>> rule.option_index("us_veto"), rule.to_number("majority"), rule.nearest_option(1.4).id
+        (1, 2.0, 'us_veto')
+    """
 
     title: str
     description: str | None = None
@@ -663,7 +693,28 @@ class Counterfactual(_Model):
 
 
 class Scenario(_Model):
-    """A whole scenario file."""
+    """A whole scenario file.
+
+    Examples:
+        >>> scenario, _ = parse_scenario('''
+        ... meta:
+        ...   id: two
+        ...   title: Two nations
+        ...   date: 1963-07-15
+        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: {value: 0.6, sources: [S1]},
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> scenario.source("S1").confidence, scenario.actors["US"].capability.sources
+        ('B', ['S1'])
+    """
 
     meta: Meta
     settings: Settings = Field(default_factory=Settings)
@@ -706,7 +757,23 @@ LEAD_FIELDS = frozenset({"lead", "lead_share"})
 
 
 def issue_fields(issue: Issue) -> frozenset[str]:
-    """The arrangement fields an issue can set: its ``sets`` or what any option sets."""
+    """The arrangement fields an issue can set: its ``sets`` or what any option sets.
+
+    Examples:
+        >>> size = Issue.model_validate(
+        ...     {"title": "Size", "scale": {"lo": 0, "hi": 200}, "status_quo": 0, "sets": "units"}
+        ... )
+        >>> polaris = Issue.model_validate({
+        ...     "title": "British Polaris in the force",
+        ...     "status_quo": "out",
+        ...     "options": [
+        ...         {"id": "out", "label": "Kept national"},
+        ...         {"id": "in", "label": "Assigned", "settings": {"in_kind": {"GBR": 64}}},
+        ...     ],
+        ... })
+        >>> issue_fields(size), issue_fields(polaris)
+        (frozenset({'units'}), frozenset({'in_kind'}))
+    """
     if issue.sets is not None:
         return frozenset({issue.sets})
     out: set[str] = set()
@@ -720,6 +787,31 @@ def can_have_force(issues: Mapping[str, Issue], alt: Alternative) -> bool:
 
     True when an open issue sets ``units``; otherwise the value a fixed ``units`` issue gives
     (times its scale factor), or else the alternative's own ``settings.units``, must be > 0.
+
+    Examples:
+        A fleet whose size is negotiated, and talks with no force at all:
+
+        >>> issues = {
+        ...     "size": Issue.model_validate(
+        ...         {"title": "Size", "scale": {"lo": 0, "hi": 9}, "status_quo": 0, "sets": "units"}
+        ...     ),
+        ...     "polaris": Issue.model_validate({
+        ...         "title": "British Polaris in the force",
+        ...         "status_quo": "out",
+        ...         "options": [
+        ...             {"id": "out", "label": "Kept national"},
+        ...             {"id": "in", "label": "Assigned", "settings": {"in_kind": {"GBR": 64}}},
+        ...         ],
+        ...     }),
+        ... }
+        >>> fleet = Alternative.model_validate(
+        ...     {"title": "A fleet", "invited": ["USA", "GBR"], "open": ["size", "polaris"]}
+        ... )
+        >>> talks = Alternative.model_validate(
+        ...     {"title": "Talks only", "invited": ["USA", "GBR"], "open": ["polaris"]}
+        ... )
+        >>> can_have_force(issues, fleet), can_have_force(issues, talks)
+        (True, False)
     """
     for iid in alt.open:
         issue = issues.get(iid)
@@ -738,6 +830,33 @@ def alternative_fields(issues: Mapping[str, Issue], alt: Alternative) -> frozens
     Every field is used except: the force fields (:data:`FORCE_FIELDS`) when the alternative
     cannot have a force (its size is fixed at 0), and the lead fields (:data:`LEAD_FIELDS`)
     when it names no lead payer.
+
+    Examples:
+        Talks with no force use none of the force fields:
+
+        >>> issues = {
+        ...     "size": Issue.model_validate(
+        ...         {"title": "Size", "scale": {"lo": 0, "hi": 9}, "status_quo": 0, "sets": "units"}
+        ...     ),
+        ...     "polaris": Issue.model_validate({
+        ...         "title": "British Polaris in the force",
+        ...         "status_quo": "out",
+        ...         "options": [
+        ...             {"id": "out", "label": "Kept national"},
+        ...             {"id": "in", "label": "Assigned", "settings": {"in_kind": {"GBR": 64}}},
+        ...         ],
+        ...     }),
+        ... }
+        >>> fleet = Alternative.model_validate(
+        ...     {"title": "A fleet", "invited": ["USA", "GBR"], "open": ["size", "polaris"]}
+        ... )
+        >>> talks = Alternative.model_validate(
+        ...     {"title": "Talks only", "invited": ["USA", "GBR"], "open": ["polaris"]}
+        ... )
+        >>> sorted(alternative_fields(issues, talks))
+        ['ceiling', 'currency', 'fixed_cost', 'rule', 'split', 'term_years']
+        >>> "in_kind" in alternative_fields(issues, fleet)
+        True
     """
     used = set(ArrangementSettings.model_fields) - {"note"}
     if not can_have_force(issues, alt):
@@ -748,14 +867,65 @@ def alternative_fields(issues: Mapping[str, Issue], alt: Alternative) -> frozens
 
 
 def unused_fields(issues: Mapping[str, Issue], alt: Alternative, issue_id: str) -> list[str]:
-    """The fields ``issue_id`` would set that ``alt`` does not use (empty: the issue applies)."""
+    """The fields ``issue_id`` would set that ``alt`` does not use (empty: the issue applies).
+
+    Examples:
+        Polaris in kind means nothing where there is no force:
+
+        >>> issues = {
+        ...     "size": Issue.model_validate(
+        ...         {"title": "Size", "scale": {"lo": 0, "hi": 9}, "status_quo": 0, "sets": "units"}
+        ...     ),
+        ...     "polaris": Issue.model_validate({
+        ...         "title": "British Polaris in the force",
+        ...         "status_quo": "out",
+        ...         "options": [
+        ...             {"id": "out", "label": "Kept national"},
+        ...             {"id": "in", "label": "Assigned", "settings": {"in_kind": {"GBR": 64}}},
+        ...         ],
+        ...     }),
+        ... }
+        >>> fleet = Alternative.model_validate(
+        ...     {"title": "A fleet", "invited": ["USA", "GBR"], "open": ["size", "polaris"]}
+        ... )
+        >>> talks = Alternative.model_validate(
+        ...     {"title": "Talks only", "invited": ["USA", "GBR"], "open": ["polaris"]}
+        ... )
+        >>> unused_fields(issues, talks, "polaris"), unused_fields(issues, fleet, "polaris")
+        (['in_kind'], [])
+    """
     issue = issues[issue_id]
     return sorted(issue_fields(issue) - alternative_fields(issues, alt))
 
 
 def issue_applies(issues: Mapping[str, Issue], alt: Alternative, issue_id: str) -> bool:
     """An issue applies to an alternative when every field it can set is one the alternative
-    uses: the status quo (no force) does not negotiate taking British Polaris into a force."""
+    uses: the status quo (no force) does not negotiate taking British Polaris into a force.
+
+    Examples:
+
+        >>> issues = {
+        ...     "size": Issue.model_validate(
+        ...         {"title": "Size", "scale": {"lo": 0, "hi": 9}, "status_quo": 0, "sets": "units"}
+        ...     ),
+        ...     "polaris": Issue.model_validate({
+        ...         "title": "British Polaris in the force",
+        ...         "status_quo": "out",
+        ...         "options": [
+        ...             {"id": "out", "label": "Kept national"},
+        ...             {"id": "in", "label": "Assigned", "settings": {"in_kind": {"GBR": 64}}},
+        ...         ],
+        ...     }),
+        ... }
+        >>> fleet = Alternative.model_validate(
+        ...     {"title": "A fleet", "invited": ["USA", "GBR"], "open": ["size", "polaris"]}
+        ... )
+        >>> talks = Alternative.model_validate(
+        ...     {"title": "Talks only", "invited": ["USA", "GBR"], "open": ["polaris"]}
+        ... )
+        >>> issue_applies(issues, fleet, "polaris"), issue_applies(issues, talks, "polaris")
+        (True, False)
+    """
     return not unused_fields(issues, alt, issue_id)
 
 
@@ -764,6 +934,34 @@ def issues_for(sc: Scenario, alt: Alternative | str) -> list[str]:
 
     ``alt`` is an alternative or its id. ``mlf check`` warns about an open issue that does
     not apply; the talks leave it out (it stays unsettled and sets nothing).
+
+    Examples:
+        Talks with no force do not negotiate what Britain puts into a force; ``mlf check``
+        warns:
+
+        >>> scenario, warnings = parse_scenario('''
+        ... meta: {id: polaris, title: A force or none, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ...   polaris:
+        ...     title: British Polaris in the force
+        ...     status_quo: out
+        ...     options:
+        ...       - {id: out, label: Kept national}
+        ...       - {id: in, label: Assigned, settings: {in_kind: {GBR: 64}}}
+        ... actors:
+        ...   USA: {name: United States, european: false, capability: 0.6,
+        ...         positions: {size: {position: 80, salience: 1}}}
+        ...   GBR: {name: United Kingdom, european: true, capability: 0.4,
+        ...         positions: {polaris: {position: out, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [USA, GBR], open: [size, polaris]}
+        ...   talks: {title: Talks only, invited: [USA, GBR], open: [polaris]}
+        ... ''')
+        >>> issues_for(scenario, "fleet"), issues_for(scenario, "talks")
+        (['size', 'polaris'], [])
+        >>> print(warnings[0])  # doctest: +ELLIPSIS
+        warning: <scenario>:18:58: alternatives.talks.open.0: issue 'polaris' sets in_kind, ...
     """
     a = sc.alternatives[alt] if isinstance(alt, str) else alt
     return [i for i in a.open if issue_applies(sc.issues, a, i)]
@@ -1269,6 +1467,33 @@ def parse_scenario(
 
     Raises:
         ScenarioErrors: every located problem, one line each, in file order.
+
+    Examples:
+        Two nations, one issue, one alternative:
+
+        >>> text = '''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... '''
+        >>> scenario, warnings = parse_scenario(text, "two.yaml")
+        >>> list(scenario.actors), scenario.issues["size"].title, warnings
+        (['US', 'DE'], 'Size of the force', [])
+
+        Every problem is one line naming the file, line, column and field:
+
+        >>> try:
+        ...     parse_scenario(text.replace("capability: 0.4", "capability: -0.4"), "two.yaml")
+        ... except ScenarioErrors as errors:
+        ...     print(errors)
+        two.yaml:8:51: actors.DE.capability: -0.4 is negative: must be >= 0
     """
     scenario, warnings, _ = _parse(data, file, strict=strict)
     return scenario, warnings
@@ -2122,14 +2347,25 @@ def _builtin_dir() -> Any:
 
 
 def builtin_ids() -> list[str]:
-    """Ids of the scenarios that ship with mlf, sorted."""
+    """Ids of the scenarios that ship with mlf, sorted.
+
+    Examples:
+        >>> builtin_ids()
+        ['mlf-1963', 'mlf-1963-10', 'mlf-1964-06', 'mlf-1964-12']
+    """
     return sorted(
         p.name[: -len(".yaml")] for p in _builtin_dir().iterdir() if p.name.endswith(".yaml")
     )
 
 
 def builtin_path(scenario_id: str) -> Path:
-    """The file of a built-in scenario (it may not exist: check :func:`builtin_ids`)."""
+    """The file of a built-in scenario (it may not exist: check :func:`builtin_ids`).
+
+    Examples:
+        >>> path = builtin_path("mlf-1963")
+        >>> path.name, path.exists(), builtin_path("mlf-1970").exists()
+        ('mlf-1963.yaml', True, False)
+    """
     return Path(str(_builtin_dir() / f"{scenario_id}.yaml"))
 
 
@@ -2142,9 +2378,14 @@ def builtin_text(scenario_id: str) -> str:
     without ``extends``, which :func:`parse_scenario` reads to the same scenario. A
     built-in that extends nothing is returned byte for byte.
 
-    >>> from mlf.scenario import builtin_text, load_scenario, parse_scenario
-    >>> parse_scenario(builtin_text("mlf-1964-12"))[0] == load_scenario("mlf-1964-12").scenario
+    The October 1963 built-in extends July's; its text stands on its own:
+
+    >>> from mlf.scenario import builtin_path, builtin_text, parse_scenario
+    >>> "extends:" in builtin_path("mlf-1963-10").read_text(encoding="utf-8")
     True
+    >>> text = builtin_text("mlf-1963-10")
+    >>> "extends:" in text, str(parse_scenario(text)[0].meta.date)
+    (False, '1963-10-11')
     """
     import io
 
@@ -2363,6 +2604,37 @@ def overlay_diff(ref: str | Path) -> OverlayDiff:
 
     Raises:
         ScenarioErrors: the scenario is invalid, or extends nothing.
+
+    Examples:
+        A later date's file gives only what changed (in a temporary directory):
+
+        >>> import tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> _ = (Path(tmp.name) / "two.yaml").write_text('''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> _ = (Path(tmp.name) / "later.yaml").write_text('''extends: two.yaml
+        ... meta: {id: later, date: 1963-10-11}
+        ... actors: {DE: {capability: 0.5}}
+        ... ''')
+        >>> d = overlay_diff(Path(tmp.name) / "later.yaml")
+        >>> Path(d.parent).name
+        'two.yaml'
+        >>> for c in d.changes:
+        ...     print(f"{c.path}: {c.old} -> {c.new} (later.yaml line {c.line})")
+        meta.id: two -> later (later.yaml line 2)
+        meta.date: 1963-07-15 -> 1963-10-11 (later.yaml line 2)
+        actors.DE.capability: 0.4 -> 0.5 (later.yaml line 3)
+        >>> tmp.cleanup()
     """
     from mlf.overlay import Origin, diff, locate, merge, sources_of
 
@@ -2491,6 +2763,45 @@ def apply_changes(
         ChangeErrors: the changed scenario is invalid (exit 2 if a ``--set`` or the
             counterfactual is at fault, else 1).
         ScenarioErrors: an overlay file cannot be read.
+
+    Examples:
+        A ``--set`` on a scenario file (in a temporary directory); the result records what it
+        changed and both hashes:
+
+        >>> import tempfile
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name) / "two.yaml"
+        >>> _ = path.write_text('''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> loaded = load_scenario(path)
+        >>> changed = apply_changes(loaded, sets=["actors.DE.capability=0.5"])
+        >>> changed.scenario.actors["DE"].capability.value
+        0.5
+        >>> changed.base_sha256 == loaded.sha256, changed.sha256 == loaded.sha256
+        (True, False)
+        >>> [c.to_dict() for c in changed.requests[0].changes]
+        [{'path': 'actors.DE.capability', 'old': 0.4, 'new': 0.5}]
+
+        A value the scenario refuses is named by the ``--set`` that gave it:
+
+        >>> try:
+        ...     apply_changes(loaded, sets=["actors.DE.capability=-1"])
+        ... except ChangeErrors as errors:
+        ...     print(errors)
+        ...     print("exit code", errors.exit_code)
+        --set actors.DE.capability=-1: actors.DE.capability: -1 is negative: must be >= 0
+        exit code 2
+        >>> tmp.cleanup()
     """
     from mlf.errors import UsageError
     from mlf.overlay import (
@@ -2703,6 +3014,11 @@ def scenario_json_schema() -> dict[str, Any]:
 
     ``extends`` is described too; a file that extends another gives only what changes, so
     the schema's required fields do not apply to it (``mlf check`` validates the merge).
+
+    Examples:
+        >>> schema = scenario_json_schema()
+        >>> schema["title"], sorted(schema["required"])
+        ('mlf scenario', ['actors', 'alternatives', 'issues', 'meta'])
     """
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -2717,7 +3033,38 @@ def scenario_json_schema() -> dict[str, Any]:
 
 
 def dump_scenario(sc: Scenario) -> str:
-    """The scenario as YAML text (loads back to an equal scenario); defaults are left out."""
+    """The scenario as YAML text (loads back to an equal scenario); defaults are left out.
+
+    Examples:
+        >>> scenario, _ = parse_scenario('''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> text = dump_scenario(scenario)
+        >>> print(text[: text.index("actors:")])
+        meta:
+          id: two
+          title: Two nations
+          date: 1963-07-15
+        issues:
+          size:
+            title: Size of the force
+            scale:
+              lo: 0.0
+              hi: 100.0
+            status_quo: 0.0
+        <BLANKLINE>
+        >>> parse_scenario(text)[0] == scenario
+        True
+    """
     import io
 
     from ruamel.yaml import YAML
@@ -2733,7 +3080,32 @@ def dump_scenario(sc: Scenario) -> str:
 
 
 def iter_quantities(sc: Scenario) -> Iterator[tuple[str, Quantity]]:
-    """Every number of the actors that carries provenance, with its dotted path."""
+    """Every number of the actors that carries provenance, with its dotted path.
+
+    Examples:
+        >>> scenario, _ = parse_scenario('''
+        ... meta:
+        ...   id: two
+        ...   title: Two nations
+        ...   date: 1963-07-15
+        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: {value: 0.6, sources: [S1]},
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4,
+        ...        positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> for path, q in iter_quantities(scenario):
+        ...     print(path, q.value, q.sources)
+        actors.US.capability 0.6 ['S1']
+        actors.US.positions.size.salience 1.0 []
+        actors.DE.capability 0.4 []
+        actors.DE.positions.size.salience 0.5 []
+    """
     for aid, actor in sc.actors.items():
         for name in ("capability", "gdp", "defence_budget", "contribution"):
             q = getattr(actor, name)

@@ -110,7 +110,25 @@ class TableResult:
 def decide_table(
     invited: Sequence[str], own_terms: OwnTermsFn, outside: Mapping[str, float]
 ) -> TableResult:
-    """Each invited nation's decision to come to the table (see the module docstring)."""
+    """Each invited nation's decision to come to the table (see the module docstring).
+
+    Examples:
+        France wants no force at all, so no arrangement exists on its terms; Italy's best
+        terms fall short of its outside option; Germany comes:
+
+        >>> from mlf.participation import Terms
+        >>> own = {
+        ...     "DE": Terms(0.9, 0.3, 0.1),
+        ...     "IT": Terms(0.5, 0.2, 0.2),
+        ...     "FR": "its own position on the force size is zero",
+        ... }
+        >>> outside = {"DE": 0.5, "IT": 0.6, "FR": 0.0}
+        >>> table = decide_table(["DE", "IT", "FR"], own.__getitem__, outside)
+        >>> table.at_table, table.stayed_away
+        (('DE',), ('IT', 'FR'))
+        >>> print(table.decisions[2].reason)
+        FR stays away: its own position on the force size is zero
+    """
     out: list[TableDecision] = []
     for a in invited:
         t = own_terms(a)

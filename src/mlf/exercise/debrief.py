@@ -30,6 +30,39 @@ def exercise_result(state: State) -> dict[str, Any]:
     """The exercise's ``result.json`` document (format ``mlf-result/1``), validated.
 
     Raises :class:`OutOfTurn` before any arrangement has been built (there is no outcome yet).
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
+        >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = replay(setup, [
+        ...     PositionStated(seat="DE", issue="size", value=120),
+        ...     RoundClosed(),
+        ...     DecisionMade(seat="DE", join=True),
+        ...     ArrangementBuilt(),
+        ...     ExerciseEnded(),
+        ... ])
+        >>> result = exercise_result(state)
+        >>> alternative = result["alternatives"][0]
+        >>> result["format_version"], alternative["status"], alternative["members"]
+        ('mlf-result/2', 'agreement', ['US', 'DE'])
     """
     o = outcome_of(state)
     if o is None:
@@ -39,14 +72,86 @@ def exercise_result(state: State) -> dict[str, Any]:
 
 
 def exercise_report_html(state: State) -> str:
-    """mlf's offline HTML report of :func:`exercise_result`."""
+    """mlf's offline HTML report of :func:`exercise_result`.
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
+        >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = replay(setup, [
+        ...     PositionStated(seat="DE", issue="size", value=120),
+        ...     RoundClosed(),
+        ...     DecisionMade(seat="DE", join=True),
+        ...     ArrangementBuilt(),
+        ...     ExerciseEnded(),
+        ... ])
+        >>> html = exercise_report_html(state)
+        >>> html.startswith("<!DOCTYPE html>"), "<script src=" in html  # offline: nothing fetched
+        (True, False)
+    """
     from mlf.report import render_html
 
     return render_html(exercise_result(state))
 
 
 def comparison(state: State) -> dict[str, Any]:
-    """The exercise against the model's own forecast from the same start (module docstring)."""
+    """The exercise against the model's own forecast from the same start (module docstring).
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
+        >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = replay(setup, [
+        ...     PositionStated(seat="DE", issue="size", value=120),
+        ...     RoundClosed(),
+        ...     DecisionMade(seat="DE", join=True),
+        ...     ArrangementBuilt(),
+        ...     ExerciseEnded(),
+        ... ])
+
+        Germany understated its position (120 against its brief's 150), and the terms moved:
+
+        >>> debrief = comparison(state)
+        >>> debrief["terms"]["exercise"], debrief["terms"]["model"]
+        ([{'size': '173.3'}], [{'size': '183.3'}])
+        >>> germany = debrief["positions"]["DE"]["size"]
+        >>> germany["brief"], germany["stated"]
+        (150.0, [120.0])
+    """
     sc = state.ctx.scenario
     setup = state.setup
     model = run_alternative(sc, setup.alternative, model=setup.model, seed=setup.seed)
@@ -159,6 +264,40 @@ def comparison_tables(state: State, cmp: dict[str, Any] | None = None) -> dict[s
     domestic ratifier of each member of the exercise's signed agreement, its utility against its
     reservation, its verdict, the elements outside the member's win-set, and its verdict in the
     model's own run (none: nothing signed there). ``summary``: two sentences.
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
+        >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = replay(setup, [
+        ...     PositionStated(seat="DE", issue="size", value=120),
+        ...     RoundClosed(),
+        ...     DecisionMade(seat="DE", join=True),
+        ...     ArrangementBuilt(),
+        ...     ExerciseEnded(),
+        ... ])
+        >>> tables = comparison_tables(state)
+        >>> tables["terms"]["columns"]
+        ['element', 'exercise, round 1', 'model, round 1']
+        >>> tables["terms"]["rows"]
+        [['Size of the force', '173.3', '183.3']]
     """
     c = cmp if cmp is not None else comparison(state)
     sc = state.ctx.scenario

@@ -100,7 +100,16 @@ SEAT_EVENTS = frozenset({"position", "decision"})
 
 
 def parse_event(data: str | bytes | dict[str, Any]) -> Event:
-    """An event from its JSON text (or a dict), or :class:`InvalidAction` in one line."""
+    """An event from its JSON text (or a dict), or :class:`InvalidAction` in one line.
+
+    Examples:
+        >>> parse_event('{"type": "decision", "seat": "DE", "join": true}')
+        DecisionMade(v=1, type='decision', seat='DE', join=True)
+        >>> parse_event({"type": "decision", "seat": "DE"})
+        Traceback (most recent call last):
+            ...
+        mlf.exercise.errors.InvalidAction: event: decision.join: Field required
+    """
     try:
         if isinstance(data, dict):
             return _ADAPTER.validate_python(data)
@@ -112,5 +121,12 @@ def parse_event(data: str | bytes | dict[str, Any]) -> Event:
 
 
 def event_json(event: Event) -> str:
-    """The event as one line of JSON (the form stored in an event log)."""
+    """The event as one line of JSON (the form stored in an event log).
+
+    Examples:
+        >>> event_json(PositionStated(seat="DE", issue="size", value=120))
+        '{"v":1,"type":"position","seat":"DE","issue":"size","value":120.0}'
+        >>> parse_event(event_json(RoundClosed())) == RoundClosed()
+        True
+    """
     return event.model_dump_json()

@@ -13,7 +13,39 @@ from mlf.talks import AlternativeOutcome, TalksRound, support_of
 
 
 def played_rounds(state: State, upto: Round | None = None) -> tuple[TalksRound, ...]:
-    """Each built round up to ``upto`` (default: all): participants, terms, members."""
+    """Each built round up to ``upto`` (default: all): participants, terms, members.
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
+        >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = replay(setup, [
+        ...     PositionStated(seat="DE", issue="size", value=120),
+        ...     RoundClosed(),
+        ...     DecisionMade(seat="DE", join=True),
+        ...     ArrangementBuilt(),
+        ...     ExerciseEnded(),
+        ... ])
+        >>> [(r.participants, r.agreed["size"].label, r.members) for r in played_rounds(state)]
+        [(('US', 'DE'), '173.3', ('US', 'DE'))]
+    """
     out: list[TalksRound] = []
     for r in state.rounds:
         if r.built is not None and r.settlement is not None:
@@ -25,7 +57,40 @@ def played_rounds(state: State, upto: Round | None = None) -> tuple[TalksRound, 
 
 def outcome_of(state: State, rnd: Round | None = None) -> AlternativeOutcome | None:
     """The outcome after round ``rnd`` (default: the last round built), or None if no round
-    has been built yet."""
+    has been built yet.
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
+        >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = replay(setup, [
+        ...     PositionStated(seat="DE", issue="size", value=120),
+        ...     RoundClosed(),
+        ...     DecisionMade(seat="DE", join=True),
+        ...     ArrangementBuilt(),
+        ...     ExerciseEnded(),
+        ... ])
+        >>> outcome = outcome_of(state)
+        >>> outcome.status, outcome.members, outcome.detail
+        ('agreement', ('US', 'DE'), '2 members: US, DE')
+    """
     r = rnd if rnd is not None else state.last_built
     if r is None or r.built is None or r.settlement is None:
         return None

@@ -109,7 +109,31 @@ class Built:
 
 def stated_scenario(sc: Scenario, stated: Mapping[str, Mapping[str, Value]]) -> Scenario:
     """The scenario with each seat's stated positions in place of its brief's (saliences,
-    capabilities and everything else unchanged)."""
+    capabilities and everything else unchanged).
+
+    Examples:
+        Germany states 120 where its brief says 150; nothing else changes:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> scenario, _ = parse_scenario(text)
+        >>> stated = stated_scenario(scenario, {"DE": {"size": 120}})
+        >>> [sc.actors["DE"].positions["size"].position for sc in (stated, scenario)]
+        [120, 150.0]
+    """
     if not stated:
         return sc
     actors = dict(sc.actors)
@@ -132,7 +156,34 @@ def settle(
     issues: Sequence[str],
     round_index: int,
 ) -> Settlement:
-    """Settle the round's terms among ``participants`` from the stated positions."""
+    """Settle the round's terms among ``participants`` from the stated positions.
+
+    Examples:
+        The referee settles round 1 among the United States and Germany, from Germany's stated
+        120 and the model seat's brief (capability x salience weighted mean, (0.6 x 200 + 0.3 x
+        120) / 0.9):
+
+        >>> from mlf.exercise import make_setup
+        >>> from mlf.exercise.setup import context
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> ctx = context(make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"]))
+        >>> settlement = settle(ctx, ["US", "DE"], ["US", "DE"], {"DE": {"size": 120}}, ["size"], 1)
+        >>> settlement.agreed["size"].label, settlement.used
+        ('173.3', {'US': {'size': (200.0, 'brief')}, 'DE': {'size': (120, 'stated')}})
+    """
     sc = ctx.scenario
     setup = ctx.setup
     alt = sc.alternatives[setup.alternative]
@@ -176,6 +227,31 @@ def build(
 
     ``choices`` are the decisions the seats people play made this round; ``previous`` the
     member sets of the earlier rounds (to name a cycle as ``mlf run`` does).
+
+    Examples:
+        Germany's delegation joins; the model decides for the United States:
+
+        >>> from mlf.exercise import make_setup
+        >>> from mlf.exercise.setup import context
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> ctx = context(make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"]))
+        >>> settlement = settle(ctx, ["US", "DE"], ["US", "DE"], {"DE": {"size": 120}}, ["size"], 1)
+        >>> built = build(ctx, ["US", "DE"], settlement, {"DE": True}, [])
+        >>> built.status, built.members, built.decided_by
+        ('agreement', ('US', 'DE'), {'US': 'model', 'DE': 'delegation'})
     """
     sc = ctx.scenario
     setup = ctx.setup

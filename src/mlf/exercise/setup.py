@@ -92,7 +92,32 @@ def _load(text: str, name: str, builtin: bool) -> LoadedScenario:
 
 
 def context(setup: Setup) -> Context:
-    """The setup with its scenario parsed (cached by the text's hash)."""
+    """The setup with its scenario parsed (cached by the text's hash).
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import make_setup
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> ctx = context(setup)
+        >>> ctx.scenario.meta.title, ctx.loaded.sha256 == setup.sha256
+        ('Three nations', True)
+    """
     return Context(setup, _load(setup.scenario_text, setup.scenario_name, setup.builtin))
 
 
@@ -111,6 +136,36 @@ def make_setup(
     ``model`` and ``seed`` default to the scenario's ``settings``. Raises
     :class:`mlf.scenario.ScenarioErrors` for an invalid scenario (every located problem) and
     :class:`SetupError` (one line naming the argument) for the rest.
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import make_setup
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> setup.seats, setup.model, setup.seed
+        (('DE',), 'compromise', 0)
+
+        A seat that is not invited is refused in one line:
+
+        >>> make_setup(text, "trio.yaml", alternative="fleet", seats=["FR"])
+        Traceback (most recent call last):
+            ...
+        mlf.exercise.errors.SetupError: seats: 'FR' is not invited to fleet (invited: US, DE, GB)
     """
     if isinstance(scenario_text, bytes):
         try:
@@ -173,6 +228,30 @@ def table_of(ctx: Context) -> tuple[TableResult, TableResult]:
     Returns the exercise's table and the model's own (where a seat people play may stay
     away). Raises :class:`SetupError` when fewer sit at the exercise's than the alternative
     needs.
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import make_setup
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> table, model_table = table_of(context(setup))
+        >>> table.at_table, model_table.stayed_away
+        (('US', 'DE'), ('GB',))
     """
     setup = ctx.setup
     sc = ctx.scenario
@@ -203,7 +282,19 @@ def builtin_setup(
     model: str | None = None,
     seed: int | None = None,
 ) -> Setup:
-    """:func:`make_setup` on a built-in scenario (``mlf scenarios`` lists them)."""
+    """:func:`make_setup` on a built-in scenario (``mlf scenarios`` lists them).
+
+    Examples:
+        ``builtin_setup("mlf-1963", alternative="mlf_surface", seats=["GBR"])`` plays
+        Britain's delegation in the surface fleet's talks of July 1963. An unknown built-in
+        is refused in one line that lists them:
+
+        >>> builtin_setup("mlf-1970", alternative="mlf_surface", seats=["GBR"])
+        ... # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        mlf.exercise.errors.SetupError: scenario: no built-in scenario 'mlf-1970' (built-ins: ...)
+    """
     if scenario_id not in builtin_ids():
         raise SetupError(
             f"scenario: no built-in scenario {scenario_id!r} "

@@ -91,6 +91,30 @@ def initial_state(setup: Setup) -> State:
     The table: model seats come by mlf's rule (:func:`mlf.talks.come_to_table`); seats people
     play sit at it. Raises :class:`SetupError` when fewer seats sit at it than the
     alternative needs (``min_members``).
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import make_setup
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = initial_state(setup)
+        >>> state.phase, state.at_table, state.elements
+        ('positions', ('US', 'DE'), ('size',))
     """
     ctx = context(setup)
     sc = ctx.scenario
@@ -274,6 +298,43 @@ def apply(state: State, event: Event) -> State:
     Raises:
         ExerciseError: :class:`OutOfTurn` or :class:`InvalidAction`, one line; the state is
             unchanged.
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
+        >>> from mlf.exercise import PositionStated, RoundClosed, make_setup
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+
+        Germany states 120 missiles (its brief says 150); the chair closes the round and the
+        model settles the size from the stated positions (capability x salience weighted mean):
+
+        >>> state = apply(initial_state(setup), PositionStated(seat="DE", issue="size", value=120))
+        >>> state = apply(state, RoundClosed())
+        >>> state.current.settlement.agreed["size"].label
+        '173.3'
+
+        An event out of turn is refused, naming why:
+
+        >>> apply(state, RoundClosed())
+        Traceback (most recent call last):
+            ...
+        mlf.exercise.errors.OutOfTurn: round 1 is already closed
     """
     if isinstance(event, PositionStated):
         return _position(state, event)
@@ -297,6 +358,38 @@ def replay(setup: Setup, events: Iterable[Event]) -> State:
 
     A log holds only accepted events, so an event that :func:`apply` refuses here means the
     log does not belong to this setup: the error says which event (1-based).
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
+        >>> from mlf.exercise import PositionStated, RoundClosed, make_setup
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = replay(setup, [
+        ...     PositionStated(seat="DE", issue="size", value=120),
+        ...     RoundClosed(),
+        ...     DecisionMade(seat="DE", join=True),
+        ...     ArrangementBuilt(),
+        ...     ExerciseEnded(),
+        ... ])
+        >>> built = state.last_built.built
+        >>> state.phase, built.status, built.members
+        ('ended', 'agreement', ('US', 'DE'))
     """
     state = initial_state(setup)
     for i, ev in enumerate(events, 1):

@@ -101,7 +101,44 @@ def ratification_public(sc: Scenario, rnd: Round) -> dict[str, Any] | None:
     """Each member's verdict at home on the round's signed terms (None: nothing signed, or no
     member has domestic ratifiers): whether it ratifies, each ratifier's utility against its
     reservation, and the elements whose agreed value lies outside its win-set. Votes at home
-    are public, so every view shows them."""
+    are public, so every view shows them.
+
+    Examples:
+        Germany's Bundestag (invented here) wants the force at 150 and needs a satisfaction of
+        0.9; the signed 173.3 gives it 1 - 23.3 / 200 = 0.883:
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, PositionStated, RoundClosed
+        >>> from mlf.exercise import make_setup, replay
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}},
+        ...        ratifiers: {bt: {name: Bundestag, reservation: 0.9,
+        ...                         positions: {size: {position: 150, salience: 1}}}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = replay(setup, [
+        ...     PositionStated(seat="DE", issue="size", value=120),
+        ...     RoundClosed(),
+        ...     DecisionMade(seat="DE", join=True),
+        ...     ArrangementBuilt(),
+        ... ])
+        >>> verdicts = ratification_public(state.ctx.scenario, state.last_built)
+        >>> verdicts["ratified"], verdicts["not_ratified_by"]
+        (False, ['DE'])
+        >>> bundestag = verdicts["members"]["DE"]["ratifiers"][0]
+        >>> round(bundestag["utility"], 3), bundestag["reservation"], bundestag["ratifies"]
+        (0.883, 0.9, False)
+    """
     b, st = rnd.built, rnd.settlement
     if b is None or st is None or b.ratification is None:
         return None
@@ -150,7 +187,42 @@ def _round_public(state: State, rnd: Round) -> dict[str, Any]:
 
 
 def public_view(state: State) -> dict[str, Any]:
-    """What everyone at the table may see (see the module docstring)."""
+    """What everyone at the table may see (see the module docstring).
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
+        >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = replay(setup, [
+        ...     PositionStated(seat="DE", issue="size", value=120),
+        ...     RoundClosed(),
+        ...     DecisionMade(seat="DE", join=True),
+        ...     ArrangementBuilt(),
+        ...     ExerciseEnded(),
+        ... ])
+        >>> view = public_view(state)
+        >>> view["phase"], [(s["id"], s["played_by"], s["at_table"]) for s in view["seats"]]
+        ('ended', [('US', 'model', True), ('DE', 'delegation', True), ('GB', 'model', False)])
+        >>> view["rounds"][0]["terms"]["size"]["label"], view["rounds"][0]["revealed_positions"]
+        ('173.3', None)
+    """
     sc = state.ctx.scenario
     setup = state.setup
     alt = sc.alternatives[setup.alternative]
@@ -246,7 +318,43 @@ def _seat_round(state: State, rnd: Round, seat: str) -> dict[str, Any]:
 
 
 def seat_view(state: State, seat: str) -> dict[str, Any]:
-    """The public view plus ``seat``'s own brief, positions, decisions and utility only."""
+    """The public view plus ``seat``'s own brief, positions, decisions and utility only.
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
+        >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = replay(setup, [
+        ...     PositionStated(seat="DE", issue="size", value=120),
+        ...     RoundClosed(),
+        ...     DecisionMade(seat="DE", join=True),
+        ...     ArrangementBuilt(),
+        ...     ExerciseEnded(),
+        ... ])
+
+        Germany sees its own brief (and never another seat's):
+
+        >>> view = seat_view(state, "DE")
+        >>> view["brief"]["positions"], "briefs" in view
+        ({'size': {'position': 150.0, 'salience': 1.0}}, False)
+    """
     if seat not in state.setup.seats:
         alt = state.ctx.scenario.alternatives[state.setup.alternative]
         if seat in alt.invited:
@@ -263,7 +371,43 @@ def seat_view(state: State, seat: str) -> dict[str, Any]:
 
 
 def chair_view(state: State) -> dict[str, Any]:
-    """Everything: the public view, every brief, every stated position, every decision."""
+    """Everything: the public view, every brief, every stated position, every decision.
+
+    Examples:
+        Three nations; people play Germany (the model plays the others, and Britain, whose
+        outside option is high, stays away from the table):
+
+        >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
+        >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
+        >>> text = '''
+        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6,
+        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.3,
+        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
+        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
+        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
+        ... '''
+        >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
+        >>> state = replay(setup, [
+        ...     PositionStated(seat="DE", issue="size", value=120),
+        ...     RoundClosed(),
+        ...     DecisionMade(seat="DE", join=True),
+        ...     ArrangementBuilt(),
+        ...     ExerciseEnded(),
+        ... ])
+
+        The chair sees every brief and who came to the table:
+
+        >>> view = chair_view(state)
+        >>> list(view["briefs"]), view["table"]["stayed_away"]
+        (['US', 'DE', 'GB'], ['GB'])
+    """
     sc = state.ctx.scenario
     view = public_view(state)
     alt = sc.alternatives[state.setup.alternative]

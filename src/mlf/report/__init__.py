@@ -65,10 +65,77 @@ def _write(text: str, path: str | Path) -> None:
 
 
 def write_html(result: Mapping[str, Any] | ResultDoc, path: str | Path) -> None:
-    """Write :func:`render_html` of ``result`` to ``path`` (UTF-8)."""
+    """Write :func:`render_html` of ``result`` to ``path`` (UTF-8).
+
+    Examples:
+        Two nations settle the size of a force (a scenario file in a temporary directory):
+
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.talks import run_scenario
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name) / "two.yaml"
+        >>> _ = path.write_text('''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> loaded = load_scenario(path)
+        >>> from mlf.results import result_document
+        >>> result = result_document(run_scenario(loaded, seed=7))
+        >>> write_html(result, Path(tmp.name) / "report.html")
+        >>> html = (Path(tmp.name) / "report.html").read_text(encoding="utf-8")
+        >>> html.startswith("<!DOCTYPE html>"), "A fleet" in html, "<script src=" in html
+        (True, True, False)
+        >>> tmp.cleanup()
+    """
     _write(render_html(result), path)
 
 
 def write_markdown(result: Mapping[str, Any] | ResultDoc, path: str | Path) -> None:
-    """Write :func:`render_markdown` of ``result`` to ``path`` (UTF-8)."""
+    """Write :func:`render_markdown` of ``result`` to ``path`` (UTF-8).
+
+    Examples:
+        Two nations settle the size of a force (a scenario file in a temporary directory):
+
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.talks import run_scenario
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name) / "two.yaml"
+        >>> _ = path.write_text('''
+        ... meta: {id: two, title: Two nations, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
+        ...        positions: {size: {position: 80, salience: 1}}}
+        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
+        ...        positions: {size: {position: 40, salience: 1}}}
+        ... alternatives:
+        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
+        ... ''')
+        >>> loaded = load_scenario(path)
+        >>> from mlf.results import result_document
+        >>> result = result_document(run_scenario(loaded, seed=7))
+        >>> write_markdown(result, Path(tmp.name) / "report.md")
+        >>> text = (Path(tmp.name) / "report.md").read_text(encoding="utf-8")
+        >>> lines = text.splitlines()
+        >>> start = lines.index("### Agreed terms")
+        >>> for line in lines[start + 2 : start + 5]:
+        ...     print(line)
+        | element | settled at | how |
+        |---|---|---|
+        | Size of the force | 64 | negotiated |
+        >>> tmp.cleanup()
+    """
     _write(render_markdown(result), path)
