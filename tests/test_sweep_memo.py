@@ -251,3 +251,31 @@ def test_threads_running_draws_at_once_get_the_serial_records() -> None:
     finally:
         sys.setswitchinterval(before)
     assert [g == w for g, w in zip(got, want, strict=True)] == [True] * len(tasks)
+
+
+def test_a_finished_draw_is_not_kept_alive_by_the_caches() -> None:
+    # The caches keyed by one draw's own objects are scoped to the scenario (mlf.talks.memo
+    # .ScopedCache): once the thread runs the next draw, nothing of the previous draw is
+    # held, so the caches neither grow with the number of draws nor give the cyclic garbage
+    # collector a growing heap to scan.
+    import gc
+    import weakref
+
+    from mlf.sensitivity import apply_draw, sample_chunk
+    from mlf.sensitivity.sweep import draw_record, prepare_sweep
+
+    loaded = load_scenario("mlf-1963")
+    sc = loaded.scenario
+    model, inputs = prepare_sweep(loaded, draws=4, seed=1, chunk_size=4, model=None,
+                                  sampling="random")
+    values = sample_chunk(inputs, 1, 0, 0, 3)
+    memo.clear()
+    first = apply_draw(sc, inputs, values[0])
+    draw_record(first, model, sc.settings.seed)
+    refs = [weakref.ref(a) for a in first.actors.values()]
+    refs.append(weakref.ref(first))
+    del first
+    for row in values[1:]:
+        draw_record(apply_draw(sc, inputs, row), model, sc.settings.seed)
+    gc.collect()
+    assert [r() is None for r in refs] == [True] * len(refs)
