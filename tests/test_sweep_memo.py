@@ -139,7 +139,7 @@ def test_settings_set_directly_only_where_validation_gives_the_same(name: str, v
 
 def test_copied_builds_what_model_copy_builds() -> None:
     # mlf._modelcopy.copied stands in for pydantic's model_copy(update=...) on the sweep path.
-    from mlf._modelcopy import copied
+    from mlf._modelcopy import copied, copied_one
 
     sc = load_scenario("mlf-1963").scenario
     issue = next(i for i in sc.issues.values() if i.options is not None)
@@ -160,6 +160,16 @@ def test_copied_builds_what_model_copy_builds() -> None:
         assert a == b
         assert a.__dict__ is not m.__dict__
         assert a.__pydantic_fields_set__ is not m.__pydantic_fields_set__
+        if len(update) == 1:
+            ((name, value),) = update.items()
+            c = copied_one(m, name, value)
+            assert type(c) is type(b)
+            assert c.__dict__ == b.__dict__
+            assert c.__pydantic_fields_set__ == b.__pydantic_fields_set__
+            assert c.__pydantic_extra__ == b.__pydantic_extra__
+            assert c.__pydantic_private__ == b.__pydantic_private__
+            assert c == b
+            assert c.__pydantic_fields_set__ is not m.__pydantic_fields_set__
     assert copied(issue, {}).option_index(issue.options[1].id) == 1  # type: ignore[index]
 
 
