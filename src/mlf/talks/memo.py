@@ -43,12 +43,25 @@ _CLEARERS: list[Callable[[], None]] = []
 
 
 def enabled() -> bool:
-    """Whether memoisation is on (it is, unless inside :func:`plain`)."""
+    """Whether memoisation is on (it is, unless inside :func:`plain`).
+
+    Examples:
+        >>> enabled()
+        True
+    """
     return _ENABLED[0]
 
 
 def on_clear(fn: Callable[[], None]) -> None:
-    """Register a function that empties one cache (called by :func:`clear`)."""
+    """Register a function that empties one cache (called by :func:`clear`).
+
+    Examples:
+        >>> cache = {"key": "value"}
+        >>> on_clear(cache.clear)
+        >>> clear()
+        >>> cache
+        {}
+    """
     _CLEARERS.append(fn)
 
 
@@ -121,7 +134,14 @@ class ScopedCache(Generic[K, V]):
 
 def clear() -> None:
     """Empty every registered cache, and this thread's scoped caches (another thread's are
-    emptied when it next moves to another scenario)."""
+    emptied when it next moves to another scenario).
+
+    Examples:
+        >>> cache = {1: 2}
+        >>> on_clear(cache.clear)
+        >>> clear(); cache
+        {}
+    """
     for fn in _CLEARERS:
         fn()
     _LOCAL.state.enter(None, None)
@@ -129,7 +149,15 @@ def clear() -> None:
 
 @contextmanager
 def plain() -> Iterator[None]:
-    """Within the block, compute without memoisation (caches cleared on entry and exit)."""
+    """Within the block, compute without memoisation (caches cleared on entry and exit).
+
+    Examples:
+        >>> with plain():
+        ...     enabled()
+        False
+        >>> enabled()
+        True
+    """
     before = _ENABLED[0]
     clear()
     _ENABLED[0] = False
