@@ -66,12 +66,9 @@ def arrangement_settings(
     The issues are applied in order, a later one overriding what an earlier one set (the
     fields each sets are merged into one update, so the settings are copied once). With
     memoisation on (:mod:`mlf.talks.memo`) the result is cached by the alternative, the
-<<<<<<< HEAD
     scenario's issues and the settled values, which are all it depends on (scoped to the
     scenario: most settled values are one draw's own, and the caches of the arrangements
     key on the identity of the settings this returns).
-=======
-    scenario's issues and the settled values, which are all it depends on.
 
     Examples:
         A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
@@ -103,7 +100,6 @@ def arrangement_settings(
         >>> st = arrangement_settings(sc, alt, agreed)
         >>> st.units, st.split, st.capital_per_unit, st.term_years
         (64.0, 'equal', 0.01, 10.0)
->>>>>>> main
     """
     if not memo.enabled():
         return _settings_of(sc, alt, agreed)
