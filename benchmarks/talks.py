@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from mlf import talks
 from mlf.scenario import load_scenario
 from mlf.talks import run_alternative, run_scenario
+from mlf.talks.arrangement import clear_game_caches
 
 
 def _median_time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
@@ -54,8 +54,7 @@ def main() -> None:
         full = _median_time(lambda a=alt_id: run_alternative(sc, a), repeat)
 
         def cold(a: str = alt_id) -> None:
-            talks._GAMES.clear()
-            talks._VOICES.clear()
+            clear_game_caches()
             run_alternative(sc, a, enumerate_equilibria=False)
 
         rows.append((alt_id, fast, _median_time(cold, repeat * 3), full))

@@ -139,7 +139,7 @@ def test_settings_set_directly_only_where_validation_gives_the_same(name: str, v
 
 def test_copied_builds_what_model_copy_builds() -> None:
     # mlf._modelcopy.copied stands in for pydantic's model_copy(update=...) on the sweep path.
-    from mlf._modelcopy import copied
+    from mlf._modelcopy import copied, copied_one
 
     sc = load_scenario("mlf-1963").scenario
     issue = next(i for i in sc.issues.values() if i.options is not None)
@@ -160,6 +160,16 @@ def test_copied_builds_what_model_copy_builds() -> None:
         assert a == b
         assert a.__dict__ is not m.__dict__
         assert a.__pydantic_fields_set__ is not m.__pydantic_fields_set__
+        if len(update) == 1:
+            ((name, value),) = update.items()
+            c = copied_one(m, name, value)
+            assert type(c) is type(b)
+            assert c.__dict__ == b.__dict__
+            assert c.__pydantic_fields_set__ == b.__pydantic_fields_set__
+            assert c.__pydantic_extra__ == b.__pydantic_extra__
+            assert c.__pydantic_private__ == b.__pydantic_private__
+            assert c == b
+            assert c.__pydantic_fields_set__ is not m.__pydantic_fields_set__
     assert copied(issue, {}).option_index(issue.options[1].id) == 1  # type: ignore[index]
 
 
@@ -251,3 +261,31 @@ def test_threads_running_draws_at_once_get_the_serial_records() -> None:
     finally:
         sys.setswitchinterval(before)
     assert [g == w for g, w in zip(got, want, strict=True)] == [True] * len(tasks)
+
+
+def test_a_finished_draw_is_not_kept_alive_by_the_caches() -> None:
+    # The caches keyed by one draw's own objects are scoped to the scenario (mlf.talks.memo
+    # .ScopedCache): once the thread runs the next draw, nothing of the previous draw is
+    # held, so the caches neither grow with the number of draws nor give the cyclic garbage
+    # collector a growing heap to scan.
+    import gc
+    import weakref
+
+    from mlf.sensitivity import apply_draw, sample_chunk
+    from mlf.sensitivity.sweep import draw_record, prepare_sweep
+
+    loaded = load_scenario("mlf-1963")
+    sc = loaded.scenario
+    model, inputs = prepare_sweep(loaded, draws=4, seed=1, chunk_size=4, model=None,
+                                  sampling="random")
+    values = sample_chunk(inputs, 1, 0, 0, 3)
+    memo.clear()
+    first = apply_draw(sc, inputs, values[0])
+    draw_record(first, model, sc.settings.seed)
+    refs = [weakref.ref(a) for a in first.actors.values()]
+    refs.append(weakref.ref(first))
+    del first
+    for row in values[1:]:
+        draw_record(apply_draw(sc, inputs, row), model, sc.settings.seed)
+    gc.collect()
+    assert [r() is None for r in refs] == [True] * len(refs)

@@ -39,7 +39,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from mlf._modelcopy import copied
+from mlf._modelcopy import copied, copied_one
 from mlf.errors import MlfError, UsageError
 from mlf.scenario import Actor, Position, Quantity, Ratifier, Scenario
 from mlf.seeds import child_sequence
@@ -408,7 +408,7 @@ def _plan(inputs: Sequence[UncertainInput]) -> _Plan:
 
 
 def _set_value(q: Quantity, v: float) -> Quantity:
-    return copied(q, {"value": float(v)})
+    return copied_one(q, "value", float(v))
 
 
 def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[float]) -> Scenario:
@@ -468,16 +468,16 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
             elif name == "weights":
                 assert key is not None
                 base = update.get("weights", actor.weights)
-                update["weights"] = copied(base, {key: v})
+                update["weights"] = copied_one(base, key, v)
             elif name == "positions":
                 assert key is not None
                 if positions is None:
                     positions = dict(actor.positions)
                 pos = positions[key]
                 if sub == "salience":
-                    pos = copied(pos, {"salience": _set_value(pos.salience, v)})
+                    pos = copied_one(pos, "salience", _set_value(pos.salience, v))
                 else:
-                    pos = copied(pos, {"position": v})
+                    pos = copied_one(pos, "position", v)
                 positions[key] = pos
             elif name == "ratifiers":
                 assert key is not None
@@ -485,18 +485,18 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
                     ratifiers = dict(actor.ratifiers)
                 rat = ratifiers[key]
                 if sub == "reservation":
-                    ratifiers[key] = copied(rat, {"reservation": _set_value(rat.reservation, v)})
+                    ratifiers[key] = copied_one(rat, "reservation", _set_value(rat.reservation, v))
                 else:
                     assert sub is not None
                     what, iid = sub.split(":", 1)
                     rpos = dict(rat.positions)
                     pos = rpos[iid]
                     if what == "salience":
-                        pos = copied(pos, {"salience": _set_value(pos.salience, v)})
+                        pos = copied_one(pos, "salience", _set_value(pos.salience, v))
                     else:
-                        pos = copied(pos, {"position": v})
+                        pos = copied_one(pos, "position", v)
                     rpos[iid] = pos
-                    ratifiers[key] = copied(rat, {"positions": rpos})
+                    ratifiers[key] = copied_one(rat, "positions", rpos)
             else:
                 assert key is not None
                 table = tables.get(name)
@@ -510,7 +510,7 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
             update["ratifiers"] = ratifiers
         update.update(tables)
         actors[aid] = copied(actor, update)
-    return copied(sc, {"actors": actors})
+    return copied_one(sc, "actors", actors)
 
 
 def current_values(sc: Scenario, inputs: Sequence[UncertainInput]) -> list[float]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -67,7 +66,9 @@ def arrangement_settings(
     The issues are applied in order, a later one overriding what an earlier one set (the
     fields each sets are merged into one update, so the settings are copied once). With
     memoisation on (:mod:`mlf.talks.memo`) the result is cached by the alternative, the
-    scenario's issues and the settled values, which are all it depends on.
+    scenario's issues and the settled values, which are all it depends on (scoped to the
+    scenario: most settled values are one draw's own, and the caches of the arrangements
+    key on the identity of the settings this returns).
 
     Examples:
         A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
@@ -102,18 +103,21 @@ def arrangement_settings(
     """
     if not memo.enabled():
         return _settings_of(sc, alt, agreed)
-    key = (id(alt), id(sc.issues), tuple((iid, a.value) for iid, a in agreed.items()))
-    hit = _SETTINGS.get(key)
-    if hit is not None and hit[0] is alt and hit[1] is sc.issues:
-        return hit[2]
+    cache = _SETTINGS.of(sc.actors, sc.issues)
+    key = (id(alt), tuple((iid, a.value) for iid, a in agreed.items()))
+    hit = cache.get(key)
+    if hit is not None and hit[0] is alt:
+        return hit[1]
     st = _settings_of(sc, alt, agreed)
-    if len(_SETTINGS) >= _CACHE_LIMIT:
-        _SETTINGS.clear()
-    _SETTINGS[key] = (alt, sc.issues, st)
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = (alt, st)
     return st
 
 
-_SETTINGS: dict[tuple[Any, ...], tuple[Alternative, Any, ArrangementSettings]] = {}
+_SETTINGS: memo.ScopedCache[tuple[Any, ...], tuple[Alternative, ArrangementSettings]] = (
+    memo.ScopedCache()
+)
 
 
 def _settings_of(
@@ -262,20 +266,24 @@ def applied_terms(
 
 def _held_at_ceiling(st: ArrangementSettings, ceiling: float) -> ArrangementSettings:
     """``st`` with its lead share held at ``ceiling`` (memoised by identity, so equal settled
-    values give the same settings object and the arrangement cache can key on it)."""
+    values give the same settings object and the arrangement cache can key on it; scoped to
+    the scenario, like the settings it is keyed by)."""
     if not memo.enabled():
         return st.model_copy(update={"lead_share": ceiling})
-    hit = _HELD.get(id(st))
+    cache = _HELD.current()
+    hit = cache.get(id(st))
     if hit is not None and hit[0] is st:
         return hit[1]
     held = st.model_copy(update={"lead_share": ceiling})
-    if len(_HELD) >= _CACHE_LIMIT:
-        _HELD.clear()
-    _HELD[id(st)] = (st, held)
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[id(st)] = (st, held)
     return held
 
 
-_HELD: dict[int, tuple[ArrangementSettings, ArrangementSettings]] = {}
+_HELD: memo.ScopedCache[int, tuple[ArrangementSettings, ArrangementSettings]] = (
+    memo.ScopedCache()
+)
 
 
 # --------------------------------------------------------------------------- arrangement
@@ -319,12 +327,11 @@ def _groups(sc: Scenario, members: Sequence[str]) -> dict[str, list[str]]:
 
 
 def _groups_of(sc: Scenario, members: tuple[str, ...]) -> dict[str, list[str]]:
-    """:func:`_groups`, memoised by the member set with memoisation on (the cache is the
-    arrangements', cleared when the scenario's actors change). The caller does not mutate
-    the lists."""
+    """:func:`_groups`, memoised by the member set with memoisation on (scoped to the
+    scenario: the groups read the actors). The caller does not mutate the lists."""
     if not memo.enabled():
         return _groups(sc, members)
-    cache = _SCOPE.groups
+    cache = _GROUPS.of(sc.actors, sc.issues)
     hit = cache.get(members)
     if hit is None:
         hit = _groups(sc, members)
@@ -334,36 +341,25 @@ def _groups_of(sc: Scenario, members: tuple[str, ...]) -> dict[str, list[str]]:
     return hit
 
 
-class _ScenarioScope(threading.local):
-    """The caches whose keys leave out the scenario they were computed in (the member
-    groups, the cost splits, the arrangements): valid for one scenario (its actors and
-    issues) at a time, emptied when another comes (:func:`build_arrangement`). Per thread, so
-    that threads running different draws at once (a Dask worker with several threads) never
-    read each other's."""
+# The caches whose keys leave out the scenario they were computed in (the member groups, the
+# cost splits, the arrangements): valid for one scenario (its actors and issues) at a time
+# and per thread (:class:`mlf.talks.memo.ScopedCache`).
+_GROUPS: memo.ScopedCache[tuple[str, ...], dict[str, list[str]]] = memo.ScopedCache()
+_SPLITS: memo.ScopedCache[tuple[Any, ...], CostSplit] = memo.ScopedCache()
+_ARRANGEMENTS: memo.ScopedCache[
+    tuple[Any, ...], tuple[Alternative, ArrangementSettings, Arrangement]
+] = memo.ScopedCache()
 
-    def __init__(self) -> None:
-        self.owner: tuple[Any, Any] | None = None
-        self.groups: dict[tuple[str, ...], dict[str, list[str]]] = {}
-        self.splits: dict[tuple[Any, ...], CostSplit] = {}
-        self.arrangements: dict[
-            tuple[Any, ...], tuple[Alternative, ArrangementSettings, Arrangement]
-        ] = {}
-
-    def clear(self) -> None:
-        self.owner = None
-        self.groups.clear()
-        self.splits.clear()
-        self.arrangements.clear()
-
-
-_SCOPE = _ScenarioScope()
-
-_COST_MODELS: dict[int, tuple[ArrangementSettings, CostModel | None]] = {}
+_COST_MODELS: memo.ScopedCache[int, tuple[ArrangementSettings, CostModel | None]] = (
+    memo.ScopedCache()
+)
 
 
 def _cost_model(st: ArrangementSettings) -> CostModel | None:
-    """The settings' cost model (memoised by identity: one per round of talks)."""
-    hit = _COST_MODELS.get(id(st))
+    """The settings' cost model (memoised by identity: one per round of talks; scoped, like
+    the settings)."""
+    cache = _COST_MODELS.current()
+    hit = cache.get(id(st))
     if hit is not None and hit[0] is st:
         return hit[1]
     parts = (st.capital_per_unit, st.operating_per_unit_year, st.fixed_cost)
@@ -384,9 +380,9 @@ def _cost_model(st: ArrangementSettings) -> CostModel | None:
             fixed=st.fixed_cost or 0.0,
             currency=st.currency or "",
         )
-    if len(_COST_MODELS) >= _CACHE_LIMIT:
-        _COST_MODELS.clear()
-    _COST_MODELS[id(st)] = (st, cm)
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[id(st)] = (st, cm)
     return cm
 
 
@@ -474,7 +470,7 @@ def _split_of(
     if not memo.enabled() or st.split in ("shapley", "nucleolus"):
         return _split(sc, st, members, total, requirements, cm)
     key = ("split", st.split, st.ceiling, st.lead, st.lead_share, members)
-    cache = _SCOPE.splits
+    cache = _SPLITS.of(sc.actors, sc.issues)
     hit = cache.get(key)
     if hit is None or not (math.isfinite(total) and total >= 0):
         out = _split(sc, st, members, total, requirements, cm)
@@ -516,12 +512,7 @@ def build_arrangement(
     mem = tuple(m for m in alt.invited if m in members)
     if not memo.enabled():
         return _build(sc, alt, st, mem)
-    scope = _SCOPE
-    owner = scope.owner
-    if owner is None or owner[0] is not sc.actors or owner[1] is not sc.issues:
-        scope.clear()
-        scope.owner = (sc.actors, sc.issues)
-    cache = scope.arrangements
+    cache = _ARRANGEMENTS.of(sc.actors, sc.issues)
     key = (id(alt), id(st), mem)
     hit = cache.get(key)
     if hit is not None and hit[0] is alt and hit[1] is st:
@@ -645,11 +636,16 @@ def _build(
 
 
 # Control games and their voice indices recur across member sets, rounds, alternatives and
-# sensitivity draws; both are cached by what determines them (bounded, per process).
+# sensitivity draws; both are cached by what determines them (bounded). A game without
+# weights (its key: rule, members, groups) recurs from draw to draw: process-wide. A game
+# weighted by payments, GDP or capability has one draw's weights in its key: scoped to the
+# scenario (:class:`mlf.talks.memo.ScopedCache`), like its voice.
 _CACHE_LIMIT = 20_000
 _GAMES: dict[tuple[Any, ...], tuple[Game, bool]] = {}
+_WEIGHTED_GAMES: memo.ScopedCache[tuple[Any, ...], tuple[Game, bool]] = memo.ScopedCache()
 _VALIDATED: dict[int, object] = {}
 _VOICES: dict[tuple[Any, ...], dict[str, float]] = {}
+_WEIGHTED_VOICES: memo.ScopedCache[tuple[Any, ...], dict[str, float]] = memo.ScopedCache()
 
 
 @dataclass(frozen=True)
@@ -698,22 +694,32 @@ def _game_key(
     return (info.text, members, _groups_key(groups), w)
 
 
-_GROUPS_KEYS: dict[int, tuple[Mapping[str, Sequence[str]], tuple[Any, ...]]] = {}
+_GROUPS_KEYS: memo.ScopedCache[int, tuple[Mapping[str, Sequence[str]], tuple[Any, ...]]] = (
+    memo.ScopedCache()
+)
 
 
 def _groups_key(groups: Mapping[str, Sequence[str]]) -> tuple[Any, ...]:
     """The groups' part of a game key; memoised by the groups' identity with memoisation on
-    (the groups of a member set are cached and never mutated: :func:`_groups_of`)."""
+    (the groups of a member set are cached and never mutated: :func:`_groups_of`; scoped
+    like them)."""
     if not memo.enabled():
         return tuple((g, tuple(v)) for g, v in sorted(groups.items()))
-    hit = _GROUPS_KEYS.get(id(groups))
+    cache = _GROUPS_KEYS.current()
+    hit = cache.get(id(groups))
     if hit is not None and hit[0] is groups:
         return hit[1]
     key = tuple((g, tuple(v)) for g, v in sorted(groups.items()))
-    if len(_GROUPS_KEYS) >= _CACHE_LIMIT:
-        _GROUPS_KEYS.clear()
-    _GROUPS_KEYS[id(groups)] = (groups, key)
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[id(groups)] = (groups, key)
     return key
+
+
+def _weighted(key: tuple[Any, ...]) -> bool:
+    """Whether a game key (:func:`_game_key`) holds weights: one draw's own values, so its
+    game and voice are cached in the scenario's scope."""
+    return len(key) > 3 and bool(key[3])
 
 
 def _control_game(
@@ -723,12 +729,14 @@ def _control_game(
     groups: Mapping[str, Sequence[str]],
     weights: Mapping[str, Mapping[str, float | int | Fraction]],
 ) -> tuple[Game, bool]:
-    """The control game of ``key`` and whether any coalition wins in it (cached together)."""
-    hit = _GAMES.get(key)
+    """The control game of ``key`` and whether any coalition wins in it (cached together;
+    a weighted game in the scenario's scope: see :data:`_GAMES`)."""
+    cache = _WEIGHTED_GAMES.current() if _weighted(key) else _GAMES
+    hit = cache.get(key)
     if hit is None:
         ctx = RuleContext(members, groups, weights)
-        if len(_GAMES) >= _CACHE_LIMIT:
-            _GAMES.clear()
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
         validated = memo.enabled() and _VALIDATED.get(id(spec)) is spec
         game = game_from_spec(spec, ctx, missing="drop", validated=validated)
         if memo.enabled() and not validated:
@@ -736,7 +744,7 @@ def _control_game(
                 _VALIDATED.clear()
             _VALIDATED[id(spec)] = spec  # it passed validate_rule_spec just now
         hit = (game, game.has_winning)
-        _GAMES[key] = hit
+        cache[key] = hit
     return hit
 
 
@@ -849,10 +857,11 @@ def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
     if arr.game is None:
         return {m: 0.0 for m in arr.members}
     key = (*arr.game_key, index)
-    hit = _VOICES.get(key)
+    cache = _WEIGHTED_VOICES.current() if _weighted(arr.game_key) else _VOICES
+    hit = cache.get(key)
     if hit is None:
-        if len(_VOICES) >= _CACHE_LIMIT:
-            _VOICES.clear()
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
         sig = winning_signature(arr.game) if memo.enabled() else None
         skey = (arr.game.players, index, sig)
         if sig is not None:
@@ -864,15 +873,24 @@ def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
                 if len(_VOICES_BY_WINNING) >= _CACHE_LIMIT:
                     _VOICES_BY_WINNING.clear()
                 _VOICES_BY_WINNING[skey] = hit
-        _VOICES[key] = hit
+        cache[key] = hit
     return hit
 
 
 def _clear_caches() -> None:
-    for cache in (_GAMES, _VOICES, _VOICES_BY_WINNING, _SPECS, _COST_MODELS, _SETTINGS,
-                  _HELD, _VALIDATED, _FIELDS_SET, _GROUPS_KEYS):
+    """Empty the process-wide caches (:func:`mlf.talks.memo.clear` empties this thread's
+    scoped ones; another thread's are emptied when it moves to another scenario)."""
+    for cache in (_GAMES, _VOICES, _VOICES_BY_WINNING, _SPECS, _VALIDATED, _FIELDS_SET):
         cache.clear()
-    _SCOPE.clear()  # this thread's; another thread's is emptied when its scenario changes
+
+
+def clear_game_caches() -> None:
+    """Empty the caches of control games and their voice indices (this thread's scoped ones
+    included): what a benchmark of building them cold needs."""
+    for cache in (_GAMES, _VOICES):
+        cache.clear()
+    _WEIGHTED_GAMES.current().clear()
+    _WEIGHTED_VOICES.current().clear()
 
 
 memo.on_clear(_clear_caches)

@@ -23,28 +23,27 @@ from mlf.talks.arrangement import applied_terms, build_arrangement, voice_of
 from mlf.talks.negotiation import Agreed, _agreed, _snap, open_issues_of
 from mlf.talks.satisfaction import policy_satisfaction
 
-_OWN: dict[tuple[str, float], tuple[Issue, Agreed]] = {}
+_OWN: memo.ScopedCache[tuple[str, float], tuple[Issue, Agreed]] = memo.ScopedCache()
 _OWN_LIMIT = 20_000
 
 
 def _own_position(iid: str, issue: Issue, x: float) -> Agreed:
     """An issue settled at a nation's own position ``x`` (snapped to the issue's options or
     range); memoised by issue and value (:mod:`mlf.talks.memo`): the record is immutable and
-    options issues take only a few values."""
+    the table asks for the same few values for every invited nation. Scoped to the scenario
+    (:class:`mlf.talks.memo.ScopedCache`): a draw's numeric positions are its own."""
     if not memo.enabled():
         return _agreed(iid, issue, _snap(issue, x), "own position")
+    cache = _OWN.current()
     key = (iid, x)
-    hit = _OWN.get(key)
+    hit = cache.get(key)
     if hit is not None and hit[0] is issue:
         return hit[1]
     out = _agreed(iid, issue, _snap(issue, x), "own position")
-    if len(_OWN) >= _OWN_LIMIT:
-        _OWN.clear()
-    _OWN[key] = (issue, out)
+    if len(cache) >= _OWN_LIMIT:
+        cache.clear()
+    cache[key] = (issue, out)
     return out
-
-
-memo.on_clear(_OWN.clear)
 
 
 def _outside(sc: Scenario, actor: str, alt_id: str, alt: Alternative | None = None) -> float:

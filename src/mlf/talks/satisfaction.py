@@ -15,7 +15,7 @@ from mlf.talks.negotiation import Agreed
 # --------------------------------------------------------------------------- utility
 
 _Table = dict[str, tuple[float, float, float]]
-_TABLES: dict[int, tuple[Actor, Any, _Table]] = {}
+_TABLES: memo.ScopedCache[int, tuple[Actor, Any, _Table]] = memo.ScopedCache()
 _LIMIT = 20_000
 
 
@@ -26,12 +26,14 @@ def _positions(sc: Scenario, actor: str) -> _Table:
     With memoisation on (:mod:`mlf.talks.memo`) this is cached by the actor object and the
     scenario's issues (identity): within one draw of a sweep the talks ask for the same
     nation's satisfaction dozens of times (the table, each round, the participation search).
-    The numbers are those :func:`policy_satisfaction` would compute each time.
+    The numbers are those :func:`policy_satisfaction` would compute each time. The cache is
+    scoped to the scenario (:class:`mlf.talks.memo.ScopedCache`): a draw's actors are its own.
     """
     act = sc.actors[actor]
     issues = sc.issues
-    if memo.enabled():
-        hit = _TABLES.get(id(act))
+    cache = _TABLES.of(sc.actors, issues) if memo.enabled() else None
+    if cache is not None:
+        hit = cache.get(id(act))
         if hit is not None and hit[0] is act and hit[1] is issues:
             return hit[2]
     table: _Table = {}
@@ -39,14 +41,11 @@ def _positions(sc: Scenario, actor: str) -> _Table:
         issue = issues.get(iid)
         if issue is not None:
             table[iid] = (p.salience.value, issue.to_number(p.position), issue.hi - issue.lo)
-    if memo.enabled():
-        if len(_TABLES) >= _LIMIT:
-            _TABLES.clear()
-        _TABLES[id(act)] = (act, issues, table)
+    if cache is not None:
+        if len(cache) >= _LIMIT:
+            cache.clear()
+        cache[id(act)] = (act, issues, table)
     return table
-
-
-memo.on_clear(_TABLES.clear)
 
 
 def policy_satisfaction(sc: Scenario, actor: str, agreed: Mapping[str, Agreed]) -> float:
