@@ -321,7 +321,10 @@ def verify_chunk(
     try:
         import pyarrow.parquet as pq
 
-        col = pq.read_table(path, columns=["draw"]).column("draw").to_pylist()
+        # ParquetFile reads the one column directly (read_table goes through pyarrow.dataset,
+        # which imports pandas: about a second, once per process)
+        with pq.ParquetFile(path) as pf:
+            col = pf.read(columns=["draw"]).column("draw").to_pylist()
     except Exception as exc:  # any damage pyarrow can meet: the chunk is simply redone
         return f"unreadable Parquet ({type(exc).__name__})"
     if col != list(range(start, stop)):
