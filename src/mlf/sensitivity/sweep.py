@@ -43,6 +43,7 @@ from mlf._atomic import (
     remove_leftovers,
     write_file,
 )
+from mlf._pool import pool_context
 from mlf._version import __version__
 from mlf.bargaining import MODELS
 from mlf.errors import UsageError
@@ -439,14 +440,10 @@ def open_executor(
         yield None
         return
     if kind == "process":
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        ctx = multiprocessing.get_context("forkserver")
-        # workers fork from a server that has imported the pipeline once
-        ctx.set_forkserver_preload(["mlf.sensitivity.sweep", "mlf.manning", "scipy.optimize"])
         pool = ProcessPoolExecutor(
-            max_workers=workers or os.cpu_count() or 1, mp_context=ctx,
+            max_workers=workers or os.cpu_count() or 1, mp_context=pool_context(),
             initializer=ignore_sigint,
         )
         try:
