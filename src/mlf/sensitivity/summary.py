@@ -267,6 +267,7 @@ def _alternatives(con: Any, manifest: Mapping[str, Any], n: int) -> dict[str, An
     (the inputs' effects are filled in by :func:`_summarise`)."""
     issues_meta: Mapping[str, Any] = manifest["issues"]
     alts: dict[str, Any] = {}
+    bins: list[tuple[dict[str, Any], str | None]] = []  # every histogram, counted at the end
     for a in manifest["alternatives"]:
         invited: list[str] = manifest["invited"][a]
         settled: list[str] = manifest["settled"][a]
@@ -302,7 +303,8 @@ def _alternatives(con: Any, manifest: Mapping[str, Any], n: int) -> dict[str, An
             qs, mean, lo, hi, cnt = row[k : k + 5]
             k += 5
             fq[i] = _quantile_dict(qs, mean, cnt)
-            hist[i] = _histogram(con, f"{a}/value/{i}", issues_meta[i], _f(lo), _f(hi))
+            hist[i], expr = _histogram(f"{a}/value/{i}", issues_meta[i], _f(lo), _f(hi), cnt)
+            bins.append((hist[i], expr))
         stats: dict[str, dict[str, Any]] = {"power": {}, "cost": {}}
         for kind in ("power", "cost"):
             for m in invited:
@@ -326,6 +328,7 @@ def _alternatives(con: Any, manifest: Mapping[str, Any], n: int) -> dict[str, An
             "tornado_join": {},
             "tornado_forecast": {},
         }
+    _count_bins(con, bins)
     return alts
 
 
@@ -375,36 +378,48 @@ def _quantile_dict(qs: Any, mean: Any, count: Any) -> dict[str, Any]:
 
 
 def _histogram(
-    con: Any, col: str, meta: Mapping[str, Any], lo: float | None, hi: float | None
-) -> dict[str, Any]:
+    col: str, meta: Mapping[str, Any], lo: float | None, hi: float | None, count: Any
+) -> tuple[dict[str, Any], str | None]:
+    """A forecast's histogram without its counts, and the SQL aggregate that counts its bins
+    (None: no query needed; ``count`` is the column's non-null count).
+
+    Options issues: one bin per option (the value is the option's index). Scale issues:
+    ``BINS`` equal bins from the smallest to the largest value, the largest in the last bin.
+    """
     c = _q(col)
     options = meta.get("options")
     if options is not None:
         m = len(options)
         edges = [k - 0.5 for k in range(m + 1)]
-        rows = con.execute(
-            f"SELECT round({c})::BIGINT AS b, count(*) FROM d WHERE {c} IS NOT NULL "
-            "GROUP BY b ORDER BY b"
-        ).fetchall()
-        counts = [0] * m
-        for b, cnt in rows:
-            counts[min(max(int(b), 0), m - 1)] += int(cnt)
-        return {"edges": edges, "counts": counts, "labels": list(options)}
+        return (
+            {"edges": edges, "counts": [0] * m, "labels": list(options)},
+            f"histogram(round({c})::BIGINT) FILTER (WHERE {c} IS NOT NULL)",
+        )
     if lo is None or hi is None:
-        return {"edges": [], "counts": []}
+        return {"edges": [], "counts": []}, None
     if hi <= lo:
-        cnt = int(_one(con, f"SELECT count({c}) FROM d")[0])
-        return {"edges": [lo, hi], "counts": [cnt]}
+        return {"edges": [lo, hi], "counts": [int(count or 0)]}, None
     width = (hi - lo) / BINS
     edges = [lo + k * width for k in range(BINS)] + [hi]
-    rows = con.execute(
-        f"SELECT least(floor(({c} - {lo!r}) / {width!r})::BIGINT, {BINS - 1}) AS b, count(*) "
-        f"FROM d WHERE {c} IS NOT NULL GROUP BY b ORDER BY b"
-    ).fetchall()
-    counts = [0] * BINS
-    for b, cnt in rows:
-        counts[min(max(int(b), 0), BINS - 1)] += int(cnt)
-    return {"edges": edges, "counts": counts}
+    return (
+        {"edges": edges, "counts": [0] * BINS},
+        f"histogram(least(floor(({c} - {lo!r}) / {width!r})::BIGINT, {BINS - 1})) "
+        f"FILTER (WHERE {c} IS NOT NULL)",  # least() would put a NULL in the last bin
+    )
+
+
+def _count_bins(con: Any, hists: Sequence[tuple[dict[str, Any], str | None]]) -> None:
+    """Fill the counts of the histograms that need a query, all in one scan: DuckDB's
+    ``histogram`` aggregate gives each bin's count over the non-null values; a bin outside the
+    range (none should be) is counted in the nearest end bin."""
+    todo = [(h, e) for h, e in hists if e is not None]
+    if not todo:
+        return
+    row = _one(con, "SELECT " + ", ".join(e for _, e in todo) + " FROM d")
+    for (h, _), bins in zip(todo, row, strict=True):
+        counts: list[int] = h["counts"]
+        for b, cnt in (bins or {}).items():
+            counts[min(max(int(b), 0), len(counts) - 1)] += int(cnt)
 
 
 def average_ranks(
