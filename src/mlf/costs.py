@@ -266,6 +266,13 @@ class CostSplit:
         in_core: whether the amounts lie in the core of the cost game (game rules only).
         notes: one-line remarks (who hit the ceiling, which coalition objects, ...).
         exact_shares: the shares as exact fractions, when the rule computed them exactly.
+
+    Examples:
+        A member's share and amount by name:
+
+        >>> s = split_proportional({"US": 2, "UK": 1, "DE": 1}, 100.0)
+        >>> s.share("US"), s.amount("UK")
+        (0.5, 25.0)
     """
 
     rule: str
@@ -508,6 +515,16 @@ class CostGame:
             (``v(S)``, profit to be shared).
         exact: the same table as exact fractions (the numbers as given), used by the exact
             solvers.
+
+    Examples:
+        Two members who would pay 6 and 4 alone and 8 together; the coalition
+        ``{a, b}`` is mask ``0b11``:
+
+        >>> g = CostGame.from_array(["a", "b"], [0, 6, 4, 8])
+        >>> g.n, g.grand, g.mask(["b"]), sorted(g.coalition(3))
+        (2, 3, 2, ['a', 'b'])
+        >>> g.is_concave()
+        True
     """
 
     players: tuple[str, ...]
@@ -543,7 +560,12 @@ class CostGame:
     def from_array(
         cls, players: Sequence[str], values: Sequence[Number] | FloatArray, kind: GameKind = "cost"
     ) -> CostGame:
-        """From a table indexed by bitmask (``values[0]`` is the empty coalition, 0)."""
+        """From a table indexed by bitmask (``values[0]`` is the empty coalition, 0).
+
+        Examples:
+            >>> CostGame.from_array(["a", "b"], [0, 6, 4, 8]).exact_values()[3]
+            Fraction(8, 1)
+        """
         vals = list(np.asarray(values).tolist()) if isinstance(values, np.ndarray) else list(values)
         exact = tuple(_frac(v) for v in vals)
         return cls(tuple(players), np.array([float(v) for v in exact]), kind, exact)
@@ -555,7 +577,15 @@ class CostGame:
         fn: Callable[[frozenset[str]], Number],
         kind: GameKind = "cost",
     ) -> CostGame:
-        """Tabulate ``fn`` (a function of a frozenset of player ids) over all coalitions."""
+        """Tabulate ``fn`` (a function of a frozenset of player ids) over all coalitions.
+
+        Examples:
+            A fixed cost of 2 for any non-empty coalition plus 5 per member:
+
+            >>> g = CostGame.from_function(["a", "b"], lambda s: 5 * len(s) + 2)
+            >>> g.values.tolist()
+            [0.0, 7.0, 7.0, 12.0]
+        """
         names = tuple(players)
         n = len(names)
         if n > TABLE_MAX_PLAYERS:
@@ -576,6 +606,13 @@ class CostGame:
 
         This is the order of R's CoopGame and TUGlab: for 3 players
         ``{1}, {2}, {3}, {1,2}, {1,3}, {2,3}, {1,2,3}``.
+
+        Examples:
+            A value game in which any two of three earn 60 and all three 90:
+
+            >>> g = CostGame.from_lexicographic(["a", "b", "c"], [0, 0, 0, 60, 60, 60, 90])
+            >>> g.kind, g.values.tolist()
+            ('value', [0.0, 0.0, 0.0, 60.0, 0.0, 60.0, 60.0, 90.0])
         """
         names = tuple(players)
         n = len(names)
@@ -602,6 +639,16 @@ class CostGame:
         requirement, Littlechild & Owen 1973); ``"sum"`` a force sized to the sum
         (e.g. modules of fixed capacity). ``cost`` is called once per distinct aggregate;
         the empty coalition costs 0.
+
+        Examples:
+            Requirements 2 and 1 at a cost of ``10 + r``: with ``"max"`` the pair is sized
+            to the larger requirement, with ``"sum"`` to both:
+
+            >>> CostGame.from_requirements(["a", "b"], [2, 1], lambda r: 10 + r).values.tolist()
+            [0.0, 12.0, 11.0, 12.0]
+            >>> g = CostGame.from_requirements(["a", "b"], [2, 1], lambda r: 10 + r, "sum")
+            >>> g.values.tolist()
+            [0.0, 12.0, 11.0, 13.0]
         """
         names = tuple(players)
         n = len(names)
@@ -640,6 +687,13 @@ class CostGame:
         """The bankruptcy (value) game ``v(S) = max(0, E - sum of claims outside S)``.
 
         Its nucleolus is the Talmud rule (Aumann & Maschler 1985).
+
+        Examples:
+            An estate of 100 and claims 100 and 50: ``a`` alone is sure of the 50 that
+            ``b``'s claim leaves, ``b`` alone of nothing:
+
+            >>> CostGame.bankruptcy(["a", "b"], 100, [100, 50]).values.tolist()
+            [0.0, 50.0, 0.0, 100.0]
         """
         names = tuple(players)
         if len(claims) != len(names):
@@ -690,6 +744,15 @@ class CostGame:
 
         Checked as ``c(S+i) - c(S) >= c(S+i+j) - c(S+j)`` for all ``S, i, j``; a concave
         cost game has a non-empty core containing its Shapley value (Shapley 1971).
+
+        Examples:
+            Sharing saves 2 in the first game; in the second the pair costs more than its
+            members alone:
+
+            >>> CostGame.from_array(["a", "b"], [0, 6, 4, 8]).is_concave()
+            True
+            >>> CostGame.from_array(["a", "b"], [0, 6, 4, 12]).is_concave()
+            False
         """
         sign = 1.0 if self.kind == "cost" else -1.0
         c = sign * self.values
@@ -832,7 +895,13 @@ def shapley_value(game: CostGame, exact: bool = False) -> FloatArray | tuple[Fra
 
 @dataclass(frozen=True)
 class ShapleyEstimate:
-    """Monte Carlo Shapley value: means and standard errors over sampled orders."""
+    """Monte Carlo Shapley value: means and standard errors over sampled orders.
+
+    Examples:
+        >>> g = CostGame.from_array(["a", "b"], [0, 6, 4, 8])
+        >>> shapley_monte_carlo(g, samples=200, seed=1).to_dict()["values"]
+        {'a': 4.89, 'b': 3.11}
+    """
 
     players: tuple[str, ...]
     values: tuple[float, ...]
@@ -867,6 +936,22 @@ def shapley_monte_carlo(
     tabulate; values are cached per coalition). Orders are drawn from
     :func:`mlf.seeds.generator` of ``seed`` (any form :mod:`mlf.seeds` accepts); the estimate
     records the integer seed used.
+
+    Examples:
+        Two members who pay 6 and 4 alone and 8 together: the exact value is (5, 3); 200
+        random orders estimate it (each order gives ``a`` either 6 or 4):
+
+        >>> g = CostGame.from_array(["a", "b"], [0, 6, 4, 8])
+        >>> est = shapley_monte_carlo(g, samples=200, seed=1)
+        >>> est.values, round(est.std_errors[0], 3), est.seed
+        ((4.89, 3.11), 0.07, 1)
+
+        A cost function instead of a table (for games too large to tabulate):
+
+        >>> est = shapley_monte_carlo(players=["a", "b", "c"], cost=lambda s: 10.0 * len(s),
+        ...                           samples=50, seed=7)
+        >>> est.values
+        (10.0, 10.0, 10.0)
 
     References
     ----------
@@ -1319,6 +1404,14 @@ def prenucleolus(
 
     It lies in the least core; it equals the nucleolus whenever it is individually
     rational (e.g. when the core is non-empty).
+
+    Examples:
+        Sharing saves 2; the prenucleolus (here also the nucleolus) splits the saving
+        equally:
+
+        >>> g = CostGame.from_array(["a", "b"], [0, 6, 4, 8])
+        >>> prenucleolus(g, exact=True)
+        (Fraction(5, 1), Fraction(3, 1))
     """
     return _nucleolus_impl(game, exact, False, progress)[0]
 
@@ -1469,6 +1562,15 @@ def ceiling_for_the_rest(ceiling: float | None, lead_share: float) -> float | No
 
     A member paying ``s`` of the rest pays ``s * (1 - lead_share)`` of the total, so the
     per-member ceiling ``c`` on the total is ``min(1, c / (1 - lead_share))`` on the rest.
+
+    Examples:
+        With the 40% ceiling and a lead paying 40%, no other member may pay more than
+        2/3 of the remaining 60%:
+
+        >>> round(ceiling_for_the_rest(0.4, 0.4), 6), ceiling_for_the_rest(0.6, 0.5)
+        (0.666667, 1.0)
+        >>> ceiling_for_the_rest(None, 0.4) is None
+        True
     """
     if ceiling is None or lead_share >= 1.0:
         return None
@@ -1491,6 +1593,16 @@ def with_lead_share(
     talks; no nation above 40%, doc. 208). A ``lead_share`` above a ceiling is the caller's
     to apply first (the talks hold it at the ceiling and say so). ``order`` orders the
     members of the result (default: the lead, then ``rest``'s members).
+
+    Examples:
+        The US pays 40%; the UK and Germany split the rest equally:
+
+        >>> split = with_lead_share("US", 0.4, split_equal(["UK", "DE"], 60.0), 100.0,
+        ...                         rule="equal")
+        >>> split.members, split.amounts
+        (('US', 'UK', 'DE'), (40.0, 30.0, 30.0))
+        >>> split.notes
+        ('US pays a fixed lead share of 40%',)
     """
     if not 0.0 <= lead_share <= 1.0:
         raise CostError(f"the lead share must lie in [0, 100%], got {_pct(lead_share)}")
@@ -1520,7 +1632,12 @@ def with_lead_share(
 
 
 def rescaled(split: CostSplit, total: float) -> CostSplit:
-    """The same shares of a different total (e.g. a cost game's split of the rest)."""
+    """The same shares of a different total (e.g. a cost game's split of the rest).
+
+    Examples:
+        >>> rescaled(split_equal(["UK", "DE"], 60.0), 10.0).amounts
+        (5.0, 5.0)
+    """
     return CostSplit(
         rule=split.rule,
         members=split.members,

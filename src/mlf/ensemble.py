@@ -42,7 +42,12 @@ ProgressFn = Callable[[int, int], None]
 
 
 def all_models(default: str) -> list[str]:
-    """Every registered model, ``default`` (the scenario's model) first."""
+    """Every registered model, ``default`` (the scenario's model) first.
+
+    Examples:
+        >>> all_models("smp")
+        ['smp', 'compromise', 'median', 'nash', 'bdm']
+    """
     rest = [m for m in MODELS if m != default]
     return [default, *rest] if default in MODELS else rest
 
@@ -56,6 +61,16 @@ def parse_models(
     each), or, when ``weights`` is allowed (the sweep's model draw), ``name=weight`` items
     (``smp=2,nash=1``; an item without ``=weight`` weighs 1). A weight is a finite number
     above zero. ``default`` is the scenario's own model (first under ``all``).
+
+    Examples:
+        >>> parse_models("all", "nash")
+        {'nash': 1.0, 'compromise': 1.0, 'median': 1.0, 'bdm': 1.0, 'smp': 1.0}
+        >>> parse_models("smp=2,nash", "compromise", weights=True)
+        {'smp': 2.0, 'nash': 1.0}
+        >>> parse_models("smp=2", "compromise")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        mlf.errors.UsageError: --models: 'smp=2': weights apply only to the sweep's model draw ...
 
     Raises:
         UsageError: an empty item, an unknown or repeated model, a weight where none is allowed,
@@ -102,7 +117,8 @@ def parse_models(
 
 @dataclass(frozen=True)
 class Ensemble:
-    """The runs of one scenario under several models (the first is the primary)."""
+    """The runs of one scenario under several models (the first is the primary); see
+    :func:`run_models` for an example."""
 
     runs: tuple[RunResult, ...]
 
@@ -128,7 +144,23 @@ class Ensemble:
 
 def primary_run(doc: Mapping[str, Any]) -> dict[str, Any]:
     """One model's run as it is kept in ``runs``: model, parameters, seed, alternatives, the
-    British question."""
+    British question.
+
+    Examples:
+        The manifest's model, parameters and seed come up beside the run's results; the rest
+        of the document (scenario, sources, inputs) is left out:
+
+        >>> doc = {"manifest": {"model": "nash", "model_params": {"power": 2.0}, "seed": 7},
+        ...        "alternatives": [{"id": "force"}], "british_question": None,
+        ...        "scenario": {"id": "toy"}, "inputs": []}
+        >>> for key, value in primary_run(doc).items():
+        ...     print(key, value)
+        model nash
+        model_params {'power': 2.0}
+        seed 7
+        alternatives [{'id': 'force'}]
+        british_question None
+    """
     man = doc["manifest"]
     return {
         "model": man["model"],
@@ -153,6 +185,19 @@ def run_models(
     the scenario's unless ``seed`` is given).
 
     ``progress(done, total)`` counts alternatives (and British questions) over all models.
+
+    Examples:
+        The NATO-national alternative of the built-in scenario under two models:
+
+        >>> from mlf.scenario import load_scenario
+        >>> ens = run_models(load_scenario("mlf-1963"), ["compromise", "smp"],
+        ...                  alternative="nato_national", british=False)
+        >>> ens.models
+        ['compromise', 'smp']
+        >>> for run in ens.runs:
+        ...     print(run.model, run.seed, run.outcomes[0].status, run.outcomes[0].members)
+        compromise 1963 agreement ('USA', 'GBR', 'ITA', 'NLD')
+        smp 1963 agreement ('USA', 'GBR', 'ITA', 'NLD')
 
     Raises:
         UsageError: no model, or a repeated one.
@@ -220,6 +265,21 @@ def summarise(sc: Scenario, runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]
     element settled in talks that then failed counts too: the status says whether it is in
     force); ``spread`` is ``max - min`` on the element's own axis (an options issue's axis is
     the option index).
+
+    Examples:
+        Two models agree on the members of the NATO-national alternative and on the force
+        size, and settle the scope one option apart:
+
+        >>> from mlf.scenario import load_scenario
+        >>> loaded = load_scenario("mlf-1963")
+        >>> ens = run_models(loaded, ["compromise", "smp"], alternative="nato_national",
+        ...                  british=False)
+        >>> block = summarise(loaded.scenario, ens.to_dict()["runs"])
+        >>> alt = block["alternatives"]["nato_national"]
+        >>> alt["agreement"], alt["agreeing"], alt["membership"]["GBR"], alt["membership"]["FRA"]
+        (2, ['compromise', 'smp'], 2, 0)
+        >>> {iid: term["spread"] for iid, term in alt["terms"].items()}
+        {'force_size': 0.0, 'manning': 0.0, 'scope': 1.0}
     """
     models = [str(r["model"]) for r in runs]
     by_alt: dict[str, dict[str, Any]] = {}

@@ -1278,7 +1278,7 @@ def _parse(
 ) -> tuple[Scenario, list[str], dict[str, Any]]:
     """:func:`parse_scenario`, also returning the plain data that was validated."""
     text = _text_of(data, file)
-    fast = _fast_path(text, file)
+    fast = _fast_path(text, file, strict=strict)
     if fast is not None:
         return fast[0], [], fast[1]
     raw, locator = _read_tree(text, file)
@@ -1494,16 +1494,20 @@ def _counterfactual_problems(
 _ALIAS_OR_TAG = re.compile(r"(^|[\s\[{,:-])[&*!][^\s]")
 
 
-def _fast_path(text: str, file: str = "<scenario>") -> tuple[Scenario, dict[str, Any]] | None:
-    """A valid, warning-free file parsed with ruamel's C loader (about 5x faster).
+class _NeedsPlace(Exception):
+    """Raised on the fast path where a problem would be located: the located path reports it."""
 
-    Only when the text has no anchors, aliases or tags and is not deeply nested; any problem,
-    warning or doubt returns None, and the located round-trip path reports it.
-    """
-    if _ALIAS_OR_TAG.search(text) is not None or _too_deep(text) is not None:
-        return None
-    try:
-        from ruamel.yaml import YAML
+
+def _no_place(loc: Loc, at_key: bool) -> tuple[str, int | None, int | None]:
+    """The :data:`Where` of the fast path: there is no locator, so any problem (an error or
+    a warning) hands the file to the located round-trip read."""
+    raise _NeedsPlace
+
+
+def _safe_constructor() -> Any:
+    """ruamel's safe (C-loader) constructor, timestamps kept as text, numbers checked."""
+    global _SAFE_CONSTRUCTOR
+    if _SAFE_CONSTRUCTOR is None:
         from ruamel.yaml.constructor import SafeConstructor
 
         class _TextDatesSafe(SafeConstructor):
@@ -1513,23 +1517,50 @@ def _fast_path(text: str, file: str = "<scenario>") -> tuple[Scenario, dict[str,
             "tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str
         )
         _checked_numbers(_TextDatesSafe, SafeConstructor)
+        _SAFE_CONSTRUCTOR = _TextDatesSafe
+    return _SAFE_CONSTRUCTOR
+
+
+_SAFE_CONSTRUCTOR: Any = None
+
+
+def _fast_tree(text: str) -> tuple[dict[str, Any], bool] | None:
+    """The file's YAML as plain data, read with ruamel's C loader (about 5x faster than the
+    located round-trip read), and whether it is within :class:`_Plain`'s limits (at most
+    :data:`MAX_NODES` values, containers nested less than :data:`MAX_DEPTH` deep); None when
+    that read cannot stand for the located one: the text has anchors, aliases or tags, nests
+    flow brackets too deep, is not a mapping at the top, or fails to parse."""
+    if _ALIAS_OR_TAG.search(text) is not None or _too_deep(text) is not None:
+        return None
+    try:
+        from ruamel.yaml import YAML
+
         yaml = YAML(typ="safe")
-        yaml.Constructor = _TextDatesSafe
+        yaml.Constructor = _safe_constructor()
         yaml.allow_duplicate_keys = False
         tree = yaml.load(text)
         if not isinstance(tree, Mapping):
             return None
-        raw = _plain_fast(tree)
-        if "counterfactuals" in raw:  # each is validated on the located path
-            return None
-        too_many = _size_problems(raw)
-        if not too_many:
-            scenario = Scenario.model_validate(raw)
-            parts = _Parts.from_raw(raw)
-            problems, warns = _cross_check(parts)
-            warns.extend(_note_problems(raw, parts.date))
-    except Exception:  # any doubt: take the located path
+        size = _FastSize()
+        raw: dict[str, Any] = _plain_fast(tree, 0, size)
+    except Exception:  # any doubt: the located read
         return None
+    return raw, size.nodes <= MAX_NODES and not size.deep
+
+
+def _fast_path(
+    text: str, file: str = "<scenario>", *, strict: bool = False
+) -> tuple[Scenario, dict[str, Any]] | None:
+    """A valid, warning-free file read with :func:`_fast_tree` and validated as the located
+    path validates it (counterfactuals included), or None: any problem, warning or doubt
+    (a place to report, an ``extends``, an unexpected exception) hands the file to the
+    located round-trip path, which reads it again and reports every problem in place.
+    """
+    tree = _fast_tree(text)
+    if tree is None or "extends" in tree[0]:
+        return None
+    raw, fits = tree
+    too_many = _size_problems(raw)
     if too_many:  # refused at once: the located parse of a big file costs 4 times as much
         raise ScenarioErrors(
             [
@@ -1538,7 +1569,13 @@ def _fast_path(text: str, file: str = "<scenario>") -> tuple[Scenario, dict[str,
                 for lc in [_text_position(text, p.loc)]
             ]
         )
-    if problems or warns:
+    if not fits:  # the located read reports the size or the depth
+        return None
+    try:
+        scenario, warnings = _validate(raw, _no_place, strict=strict)
+    except Exception:  # a problem to place (_NeedsPlace), or any doubt: the located path
+        return None
+    if warnings:  # cannot happen (a warning is placed first); never print one unplaced
         return None
     return scenario, raw
 
@@ -1562,11 +1599,26 @@ def _text_position(text: str, loc: Sequence[str | int]) -> tuple[int | None, int
     return text.count("\n", 0, found) + 1, max(key_at - start, 0) + 1
 
 
-def _plain_fast(node: Any) -> Any:
+class _FastSize:
+    """What :meth:`_Plain.measure` would count on the fast read's tree (which has no
+    aliases): the values, and whether a container nests :data:`MAX_DEPTH` deep."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+        self.deep = False
+
+
+def _plain_fast(node: Any, depth: int, size: _FastSize) -> Any:
+    """:meth:`_Plain.convert` for the C loader's tree, sizing it as it goes."""
+    size.nodes += 1
     if isinstance(node, Mapping):
-        return {str(k): _plain_fast(v) for k, v in node.items()}
+        size.deep = size.deep or depth >= MAX_DEPTH
+        size.nodes += len(node)
+        return {str(k): _plain_fast(v, depth + 1, size) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain_fast(v) for v in node]
+        size.deep = size.deep or depth >= MAX_DEPTH
+        size.nodes += len(node)
+        return [_plain_fast(v, depth + 1, size) for v in node]
     if isinstance(node, dt.datetime):
         return node.date()
     return node
@@ -2145,6 +2197,10 @@ def load_scenario(ref: str | Path, *, strict: bool = False) -> LoadedScenario:
     shown = f"{text_ref}.yaml" if builtin else text_ref
     data = _read_file(path, shown if builtin else text_ref)
     if _EXTENDS.search(data) is not None:
+        try:  # the fast read of every file first (see _fast_path); any problem: the located
+            return _load_overlay(_Layer(shown, path, builtin, data, fast=True), strict=strict)
+        except Exception:  # a problem to place (_NeedsPlace), or any doubt
+            pass
         return _load_overlay(_Layer(shown, path, builtin, data), strict=strict)
     scenario, warnings, raw = _parse(data, shown, strict=strict)
     digest = hashlib.sha256(data).hexdigest()
@@ -2191,16 +2247,31 @@ class _Layer:
     raw: dict[str, Any] = field(default_factory=dict)
     locator: _Locator | None = None
 
+    fast: bool = False
+    """Read with :func:`_fast_tree` (no locator): placing a problem raises :class:`_NeedsPlace`."""
+
     def read(self) -> _Layer:
-        self.raw, self.locator = _read_tree(_text_of(self.data, self.file), self.file)
+        text = _text_of(self.data, self.file)
+        if self.fast:
+            tree = _fast_tree(text)
+            if tree is None or not tree[1]:
+                raise _NeedsPlace
+            self.raw = tree[0]
+        else:
+            self.raw, self.locator = _read_tree(text, self.file)
         return self
+
+    def find(self, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
+        """Line and column of ``loc`` in this file."""
+        if self.locator is None:
+            raise _NeedsPlace
+        return self.locator.find(loc, at_key=at_key)
 
     def located(
         self, loc: Loc, reason: str, *, path: Loc | None = None, at_key: bool = False
     ) -> ScenarioError:
         """A problem at ``loc`` of this file (``path``: the field named, if another)."""
-        assert self.locator is not None
-        line, col = self.locator.find(loc, at_key=at_key)
+        line, col = self.find(loc, at_key=at_key)
         shown = _dotted(loc if path is None else path)
         return ScenarioError(reason, file=self.file, line=line, col=col, path=shown)
 
@@ -2227,9 +2298,10 @@ def _chain(first: _Layer) -> list[_Layer]:
             )
         near = Path(ref) if Path(ref).is_absolute() else child.path.parent / ref
         if near.exists():
-            layer = _Layer(f"{ref}.yaml" if child.builtin else str(near), near, child.builtin, b"")
+            shown = f"{ref}.yaml" if child.builtin else str(near)
+            layer = _Layer(shown, near, child.builtin, b"", fast=first.fast)
         elif ref in builtin_ids():
-            layer = _Layer(f"{ref}.yaml", builtin_path(ref), True, b"")
+            layer = _Layer(f"{ref}.yaml", builtin_path(ref), True, b"", fast=first.fast)
         else:
             known = ", ".join(builtin_ids()) or "none installed"
             raise child.error(
@@ -2534,8 +2606,7 @@ def _load_overlay(first: _Layer, *, strict: bool) -> LoadedScenario:
     def where(loc: Loc, at_key: bool) -> tuple[str, int | None, int | None]:
         i, at = locate(origin, loc)
         layer = chain[i]
-        assert layer.locator is not None
-        line, col = layer.locator.find(list(at), at_key=at_key)
+        line, col = layer.find(list(at), at_key=at_key)
         return layer.file, line, col
 
     rank = {layer.file: -n for n, layer in enumerate(chain)}

@@ -56,7 +56,40 @@ MAX_DRAWS = 10_000
 
 
 def score_forecast(q: Question, sc: Scenario, f: Forecast) -> dict[str, float]:
-    """The scores of forecast ``f`` of question ``q`` (on snapshot ``sc``)."""
+    """The scores of forecast ``f`` of question ``q`` (on snapshot ``sc``).
+
+    Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        A probability of 0.8 for an agreement that did not happen, and a size of 40 against
+        an outcome of 50 on the issue's 0-100 scale:
+
+        >>> agreed = Question(id="agreed", kind="agreement", alternative="force", outcome=False)
+        >>> score_forecast(agreed, sc, Forecast(p=0.8))
+        {'brier': 0.64, 'log': 1.6094379124341005}
+        >>> size = Question(id="size", kind="value", alternative="force", issue="size",
+        ...                 outcome=50)
+        >>> score_forecast(size, sc, Forecast(value=40.0))
+        {'abs_error': 0.1}
+    """
     if KINDS[q.kind].binary:
         assert f.p is not None and isinstance(q.outcome, bool)
         return {"brier": brier(f.p, q.outcome), "log": log_score(f.p, q.outcome)}
@@ -69,7 +102,37 @@ def score_forecast(q: Question, sc: Scenario, f: Forecast) -> dict[str, float]:
 
 
 def asked(q: Question, sc: Scenario) -> str | None:
-    """Why ``q`` is not asked of snapshot ``sc`` (None: it is asked)."""
+    """Why ``q`` is not asked of snapshot ``sc`` (None: it is asked).
+
+    Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> import datetime as dt
+        >>> q = Question(id="q", kind="agreement", alternative="force", outcome=False)
+        >>> asked(q, sc) is None
+        True
+        >>> asked(q.model_copy(update={"resolved": dt.date(1963, 1, 1)}), sc)
+        "resolved on 1963-01-01, on or before the snapshot's date"
+        >>> asked(q.model_copy(update={"alternative": "anf"}), sc)
+        "the snapshot has no alternative 'anf'"
+    """
     if q.alternative is not None and q.alternative not in sc.alternatives:
         return f"the snapshot has no alternative {q.alternative!r}"
     if q.resolved is not None and sc.meta.date >= q.resolved:
@@ -108,6 +171,33 @@ def run_backtest(
     Raises:
         ScenarioErrors: a question names an id none of the snapshots has (located).
         UsageError: no snapshot, no model, an unknown model, or draws out of range.
+
+    Examples:
+        Two questions about the NATO-national alternative of the built-in scenario, which
+        the compromise model answers "agreement, with the UK": it scores a Brier of 1 on
+        both, the status-quo baseline 0 and the coin flip 0.25:
+
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.backtest.outcomes import parse_outcomes
+        >>> outcomes = parse_outcomes('''
+        ... meta:
+        ...   id: toy
+        ...   title: What happened
+        ...   sources: [{key: S, title: A source, date: 1966-12-14, confidence: A}]
+        ... questions:
+        ...   - {id: agreed, kind: agreement, alternative: nato_national, outcome: false}
+        ...   - {id: uk, kind: member, alternative: nato_national, actor: GBR, outcome: false}
+        ... ''')
+        >>> res = run_backtest(outcomes, [load_scenario("mlf-1963")], ["compromise"]).to_dict()
+        >>> res["forecasters"]
+        ['compromise', 'ensemble', 'status_quo', 'coin_flip', 'everyone_joins']
+        >>> for row in res["scores"]:
+        ...     print(row["forecaster"], row["brier"]["mean"])
+        compromise 1.0
+        ensemble 1.0
+        status_quo 0.0
+        coin_flip 0.25
+        everyone_joins 1.0
     """
     from mlf.bargaining.registry import MODELS
 

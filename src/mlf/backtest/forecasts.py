@@ -50,6 +50,10 @@ class Forecast:
 
     Exactly one of ``p`` (binary), ``value`` (a number on a scale) or ``options`` (a
     probability per option id) is set.
+
+    Examples:
+        >>> Forecast(p=0.75).to_dict(), Forecast(options={"veto": 1.0}).to_dict()
+        ({'p': 0.75}, {'options': {'veto': 1.0}})
     """
 
     p: float | None = None
@@ -80,6 +84,21 @@ def run_answers(
 
     Each alternative the questions name runs once (as ``mlf run`` runs it, without the
     report-only detail), and only if its support reaches the scenario's threshold.
+
+    Examples:
+        The compromise model's answers for the NATO-national alternative of the built-in
+        scenario (the alternative fixes the force size at 80):
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> qs = [Question(id="agreed", kind="agreement", alternative="nato_national",
+        ...                outcome=False),
+        ...       Question(id="uk", kind="member", alternative="nato_national", actor="GBR",
+        ...                outcome=False),
+        ...       Question(id="size", kind="value", alternative="nato_national",
+        ...                issue="force_size", outcome=100)]
+        >>> run_answers(sc, qs, model="compromise", seed=1963)
+        {'agreed': True, 'uk': True, 'size': 80.0}
     """
     from mlf.talks import run_alternative, support_of
 
@@ -104,7 +123,39 @@ def _lower_median(xs: Sequence[float]) -> float:
 
 
 def summarise(q: Question, sc: Scenario, answers: Sequence[Answer]) -> Forecast:
-    """The forecast that a list of runs' answers makes (see the module doc)."""
+    """The forecast that a list of runs' answers makes (see the module doc).
+
+    Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        Three draws in four ending in agreement; the median of three sizes:
+
+        >>> agreed = Question(id="agreed", kind="agreement", alternative="force", outcome=False)
+        >>> summarise(agreed, sc, [True, False, True, True]).p
+        0.75
+        >>> size = Question(id="size", kind="value", alternative="force", issue="size",
+        ...                 outcome=50)
+        >>> summarise(size, sc, [40.0, 90.0, 60.0]).value
+        60.0
+    """
     kind = KINDS[q.kind]
     if kind.binary:
         return Forecast(p=sum(1.0 for a in answers if a is True) / len(answers))
@@ -116,7 +167,35 @@ def summarise(q: Question, sc: Scenario, answers: Sequence[Answer]) -> Forecast:
 
 
 def ensemble(q: Question, sc: Scenario, per_model: Mapping[str, Sequence[Answer]]) -> Forecast:
-    """The ensemble's forecast from every model's answers (see the module doc)."""
+    """The ensemble's forecast from every model's answers (see the module doc).
+
+    Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        One model says yes in one draw of two, the other in both: the mean is 0.75:
+
+        >>> q = Question(id="agreed", kind="agreement", alternative="force", outcome=False)
+        >>> ensemble(q, sc, {"nash": [True, False], "smp": [True, True]}).p
+        0.75
+    """
     if KINDS[q.kind].binary:
         ps = [summarise(q, sc, a).p or 0.0 for a in per_model.values()]
         return Forecast(p=sum(ps) / len(ps))
@@ -136,7 +215,39 @@ def _fixed_or(q: Question, sc: Scenario, otherwise: Callable[[Any], Forecast]) -
 
 
 def baseline(name: str, q: Question, sc: Scenario) -> Forecast:
-    """The forecast of baseline ``name`` (one of :data:`BASELINES`) for ``q`` on ``sc``."""
+    """The forecast of baseline ``name`` (one of :data:`BASELINES`) for ``q`` on ``sc``.
+
+    Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        Will A join? And the size: the status quo, the middle of the scale, the median of
+        the invited nations' positions (40 and 80):
+
+        >>> q = Question(id="a", kind="member", alternative="force", actor="A", outcome=False)
+        >>> [(name, baseline(name, q, sc).p) for name in BASELINES]
+        [('status_quo', 0.0), ('coin_flip', 0.5), ('everyone_joins', 1.0)]
+        >>> q = Question(id="size", kind="value", alternative="force", issue="size", outcome=50)
+        >>> [(name, baseline(name, q, sc).value) for name in BASELINES]
+        [('status_quo', 0.0), ('coin_flip', 50.0), ('everyone_joins', 60.0)]
+    """
     kind = KINDS[q.kind]
     if name == "status_quo":
         if kind.binary:
@@ -197,6 +308,14 @@ def model_answers(
     ``draws`` 0: one point run per model. Otherwise the same ``draws`` draws of the
     snapshot's ranges for every model, sampled from the child of ``seed`` named by the
     snapshot's id. The talks' seed is the scenario's own ``settings.seed``.
+
+    Examples:
+        >>> from mlf.scenario import load_scenario
+        >>> q = Question(id="uk", kind="member", alternative="nato_national", actor="GBR",
+        ...              outcome=False)
+        >>> model_answers(load_scenario("mlf-1963"), [q], ["compromise", "median"],
+        ...               draws=2, seed=0)
+        {'compromise': {'uk': [True, True]}, 'median': {'uk': [True, True]}}
     """
     sc = loaded.scenario
     scenarios: list[Scenario] = [sc]

@@ -110,7 +110,16 @@ KINDS: dict[str, Kind] = {}
 
 
 def register(kind: Kind) -> None:
-    """Add ``kind`` to :data:`KINDS` (a name already taken is a programming error)."""
+    """Add ``kind`` to :data:`KINDS` (a name already taken is a programming error).
+
+    Examples:
+        >>> list(KINDS)
+        ['agreement', 'signed', 'ratified', 'member', 'value']
+        >>> register(KINDS["member"])
+        Traceback (most recent call last):
+        ...
+        ValueError: question kind 'member' is already registered
+    """
     if kind.name in KINDS:
         raise ValueError(f"question kind {kind.name!r} is already registered")
     KINDS[kind.name] = kind

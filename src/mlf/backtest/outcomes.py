@@ -105,7 +105,19 @@ class OutcomesFile(_Model):
 
 @dataclass(frozen=True)
 class LoadedOutcomes:
-    """A validated outcomes file with where it came from and a locator for later checks."""
+    """A validated outcomes file with where it came from and a locator for later checks.
+
+    Examples:
+        An error located at the value of a question's field (line 4, column 48):
+
+        >>> lo = parse_outcomes('''
+        ... meta: {id: toy, title: What happened}
+        ... questions:
+        ...   - {id: agreed, kind: agreement, alternative: nato_national, outcome: false}
+        ... ''')
+        >>> print(lo.error(["questions", 0, "alternative"], "unknown alternative"))
+        <outcomes>:4:48: questions.0.alternative: unknown alternative
+    """
 
     outcomes: OutcomesFile
     path: str
@@ -125,6 +137,28 @@ def parse_outcomes(data: bytes | str, file: str = "<outcomes>") -> LoadedOutcome
 
     Raises:
         ScenarioErrors: every located problem, one line each, in file order.
+
+    Examples:
+        >>> lo = parse_outcomes('''
+        ... meta: {id: toy, title: What happened}
+        ... questions:
+        ...   - {id: agreed, kind: agreement, alternative: nato_national, outcome: false}
+        ...   - {id: size, kind: value, alternative: nato_national, issue: force_size,
+        ...      outcome: 100}
+        ... ''')
+        >>> [(q.id, q.kind, q.outcome) for q in lo.outcomes.questions]
+        [('agreed', 'agreement', False), ('size', 'value', 100.0)]
+
+        A member question without its actor is one located line:
+
+        >>> parse_outcomes('''
+        ... meta: {id: toy, title: What happened}
+        ... questions:
+        ...   - {id: uk, kind: member, alternative: nato_national, outcome: false}
+        ... ''')  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        mlf.errors.ScenarioErrors: <outcomes>:4:5: questions.0.actor: a member question needs ...
     """
     raw_bytes = data.encode("utf-8") if isinstance(data, str) else data
     text = _decode(raw_bytes, file)
@@ -161,7 +195,20 @@ def parse_outcomes(data: bytes | str, file: str = "<outcomes>") -> LoadedOutcome
 
 
 def load_outcomes(path: str | Path) -> LoadedOutcomes:
-    """Read and validate the outcomes file at ``path`` (size bounded before reading)."""
+    """Read and validate the outcomes file at ``path`` (size bounded before reading).
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = pathlib.Path(tmp, "outcomes.yaml")
+        ...     _ = path.write_text('''
+        ... meta: {id: toy, title: What happened}
+        ... questions: [{id: agreed, kind: agreement, alternative: a, outcome: true}]
+        ... ''')
+        ...     lo = load_outcomes(path)
+        >>> lo.outcomes.meta.id, lo.path.endswith("outcomes.yaml"), len(lo.sha256)
+        ('toy', True, 64)
+    """
     from mlf._bounded import InputFileError, read_bounded
 
     try:
@@ -224,6 +271,43 @@ def check_against(lo: LoadedOutcomes, scenarios: Sequence[Scenario]) -> None:
 
     Raises:
         ScenarioErrors: one located line per problem, in file order.
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        A size outside the issue's 0-100 scale, and an alternative no snapshot has:
+
+        >>> lo = parse_outcomes('''
+        ... meta: {id: toy, title: What happened}
+        ... questions:
+        ...   - {id: size, kind: value, alternative: force, issue: size, outcome: 500}
+        ...   - {id: anf, kind: agreement, alternative: anf, outcome: false}
+        ... ''')
+        >>> try:
+        ...     check_against(lo, [sc])
+        ... except ScenarioErrors as exc:
+        ...     for e in exc.errors:
+        ...         print(e.line, e.path)
+        4 questions.0.outcome
+        5 questions.1.alternative
     """
     out: list[ScenarioError] = []
     alts = sorted({a for sc in scenarios for a in sc.alternatives})

@@ -78,7 +78,12 @@ def _check_p(p: float) -> None:
 
 
 def mean(values: Sequence[float]) -> float | None:
-    """The mean, or None for no values."""
+    """The mean, or None for no values.
+
+    Examples:
+        >>> mean([0.25, 0.5, 0.0]), mean([])
+        (0.25, None)
+    """
     return sum(values) / len(values) if values else None
 
 

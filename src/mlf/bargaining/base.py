@@ -33,6 +33,18 @@ class BargainingInput:
         salience: shape (n, k), in [0, 1].
         lo, hi: shape (k,), bounds of each issue's scale (lo < hi).
         status_quo: shape (k,), the disagreement point (inside the bounds).
+
+    Examples:
+        Three actors on one issue scaled 0-300 (see :meth:`build`):
+
+        >>> inp = BargainingInput.build(["A", "B", "C"], [0.5, 0.3, 0.2], [200, 150, 50],
+        ...                             [0.8, 0.6, 0.5], lo=0, hi=300, status_quo=0)
+        >>> inp.n, inp.k, inp.issues
+        (3, 1, ('issue1',))
+        >>> BargainingInput.build(["A"], [1.0], [10], [1.5])
+        Traceback (most recent call last):
+        ...
+        mlf.errors.BargainingError: saliences must lie in [0, 1]
     """
 
     actors: tuple[str, ...]
@@ -144,6 +156,13 @@ class Forecast:
         stop_reason: one line saying why the model stopped.
         params: the parameters used, defaults filled in (JSON types).
         seed: the seed used.
+
+    Examples:
+        >>> from mlf.bargaining.simple import CompromiseModel
+        >>> inp = BargainingInput.build(["A", "B"], [3, 1], [0, 100], [1.0, 1.0])
+        >>> fc = CompromiseModel().run(inp, {}, seed=0)
+        >>> fc.to_dict()["outcome"], fc.rounds, fc.converged
+        ([25.0], 0, True)
     """
 
     model: str
@@ -215,6 +234,14 @@ def unit_capability(capability: Any, *, keep: tuple[float, float] | None = None)
     reproduced on KTAB's own scale.
 
     An all-zero vector is returned as is (the input checks refuse it).
+
+    Examples:
+        Scaled by 1/4 (exactly); a vector already in range is unchanged:
+
+        >>> unit_capability([3.0, 1.0]).tolist(), unit_capability([0.75, 0.25]).tolist()
+        ([0.75, 0.25], [0.75, 0.25])
+        >>> unit_capability([3.0, 1.0], keep=(1e-8, 1e8)).tolist()
+        [3.0, 1.0]
     """
     cap = np.asarray(capability, dtype=np.float64)
     top = float(np.max(cap)) if cap.size else 0.0
@@ -227,7 +254,17 @@ def unit_capability(capability: Any, *, keep: tuple[float, float] | None = None)
 
 
 def check_params(model: Model, params: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Fill in defaults and reject unknown parameter names (one-line error)."""
+    """Fill in defaults and reject unknown parameter names (one-line error).
+
+    Examples:
+        >>> from mlf.bargaining.simple import NashModel
+        >>> check_params(NashModel(), None), check_params(NashModel(), {"power": 1.5})
+        ({'power': 2.0}, {'power': 1.5})
+        >>> check_params(NashModel(), {"rounds": 5})
+        Traceback (most recent call last):
+        ...
+        mlf.errors.BargainingError: model 'nash' has no parameter rounds (known: power)
+    """
     given = dict(params or {})
     unknown = sorted(set(given) - set(model.defaults))
     if unknown:

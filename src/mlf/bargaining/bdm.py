@@ -151,7 +151,17 @@ class IssueRun:
 
 
 def lower_weighted_median(x: FloatArray, w: FloatArray) -> float:
-    """Smallest position with at least half the total weight at or below it (Black 1948)."""
+    """Smallest position with at least half the total weight at or below it (Black 1948).
+
+    Examples:
+        Weights 1, 1, 2: the first two positions hold exactly half; with two equal weights
+        the lower of the two middle positions is returned:
+
+        >>> lower_weighted_median(np.array([10.0, 20.0, 30.0]), np.array([1.0, 1.0, 2.0]))
+        20.0
+        >>> lower_weighted_median(np.array([10.0, 20.0]), np.array([1.0, 1.0]))
+        10.0
+    """
     order = np.lexsort((w, x))
     cum = np.cumsum(w[order])
     first = int(np.argmax(cum >= 0.5 * cum[-1] * (1.0 - HALF_TOL)))
@@ -463,6 +473,18 @@ class BDMModel:
     ----------
     Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's group
     decision model. Journal of Theoretical Politics 23(4), 510-531.
+
+    Examples:
+        Three actors on one issue: C moves towards the others round by round, and the
+        weighted median settles at A's position:
+
+        >>> inp = BargainingInput.build(["A", "B", "C"], [0.5, 0.3, 0.2], [200, 150, 50],
+        ...                             [0.8, 0.6, 0.5], lo=0, hi=300, status_quo=0)
+        >>> fc = BDMModel().run(inp, {"rounds": 10}, seed=0)
+        >>> fc.outcome.tolist(), fc.rounds
+        ([200.0], 10)
+        >>> fc.trajectory[:3, :, 0].tolist()
+        [[200.0, 150.0, 50.0], [200.0, 150.0, 150.0], [200.0, 150.0, 200.0]]
     """
 
     name: str = "bdm"

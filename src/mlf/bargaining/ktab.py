@@ -97,6 +97,19 @@ class KtabData:
         power: (n,) capabilities ("Power"/"Influence" column).
         positions, saliences: (n, k) on [0, 100].
         dimensions: k dimension names; salience_names: the k salience column headers.
+
+    Examples:
+        Back to the models' arrays: saliences divided by 100, and the status quo KTAB
+        lacks set to the power-weighted mean position (``0.5 x 100 + 0.3 x 75 = 72.5``):
+
+        >>> inp = BargainingInput.build(["US", "FRG", "UK"], [50, 30, 20], [200, 150, 0],
+        ...                             [0.6, 0.5, 0.3], issues=["size"], lo=0, hi=200)
+        >>> data = ktab_from_input(inp, name="Toy")
+        >>> data.n, data.k, data.positions.ravel().tolist()
+        (3, 1, [100.0, 75.0, 0.0])
+        >>> back = data.to_input()
+        >>> back.status_quo.tolist(), back.salience.ravel().tolist()
+        ([72.5], [0.6, 0.5, 0.3])
     """
 
     name: str
@@ -199,6 +212,26 @@ def read_ktab_csv(path: str | Path) -> KtabData:
 
     Raises:
         ScenarioError: one problem; ScenarioErrors: several, all in file order.
+
+    Examples:
+        >>> import tempfile
+        >>> inp = BargainingInput.build(["US", "FRG", "UK"], [50, 30, 20], [100, 75, 0],
+        ...                             [0.6, 0.5, 0.3])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     write_ktab_csv(ktab_from_input(inp, name="Toy"), Path(tmp, "toy.csv"))
+        ...     data = read_ktab_csv(Path(tmp, "toy.csv"))
+        >>> data.name, data.actors, data.power.tolist(), data.saliences.ravel().tolist()
+        ('Toy', ('US', 'FRG', 'UK'), [50.0, 30.0, 20.0], [60.0, 50.0, 30.0])
+
+        KTAB's own limits hold (at least three actors):
+
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     _ = Path(tmp, "two.csv").write_text(
+        ...         ktab_text(ktab_from_input(inp, name="Toy")).replace(",3,1,", ",2,1,"))
+        ...     read_ktab_csv(Path(tmp, "two.csv"))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        mlf.errors.ScenarioError: ...two.csv:1: numActors: number of actors must be between 3 ...
     """
     file = str(path)
     data = read_bounded(
@@ -403,7 +436,18 @@ def _num_text(x: float) -> str:
 
 
 def ktab_text(data: KtabData) -> str:
-    """The KTAB CSV text of ``data`` (lines end with a comma, as KTAB writes them)."""
+    """The KTAB CSV text of ``data`` (lines end with a comma, as KTAB writes them).
+
+    Examples:
+        >>> inp = BargainingInput.build(["US", "UK"], [60, 40], [100, 0], [0.6, 0.3],
+        ...                             issues=["size"])
+        >>> print(ktab_text(ktab_from_input(inp, name="Toy", description="Two actors")))
+        Toy,Two actors,2,1,
+        Actor,Description,Power,size,size Salience,
+        US,,60,100,60,
+        UK,,40,0,30,
+        <BLANKLINE>
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([data.name, data.description, data.n, data.k, ""])
@@ -421,7 +465,17 @@ def ktab_text(data: KtabData) -> str:
 
 
 def write_ktab_csv(data: KtabData, path: str | Path) -> None:
-    """Write ``data`` as a KTAB CSV file (checked by re-reading the text first)."""
+    """Write ``data`` as a KTAB CSV file (checked by re-reading the text first).
+
+    Examples:
+        >>> import tempfile
+        >>> inp = BargainingInput.build(["US", "FRG", "UK"], [50, 30, 20], [100, 75, 0],
+        ...                             [0.6, 0.5, 0.3])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     write_ktab_csv(ktab_from_input(inp, name="Toy"), Path(tmp, "toy.csv"))
+        ...     Path(tmp, "toy.csv").read_text().splitlines()[0]
+        'Toy,,3,1,'
+    """
     text = ktab_text(data)
     parse_ktab_text(text, file=str(path))
     Path(path).write_text(text, encoding="utf-8")
@@ -435,7 +489,21 @@ def ktab_from_input(
 ) -> KtabData:
     """KTAB form of a :class:`BargainingInput`: each issue's [lo, hi] mapped onto [0, 100]
     (rounded to 9 decimals); an actor's saliences (each in [0, 1]) are scaled down if they sum
-    above 1, then multiplied by 100."""
+    above 1, then multiplied by 100.
+
+    Examples:
+        A force size on 0-200 and a rule on 0-1; the UK's saliences (0.8 and 0.6) sum above
+        1, so they are scaled to 4/7 and 3/7 of 100:
+
+        >>> inp = BargainingInput.build(
+        ...     ["US", "UK"], [60, 40], [[200, 0.8], [0, 0.2]], [[0.6, 0.3], [0.8, 0.6]],
+        ...     issues=["size", "rule"], lo=[0, 0], hi=[200, 1])
+        >>> data = ktab_from_input(inp)
+        >>> data.positions.tolist()
+        [[100.0, 80.0], [0.0, 20.0]]
+        >>> data.saliences.tolist()
+        [[60.0, 30.0], [57.142857143, 42.857142857]]
+    """
     span = inp.hi - inp.lo
     # rounding to 9 decimals drops the binary noise of the rescaling (0.3033 * 100 ...)
     pos = np.round(np.clip((inp.position - inp.lo) / span * 100.0, 0.0, 100.0), 9)
@@ -477,6 +545,15 @@ def ktab_to_scenario_dict(data: KtabData, date: str | None = None) -> dict[str, 
     its positions, and its saliences divided by 100; one alternative invites every actor to
     negotiate every issue, with ``smp`` as the model. KTAB says nothing of membership in
     Europe, so every actor has ``european: false``. ``date`` (ISO) defaults to today.
+
+    Examples:
+        >>> inp = BargainingInput.build(["US", "UK"], [60, 40], [100, 0], [0.6, 0.3],
+        ...                             issues=["size"])
+        >>> doc = ktab_to_scenario_dict(ktab_from_input(inp, name="Toy"), date="1963-07-15")
+        >>> doc["meta"]["id"], doc["settings"], doc["issues"]["size"]["status_quo"]
+        ('Toy', {'model': 'smp'}, 60.0)
+        >>> doc["actors"]["UK"]["positions"], doc["alternatives"]["ktab"]["open"]
+        ({'size': {'position': 0.0, 'salience': 0.3}}, ['size'])
     """
     import datetime as dt
 

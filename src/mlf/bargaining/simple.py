@@ -61,6 +61,12 @@ def weights(inp: BargainingInput) -> FloatArray:
 
     Capabilities are first scaled by :func:`~mlf.bargaining.base.unit_capability` (a power of
     two, exact), so that no magnitude of capability can overflow a sum of weights.
+
+    Examples:
+        >>> inp = BargainingInput.build(["A", "B", "C"], [0.5, 0.3, 0.2], [200, 150, 50],
+        ...                             [0.8, 0.6, 0.5])
+        >>> weights(inp).ravel().tolist()
+        [0.4, 0.18, 0.1]
     """
     return np.asarray(unit_capability(inp.capability)[:, None] * inp.salience, dtype=np.float64)
 
@@ -70,6 +76,13 @@ def canonical_order(position: FloatArray, weight: FloatArray) -> NDArray[np.intp
 
     Actors that tie on both keys are interchangeable, so sums taken in this order do not depend
     on the order in which actors were given.
+
+    Examples:
+        Positions 2, 1, 2 with weights 1, 5, 0.5: actor 1 first, then the two at 2 by weight:
+
+        >>> canonical_order(np.array([[2.0], [1.0], [2.0]]),
+        ...                 np.array([[1.0], [5.0], [0.5]])).ravel().tolist()
+        [1, 2, 0]
     """
     return np.lexsort((weight, position), axis=0)
 
@@ -142,7 +155,28 @@ def median_outcome(inp: BargainingInput) -> FloatArray:
 
 
 def nash_outcome(inp: BargainingInput, power: float = 2.0, iterations: int = 200) -> FloatArray:
-    """Asymmetric Nash bargaining solution per issue; see :class:`NashModel`."""
+    """Asymmetric Nash bargaining solution per issue; see :class:`NashModel`.
+
+    Examples:
+        Two actors of equal weight at 60 and 100 with the status quo at 0: each gains on
+        ``[0, 2 x_i]``, so the solution lies in ``[0, 120]``; with quadratic loss it
+        maximises ``log y(120 - y) + log y(200 - y)``, whose derivative vanishes at
+        ``y^2 - 240 y + 12000 = 0``, ``y = 120 - 20 sqrt(6)``:
+
+        >>> inp = BargainingInput.build(["A", "B"], [1, 1], [60, 100], [1.0, 1.0],
+        ...                             lo=0, hi=200, status_quo=0)
+        >>> y = float(nash_outcome(inp)[0])
+        >>> round(y, 9), abs(y - (120 - 20 * 6 ** 0.5)) < 1e-9
+        (71.010205144, True)
+
+        Actors on both sides of the status quo: the only point no one rejects is the status
+        quo itself:
+
+        >>> inp = BargainingInput.build(["A", "B"], [1, 1], [20, 80], [1.0, 1.0],
+        ...                             lo=0, hi=100, status_quo=50)
+        >>> nash_outcome(inp).tolist()
+        [50.0]
+    """
     w = weights(inp)
     x = inp.position
     sq = inp.status_quo
@@ -227,6 +261,15 @@ class CompromiseModel:
     ----------
     Achen, C. H. (2006). Institutional realism and bargaining models. In Thomson et al. (eds.),
     The European Union Decides, ch. 4. Cambridge University Press.
+
+    Examples:
+        Weights 0.4, 0.18, 0.1 on positions 200, 150, 50: ``(80 + 27 + 5) / 0.68``:
+
+        >>> inp = BargainingInput.build(["A", "B", "C"], [0.5, 0.3, 0.2], [200, 150, 50],
+        ...                             [0.8, 0.6, 0.5])
+        >>> fc = CompromiseModel().run(inp, {}, seed=0)
+        >>> round(float(fc.outcome[0]), 6), fc.stop_reason
+        (164.705882, 'static model: solved in closed form, no rounds')
     """
 
     name: str = "compromise"
@@ -260,6 +303,14 @@ class MedianModel:
     ----------
     Black, D. (1948). On the rationale of group decision-making. Journal of Political Economy
     56(1), 23-34.
+
+    Examples:
+        Actor A alone holds more than half the weight (0.4 of 0.68):
+
+        >>> inp = BargainingInput.build(["A", "B", "C"], [0.5, 0.3, 0.2], [200, 150, 50],
+        ...                             [0.8, 0.6, 0.5])
+        >>> MedianModel().run(inp, {}, seed=0).outcome.tolist()
+        [200.0]
     """
 
     name: str = "median"
@@ -315,6 +366,17 @@ class NashModel:
     International Journal of Game Theory 6(3), 129-133.
     Achen, C. H. (2006). Institutional realism and bargaining models. In Thomson et al. (eds.),
     The European Union Decides, ch. 4. Cambridge University Press.
+
+    Examples:
+        Two actors of equal weight at 60 and 100 with the status quo at 0 settle at
+        ``120 - 20 sqrt(6)`` under quadratic loss (see :func:`nash_outcome`), below the
+        compromise of 80: the actor at 60 gains on less of the line:
+
+        >>> inp = BargainingInput.build(["A", "B"], [1, 1], [60, 100], [1.0, 1.0],
+        ...                             lo=0, hi=200, status_quo=0)
+        >>> fc = NashModel().run(inp, {"power": 2.0}, seed=0)
+        >>> round(float(fc.outcome[0]), 9), fc.params
+        (71.010205144, {'power': 2.0})
     """
 
     name: str = "nash"

@@ -278,7 +278,19 @@ def _canon(name: str, value: Any) -> str:
 
 
 def resolve_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Defaults filled in, KTAB spellings mapped to ours, values checked (one-line errors)."""
+    """Defaults filled in, KTAB spellings mapped to ours, values checked (one-line errors).
+
+    Examples:
+        KTAB's ``Quartic`` is our ``quartic``; the rest keep their defaults:
+
+        >>> opt = resolve_params({"victory_prob_model": "Quartic"})
+        >>> opt["victory_prob_model"], opt["pce_model"], opt["max_turns"]
+        ('quartic', 'conditional', 100)
+        >>> resolve_params({"max_turns": 0})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        mlf.errors.BargainingError: smp parameter max_turns must be an integer in [1, ...
+    """
     given = dict(params or {})
     unknown = sorted(set(given) - set(DEFAULTS))
     if unknown:
@@ -577,6 +589,14 @@ def victory_probabilities(c: FloatArray, vpm: int) -> FloatArray:
 
     Linear: ``C_ab / (C_ab + C_ba)``; Square/Quartic/Octic raise strengths to the power 2, 4,
     8 first; Binary is certain beyond a 10 % margin, linear in between. ``P[a, a] = 1/2``.
+
+    Examples:
+        Option 0's coalition is three times as strong as option 1's: it wins with 3/4
+        (linear, ``vpm`` 0) or 9/10 (square, ``vpm`` 1):
+
+        >>> c = np.array([[0.0, 3.0], [1.0, 0.0]])
+        >>> victory_probabilities(c, 0).tolist(), victory_probabilities(c, 1).tolist()
+        ([[0.5, 0.75], [0.25, 0.5]], [[0.5, 0.9], [0.1, 0.5]])
     """
     m = c.shape[0]
     lo_r, lo_c = _lower(m)
@@ -602,7 +622,14 @@ def _seq_sum(v: FloatArray) -> float:
 
 
 def cond_pce(pv: FloatArray) -> FloatArray:
-    """Conditional PCE: P(a) proportional to the product over b of P[a beats b] (condPCE)."""
+    """Conditional PCE: P(a) proportional to the product over b of P[a beats b] (condPCE).
+
+    Examples:
+        Products ``1/2 x 3/4`` and ``1/4 x 1/2``, normalised:
+
+        >>> cond_pce(np.array([[0.5, 0.75], [0.25, 0.5]])).tolist()
+        [0.75, 0.25]
+    """
     m = pv.shape[0]
     p = np.ones(m)
     for b in range(m):
@@ -611,7 +638,14 @@ def cond_pce(pv: FloatArray) -> FloatArray:
 
 
 def markov_uniform_pce(pv: FloatArray, max_iter: int = 1000) -> FloatArray:
-    """Stationary option distribution when challengers arise uniformly (markovUniformPCE)."""
+    """Stationary option distribution when challengers arise uniformly (markovUniformPCE).
+
+    Examples:
+        Iterated to a change of at most 1e-6 (the exact fixed point here is 3/4, 1/4):
+
+        >>> markov_uniform_pce(np.array([[0.5, 0.75], [0.25, 0.5]])).round(5).tolist()
+        [0.75, 0.25]
+    """
     m = pv.shape[0]
     p = np.ones(m) / m
     for _ in range(max_iter):
@@ -626,7 +660,13 @@ def markov_uniform_pce(pv: FloatArray, max_iter: int = 1000) -> FloatArray:
 
 def markov_incentive_pce(c: FloatArray, vpm: int, max_iter: int = 1000) -> FloatArray:
     """Stationary distribution when challengers arise in proportion to strength x victory
-    probability (markovIncentivePCE, "Markov Voting with Incentives in KTAB")."""
+    probability (markovIncentivePCE, "Markov Voting with Incentives in KTAB").
+
+    Examples:
+        >>> c = np.array([[0.0, 3.0], [1.0, 0.0]])
+        >>> markov_incentive_pce(c, 0).round(6).tolist()
+        [0.75, 0.25]
+    """
     m = c.shape[0]
     pv = victory_probabilities(c, vpm)
     inc = c * pv
@@ -645,7 +685,16 @@ def markov_incentive_pce(c: FloatArray, vpm: int, max_iter: int = 1000) -> Float
 
 
 def pce(c: FloatArray, vpm: int, pcem: str) -> FloatArray:
-    """Option probabilities from coalition strengths (Model::probCE2)."""
+    """Option probabilities from coalition strengths (Model::probCE2).
+
+    Examples:
+        >>> c = np.array([[0.0, 3.0], [1.0, 0.0]])
+        >>> for method in OPTIONS["pce_model"]:
+        ...     print(method, pce(c, 0, method).round(5).tolist())
+        conditional [0.75, 0.25]
+        markov_incentive [0.75, 0.25]
+        markov_uniform [0.75, 0.25]
+    """
     if pcem == "markov_incentive":
         return markov_incentive_pce(c, vpm)
     pv = victory_probabilities(c, vpm)
@@ -659,6 +708,13 @@ def big_r_from_prob(p: FloatArray, rng: str) -> FloatArray:
 
     ``mid``: most probable +1, least probable -1/2; ``min``: [0, 1]; ``max``: [-1, 1].
     All zero when every probability is equal (KTAB would divide by zero).
+
+    Examples:
+        >>> p = np.array([0.5, 0.3, 0.2])
+        >>> big_r_from_prob(p, "mid").round(6).tolist(), big_r_from_prob(p, "min").round(6).tolist()
+        ([1.0, -0.0, -0.5], [1.0, 0.333333, 0.0])
+        >>> big_r_from_prob(np.array([0.5, 0.5]), "mid").tolist()
+        [0.0, 0.0]
     """
     p_min = min(1.0, float(np.min(p)))
     p_max = max(0.0, float(np.max(p)))
@@ -673,7 +729,14 @@ def big_r_from_prob(p: FloatArray, rng: str) -> FloatArray:
 
 
 def round4(x: FloatArray) -> FloatArray:
-    """KTAB's rounding of bargains to 4 decimals: ``(int)(0.5 + 10000 x) / 10000``."""
+    """KTAB's rounding of bargains to 4 decimals: ``(int)(0.5 + 10000 x) / 10000``.
+
+    Examples:
+        Half up, unlike numpy's ``round`` (half to even):
+
+        >>> round4(np.array([0.12344, 0.12345, 0.99999])).tolist()
+        [0.1234, 0.1235, 1.0]
+    """
     return np.asarray(np.trunc(0.5 + (x * 10000.0)) / 10000.0, dtype=np.float64)
 
 
@@ -692,6 +755,16 @@ def interpolate_bargain(
     salience^n x probability^n (a 1e-6 bias toward i avoids 0/0), rounded to 4 decimals.
     ``s2pmax``: each side moves toward the other by its probability deficit, weighted by the
     squared saliences (not rounded). (SMPActor::interpBrgnSnPm, interpBrgnS2PMax)
+
+    Examples:
+        i at 0 with probability 3/4, j at 1 with 1/4, both fully salient: ``s1p1`` weights
+        them 3 : 1 and meets at 0.25, ``s2p2`` 9 : 1 and meets at 0.1:
+
+        >>> one, zero = np.array([1.0]), np.array([0.0])
+        >>> [b.tolist() for b in interpolate_bargain(zero, one, 0.75, one, one, 0.25, "s1p1")]
+        [[0.25], [0.25]]
+        >>> [b.tolist() for b in interpolate_bargain(zero, one, 0.75, one, one, 0.25, "s2p2")]
+        [[0.1], [0.1]]
     """
     if ivb == "s2pmax":
         di = prb_j - prb_i if prb_j > prb_i else 0.0
@@ -726,6 +799,13 @@ def unique_positions(x: FloatArray) -> tuple[IntArray, IntArray]:
     """Indices of distinct positions (first of each), and each actor's option index.
 
     Positions closer than 1e-3 (Euclidean, on [0, 1]) count as one (KBase::ueIndices).
+
+    Examples:
+        Actors 0 and 2 are 4e-4 apart, one option:
+
+        >>> uns, ens = unique_positions(np.array([[0.1], [0.5], [0.1004], [0.9]]))
+        >>> uns.tolist(), ens.tolist()
+        ([0, 1, 3], [0, 1, 0, 2])
     """
     close = _pairwise_norm(x) < POS_TOL
     uns: list[int] = []
@@ -758,6 +838,16 @@ class SMPResult:
         change_ratio: (turns,) total change of each turn divided by the first turn's (+1e-4).
         targets: (turns, n) actor each actor challenged per turn, -1 for none.
         converged, stop_reason, params: as in :class:`~mlf.bargaining.base.Forecast`.
+
+    Examples:
+        FRG and UK end on one position, which the two options' probabilities favour:
+
+        >>> res = smp_history([50, 30, 20], [[1.0, 0.8], [0.75, 0.4], [0.0, 0.2]],
+        ...                   [[0.6, 0.3], [0.5, 0.4], [0.3, 0.6]])
+        >>> res.turns, res.option_prob[-1].round(4).tolist()
+        (3, [0.1687, 0.8313])
+        >>> res.most_probable_position().tolist(), res.expected_position().round(4).tolist()
+        ([0.7071, 0.4068], [0.7533, 0.4493])
     """
 
     positions: FloatArray
@@ -1058,7 +1148,18 @@ def run_smp(
     use_numba: bool | None = None,
 ) -> tuple[SMPResult, FloatArray, FloatArray]:
     """Run on a :class:`BargainingInput`; also return the per-actor salience scale used and
-    the positions mapped to [0, 1]."""
+    the positions mapped to [0, 1].
+
+    Examples:
+        The three actors of :func:`smp_history` on a 0-100 scale:
+
+        >>> inp = BargainingInput.build(["US", "FRG", "UK"], [50, 30, 20],
+        ...                             [[100, 80], [75, 40], [0, 20]],
+        ...                             [[0.6, 0.3], [0.5, 0.4], [0.3, 0.6]], lo=0, hi=100)
+        >>> res, scale, x01 = run_smp(inp)
+        >>> res.turns, scale.tolist(), x01[1].tolist()
+        (3, [1.0, 1.0, 1.0], [0.75, 0.4])
+    """
     span = inp.hi - inp.lo
     x01 = np.clip((inp.position - inp.lo) / span, 0.0, 1.0)
     sal = np.asarray(inp.salience, dtype=np.float64)
@@ -1075,6 +1176,16 @@ class SMPModel:
 
     All issues are negotiated jointly (``joint = True``). See the module docstring for the
     parameters, the scale mapping and the forecast rule.
+
+    Examples:
+        The forecast is the probability-weighted mean position, in the issues' units:
+
+        >>> inp = BargainingInput.build(["US", "FRG", "UK"], [50, 30, 20],
+        ...                             [[100, 80], [75, 40], [0, 20]],
+        ...                             [[0.6, 0.3], [0.5, 0.4], [0.3, 0.6]], lo=0, hi=100)
+        >>> fc = SMPModel().run(inp, {}, seed=0)
+        >>> fc.outcome.round(2).tolist(), fc.rounds, fc.converged
+        ([75.33, 44.93], 3, True)
     """
 
     name = "smp"

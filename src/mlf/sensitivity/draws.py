@@ -73,6 +73,12 @@ class UncertainInput:
     code the rule used (``A``-``D``, ``estimate``) and ``sources`` the number's source keys.
     ``stream``: None for a column of the shared matrix; otherwise the stable name of the
     input's own random stream (module docstring).
+
+    Examples:
+        >>> x = UncertainInput("actors.A.capability", "quantity", 0.2, 0.3, 0.5, "triangular",
+        ...                    ("A", "capability", None, None))
+        >>> x.to_dict()["min"], x.to_dict()["origin"]
+        (0.2, 'range')
     """
 
     path: str
@@ -118,6 +124,15 @@ def collect_inputs(sc: Scenario) -> tuple[UncertainInput, ...]:
 
     Ranges of zero width (``min == max``) are constants, not uncertainty, and are left out.
     The paths of quantities are those of :func:`mlf.scenario.iter_quantities`.
+
+    Examples:
+        The built-in scenario's written ranges (the default ranges of
+        :mod:`mlf.uncertainty.ranges` come on top of these):
+
+        >>> from mlf.scenario import load_scenario
+        >>> xs = collect_inputs(load_scenario("mlf-1963").scenario)
+        >>> xs[0].path, (xs[0].min, xs[0].mode, xs[0].max), xs[0].dist
+        ('actors.USA.capability', (0.22, 0.32, 0.65), 'triangular')
     """
     found: list[UncertainInput] = []
 
@@ -180,6 +195,17 @@ def inverse_cdf(inputs: Sequence[UncertainInput], u: FloatArray) -> FloatArray:
     Uniform on ``[a, b]``: ``a + u (b - a)``. Triangular ``(a, c, b)`` with
     ``F_c = (c - a) / (b - a)``: ``a + sqrt(u (b - a)(c - a))`` for ``u < F_c``, else
     ``b - sqrt((1 - u)(b - a)(b - c))`` (inversion, Devroye 1986, II.2).
+
+    Examples:
+        A triangular ``(0, 0.5, 1)`` and a uniform ``[10, 20]``: the median maps to the mode
+        and the middle; ``u = 1/8`` maps to ``sqrt(1/8 * 1/2) = 1/4`` on the triangle:
+
+        >>> tri = UncertainInput("a", "quantity", 0.0, 0.5, 1.0, "triangular",
+        ...                      ("A", "capability", None, None))
+        >>> uni = UncertainInput("b", "quantity", 10.0, 15.0, 20.0, "uniform",
+        ...                      ("A", "gdp", None, None))
+        >>> inverse_cdf([tri, uni], np.array([[0.5, 0.5], [0.125, 0.25], [0.0, 1.0]])).tolist()
+        [[0.5, 15.0], [0.25, 12.5], [0.0, 20.0]]
     """
     u = np.asarray(u, dtype=np.float64)
     if u.ndim != 2 or u.shape[1] != len(inputs):
@@ -200,7 +226,12 @@ def inverse_cdf(inputs: Sequence[UncertainInput], u: FloatArray) -> FloatArray:
 
 
 def chunk_bounds(draws: int, chunk_size: int) -> list[tuple[int, int]]:
-    """``[(start, stop), ...]`` of every chunk: fixed by ``draws`` and ``chunk_size`` only."""
+    """``[(start, stop), ...]`` of every chunk: fixed by ``draws`` and ``chunk_size`` only.
+
+    Examples:
+        >>> chunk_bounds(10, 4)
+        [(0, 4), (4, 8), (8, 10)]
+    """
     if draws <= 0:
         raise UsageError(f"draws must be positive, got {draws}")
     if chunk_size <= 0:
@@ -209,13 +240,29 @@ def chunk_bounds(draws: int, chunk_size: int) -> list[tuple[int, int]]:
 
 
 def chunk_generator(seed: int, chunk: int) -> np.random.Generator:
-    """The Generator of chunk ``chunk``: the ``chunk``-th child of ``SeedSequence(seed)``."""
+    """The Generator of chunk ``chunk``: the ``chunk``-th child of ``SeedSequence(seed)``.
+
+    Examples:
+        The same seed and chunk give the same stream, whichever worker asks:
+
+        >>> chunk_generator(7, 1).random(2).tolist() == chunk_generator(7, 1).random(2).tolist()
+        True
+        >>> chunk_generator(7, 0).random() == chunk_generator(7, 1).random()
+        False
+    """
     return np.random.Generator(np.random.PCG64(child_sequence(seed, chunk)))
 
 
 def design_width(inputs: Sequence[UncertainInput]) -> int:
     """How many of ``inputs`` are columns of the shared matrix (the width of
-    :func:`lhs_design`): those without a ``stream`` of their own."""
+    :func:`lhs_design`): those without a ``stream`` of their own.
+
+    Examples:
+        >>> x = UncertainInput("a", "quantity", 0.0, 0.5, 1.0, "triangular",
+        ...                    ("A", "capability", None, None))
+        >>> design_width([x, x]), design_width([x, replace(x, stream="a")])
+        (2, 1)
+    """
     return sum(1 for x in inputs if x.stream is None)
 
 
@@ -238,6 +285,13 @@ def lhs_design(n_inputs: int, draws: int, seed: int) -> FloatArray:
 
     The design is stratified over all ``draws`` at once, so it is generated whole (8 bytes per
     draw and input) and sliced into chunks.
+
+    Examples:
+        Four draws of two inputs: each column has exactly one point in each quarter:
+
+        >>> d = lhs_design(2, 4, seed=1)
+        >>> d.shape, np.sort(np.floor(d * 4), axis=0).tolist()
+        ((4, 2), [[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
     """
     from scipy.stats import qmc
 
@@ -262,6 +316,20 @@ def sample_chunk(
     ``design`` (from :func:`lhs_design` with :func:`design_width` columns). An input with its
     own ``stream`` takes its uniforms from that stream instead (module docstring). All go
     through :func:`inverse_cdf`.
+
+    Examples:
+        Three draws of two inputs; each value lies in its input's range, and a chunk's draws
+        depend only on the seed and the chunk:
+
+        >>> tri = UncertainInput("a", "quantity", 0.0, 0.5, 1.0, "triangular",
+        ...                      ("A", "capability", None, None))
+        >>> uni = UncertainInput("b", "quantity", 10.0, 15.0, 20.0, "uniform",
+        ...                      ("A", "gdp", None, None))
+        >>> vals = sample_chunk([tri, uni], 7, 0, 0, 3)
+        >>> vals.round(4).tolist()
+        [[0.6821, 10.5309], [0.548, 18.6883], [0.6321, 11.6916]]
+        >>> bool((sample_chunk([tri, uni], 7, 0, 0, 3) == vals).all())
+        True
     """
     shared = [j for j, x in enumerate(inputs) if x.stream is None]
     total: int | None = None
@@ -297,6 +365,12 @@ def sample_models(models: Mapping[str, float], seed: int, chunk: int, n: int) ->
     ``child_sequence(seed, "models", chunk)``, apart from the stream of the inputs' values,
     so that adding a model draw leaves every input's draws as they were, and a chunk's models
     depend only on the seed and the chunk index.
+
+    Examples:
+        Eight draws with smp three times as likely as nash:
+
+        >>> sample_models({"smp": 3, "nash": 1}, 7, 0, 8)
+        ['nash', 'nash', 'nash', 'nash', 'smp', 'nash', 'smp', 'smp']
     """
     names = list(models)
     weights = np.array([float(models[m]) for m in names], dtype=np.float64)
@@ -344,6 +418,37 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
     and tables holding them, their actors and the scenario; :func:`mlf._modelcopy.copied`,
     pydantic's shallow ``model_copy`` without re-validation: every value lies in its
     validated range), so a draw costs well under a millisecond.
+
+    Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        A's position set to 90 in a copy; the original is untouched and B is shared, not
+        copied:
+
+        >>> x = collect_inputs(sc)[0]
+        >>> drawn = apply_draw(sc, [x], [90.0])
+        >>> x.path, [s.actors["A"].positions["size"].position for s in (drawn, sc)]
+        ('actors.A.positions.size.position', [90.0, 80.0])
+        >>> drawn.actors["B"] is sc.actors["B"]
+        True
     """
     if len(values) != len(inputs):
         raise ValueError(f"{len(values)} values for {len(inputs)} inputs")
@@ -409,7 +514,32 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
 
 
 def current_values(sc: Scenario, inputs: Sequence[UncertainInput]) -> list[float]:
-    """The scenario's own values of the inputs (what the point run uses)."""
+    """The scenario's own values of the inputs (what the point run uses).
+
+    Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> xs = collect_inputs(sc)
+        >>> current_values(sc, xs), current_values(apply_draw(sc, xs, [90.0]), xs)
+        ([80.0], [90.0])
+    """
     out: list[float] = []
     for x in inputs:
         aid, name, key, sub = x.target

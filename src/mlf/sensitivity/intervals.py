@@ -58,6 +58,13 @@ def too_few_draws(draws: int, inputs: int, factor: int = 5) -> str | None:
     The rank regression that ranks the inputs (:mod:`mlf.sensitivity.summary`) estimates one
     coefficient per input; with fewer than about five draws per coefficient its ranking is
     mostly noise (a common rule of thumb for regression, e.g. Saltelli et al. 2004, ch. 1.2).
+
+    Examples:
+        >>> too_few_draws(200, 30) is None
+        True
+        >>> print(too_few_draws(100, 30))  # doctest: +NORMALIZE_WHITESPACE
+        warning: 100 draws for 30 varied inputs: fewer than 5 x 30 = 150; the ranking of
+        inputs is unreliable and the intervals are wide (use --draws 150 or more)
     """
     if inputs > 0 and draws < factor * inputs:
         return (
@@ -84,7 +91,18 @@ def annotate(summary: dict[str, Any]) -> dict[str, Any]:
     """Add to a sweep summary (:func:`mlf.sensitivity.summarise`) the Wilson interval of every
     probability it reports (``p_agreement_ci``, ``p_considered_ci``, ``p_signed_ci``, ``p_join_ci``;
     ``p_ratified`` carries its own ``p_ratified_interval``), the count
-    of varied inputs by the origin of their range, and the few-draws warning; returns it."""
+    of varied inputs by the origin of their range, and the few-draws warning; returns it.
+
+    Examples:
+        Agreement in 10 draws of 20:
+
+        >>> s = annotate({"draws": 20, "alternatives": {"x": {"p_agreement": 0.5}},
+        ...               "inputs": [{"origin": "range"}, {"origin": "default"}]})
+        >>> [round(v, 4) for v in s["alternatives"]["x"]["p_agreement_ci"]]
+        [0.2993, 0.7007]
+        >>> s["varied_by_origin"], s["warnings"]
+        ({'range': 1, 'default': 1}, [])
+    """
     n = int(summary["draws"])
     for a in summary["alternatives"].values():
         a["p_agreement_ci"] = _ci(a.get("p_agreement"), n)

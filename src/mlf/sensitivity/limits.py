@@ -40,7 +40,13 @@ RECORD_BYTES = 100
 
 
 def available_memory() -> int | None:
-    """Bytes of memory available to a new process (``MemAvailable``), or None if unknown."""
+    """Bytes of memory available to a new process (``MemAvailable``), or None if unknown.
+
+    Examples:
+        >>> m = available_memory()
+        >>> m is None or m > 0
+        True
+    """
     try:
         with open("/proc/meminfo", encoding="ascii") as fh:
             for line in fh:
@@ -64,7 +70,16 @@ def sweep_memory(
     sampling: str,
     in_flight: int,
 ) -> dict[str, int]:
-    """Estimated peak bytes of a sweep, by part (see the module docstring)."""
+    """Estimated peak bytes of a sweep, by part (see the module docstring).
+
+    Examples:
+        10,000 random draws in chunks of 500, four in flight, 100 columns: the chunks in
+        flight dominate (``4 x 500 x 100 x RECORD_BYTES``):
+
+        >>> sweep_memory(draws=10_000, chunk_size=500, inputs=244, columns=100,
+        ...              quantile_columns=20, sampling="random", in_flight=4)
+        {'design': 0, 'chunks': 20000000, 'summary': 4640000}
+    """
     parts = {
         "design": 4 * 8 * draws * inputs if sampling == "lhs" else 0,
         "chunks": in_flight * min(chunk_size, draws) * columns * RECORD_BYTES,
@@ -78,7 +93,15 @@ def _gb(n: float) -> str:
 
 
 def check_draws(draws: int, chunk_size: int) -> None:
-    """The fixed limits on ``--draws`` and ``--chunk-size`` (cheap: before loading anything)."""
+    """The fixed limits on ``--draws`` and ``--chunk-size`` (cheap: before loading anything).
+
+    Examples:
+        >>> check_draws(10_000, 500)
+        >>> check_draws(0, 500)
+        Traceback (most recent call last):
+        ...
+        mlf.errors.UsageError: --draws must be positive, got 0
+    """
     if draws <= 0:
         raise UsageError(f"--draws must be positive, got {draws}")
     if chunk_size <= 0:
@@ -113,7 +136,18 @@ def check_memory(
     available: int | None = None,
 ) -> int:
     """Refuse (one line, exit 2) a sweep whose estimated memory exceeds ``MEMORY_FRACTION`` of
-    the available memory; return the estimate in bytes."""
+    the available memory; return the estimate in bytes.
+
+    Examples:
+        >>> check_memory(draws=1000, chunk_size=100, inputs=10, columns=20, quantile_columns=5,
+        ...              sampling="random", in_flight=2, available=10**9)
+        648000
+        >>> check_memory(draws=1000, chunk_size=100, inputs=10, columns=20, quantile_columns=5,
+        ...              sampling="random", in_flight=2, available=10**6)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        mlf.errors.UsageError: --draws 1,000: a random sweep of 10 inputs and 20 columns needs ...
+    """
     parts = sweep_memory(
         draws=draws, chunk_size=chunk_size, inputs=inputs, columns=columns,
         quantile_columns=quantile_columns, sampling=sampling, in_flight=in_flight,

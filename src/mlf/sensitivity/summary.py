@@ -70,7 +70,16 @@ def _f(x: Any) -> float | None:
 def srrc_from_correlations(
     rxx: np.ndarray[Any, np.dtype[np.float64]], rxy: np.ndarray[Any, np.dtype[np.float64]]
 ) -> tuple[np.ndarray[Any, np.dtype[np.float64]], float]:
-    """Solve ``R_xx b = r_xy`` (least squares, for a singular ``R_xx``); return ``b, R^2``."""
+    """Solve ``R_xx b = r_xy`` (least squares, for a singular ``R_xx``); return ``b, R^2``.
+
+    Examples:
+        Uncorrelated inputs: the coefficients are the correlations themselves, and
+        ``R^2 = 0.6^2 + 0.3^2``:
+
+        >>> b, r2 = srrc_from_correlations(np.eye(2), np.array([0.6, -0.3]))
+        >>> b.tolist(), round(r2, 12)
+        ([0.6, -0.3], 0.45)
+    """
     b, *_ = np.linalg.lstsq(rxx, rxy, rcond=None)
     return b, float(rxy @ b)
 
@@ -94,6 +103,22 @@ def summarise(directory: str | Path) -> dict[str, Any]:
 
     Raises:
         UsageError: not a sweep folder, or no finished chunk yet.
+
+    Examples:
+        A folder with a manifest but no finished chunk yet has nothing to summarise (the
+        summary of a real sweep, which ``mlf sweep`` writes as ``summary.json``, takes
+        seconds: too long for an example here):
+
+        >>> import tempfile
+        >>> from mlf.sensitivity.sweep import write_manifest
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     write_manifest(Path(tmp), {"format": 2, "done": {}, "draws": 4,
+        ...                                "chunk_size": 2})
+        ...     try:
+        ...         summarise(tmp)
+        ...     except UsageError as exc:
+        ...         print(str(exc).replace(tmp, "SWEEP"))
+        SWEEP: no finished chunk to summarise yet
     """
     import duckdb
 
@@ -190,6 +215,16 @@ def wilson_interval(p: float | None, n: int, z: float = WILSON_Z) -> list[float]
     "Probable inference, the law of succession, and statistical inference". *JASA* 22(158):
     209-212. Unlike the normal approximation it stays inside [0, 1] and is not empty at
     ``p = 0`` or ``1``. None when there is no draw.
+
+    Examples:
+        Half of 20 draws, and none of 10 (the interval still has width):
+
+        >>> [round(x, 4) for x in wilson_interval(0.5, 20)]
+        [0.2993, 0.7007]
+        >>> [round(x, 4) for x in wilson_interval(0.0, 10)]
+        [0.0, 0.2775]
+        >>> wilson_interval(None, 0) is None
+        True
     """
     if p is None or n <= 0:
         return None

@@ -78,6 +78,12 @@ MANIFEST_EVERY = 1.0
 
 
 def chunk_name(chunk: int) -> str:
+    """The file name of chunk ``chunk`` (zero-padded, so names sort in chunk order).
+
+    Examples:
+        >>> chunk_name(3)
+        'chunk-000003.parquet'
+    """
     return f"chunk-{chunk:06d}.parquet"
 
 
@@ -93,7 +99,28 @@ class Column:
 
 
 def alternative_issues(sc: Scenario, alt_id: str) -> list[str]:
-    """The issues an alternative settles: its open ones, then its fixed ones."""
+    """The issues an alternative settles: its open ones, then its fixed ones.
+
+    Examples:
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> alternative_issues(sc, "force")
+        ['size']
+    """
     alt = sc.alternatives[alt_id]
     return [*alt.open, *(i for i in alt.fixed if i not in alt.open)]
 
@@ -109,6 +136,40 @@ def layout(
     ``/support``, ``/members`` (count), ``/value/<issue>`` (agreed value; options issues: the
     option's index), ``/join/<actor>`` (0/1), ``/power/<actor>`` (power index of a member),
     ``/cost/<actor>`` (a member's annual cost / defence budget), ``/guard/<name>``.
+
+    Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf.sensitivity.draws import collect_inputs
+        >>> for c in layout(sc, collect_inputs(sc))[:10]:
+        ...     print(c.name, c.type)
+        draw int64
+        in/actors.A.positions.size.position float64
+        force/status string
+        force/agreement bool
+        force/signed bool
+        force/considered bool
+        force/support float64
+        force/members int16
+        force/value/size float64
+        force/join/A int8
     """
     cols = [Column("draw", "int64")]
     if model_draw:  # the model each draw drew (mlf sweep --models)
@@ -178,7 +239,36 @@ def _record_columns(sc: Scenario) -> tuple[_AltColumns, ...]:
 
 
 def draw_record(sc: Scenario, model: str, seed: int) -> dict[str, Any]:
-    """The outcome columns of one draw (every alternative) for an already-patched scenario."""
+    """The outcome columns of one draw (every alternative) for an already-patched scenario.
+
+    Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        The compromise settles the size at ``(0.6 x 0.5 x 80 + 0.4 x 0.5 x 40) / 0.5 = 64``
+        and both nations join:
+
+        >>> rec = draw_record(sc, "compromise", 1)
+        >>> rec["force/status"], rec["force/value/size"], rec["force/join/A"], rec["force/join/B"]
+        ('agreement', 64.0, 1, 1)
+    """
     rec: dict[str, Any] = {}
     threshold = sc.settings.support_threshold
     for cols in _record_columns(sc):
@@ -230,6 +320,35 @@ def run_chunk(task: ChunkTask) -> dict[str, list[Any]]:
 
     Workers return plain lists so that they need neither pyarrow nor pandas; the parent turns
     them into a table (:func:`records_table`).
+
+    Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        Two draws of A's position, 60 and 100: the compromise moves from 52 to 76:
+
+        >>> from mlf.sensitivity.draws import collect_inputs
+        >>> data = run_chunk(ChunkTask(sc, collect_inputs(sc), "compromise", 1, chunk=0,
+        ...                            start=10, values=np.array([[60.0], [100.0]])))
+        >>> data["draw"], data["in/actors.A.positions.size.position"], data["force/value/size"]
+        ([10, 11], [60.0, 100.0], [52.0, 76.0])
     """
     cols = layout(task.scenario, task.inputs, model_draw=task.models is not None)
     data: dict[str, list[Any]] = {c.name: [] for c in cols}
@@ -250,7 +369,14 @@ def run_chunk(task: ChunkTask) -> dict[str, list[Any]]:
 
 
 def records_table(columns: Sequence[Column], data: Mapping[str, list[Any]]) -> Any:
-    """A chunk's records as a ``pyarrow.Table`` with the fixed schema of :func:`layout`."""
+    """A chunk's records as a ``pyarrow.Table`` with the fixed schema of :func:`layout`.
+
+    Examples:
+        >>> cols = (Column("draw", "int64"), Column("in/a", "float64"))
+        >>> table = records_table(cols, {"draw": [0, 1], "in/a": [0.25, 0.75]})
+        >>> table.num_rows, table.column_names, table.column("in/a").to_pylist()
+        (2, ['draw', 'in/a'], [0.25, 0.75])
+    """
     import pyarrow as pa
 
     types = {"int64": pa.int64(), "int16": pa.int16(), "int8": pa.int8(),
@@ -264,7 +390,14 @@ def records_table(columns: Sequence[Column], data: Mapping[str, list[Any]]) -> A
 
 
 def chunk_bytes(table: Any) -> bytes:
-    """A chunk's table as the bytes of a Parquet file (zstd)."""
+    """A chunk's table as the bytes of a Parquet file (zstd).
+
+    Examples:
+        >>> table = records_table((Column("draw", "int64"),), {"draw": [0, 1]})
+        >>> data = chunk_bytes(table)
+        >>> data[:4], data[-4:]
+        (b'PAR1', b'PAR1')
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -275,7 +408,17 @@ def chunk_bytes(table: Any) -> bytes:
 
 def write_chunk(directory: Path, chunk: int, table: Any) -> dict[str, Any]:
     """Write a chunk's table to ``chunk-NNNNNN.parquet`` atomically (:mod:`mlf._atomic`);
-    return its manifest entry: draw range, rows and the SHA-256 of the file."""
+    return its manifest entry: draw range, rows and the SHA-256 of the file.
+
+    Examples:
+        >>> import tempfile
+        >>> table = records_table((Column("draw", "int64"),), {"draw": [4, 5, 6]})
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     entry = write_chunk(Path(tmp), 2, table)
+        ...     names = [p.name for p in Path(tmp).iterdir()]
+        >>> names, entry["start"], entry["stop"], entry["rows"], len(entry["sha256"])
+        (['chunk-000002.parquet'], 4, 7, 3, 64)
+    """
     data = chunk_bytes(table)
     write_file(directory / chunk_name(chunk), data)
     draws = table.column("draw")
@@ -288,7 +431,16 @@ def write_chunk(directory: Path, chunk: int, table: Any) -> dict[str, Any]:
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB blocks."""
+    """SHA-256 of a file, read in 1 MiB blocks.
+
+    Examples:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = Path(tmp, "empty")
+        ...     path.touch()
+        ...     file_sha256(path)
+        'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+    """
     h = hashlib.sha256()
     with path.open("rb") as fh:
         while block := fh.read(1 << 20):
@@ -304,6 +456,18 @@ def verify_chunk(
     Sound means: the manifest records it with the right draw range, the file exists, its
     SHA-256 is the recorded one, and it reads as Parquet with exactly the draws
     ``start..stop-1`` in order. Never raises for a damaged file (a damaged file is a reason).
+
+    Examples:
+        >>> import tempfile
+        >>> table = records_table((Column("draw", "int64"),), {"draw": [0, 1]})
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     entry = write_chunk(Path(tmp), 0, table)
+        ...     print(verify_chunk(Path(tmp), 0, (0, 2), entry))
+        ...     print(verify_chunk(Path(tmp), 0, (0, 3), entry))
+        ...     print(verify_chunk(Path(tmp), 1, (2, 4), entry))
+        None
+        the manifest records another draw range
+        missing
     """
     start, stop = bounds
     path = directory / chunk_name(chunk)
@@ -334,7 +498,19 @@ def verify_chunk(
 
 
 def read_manifest(directory: str | Path) -> dict[str, Any]:
-    """The sweep's manifest, or a one-line error if the folder holds no sweep."""
+    """The sweep's manifest, or a one-line error if the folder holds no sweep.
+
+    Examples:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     write_manifest(Path(tmp), {"format": FORMAT, "done": {}})
+        ...     read_manifest(tmp)
+        {'format': 2, 'done': {}}
+        >>> read_manifest("no-such-folder")
+        Traceback (most recent call last):
+        ...
+        mlf.errors.UsageError: no-such-folder: no manifest.json here (not a sweep folder)
+    """
     path = Path(directory) / MANIFEST
     if not path.is_file():
         raise UsageError(f"{directory}: no {MANIFEST} here (not a sweep folder)")
@@ -350,7 +526,15 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
 
 
 def write_manifest(directory: Path, manifest: Mapping[str, Any]) -> None:
-    """Write ``manifest.json`` atomically."""
+    """Write ``manifest.json`` atomically.
+
+    Examples:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     write_manifest(Path(tmp), {"format": FORMAT, "done": {}})
+        ...     [p.name for p in Path(tmp).iterdir()]
+        ['manifest.json']
+    """
     write_file(directory / MANIFEST, json_text(manifest))
 
 
@@ -365,6 +549,41 @@ def make_manifest(
     sampling: str,
     models: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
+    """What a new sweep is (``manifest.json``): scenario and its hash, seed, draws, chunks,
+    model, sampling, the alternatives, invited nations and issues, the inputs varied and
+    those not, and ``done``, the chunks finished so far (none yet).
+
+    Examples:
+        A toy scenario (two nations negotiate the size of a force; A's position has a range,
+        and every other number gets a default range), written to a file and loaded:
+
+        >>> import tempfile
+        >>> from mlf.scenario import load_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name, "toy.yaml")
+        >>> _ = path.write_text(TOY)
+        >>> loaded = load_scenario(path)
+        >>> from mlf.sensitivity.draws import collect_inputs
+        >>> m = make_manifest(loaded, collect_inputs(loaded.scenario), draws=5, seed=0,
+        ...                   chunk_size=2, model="compromise", sampling="random")
+        >>> m["scenario_id"], m["chunks"], m["done"], [x["path"] for x in m["inputs"]]
+        ('toy', 3, {}, ['actors.A.positions.size.position'])
+        >>> tmp.cleanup()
+    """
     sc = loaded.scenario
     return {
         "format": FORMAT,
@@ -417,7 +636,16 @@ def make_manifest(
 def ignore_sigint() -> None:
     """Worker initializer: Ctrl-C reaches the whole process group, but only the parent acts on
     it (cancels, records finished chunks, removes its lock); workers finish their chunk quietly
-    instead of printing a traceback each."""
+    instead of printing a traceback each.
+
+    Examples:
+        >>> import signal
+        >>> old = signal.getsignal(signal.SIGINT)
+        >>> ignore_sigint()
+        >>> signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        True
+        >>> _ = signal.signal(signal.SIGINT, old)
+    """
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -429,6 +657,18 @@ def open_executor(
 ) -> Iterator[Executor | None]:
     """An executor by name: ``serial`` (None), ``process`` (local processes, all cores by
     default) or ``dask`` (a Dask cluster at ``scheduler``, or a LocalCluster); shut down on exit.
+
+    Examples:
+        ``serial`` runs in-process (no executor):
+
+        >>> with open_executor("serial") as ex:
+        ...     print(ex)
+        None
+        >>> with open_executor("threads") as ex:
+        ...     pass
+        Traceback (most recent call last):
+        ...
+        mlf.errors.UsageError: unknown executor 'threads' (known: serial, process, dask)
     """
     if kind not in EXECUTORS:
         raise UsageError(f"unknown executor {kind!r} (known: {', '.join(EXECUTORS)})")
@@ -569,7 +809,33 @@ def check_sweep(
     available: int | None = None,
 ) -> int:
     """Check a sweep's sizes against :mod:`mlf.sensitivity.limits` before any work; return the
-    estimated peak memory in bytes. Raises :class:`UsageError` (one line) if over a limit."""
+    estimated peak memory in bytes. Raises :class:`UsageError` (one line) if over a limit.
+
+    Examples:
+        A toy scenario: two nations negotiate the size of a force; A's position has a
+        range (the only uncertain input):
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf.sensitivity.draws import collect_inputs
+        >>> check_sweep(sc, collect_inputs(sc), draws=1000, chunk_size=100,
+        ...             sampling="random", available=10**10)
+        430000
+    """
     check_draws(draws, chunk_size)
     cols = layout(sc, inputs)
     quantile_cols = max(
@@ -621,6 +887,45 @@ def prepare_sweep(
     Raises:
         SensitivityError: the scenario has no uncertainty ranges.
         UsageError: a bad or too large value.
+
+    Examples:
+        A toy scenario (two nations negotiate the size of a force; A's position has a range,
+        and every other number gets a default range), written to a file and loaded:
+
+        >>> import tempfile
+        >>> from mlf.scenario import load_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name, "toy.yaml")
+        >>> _ = path.write_text(TOY)
+        >>> loaded = load_scenario(path)
+
+        The scenario's model and the 12 inputs a sweep of it varies (A's written range and the
+        default ranges of every other number):
+
+        >>> model, inputs = prepare_sweep(loaded, draws=100, seed=0, chunk_size=50,
+        ...                               model=None, sampling="random")
+        >>> model, len(inputs), inputs[0].path, inputs[0].origin
+        ('compromise', 12, 'actors.A.capability', 'default')
+        >>> prepare_sweep(loaded, draws=100, seed=0, chunk_size=50, model=None,
+        ...               sampling="sobol")
+        Traceback (most recent call last):
+        ...
+        mlf.errors.UsageError: unknown sampling 'sobol' (known: random, lhs)
+        >>> tmp.cleanup()
     """
     sc = loaded.scenario
     check_draws(draws, chunk_size)
@@ -675,6 +980,40 @@ def run_sweep(
         UsageError: bad draws, chunk size, seed, model or sampling; a size over a limit; the
             folder holds a sweep, is locked, or cannot be written.
         OutputError: a file could not be written (the disk is full, ...).
+
+    Examples:
+        A toy scenario (two nations negotiate the size of a force; A's position has a range,
+        and every other number gets a default range), written to a file and loaded:
+
+        >>> import tempfile
+        >>> from mlf.scenario import load_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name, "toy.yaml")
+        >>> _ = path.write_text(TOY)
+        >>> loaded = load_scenario(path)
+
+        Four draws in chunks of two, in-process:
+
+        >>> run = run_sweep(loaded, Path(tmp.name, "sweep"), draws=4, chunk_size=2, seed=0)
+        >>> run.draws, run.chunks, run.chunks_run
+        (4, 2, 2)
+        >>> sorted(p.name for p in Path(tmp.name, "sweep").iterdir())
+        ['chunk-000000.parquet', 'chunk-000001.parquet', 'manifest.json']
+        >>> tmp.cleanup()
     """
     mdl, inputs = prepare_sweep(
         loaded, draws=draws, seed=seed, chunk_size=chunk_size, model=model, sampling=sampling,
@@ -718,6 +1057,41 @@ def resume_sweep(
         UsageError: no manifest, or the scenario, mlf version or inputs are not the ones the
             sweep was started with; the folder is locked.
         OutputError: a file could not be written.
+
+    Examples:
+        A toy scenario (two nations negotiate the size of a force; A's position has a range,
+        and every other number gets a default range), written to a file and loaded:
+
+        >>> import tempfile
+        >>> from mlf.scenario import load_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = Path(tmp.name, "toy.yaml")
+        >>> _ = path.write_text(TOY)
+        >>> loaded = load_scenario(path)
+
+        A chunk lost from a finished sweep is run again; the other is kept:
+
+        >>> out = Path(tmp.name, "sweep")
+        >>> _ = run_sweep(loaded, out, draws=4, chunk_size=2, seed=0)
+        >>> Path(out, chunk_name(1)).unlink()
+        >>> again = resume_sweep(out, loaded)
+        >>> again.chunks_run, again.chunks_kept, dict(again.redone)
+        (1, 1, {1: 'missing'})
+        >>> tmp.cleanup()
     """
     out = Path(directory)
     read_manifest(out)  # a plain error for a folder that holds no sweep, before locking it
@@ -881,7 +1255,19 @@ def _execute(
 def chunk_values(
     manifest: Mapping[str, Any], inputs: Sequence[UncertainInput], chunk: int
 ) -> FloatArray:
-    """The sampled input values of one chunk of a sweep (recomputed from the manifest)."""
+    """The sampled input values of one chunk of a sweep (recomputed from the manifest).
+
+    Examples:
+        Five draws in chunks of two: the last chunk holds one draw, the same whenever it is
+        recomputed:
+
+        >>> from mlf.sensitivity.draws import UncertainInput
+        >>> x = UncertainInput("a", "quantity", 0.0, 0.5, 1.0, "triangular",
+        ...                    ("A", "capability", None, None))
+        >>> manifest = {"draws": 5, "seed": 7, "chunk_size": 2, "sampling": "random"}
+        >>> chunk_values(manifest, [x], 2).round(4).tolist()
+        [[0.5711]]
+    """
     draws = int(manifest["draws"])
     seed = int(manifest["seed"])
     s, e = chunk_bounds(draws, int(manifest["chunk_size"]))[chunk]

@@ -191,6 +191,17 @@ def support_of(sc: Scenario, alt_id: str) -> float:
 
     The sums are exact (``math.fsum``), so the result does not depend on the order of the
     actors in the file.
+
+    Examples:
+        The NATO-national alternative and land-based MRBMs in the built-in scenario, both
+        above its threshold of 0.25 (so both are analysed):
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> round(support_of(sc, "nato_national"), 4), round(support_of(sc, "land_mrbm"), 4)
+        (0.6135, 0.335)
+        >>> sc.settings.support_threshold
+        0.25
     """
     pairs = [
         (a.capability.value, q.value)
@@ -222,6 +233,15 @@ def run_alternative(
     ``seed`` (any form :mod:`mlf.seeds` accepts; None = the scenario's ``settings.seed``) is
     the root: negotiation ``step`` of the alternative uses ``child_seed(seed, alt_id, step)``,
     derived from the alternative's id, never from its position in the file.
+
+    Examples:
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> out = run_alternative(sc, "nato_national", model="compromise", seed=1963)
+        >>> out.status, out.members, out.fixed_point
+        ('agreement', ('USA', 'GBR', 'ITA', 'NLD'), 'fixed point after 1 round(s) of talks')
+        >>> print(run_alternative(sc, "mlf_surface", seed=1963).detail)  # doctest: +ELLIPSIS
+        only 2 of the invited come to the table (stayed away: ITA, GBR, ...); the arrangement ...
     """
     alt = alternative if alternative is not None else sc.alternatives[alt_id]
     mdl = model or sc.settings.model
@@ -261,7 +281,34 @@ def _settled_fixed(sc: Scenario, alt: Alternative) -> tuple[dict[str, float], li
 def anticipation(sc: Scenario, alt: Alternative) -> dict[str, dict[str, float]]:
     """Tying hands: each invited nation's positions outside its own win-set, pulled to its
     edge (:func:`mlf.ratification.anticipated_position`); empty unless the scenario's
-    ``settings.ratification.anticipate`` is on."""
+    ``settings.ratification.anticipate`` is on.
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        The scenario leaves anticipation off (the default), so no position moves:
+
+        >>> sc.settings.ratification.anticipate, anticipation(sc, sc.alternatives["force"])
+        (False, {})
+    """
     if not sc.settings.ratification.anticipate:
         return {}
     fixed, settled = _settled_fixed(sc, alt)
@@ -510,6 +557,35 @@ def analyse_outcome(
     control and fails it "does not count"), the power indices and manning plan (``full``
     only) and the guardrail checks (:mod:`mlf.guardrails`). Used by the talks on their own
     final outcome and by :mod:`mlf.exercise` on an exercise's (one rule for both).
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> out = run_alternative(sc, "force", model="compromise", seed=1)
+        >>> status, detail, power, european, manning, guards = analyse_outcome(
+        ...     sc, sc.alternatives["force"], out.participation, out.arrangement,
+        ...     out.fixed_point, full=False)
+        >>> status, detail, power is None
+        ('agreement', '2 members: A, B', True)
+        >>> sorted(guards)
+        ['fallback', 'fixed_point', 'no_selling']
     """
     status, detail = final_status(sc, alt, part, arr, fixed_point)
     power: dict[str, Any] | None = None
@@ -568,6 +644,31 @@ def final_status(
     an arrangement that cannot be built is ``"no agreement"``; so is a force alternative
     (:func:`is_force_alternative`) whose common units are not above zero: units brought in
     kind do not make a common force. Otherwise ``"agreement"``.
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> out = run_alternative(sc, "force", model="compromise", seed=1)
+        >>> final_status(sc, sc.alternatives["force"], out.participation, out.arrangement,
+        ...              out.fixed_point)
+        ('agreement', '2 members: A, B')
     """
     unit_issue = next((i for i in alt.open if sc.issues[i].sets == "units"), None)
     if part.cycle:
@@ -617,6 +718,38 @@ def participation_game(
     satisfaction with ``agreed`` (on its own positions in ``sc``), its voice in the control
     game among the members, its cost against its defence budget; staying out is worth its
     outside option (with any pressure). Cheap bounds on voice settle most decisions.
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        Both want in on the terms they agreed, and the pair is stable:
+
+        >>> from mlf.talks.arrangement import applied_terms
+        >>> alt = sc.alternatives["force"]
+        >>> out = run_alternative(sc, "force", model="compromise", seed=1)
+        >>> agreed, settings = applied_terms(sc, alt, out.agreed)
+        >>> game = participation_game(sc, "force", alt, settings, agreed, ["A", "B"])
+        >>> both = frozenset({"A", "B"})
+        >>> game.wants_in(both, "A"), game.wants_in(both, "B"), game.is_stable(both)
+        (True, True, True)
     """
     cache: dict[frozenset[str], Arrangement] = {}
     policy = {a: policy_satisfaction(sc, a, agreed) for a in at_table}

@@ -68,6 +68,37 @@ def arrangement_settings(
     fields each sets are merged into one update, so the settings are copied once). With
     memoisation on (:mod:`mlf.talks.memo`) the result is cached by the alternative, the
     scenario's issues and the settled values, which are all it depends on.
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        The size the talks settled becomes the number of common units; the rest comes from
+        the alternative's own settings:
+
+        >>> from mlf.talks.negotiation import negotiate
+        >>> alt = sc.alternatives["force"]
+        >>> agreed, _, _ = negotiate(sc, alt, ["A", "B"], "compromise", 1)
+        >>> st = arrangement_settings(sc, alt, agreed)
+        >>> st.units, st.split, st.capital_per_unit, st.term_years
+        (64.0, 'equal', 0.01, 10.0)
     """
     if not memo.enabled():
         return _settings_of(sc, alt, agreed)
@@ -190,6 +221,21 @@ def applied_terms(
     and the issue that set the lead share is restated with ``value`` = the applied share and
     ``agreed`` = what the talks agreed, so that the arrangement, each nation's policy
     satisfaction and the report all use one number (the one actually paid).
+
+    Examples:
+        A US lead share of 47% agreed in talks over the surface fleet, held at the 40% the
+        US itself set as a ceiling:
+
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.talks.negotiation import Agreed, negotiate
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> alt = sc.alternatives["mlf_surface"]
+        >>> agreed, _, _ = negotiate(sc, alt, ["USA", "FRG", "ITA", "GBR"], "compromise", 1963)
+        >>> agreed["cost_split"] = Agreed("cost_split", 47.0, "47 percent", "negotiated")
+        >>> applied, settings = applied_terms(sc, alt, agreed)
+        >>> term = applied["cost_split"]
+        >>> term.value, term.agreed, settings.lead_share, settings.ceiling
+        (40.0, 47.0, 0.4, 0.4)
     """
     st = arrangement_settings(sc, alt, agreed)
     out = dict(agreed)
@@ -453,6 +499,19 @@ def build_arrangement(
     member set; with memoisation on (:mod:`mlf.talks.memo`) the result is cached by those
     (by identity: one scenario at a time, so a sensitivity draw reuses what the table, the
     rounds of talks and the participation search of its alternatives built).
+
+    Examples:
+        The NATO-national alternative among its four members:
+
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.talks.negotiation import negotiate
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> alt = sc.alternatives["nato_national"]
+        >>> members = ["USA", "GBR", "ITA", "NLD"]
+        >>> agreed, _, _ = negotiate(sc, alt, members, "compromise", 1963)
+        >>> arr = build_arrangement(sc, alt, arrangement_settings(sc, alt, agreed), members)
+        >>> arr.feasible, arr.units, dict(arr.in_kind), str(arr.game)
+        (True, 80.0, {'GBR': 64.0}, 'minimal_winning({USA}; {GBR})')
     """
     mem = tuple(m for m in alt.invited if m in members)
     if not memo.enabled():
@@ -695,6 +754,18 @@ def winning_signature(game: Game) -> bytes | None:
     they have the same power indices: every exact algorithm of :func:`mlf.power.power_indices`
     counts coalitions in integers and rounds each index once from those counts, so the floats
     do not depend on the algorithm chosen (or on the weights that gave the winning set).
+
+    Examples:
+        Two weightings with the same winning coalitions (any two of three) share a
+        signature; a weighting that gives A a veto does not:
+
+        >>> from mlf.games import parse_weighted
+        >>> names = ["A", "B", "C"]
+        >>> majority = winning_signature(parse_weighted("[2; 1, 1, 1]", names))
+        >>> majority == winning_signature(parse_weighted("[5; 3, 3, 3]", names))
+        True
+        >>> majority == winning_signature(parse_weighted("[3; 2, 1, 1]", names))
+        False
     """
     n = game.n
     if n > _SIGNATURE_MAX:
@@ -760,6 +831,20 @@ def voice_of(arr: Arrangement, index: str) -> dict[str, float]:
     (:mod:`mlf.talks.memo`), by its winning coalitions (:func:`winning_signature`): the
     weights of a weighted rule change with every settlement and every sensitivity draw, while
     the set of coalitions that can act takes only a few values.
+
+    Examples:
+        In the NATO-national arrangement the United States or the United Kingdom can act
+        alone; Italy and the Netherlands have no voice:
+
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.talks.negotiation import negotiate
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> alt = sc.alternatives["nato_national"]
+        >>> members = ["USA", "GBR", "ITA", "NLD"]
+        >>> agreed, _, _ = negotiate(sc, alt, members, "compromise", 1963)
+        >>> arr = build_arrangement(sc, alt, arrangement_settings(sc, alt, agreed), members)
+        >>> voice_of(arr, "banzhaf")
+        {'USA': 0.5, 'GBR': 0.5, 'ITA': 0.0, 'NLD': 0.0}
     """
     if arr.game is None:
         return {m: 0.0 for m in arr.members}

@@ -57,7 +57,39 @@ def _outside(sc: Scenario, actor: str, alt_id: str, alt: Alternative | None = No
 
 
 def outside_option(sc: Scenario, actor: str, alt_id: str, alt: Alternative | None = None) -> float:
-    """The actor's utility of staying out of ``alt_id``: its outside option plus any pressure."""
+    """The actor's utility of staying out of ``alt_id``: its outside option plus any pressure.
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> outside_option(sc, "A", "force")
+        0.0
+
+        An observer's pressure on A adds to A's outside option:
+
+        >>> from mlf.scenario import Pressure
+        >>> alt = sc.alternatives["force"].model_copy(update={"pressure": [
+        ...     Pressure(by="C", on=["A"], outside_option=0.25)]})
+        >>> outside_option(sc, "A", "force", alt), outside_option(sc, "B", "force", alt)
+        (0.25, 0.0)
+    """
     return _outside(sc, actor, alt_id, alt)
 
 
@@ -67,7 +99,18 @@ def _budget(sc: Scenario, actor: str) -> float | None:
 
 
 def pressure_on(alt: Alternative, actor: str) -> list[dict[str, Any]]:
-    """The explicit pressure terms acting on ``actor`` in ``alt`` (for the report)."""
+    """The explicit pressure terms acting on ``actor`` in ``alt`` (for the report).
+
+    Examples:
+        An observer weighing on the FRG only:
+
+        >>> from mlf.scenario import Alternative, Pressure
+        >>> alt = Alternative(title="A force", invited=["FRG", "ITA"], observers=["SUN"],
+        ...                   pressure=[Pressure(by="SUN", on=["FRG"], outside_option=0.1,
+        ...                                      sources=["KEY"])])
+        >>> pressure_on(alt, "FRG"), pressure_on(alt, "ITA")
+        ([{'by': 'SUN', 'outside_option': 0.1, 'sources': ['KEY'], 'note': ''}], [])
+    """
     return [
         {
             "by": p.by,
@@ -85,6 +128,32 @@ def is_force_alternative(sc: Scenario, alt: Alternative) -> bool:
 
     Such an alternative reaches agreement only with common units above zero; units brought in
     kind do not count toward that test.
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> alt = sc.alternatives["force"]
+        >>> is_force_alternative(sc, alt)
+        True
+        >>> is_force_alternative(sc, alt.model_copy(update={"open": [], "fixed": {"size": 0}}))
+        False
     """
     for iid, issue in sc.issues.items():
         if issue.sets != "units":
@@ -111,7 +180,32 @@ def _compromise_position(sc: Scenario, iid: str, actors: Sequence[str]) -> float
 
 
 def come_to_table(sc: Scenario, alt_id: str, alt: Alternative | None = None) -> TableResult:
-    """Each invited nation's decision to come to the table (rule: :mod:`mlf.table`)."""
+    """Each invited nation's decision to come to the table (rule: :mod:`mlf.table`).
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> table = come_to_table(sc, "force")
+        >>> [(d.actor, d.comes) for d in table.decisions]
+        [('A', True), ('B', True)]
+    """
     return _table(sc, alt_id, alt if alt is not None else sc.alternatives[alt_id])
 
 

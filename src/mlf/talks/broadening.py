@@ -37,6 +37,21 @@ def pivot_broadening(
     which the pivot joins by its own decision is the answer ("no broadening needed" if it is
     the narrowest). If none does, the answer says so. What the talks themselves settled the
     issue at (when it was open) is reported beside it.
+
+    Examples:
+        The United Kingdom joins the NATO-national alternative of the built-in scenario on
+        the narrowest agenda:
+
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.talks.alternative import run_alternative
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> out = run_alternative(sc, "nato_national", model="compromise", seed=1963)
+        >>> bq = pivot_broadening(sc, [out], model="compromise", seed=1963)
+        >>> entry = bq["alternatives"]["nato_national"]
+        >>> bq["actor"], bq["issue"], entry["needed"], entry["broadening"]
+        ('GBR', 'scope', False, None)
+        >>> [(s["option"], s["joins"]) for s in entry["steps"]]
+        [('narrow_mlf', True)]
     """
     pivot = sc.settings.pivotal_actor
     issue_id = sc.settings.broadening_issue

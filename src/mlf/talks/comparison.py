@@ -93,7 +93,15 @@ def manifest_changes(loaded: LoadedScenario) -> dict[str, Any]:
     """The files of an overlay's chain and the changes asked for, for a manifest (nothing
     for a plain file run as it is): ``scenario_layers`` and ``counterfactual`` (its
     ``base_sha256`` and every request with the fields it changed). Shared by ``result.json``
-    and ``mlf forecast --json``."""
+    and ``mlf forecast --json``.
+
+    Examples:
+        A built-in run as it is has neither:
+
+        >>> from mlf.scenario import load_scenario
+        >>> manifest_changes(load_scenario("mlf-1963"))
+        {}
+    """
     out: dict[str, Any] = {}
     if len(loaded.layers) > 1:
         out["scenario_layers"] = [{"file": f, "sha256": h} for f, h in loaded.layers]
@@ -125,6 +133,23 @@ def run_scenario(
 
     ``seed``: any form :mod:`mlf.seeds` accepts; None = the scenario's ``settings.seed``. The
     result records the integer seed used.
+
+    Examples:
+        The built-in scenario: every alternative has apparent support and is analysed; two
+        end in agreement:
+
+        >>> from mlf.scenario import load_scenario
+        >>> run = run_scenario(load_scenario("mlf-1963"), british=False)
+        >>> run.model, run.seed, run.below_threshold
+        ('compromise', 1963, ())
+        >>> for out in run.outcomes:
+        ...     print(out.id, out.status, out.members)
+        mlf_surface no agreement ()
+        mlf_submarine no agreement ()
+        land_mrbm no agreement ()
+        european_force no agreement ()
+        nato_national agreement ('USA', 'GBR', 'ITA', 'NLD')
+        status_quo_consultation agreement ('USA', 'GBR', 'ITA')
     """
     sc = loaded.scenario
     mdl = model or sc.settings.model

@@ -23,24 +23,52 @@ _CLEARERS: list[Callable[[], None]] = []
 
 
 def enabled() -> bool:
-    """Whether memoisation is on (it is, unless inside :func:`plain`)."""
+    """Whether memoisation is on (it is, unless inside :func:`plain`).
+
+    Examples:
+        >>> enabled()
+        True
+    """
     return _ENABLED[0]
 
 
 def on_clear(fn: Callable[[], None]) -> None:
-    """Register a function that empties one cache (called by :func:`clear`)."""
+    """Register a function that empties one cache (called by :func:`clear`).
+
+    Examples:
+        >>> cache = {"key": "value"}
+        >>> on_clear(cache.clear)
+        >>> clear()
+        >>> cache
+        {}
+    """
     _CLEARERS.append(fn)
 
 
 def clear() -> None:
-    """Empty every registered cache."""
+    """Empty every registered cache.
+
+    Examples:
+        >>> cache = {1: 2}
+        >>> on_clear(cache.clear)
+        >>> clear(); cache
+        {}
+    """
     for fn in _CLEARERS:
         fn()
 
 
 @contextmanager
 def plain() -> Iterator[None]:
-    """Within the block, compute without memoisation (caches cleared on entry and exit)."""
+    """Within the block, compute without memoisation (caches cleared on entry and exit).
+
+    Examples:
+        >>> with plain():
+        ...     enabled()
+        False
+        >>> enabled()
+        True
+    """
     before = _ENABLED[0]
     clear()
     _ENABLED[0] = False

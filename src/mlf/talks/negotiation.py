@@ -28,7 +28,31 @@ def open_issues_of(sc: Scenario, alt: Alternative) -> list[str]:
     """:func:`mlf.scenario.issues_for` (the open issues that apply to the alternative), which
     reads only the alternative and the scenario's issues; with memoisation on
     (:mod:`mlf.talks.memo`) cached by those two objects' identity (a sweep's draws share
-    them). A new list each call."""
+    them). A new list each call.
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> open_issues_of(sc, sc.alternatives["force"])
+        ['size']
+    """
     if not memo.enabled():
         return issues_for(sc, alt)
     hit = _OPEN.get(id(alt))
@@ -117,6 +141,32 @@ def bargaining_input(
     Options issues are placed on their index axis 0..m-1 (the options are ordered).
     ``overrides`` moves the bargaining position of an actor that has a position on the issue
     (its salience and its own utility are unchanged: only what it bargains from moves).
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> bi = bargaining_input(sc, ["size"], ["A", "B"])
+        >>> bi.position.ravel().tolist(), bi.salience.ravel().tolist(), bi.capability.tolist()
+        ([80.0, 40.0], [0.5, 0.5], [0.6, 0.4])
+        >>> bi.lo.tolist(), bi.hi.tolist(), bi.status_quo.tolist()
+        ([0.0], [100.0], [0.0])
     """
     issues = [sc.issues[i] for i in issue_ids]
     n, k = len(actors), len(issues)
@@ -159,6 +209,22 @@ def negotiate(
     Returns the agreed values of every issue the alternative settles (open and fixed), the
     model's forecast (None if nothing was negotiated) and notes. ``overrides``: see
     :func:`bargaining_input`.
+
+    Examples:
+        The NATO-national alternative among the four nations that join it: the scope is
+        negotiated, the force size and manning are the alternative's own:
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> agreed, forecast, notes = negotiate(sc, sc.alternatives["nato_national"],
+        ...                                     ["USA", "GBR", "ITA", "NLD"], "compromise", 1963)
+        >>> for issue, term in agreed.items():
+        ...     print(issue, term.value, term.label)
+        force_size 80.0 80 missiles
+        manning 0.0 National crews (one nation per ship)
+        scope 2.0 The MLF broadened to take in British Polaris forces
+        >>> forecast.issues, notes
+        (('scope',), [])
     """
     notes: list[str] = []
     agreed: dict[str, Agreed] = {}

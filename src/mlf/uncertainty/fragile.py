@@ -61,7 +61,17 @@ METHOD = (
 
 @dataclass(frozen=True)
 class Move:
-    """One input's part in a flip: where it is, where the decision flips, from what source."""
+    """One input's part in a flip: where it is, where the decision flips, from what source.
+
+    Examples:
+        An input at 100 whose range ends at 200 and whose decision flips at 179.6875 has
+        moved 79.6875, about 80% of the way to the end:
+
+        >>> m = Move("actors.NLD.positions.force_size.position", 100.0, 179.6875, 200.0,
+        ...          "estimate", (), "default")
+        >>> m.move, m.share
+        (79.6875, 0.796875)
+    """
 
     input: str
     value: float
@@ -108,7 +118,13 @@ class Flip:
 
 @dataclass(frozen=True)
 class DecisionFragility:
-    """One decision of the point run and what flips it."""
+    """One decision of the point run and what flips it.
+
+    Examples:
+        >>> d = DecisionFragility("nato_national", "joins", "NLD", True)
+        >>> d.key, d.fragile
+        ('joins:NLD', False)
+    """
 
     alternative: str
     decision: str  # "agreement" | "joins"
@@ -138,7 +154,17 @@ class DecisionFragility:
 
 @dataclass(frozen=True)
 class FragileResult:
-    """The fragile-decision pass over a scenario (``result.json``'s ``fragile`` block)."""
+    """The fragile-decision pass over a scenario (``result.json``'s ``fragile`` block).
+
+    Examples:
+        >>> m = Move("actors.NLD.positions.force_size.position", 100.0, 179.6875, 200.0,
+        ...          "estimate", (), "default")
+        >>> rows = (DecisionFragility("nato_national", "agreement", None, True),
+        ...         DecisionFragility("nato_national", "joins", "NLD", True, flips=(Flip((m,)),)))
+        >>> res = FragileResult("compromise", 1963, 13, 57, {"nato_national": rows})
+        >>> res.fragile_count(), res.to_dict()["fragile"]
+        (1, 1)
+    """
 
     model: str
     seed: int
@@ -168,7 +194,39 @@ Outcome = tuple[dict[str, bool], dict[str, float]]
 
 
 def decisions_of(sc: Scenario, alt_id: str, out: AlternativeOutcome) -> Outcome:
-    """The decisions of one alternative's outcome, and the nations' margins."""
+    """The decisions of one alternative's outcome, and the nations' margins.
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+
+        Both join; the margins are each nation's utility of joining over its outside option:
+
+        >>> from mlf.talks import run_alternative
+        >>> out = run_alternative(sc, "force", model="compromise", seed=1)
+        >>> dec, margins = decisions_of(sc, "force", out)
+        >>> dec
+        {'agreement': True, 'joins:A': True, 'joins:B': True}
+        >>> {actor: round(m, 4) for actor, m in margins.items()}
+        {'A': 0.8336, 'B': 0.7472}
+    """
     alt = sc.alternatives[alt_id]
     part = out.participation
     members = set(part.members) if part is not None and out.status != "not analysed" else set()
@@ -207,7 +265,33 @@ class _Runner:
 
 def touched_alternatives(sc: Scenario, x: UncertainInput) -> list[str]:
     """The alternatives an input can change: those its actor is invited to (an outside
-    option: only its own alternative); none for support."""
+    option: only its own alternative); none for support.
+
+    Examples:
+        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
+        40), negotiate the size of a force on a 0-100 scale:
+
+        >>> from mlf.scenario import parse_scenario
+        >>> TOY = '''
+        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
+        ... issues:
+        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
+        ... actors:
+        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
+        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
+        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
+        ...       positions: {size: {position: 40, salience: 0.5}}}
+        ... alternatives:
+        ...   force: {title: A force, invited: [A, B], open: [size],
+        ...           settings: {split: equal, capital_per_unit: 0.01,
+        ...                      operating_per_unit_year: 0.001, term_years: 10}}
+        ... '''
+        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf.uncertainty.ranges import sweep_inputs
+        >>> by_path = {x.path: x for x in sweep_inputs(sc)}
+        >>> touched_alternatives(sc, by_path["actors.A.capability"])
+        ['force']
+    """
     aid, name, key, _ = x.target
     if name == "support":
         return []
@@ -230,6 +314,22 @@ def fragile_decisions(
 
     ``inputs`` defaults to :func:`mlf.uncertainty.ranges.sweep_inputs`; ``seed`` to the
     scenario's; ``model`` to the scenario's.
+
+    Examples:
+        The Netherlands' numbers, one at a time and in pairs, against the NATO-national
+        alternative of the built-in scenario: only the Dutch position on the force size
+        flips a decision (the Dutch joining), about 80% of the way to its range's end:
+
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.uncertainty.ranges import sweep_inputs
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> dutch = [x for x in sweep_inputs(sc) if x.path.startswith("actors.NLD.")]
+        >>> res = fragile_decisions(sc, inputs=dutch, alternatives=["nato_national"])
+        >>> res.inputs_tested, res.fragile_count()
+        (13, 1)
+        >>> [(d.key, d.flips[0].moves[0].input, d.flips[0].moves[0].to)
+        ...  for d in res.decisions["nato_national"] if d.fragile]
+        [('joins:NLD', 'actors.NLD.positions.force_size.position', 179.6875)]
     """
     mdl = model or sc.settings.model
     sd = sc.settings.seed if seed is None else seed
@@ -350,7 +450,17 @@ def _bisect(
 
 def fragile_for_run(sc: Scenario, result: Mapping[str, Any]) -> dict[str, Any]:
     """The pass for a point run's result dict (:meth:`mlf.talks.RunResult.to_dict`): its model,
-    its seed and the alternatives it analysed; the ``fragile`` block of ``result.json``."""
+    its seed and the alternatives it analysed; the ``fragile`` block of ``result.json``.
+
+    Examples:
+        >>> from mlf.scenario import load_scenario
+        >>> from mlf.talks import run_scenario
+        >>> loaded = load_scenario("mlf-1963")
+        >>> run = run_scenario(loaded, alternative="status_quo_consultation", british=False)
+        >>> block = fragile_for_run(loaded.scenario, run.to_dict())
+        >>> block["model"], block["seed"], list(block["alternatives"])
+        ('compromise', 1963, ['status_quo_consultation'])
+    """
     man = result["manifest"]
     alts = [str(a["id"]) for a in result["alternatives"]]
     return fragile_decisions(
@@ -364,7 +474,15 @@ def _num(x: float) -> str:
 
 def move_text(m: Mapping[str, Any]) -> str:
     """One input's move in words, e.g. ``actors.ITA.weights.cost 10 -> 5.625 (-44%, 88% of the
-    way to its range's end; estimate)``."""
+    way to its range's end; estimate)``.
+
+    Examples:
+        >>> m = Move("actors.NLD.positions.force_size.position", 100.0, 179.6875, 200.0,
+        ...          "estimate", (), "default")
+        >>> print(move_text(m.to_dict()))  # doctest: +NORMALIZE_WHITESPACE
+        actors.NLD.positions.force_size.position 100 -> 179.7
+        (+79.7%, 80% of the way to its range's end, estimate)
+    """
     rel = m.get("relative")
     bits = [] if rel is None else [f"{rel:+.1%}"]
     bits.append(f"{m['share_of_range']:.0%} of the way to its range's end")
@@ -374,7 +492,19 @@ def move_text(m: Mapping[str, Any]) -> str:
 
 def fragile_lines(block: Mapping[str, Any], per_decision: int = 3) -> list[str]:
     """One line per fragile decision of a ``fragile`` block (for the CLI), naming at most
-    ``per_decision`` single inputs (nearest flip first) and the first pair."""
+    ``per_decision`` single inputs (nearest flip first) and the first pair.
+
+    Examples:
+        >>> m = Move("actors.NLD.positions.force_size.position", 100.0, 179.6875, 200.0,
+        ...          "estimate", (), "default")
+        >>> rows = (DecisionFragility("nato_national", "joins", "NLD", True, flips=(Flip((m,)),)),)
+        >>> block = FragileResult("compromise", 1963, 1, 8, {"nato_national": rows}).to_dict()
+        >>> for line in fragile_lines(block):
+        ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
+        fragile: nato_national: NLD joins (yes) flips if
+        actors.NLD.positions.force_size.position 100 -> 179.7
+        (+79.7%, 80% of the way to its range's end, estimate)
+    """
     lines = []
     for a, ds in block["alternatives"].items():
         for d in ds:
@@ -398,7 +528,14 @@ def fragile_lines(block: Mapping[str, Any], per_decision: int = 3) -> list[str]:
 
 def provenance(confidence: str | None, sources: Sequence[str]) -> str:
     """``"estimate"`` (with the sources it is estimated from, if any) or the source keys and
-    their weakest confidence code, e.g. ``"TIME-630614, F63-176 (C)"``."""
+    their weakest confidence code, e.g. ``"TIME-630614, F63-176 (C)"``.
+
+    Examples:
+        >>> provenance("C", ("TIME-630614", "F63-176"))
+        'TIME-630614, F63-176 (C)'
+        >>> provenance("estimate", ("WB-GDP",)), provenance(None, ())
+        ('estimate from WB-GDP', 'estimate')
+    """
     keys = ", ".join(sources)
     if confidence in (None, "estimate"):
         return f"estimate from {keys}" if keys else "estimate"

@@ -74,7 +74,20 @@ class Fixed:
 
 def confidence_of(sc: Scenario, sources: Sequence[str], estimate: bool) -> Confidence:
     """The code the rule uses for a number: ``estimate`` if it is marked one or cites no
-    source, else the weakest confidence among its sources (unknown keys count as D)."""
+    source, else the weakest confidence among its sources (unknown keys count as D).
+
+    Examples:
+        In the built-in scenario F63-206 (the memorandum) is coded A and F63v5-225 B:
+
+        >>> from mlf.scenario import load_scenario
+        >>> sc = load_scenario("mlf-1963").scenario
+        >>> confidence_of(sc, ["F63-206"], False)
+        'A'
+        >>> confidence_of(sc, ["F63-206", "F63v5-225"], False)
+        'B'
+        >>> confidence_of(sc, ["NO-SUCH-KEY"], False), confidence_of(sc, ["F63-206"], True)
+        ('D', 'estimate')
+    """
     if estimate or not sources:
         return "estimate"
     known = {s.key: s.confidence for s in sc.meta.sources}
@@ -222,10 +235,33 @@ def _walk(sc: Scenario) -> Iterator[UncertainInput | Fixed]:
 
 def sweep_inputs(sc: Scenario) -> tuple[UncertainInput, ...]:
     """Every input a sweep varies: written ranges, and default ranges for every other number
-    (the rule above), in file order."""
+    (the rule above), in file order.
+
+    Examples:
+        The US capability has a written range; the US GDP, sourced to the World Bank (A),
+        gets the default 5% either side:
+
+        >>> from mlf.scenario import load_scenario
+        >>> xs = sweep_inputs(load_scenario("mlf-1963").scenario)
+        >>> for x in xs[:2]:
+        ...     print(x.path, x.min, x.mode, x.max, x.origin)
+        actors.USA.capability 0.22 0.32 0.65 range
+        actors.USA.gdp 605.245 637.1 668.955 default
+    """
     return tuple(x for x in _walk(sc) if isinstance(x, UncertainInput))
 
 
 def not_varied(sc: Scenario) -> tuple[Fixed, ...]:
-    """The actors' numbers a sweep leaves fixed, each with the reason."""
+    """The actors' numbers a sweep leaves fixed, each with the reason.
+
+    Examples:
+        >>> from mlf.scenario import load_scenario
+        >>> fixed = not_varied(load_scenario("mlf-1963").scenario)
+        >>> fixed[0].path, fixed[0].reason
+        ('actors.USA.positions.platform.position', 'an option id (a category): not varied')
+        >>> for reason in sorted({f.reason for f in fixed}):
+        ...     print(reason)
+        an option id (a category): not varied
+        the unit of the utility scale (1 by definition)
+    """
     return tuple(x for x in _walk(sc) if isinstance(x, Fixed))

@@ -1,0 +1,140 @@
+"""The fast read of a scenario (ruamel's C loader, no locations) stands for the located read.
+
+:func:`mlf.scenario.load_scenario` first reads a file (and every file of an ``extends``
+chain) with the C loader and validates it, counterfactuals included; any problem or warning
+to report hands it to the located round-trip read, which reports it in place. So the fast
+read must give the same scenario, data and hash as the located read, and every problem,
+warning and message must be the located read's. Each case here loads with the fast read and
+with it turned off (``_fast_tree`` returning None) and compares.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mlf.scenario as scn
+from mlf.errors import ScenarioErrors
+from mlf.scenario import builtin_ids, builtin_text, load_scenario
+
+
+def _outcome(ref: str | Path, *, strict: bool = False) -> tuple[Any, ...]:
+    try:
+        loaded = load_scenario(ref, strict=strict)
+    except ScenarioErrors as exc:
+        return ("errors", tuple(exc.lines()))
+    return (
+        "ok",
+        loaded.scenario,
+        loaded.sha256,
+        loaded.warnings,
+        loaded.layers,
+        loaded.data,
+        loaded.path,
+        loaded.builtin,
+    )
+
+
+def _both(
+    monkeypatch: pytest.MonkeyPatch, ref: str | Path, *, strict: bool = False
+) -> tuple[tuple[Any, ...], tuple[Any, ...], int]:
+    """The outcome with the fast read, the outcome without it, and how many files the
+    located (round-trip) read parsed on the way to the first."""
+    located = scn._read_tree
+    calls = [0]
+
+    def counted(text: str, file: str) -> Any:
+        calls[0] += 1
+        return located(text, file)
+
+    with monkeypatch.context() as m:
+        m.setattr(scn, "_read_tree", counted)
+        fast = _outcome(ref, strict=strict)
+    with monkeypatch.context() as m:
+        m.setattr(scn, "_fast_tree", lambda text: None)
+        slow = _outcome(ref, strict=strict)
+    return fast, slow, calls[0]
+
+
+@pytest.mark.parametrize("sid", ["mlf-1963", "mlf-1963-10", "mlf-1964-06", "mlf-1964-12"])
+def test_a_valid_builtin_takes_the_fast_read_with_the_located_reads_result(
+    monkeypatch: pytest.MonkeyPatch, sid: str
+) -> None:
+    assert sid in builtin_ids()
+    assert "counterfactuals:" in builtin_text("mlf-1963")  # the chain's root has some
+    fast, slow, located_reads = _both(monkeypatch, sid, strict=True)
+    assert fast[0] == "ok"
+    assert fast == slow
+    assert located_reads == 0  # counterfactuals and extends no longer force the slow read
+
+
+def _variant(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    text = builtin_text("mlf-1963")
+    assert old in text  # the built-in still has what this case changes
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return path
+
+
+CF_STANCE = "mlf_surface: {code: supports, sources: [F63-194], date: 1963-05,"
+
+
+@pytest.mark.parametrize(
+    ("new", "strict", "kind"),
+    [
+        # an error only the counterfactual has (an unknown stance code)
+        (CF_STANCE.replace("supports", "bogus"), False, "errors"),
+        # a warning only the counterfactual has (a stance dated after the scenario)
+        (CF_STANCE.replace("1963-05", "1963-09"), False, "ok"),
+        (CF_STANCE.replace("1963-05", "1963-09"), True, "errors"),
+    ],
+    ids=["cf-error", "cf-warning", "cf-warning-strict"],
+)
+def test_a_counterfactuals_problem_is_the_located_reads(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, new: str, strict: bool, kind: str
+) -> None:
+    path = _variant(tmp_path, "cf.yaml", CF_STANCE, new)
+    fast, slow, located_reads = _both(monkeypatch, path, strict=strict)
+    assert fast == slow
+    assert fast[0] == kind
+    assert located_reads == 1  # the fast read found something to report and handed over
+    if kind == "ok":
+        assert len(fast[3]) == 1 and "uk_in_at_kennedy_share" in fast[3][0]
+    else:
+        assert any(f"{path}:" in line for line in fast[1])  # located in the file
+
+
+def test_an_overlays_problem_is_the_located_reads(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "over.yaml"
+    path.write_text(
+        "extends: mlf-1963\nmeta:\n  id: over\nsettings:\n  model: nothing_like_it\n", "utf-8"
+    )
+    fast, slow, located_reads = _both(monkeypatch, path)
+    assert fast == slow
+    assert fast[0] == "errors"
+    assert any(line.startswith(f"{path}:5:") for line in fast[1])
+    assert located_reads == 2  # the overlay and its parent, read again with locations
+
+
+def test_the_fast_read_refuses_what_the_located_read_refuses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The node count and the nesting depth of _Plain.measure, checked by the fast read too:
+    # a limit the located read reports is never passed over by the fast one.
+    # (A count above a size limit, MAX_ACTORS and the like, is still refused at once, from
+    # the fast read: tests/test_cli_bad_inputs.py, run-actors10k.)
+    text = builtin_text("mlf-1963")
+    tree = scn._fast_tree(text)
+    assert tree is not None and tree[1]
+    for name, value, words in (("MAX_NODES", 1000, "values"), ("MAX_DEPTH", 6, "levels deep")):
+        with monkeypatch.context() as m:
+            m.setattr(scn, name, value)
+            tree = scn._fast_tree(text)
+            assert tree is not None and not tree[1]
+            fast, slow, _ = _both(monkeypatch, "mlf-1963")
+            assert fast == slow
+            assert fast[0] == "errors" and words in fast[1][0]
