@@ -62,8 +62,9 @@ def _modules_after(tmp_path: Path, *args: str) -> tuple[object, set[str]]:
 def test_scenario_commands_import_nothing_heavy(tmp_path: Path, args: tuple[str, ...]) -> None:
     code, modules = _modules_after(tmp_path, *args)
     assert code == 0
-    # the probe really ran the command (`check` of a valid file: the fast path, no typer)
-    assert {"mlf.cli.scenario", "mlf.cli._fastcheck"} & modules
+    # the probe really ran the command (`check` or `show` of a valid file: the fast path,
+    # no typer)
+    assert {"mlf.cli.scenario", "mlf.cli._fastcheck", "mlf.cli._fastshow"} & modules
     tops = {m.split(".")[0] for m in modules}
     assert sorted(tops & HEAVY) == []
     others = {m for m in modules if m in OTHERS or any(m.startswith(o + ".") for o in OTHERS)}
@@ -217,3 +218,57 @@ def test_check_fast_path_prints_the_typer_commands_bytes(tmp_path: Path) -> None
     assert codes == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
     assert got[3][2].count(b"\n") == 1 and b"has no date" in got[3][2]  # the warning, once
     assert got[3][1].startswith("OK warn é.yaml: mlf-1963 as of 1963-07-15:".encode())
+
+
+def test_show_of_a_valid_scenario_skips_typer_and_click(tmp_path: Path) -> None:
+    code, modules = _modules_after(tmp_path, "show", "mlf-1963")
+    assert code == 0
+    assert "mlf.cli._fastshow" in modules and "mlf.cli._showtables" in modules  # it ran
+    assert "mlf.cli.scenario" not in modules  # the fast path, not the typer command
+    assert sorted({m.split(".")[0] for m in modules} & {"typer", "click"}) == []
+
+
+def test_show_fast_path_prints_the_typer_commands_bytes(tmp_path: Path) -> None:
+    # Every form the fast path answers (and some it hands back), with MLF_CLI_FAST=0 (the
+    # typer command) and without: same stdout, stderr and exit code, on a pipe as it is,
+    # with colours forced at another width, and on a stream that is not UTF-8.
+    import os
+
+    from mlf.scenario import builtin_text
+
+    text = builtin_text("mlf-1963")
+    dated = "      date: 1963-07\n"
+    assert dated in text  # the undated source below makes one warning
+    (tmp_path / "warn é.yaml").write_text(text.replace(dated, "", 1), "utf-8")
+    (tmp_path / "bad.yaml").write_text(text.replace("model: compromise", "model: x"), "utf-8")
+    plain = [
+        ["mlf-1963"], ["mlf-1964-12"], ["warn é.yaml"], ["bad.yaml"], ["missing.yaml"],
+        ["--diff", "mlf-1964-12"], ["--bogus", "mlf-1963"], ["a.yaml", "b.yaml"],
+    ]  # fmt: skip
+    envs = [
+        ({}, plain),
+        ({"FORCE_COLOR": "1", "COLUMNS": "100", "TERM": "xterm-256color"}, plain[:3]),
+        ({"PYTHONIOENCODING": "ascii:backslashreplace"}, plain[:1]),
+    ]
+    code = "import sys; sys.argv[0] = 'mlf'; from mlf.cli import main; main()"
+    base = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR"}}
+    for extra, cases in envs:
+        outs = {}
+        for fast in ("1", "0"):
+            env = {**base, **extra, "MLF_CLI_FAST": fast}
+            outs[fast] = [
+                subprocess.run(
+                    [sys.executable, "-c", code, "show", *args],
+                    capture_output=True, cwd=tmp_path, env=env, timeout=120,
+                )
+                for args in cases
+            ]  # fmt: skip
+        got = [(r.returncode, r.stdout, r.stderr) for r in outs["1"]]
+        assert got == [(r.returncode, r.stdout, r.stderr) for r in outs["0"]], extra
+        codes = [c for c, _, _ in got]
+        assert codes == [0, 0, 0, 1, 1, 0, 2, 2][: len(cases)]
+        assert b"Positions" in got[0][1] and b"Counterfactuals" in got[0][1]
+        if len(cases) > 2:
+            assert got[2][2].count(b"\n") == 1 and b"has no date" in got[2][2]  # the warning
+        if "FORCE_COLOR" in extra:
+            assert b"\x1b[" in got[0][1]  # the colours really were forced

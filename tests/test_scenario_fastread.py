@@ -138,3 +138,15 @@ def test_the_fast_read_refuses_what_the_located_read_refuses(
             fast, slow, _ = _both(monkeypatch, "mlf-1963")
             assert fast == slow
             assert fast[0] == "errors" and words in fast[1][0]
+
+
+@pytest.mark.parametrize(
+    "sid", ["mlf-1963", "mlf-1964-12", str(Path(__file__).parent / "data/scenarios/small.yaml")]
+)
+def test_the_parts_of_a_valid_scenario_are_its_own(sid: str) -> None:
+    # The cross-checks of a valid scenario take its parts from the validated scenario
+    # (_Parts.from_scenario) rather than validating each part again (_Parts.from_raw).
+    raw = load_scenario(sid).data
+    assert raw is not None
+    scenario = scn.Scenario.model_validate(raw)
+    assert scn._Parts.from_scenario(raw, scenario) == scn._Parts.from_raw(raw)

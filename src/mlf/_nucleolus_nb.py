@@ -205,6 +205,28 @@ def _nullspace(e_rows: Any, e_rhs: Any) -> tuple[Any, Any]:
 
 
 @numba.njit(cache=True)
+def _fix_row(
+    s: int, k: int, c: Any, t: float, n: int, e_rows: Any, e_rhs: Any, active: Any, ir_open: Any
+) -> None:
+    """Fix LP row ``s`` (a coalition mask ``s > 0``, or ``-(i + 1)`` for ``x_i <= c_i``) as
+    equality ``k``: a coalition at its excess ``t`` (``x(S) = c(S) + t``), a player at its
+    stand-alone cost (``x_i = c({i})``); the row then leaves the LP (``active`` / ``ir_open``).
+    """
+    if s > 0:
+        for i in range(n):
+            e_rows[k, i] = 1.0 if (s >> i) & 1 else 0.0
+        e_rhs[k] = c[s] + t
+        active[s] = False
+    else:
+        i = -s - 1
+        for q in range(n):
+            e_rows[k, q] = 0.0
+        e_rows[k, i] = 1.0
+        e_rhs[k] = c[1 << i]
+        ir_open[i] = False
+
+
+@numba.njit(cache=True)
 def nucleolus_float(c: Any, n: int, ir: bool) -> tuple[int, Any, float]:
     """(status, x, t of the first round) of the (pre)nucleolus of the cost table ``c``.
 
@@ -284,37 +306,13 @@ def nucleolus_float(c: Any, n: int, ir: bool) -> tuple[int, Any, float]:
         fixed = 0
         for j in range(ncol):
             if y[j] > 1e-9:
-                s = idx[j]
-                if s > 0:
-                    for i in range(n):
-                        e_rows[k, i] = 1.0 if (s >> i) & 1 else 0.0
-                    e_rhs[k] = c[s] + t
-                    active[s] = False
-                else:
-                    i = -s - 1
-                    for q in range(n):
-                        e_rows[k, q] = 0.0
-                    e_rows[k, i] = 1.0
-                    e_rhs[k] = c[1 << i]
-                    ir_open[i] = False
+                _fix_row(idx[j], k, c, t, n, e_rows, e_rhs, active, ir_open)
                 k += 1
                 fixed += 1
         if fixed == 0:  # numerical corner: fix the row of the largest dual
             for j in range(ncol):
                 if y[j] == ymax:
-                    s = idx[j]
-                    if s > 0:
-                        for i in range(n):
-                            e_rows[k, i] = 1.0 if (s >> i) & 1 else 0.0
-                        e_rhs[k] = c[s] + t
-                        active[s] = False
-                    else:
-                        i = -s - 1
-                        for q in range(n):
-                            e_rows[k, q] = 0.0
-                        e_rows[k, i] = 1.0
-                        e_rhs[k] = c[1 << i]
-                        ir_open[i] = False
+                    _fix_row(idx[j], k, c, t, n, e_rows, e_rhs, active, ir_open)
                     k += 1
                     break
         # drop the coalitions whose excess the fixed rows now determine

@@ -801,8 +801,10 @@ def _shapley_weights(n: int) -> list[Fraction]:
 _SHAPLEY_MATRIX_MAX = 15
 
 
-#: The weight matrices of up to 13 players already built (read-only, at most 13 x 8192).
-_SMALL_SHAPLEY: dict[int, FloatArray] = {}
+#: ``W.dot`` of the weight matrices of up to 13 players already built (read-only, at most
+#: 13 x 8192), keyed by the table's length ``2^n``: the float Shapley value of a small game is
+#: one call of it (a microsecond at n = 6-7, most of it numpy's own call overhead).
+_SMALL_SHAPLEY: dict[int, Callable[[FloatArray], FloatArray]] = {}
 
 
 @functools.lru_cache(maxsize=4)
@@ -844,18 +846,25 @@ def shapley_value(game: CostGame, exact: bool = False) -> FloatArray | tuple[Fra
     .. [1] L. S. Shapley, "A value for n-person games", 1953.
     """
     if not exact:
-        # ndarray.dot with the weight matrix kept in a dict: the least call overhead on the
-        # small products (about half of that of the @ operator and the lru_cache)
-        small = _SMALL_SHAPLEY.get(len(game.players))
+        # the bound ndarray.dot of the weight matrix kept in a dict: the least call overhead
+        # on the small products (about half of that of the @ operator and the lru_cache);
+        # the rest of the computation lives in _shapley_table, so that this call sets up
+        # none of its closures
+        small = _SMALL_SHAPLEY.get(len(game.values))
         if small is not None:
-            return small.dot(game.values)  # type: ignore[no-any-return]
+            return small(game.values)
+    return _shapley_table(game, exact)
+
+
+def _shapley_table(game: CostGame, exact: bool) -> FloatArray | tuple[Fraction, ...]:
+    """:func:`shapley_value` (what its first lines do not answer)."""
     n = len(game.players)
     if not exact and n <= _SHAPLEY_MATRIX_MAX:
         # BLAS for small tables; above 2^13 columns OpenBLAS starts threads, which stall on a
         # loaded machine (12 ms instead of 0.2 ms at n = 15), so einsum, single-threaded
         if n <= 13:
             phi: FloatArray = _shapley_matrix(n).dot(game.values)
-            _SMALL_SHAPLEY[n] = _shapley_matrix(n)
+            _SMALL_SHAPLEY[1 << n] = _shapley_matrix(n).dot
         else:
             phi = np.einsum("ij,j->i", _shapley_matrix(n), game.values)
         return phi

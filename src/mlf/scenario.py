@@ -1396,7 +1396,7 @@ def _validate_one(
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
         errors.extend(_pydantic_errors(exc, where))
-    parts = _Parts.from_raw(raw)
+    parts = _Parts.from_raw(raw) if scenario is None else _Parts.from_scenario(raw, scenario)
     problems, warns = _cross_check(parts)
     notes = _note_problems(raw, parts.date)
     errors.extend(located(p) for p in problems)
@@ -1672,6 +1672,22 @@ class _Parts:
                     obj = _valid(model, v)
                     if obj is not None:
                         valid[k] = obj
+        return parts
+
+
+    @classmethod
+    def from_scenario(cls, raw: Mapping[str, Any], scenario: Scenario) -> _Parts:
+        """:meth:`from_raw` of data that validated as ``scenario``: the same parts, taken
+        from it instead of validated again one by one."""
+        parts = cls(date=scenario.meta.date)
+        parts.source_keys = [s.get("key") for s in raw["meta"].get("sources", [])]
+        for src in scenario.meta.sources:
+            parts.sources.setdefault(src.key, src)
+        parts.settings = scenario.settings
+        parts.issue_ids, parts.issues = list(raw["issues"]), dict(scenario.issues)
+        parts.actor_ids, parts.actors = list(raw["actors"]), dict(scenario.actors)
+        parts.alternative_ids = list(raw["alternatives"])
+        parts.alternatives = dict(scenario.alternatives)
         return parts
 
 

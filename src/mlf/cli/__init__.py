@@ -98,6 +98,12 @@ def main() -> None:
         fast = _fastcheck.run(sys.argv[2:])
         if fast is not None:
             sys.exit(fast)
+    if sys.argv[1:2] == ["show"]:  # a valid scenario's tables: rich, but no typer or click
+        from mlf.cli import _fastshow
+
+        fast = _fastshow.run(sys.argv[2:])
+        if fast is not None:
+            sys.exit(fast)
     import typer
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
     from typer.exceptions import Abort
