@@ -107,6 +107,71 @@ def _by_model_table(summary: dict[str, Any]) -> Table:
     return table
 
 
+def _will_run_on_processes(
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
+    draws: int | None,
+    resume: Path | None,
+    out: Path | None,
+    model: str | None,
+    models: str | None,
+) -> bool:
+    """Whether the command will run on the process pool, as far as the flags alone tell
+    (checked again in full below): only then is its fork server started early."""
+    return (
+        executor == "process"
+        and (workers is None or workers > 0)
+        and scheduler is None
+        and not (model is not None and models is not None)
+        and (draws is not None or resume is not None)
+        and (resume is None or out is None or out == resume)
+    )
+
+
+class _PostPass:
+    """The point run and the fragile-decisions pass of a sweep, started before its chunks.
+
+    The point run (:func:`mlf.ensemble.run_models`, a fraction of a second) is computed
+    first in this process; the fragile pass (:func:`mlf.uncertainty.fragile.fragile_for_run`,
+    a second or more, independent of the draws) is submitted to the sweep's executor, where
+    it runs beside the chunks instead of after them. Both are the same calls, on the same
+    inputs, as when run after the sweep, so the result is the same. If the models of the
+    point run turn out not to be the sweep's (:meth:`finish` checks against the manifest),
+    or starting raised an error, both are run after the sweep as before.
+    """
+
+    def __init__(self, models: list[str], point: Any, fragile: Any) -> None:
+        self.models = models
+        self.point = point
+        self.fragile = fragile  # a future
+
+    @classmethod
+    def start(cls, ex: Any, loaded: Any, models: list[str]) -> _PostPass | None:
+        if ex is None:  # serial: nothing to overlap with
+            return None
+        from mlf.ensemble import run_models
+        from mlf.uncertainty.fragile import fragile_for_run
+
+        try:
+            point = run_models(loaded, models)
+        except MlfError:  # reported where it was before: after the sweep
+            return None
+        return cls(models, point, ex.submit(fragile_for_run, loaded.scenario, point.to_dict()))
+
+    @staticmethod
+    def finish(early: _PostPass | None, loaded: Any, models: list[str]) -> tuple[Any, Any]:
+        if early is not None and early.models == models:
+            return early.point, early.fragile.result()
+        if early is not None:
+            early.fragile.cancel()
+        from mlf.ensemble import run_models
+        from mlf.uncertainty.fragile import fragile_for_run
+
+        point = run_models(loaded, models)
+        return point, fragile_for_run(loaded.scenario, point.to_dict())
+
+
 @app.command()
 def sweep(
     scenario: str | None = typer.Argument(
@@ -142,6 +207,10 @@ def sweep(
     counterfactual: str | None = counterfactual_option(),
 ) -> None:
     """How sure is the forecast? Run many draws of the scenario's uncertain inputs."""
+    if _will_run_on_processes(executor, workers, scheduler, draws, resume, out, model, models):
+        from mlf._pool import start_pool_server
+
+        start_pool_server()  # the workers' imports run beside this process's imports and load
     from mlf._atomic import json_text, locked_output, release_output, write_files
     from mlf.sensitivity import (
         EXECUTORS,
@@ -177,6 +246,7 @@ def sweep(
                 draws if draws is not None else 1, 200 if chunk_size is None else chunk_size
             )
         weights: dict[str, float] | None = None
+        point_models: list[str] = []  # the models of the point run (the sweep's)
         manifest: dict[str, Any] | None = None
         if model is not None and models is not None:
             raise UsageError("--model and --models: give one (--models draws the model)")
@@ -199,6 +269,10 @@ def sweep(
                 )
                 overlay, set_ = [Path(o) for o in overlays_], sets_
             directory = resume
+            drawn_models = manifest.get("models")
+            point_models = (
+                [str(m) for m in drawn_models] if drawn_models else [str(manifest.get("model"))]
+            )
             if models is not None:
                 from mlf.ensemble import parse_models
 
@@ -226,10 +300,11 @@ def sweep(
         in_flight = 1 if executor == "serial" else 2 * (workers or os.cpu_count() or 1) + 2
         if directory is None:
             assert draws is not None
-            _, varied = prepare_sweep(
+            checked, varied = prepare_sweep(
                 loaded, draws=draws, seed=seed or 0, chunk_size=chunk_size or 200, model=model,
                 sampling=sampling or "random", in_flight=in_flight, models=weights,
             )  # every check before a folder exists
+            point_models = list(weights) if weights else [checked]
             warned = too_few_draws(draws, len(varied))  # printed once the sweep starts
             directory = out or Path(f"sweep-{loaded.id}")
         command = "mlf sweep " + " ".join(shlex.quote(a) for a in sys.argv[2:])
@@ -263,6 +338,9 @@ def sweep(
                 progress.update(task, completed=done, total=total)
 
             with open_executor(executor, workers=workers, scheduler=scheduler) as ex:
+                # the point run now (its models are the sweep's), and the fragile-decisions
+                # pass in the pool beside the chunks instead of after them
+                early = _PostPass.start(ex, loaded, point_models)
                 if resume is not None:
                     ran = resume_sweep(resume, loaded, executor=ex, progress=tick, lock=lock)
                 else:
@@ -280,19 +358,15 @@ def sweep(
                         lock=lock,
                         models=weights,
                     )
-            created = []  # the folder holds a sweep now
-            progress.update(task, description="summary")
-            summary = summarise(directory)
-            progress.update(task, description="point run")
-            from mlf.ensemble import run_models
+                created = []  # the folder holds a sweep now
+                progress.update(task, description="summary")
+                summary = summarise(directory)
+                drawn = ran.manifest.get("models")  # a model-drawing sweep: every model's run
+                wanted = list(drawn) if drawn else [str(ran.manifest["model"])]
+                progress.update(task, description="fragile decisions")
+                point, fragile = _PostPass.finish(early, loaded, wanted)
             from mlf.results import result_document
 
-            drawn = ran.manifest.get("models")  # a model-drawing sweep: every model's point run
-            point = run_models(loaded, list(drawn) if drawn else [str(ran.manifest["model"])])
-            progress.update(task, description="fragile decisions")
-            from mlf.uncertainty.fragile import fragile_for_run
-
-            fragile = fragile_for_run(loaded.scenario, point.to_dict())
             result = result_document(point, sensitivity=summary, fragile=fragile)
             write_files([
                 (directory / "summary.json", json_text(summary)),

@@ -131,14 +131,15 @@ def summarise(directory: str | Path) -> dict[str, Any]:
     files = _verified_chunks(out, manifest)
     if not files:
         raise UsageError(f"{out}: no finished chunk to summarise yet")
-    con = duckdb.connect(":memory:")
+    file_list = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+    con = _connect(file_list)
+    ranks: Any = None
     try:
-        con.execute("SET threads = 1")  # one thread: sums in a fixed order, results reproducible
-        con.execute("SET enable_progress_bar = false")  # the library prints nothing
-        con.execute("SET preserve_insertion_order = true")
-        file_list = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-        con.execute(f"CREATE VIEW d AS SELECT * FROM read_parquet({file_list})")
-        summary = _summarise(con, manifest)
+        # the inputs' effects (ranks, sums, the regression) on a second connection in a
+        # second thread, beside the probabilities and distributions: each query is the same
+        # single-threaded query as before, so the numbers are the same; the two overlap
+        ranks = _connect(file_list)
+        summary = _summarise(con, manifest, ranks)
         if manifest.get("models"):
             summary["models"] = dict(manifest["models"])
             summary["by_model"] = _by_model(con, manifest, file_list)
@@ -153,6 +154,27 @@ def summarise(directory: str | Path) -> dict[str, Any]:
         ) from None
     finally:
         con.close()
+        if ranks is not None:
+            ranks.close()
+
+
+def _connect(file_list: str) -> Any:
+    """A DuckDB connection with the view ``d`` over the chunk files, set up for reproducible
+    sums: one thread (sums in a fixed order), insertion order kept; no progress bar (the
+    library prints nothing); Parquet footers read once per connection, not once per query."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET threads = 1")
+        con.execute("SET enable_progress_bar = false")
+        con.execute("SET preserve_insertion_order = true")
+        con.execute("SET parquet_metadata_cache = true")
+        con.execute(f"CREATE VIEW d AS SELECT * FROM read_parquet({file_list})")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def _verified_chunks(out: Path, manifest: Mapping[str, Any]) -> list[str]:
@@ -217,13 +239,74 @@ def wilson_interval(p: float | None, n: int, z: float = WILSON_Z) -> list[float]
     return [max(0.0, (centre - half) / den), min(1.0, (centre + half) / den)]
 
 
-def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
+def _outputs(manifest: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The outputs whose inputs' effects the summary gives, as ``(alt, kind, column)``: per
+    alternative each settled issue's forecast, the agreement, and the pivotal actor joining."""
+    pivot = manifest.get("pivotal_actor")
+    outputs: list[tuple[str, str, str]] = []
+    for a in manifest["alternatives"]:
+        outputs += [(a, f"forecast:{i}", f"{a}/value/{i}") for i in manifest["settled"][a]]
+        outputs.append((a, "agreement", f"{a}/agreement"))
+        if pivot is not None and pivot in manifest["invited"][a]:
+            outputs.append((a, f"join:{pivot}", f"{a}/join/{pivot}"))
+    return outputs
+
+
+def _summarise(
+    con: Any, manifest: Mapping[str, Any], ranks: Any = None
+) -> dict[str, Any]:
+    """The summary over the view ``d`` of ``con``. With ``ranks`` (a second connection to the
+    same files), the inputs' effects are computed on it in a second thread meanwhile."""
     n = int(_one(con, "SELECT count(*) FROM d")[0])
     inputs = [str(x["path"]) for x in manifest["inputs"]]
-    issues_meta: Mapping[str, Any] = manifest["issues"]
+    outputs = _outputs(manifest)
+    columns = [o[2] for o in outputs]
+    if ranks is None:
+        alts = _alternatives(con, manifest, n)
+        effects = _srrc(con, inputs, columns, n)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="mlf-srrc") as pool:
+            job = pool.submit(_srrc, ranks, inputs, columns, n)
+            try:
+                alts = _alternatives(con, manifest, n)
+            except BaseException:
+                ranks.interrupt()  # stop the other thread's query; its error is not wanted
+                raise
+            effects = job.result()
+    for (a, kind, _), (eff, r2) in zip(outputs, effects, strict=True):
+        if kind == "agreement":
+            alts[a]["tornado"] = eff
+            alts[a]["tornado_r2"] = r2
+        elif kind.startswith("join:"):
+            alts[a]["tornado_join"][kind[5:]] = eff
+        else:
+            alts[a]["tornado_forecast"][kind[9:]] = eff
     pivot = manifest.get("pivotal_actor")
+    return annotate({
+        "draws": n,
+        "seed": int(manifest["seed"]),
+        "complete": n == int(manifest["draws"]),
+        "draws_planned": int(manifest["draws"]),
+        "scenario_id": manifest["scenario_id"],
+        "scenario_sha256": manifest["scenario_sha256"],
+        "model": manifest["model"],
+        "sampling": manifest["sampling"],
+        "pivotal_actor": pivot,
+        "inputs": list(manifest["inputs"]),
+        "not_varied": list(manifest.get("not_varied", [])),
+        "method": METHOD,
+        "alternatives": alts,
+    })
+
+
+def _alternatives(con: Any, manifest: Mapping[str, Any], n: int) -> dict[str, Any]:
+    """Per alternative: probabilities, forecast quantiles and histograms, power and cost
+    (the inputs' effects are filled in by :func:`_summarise`)."""
+    issues_meta: Mapping[str, Any] = manifest["issues"]
     alts: dict[str, Any] = {}
-    outputs: list[tuple[str, str, str]] = []  # (alt, kind, column)
+    bins: list[tuple[dict[str, Any], str | None]] = []  # every histogram, counted at the end
     for a in manifest["alternatives"]:
         invited: list[str] = manifest["invited"][a]
         settled: list[str] = manifest["settled"][a]
@@ -259,17 +342,14 @@ def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
             qs, mean, lo, hi, cnt = row[k : k + 5]
             k += 5
             fq[i] = _quantile_dict(qs, mean, cnt)
-            hist[i] = _histogram(con, f"{a}/value/{i}", issues_meta[i], _f(lo), _f(hi))
-            outputs.append((a, f"forecast:{i}", f"{a}/value/{i}"))
+            hist[i], expr = _histogram(f"{a}/value/{i}", issues_meta[i], _f(lo), _f(hi), cnt)
+            bins.append((hist[i], expr))
         stats: dict[str, dict[str, Any]] = {"power": {}, "cost": {}}
         for kind in ("power", "cost"):
             for m in invited:
                 qs, mean, cnt = row[k : k + 3]
                 k += 3
                 stats[kind][m] = _quantile_dict(qs, mean, cnt)
-        outputs.append((a, "agreement", f"{a}/agreement"))
-        if pivot is not None and pivot in invited:
-            outputs.append((a, f"join:{pivot}", f"{a}/join/{pivot}"))
         alts[a] = {
             "p_agreement": _f(p_agree),
             "p_signed": _f(p_signed),
@@ -287,31 +367,8 @@ def _summarise(con: Any, manifest: Mapping[str, Any]) -> dict[str, Any]:
             "tornado_join": {},
             "tornado_forecast": {},
         }
-    for (a, kind, _), (effects, r2) in zip(
-        outputs, _srrc(con, inputs, [o[2] for o in outputs], n), strict=True
-    ):
-        if kind == "agreement":
-            alts[a]["tornado"] = effects
-            alts[a]["tornado_r2"] = r2
-        elif kind.startswith("join:"):
-            alts[a]["tornado_join"][kind[5:]] = effects
-        else:
-            alts[a]["tornado_forecast"][kind[9:]] = effects
-    return annotate({
-        "draws": n,
-        "seed": int(manifest["seed"]),
-        "complete": n == int(manifest["draws"]),
-        "draws_planned": int(manifest["draws"]),
-        "scenario_id": manifest["scenario_id"],
-        "scenario_sha256": manifest["scenario_sha256"],
-        "model": manifest["model"],
-        "sampling": manifest["sampling"],
-        "pivotal_actor": pivot,
-        "inputs": list(manifest["inputs"]),
-        "not_varied": list(manifest.get("not_varied", [])),
-        "method": METHOD,
-        "alternatives": alts,
-    })
+    _count_bins(con, bins)
+    return alts
 
 
 BY_MODEL_LEFT_OUT = (
@@ -360,36 +417,71 @@ def _quantile_dict(qs: Any, mean: Any, count: Any) -> dict[str, Any]:
 
 
 def _histogram(
-    con: Any, col: str, meta: Mapping[str, Any], lo: float | None, hi: float | None
-) -> dict[str, Any]:
+    col: str, meta: Mapping[str, Any], lo: float | None, hi: float | None, count: Any
+) -> tuple[dict[str, Any], str | None]:
+    """A forecast's histogram without its counts, and the SQL aggregate that counts its bins
+    (None: no query needed; ``count`` is the column's non-null count).
+
+    Options issues: one bin per option (the value is the option's index). Scale issues:
+    ``BINS`` equal bins from the smallest to the largest value, the largest in the last bin.
+    """
     c = _q(col)
     options = meta.get("options")
     if options is not None:
         m = len(options)
         edges = [k - 0.5 for k in range(m + 1)]
-        rows = con.execute(
-            f"SELECT round({c})::BIGINT AS b, count(*) FROM d WHERE {c} IS NOT NULL "
-            "GROUP BY b ORDER BY b"
-        ).fetchall()
-        counts = [0] * m
-        for b, cnt in rows:
-            counts[min(max(int(b), 0), m - 1)] += int(cnt)
-        return {"edges": edges, "counts": counts, "labels": list(options)}
+        return (
+            {"edges": edges, "counts": [0] * m, "labels": list(options)},
+            f"histogram(round({c})::BIGINT) FILTER (WHERE {c} IS NOT NULL)",
+        )
     if lo is None or hi is None:
-        return {"edges": [], "counts": []}
+        return {"edges": [], "counts": []}, None
     if hi <= lo:
-        cnt = int(_one(con, f"SELECT count({c}) FROM d")[0])
-        return {"edges": [lo, hi], "counts": [cnt]}
+        return {"edges": [lo, hi], "counts": [int(count or 0)]}, None
     width = (hi - lo) / BINS
     edges = [lo + k * width for k in range(BINS)] + [hi]
-    rows = con.execute(
-        f"SELECT least(floor(({c} - {lo!r}) / {width!r})::BIGINT, {BINS - 1}) AS b, count(*) "
-        f"FROM d WHERE {c} IS NOT NULL GROUP BY b ORDER BY b"
-    ).fetchall()
-    counts = [0] * BINS
-    for b, cnt in rows:
-        counts[min(max(int(b), 0), BINS - 1)] += int(cnt)
-    return {"edges": edges, "counts": counts}
+    return (
+        {"edges": edges, "counts": [0] * BINS},
+        f"histogram(least(floor(({c} - {lo!r}) / {width!r})::BIGINT, {BINS - 1})) "
+        f"FILTER (WHERE {c} IS NOT NULL)",  # least() would put a NULL in the last bin
+    )
+
+
+def _count_bins(con: Any, hists: Sequence[tuple[dict[str, Any], str | None]]) -> None:
+    """Fill the counts of the histograms that need a query, all in one scan: DuckDB's
+    ``histogram`` aggregate gives each bin's count over the non-null values; a bin outside the
+    range (none should be) is counted in the nearest end bin."""
+    todo = [(h, e) for h, e in hists if e is not None]
+    if not todo:
+        return
+    row = _one(con, "SELECT " + ", ".join(e for _, e in todo) + " FROM d")
+    for (h, _), bins in zip(todo, row, strict=True):
+        counts: list[int] = h["counts"]
+        for b, cnt in (bins or {}).items():
+            counts[min(max(int(b), 0), len(counts) - 1)] += int(cnt)
+
+
+def average_ranks(
+    v: np.ndarray[Any, np.dtype[np.float64]],
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Ranks 1..m of the m non-NaN values of ``v``, ties given their average rank; NaN stays NaN.
+
+    The same numbers as ``scipy.stats.rankdata(v, method="average", nan_policy="omit")``
+    (every rank is an integer or a half, exact in float64), without its per-call overhead:
+    a stable sort, then each run of equal values ``k+1..k+c`` gets ``k + (c + 1) / 2``.
+    """
+    out = np.full(v.shape, np.nan)
+    idx = np.flatnonzero(~np.isnan(v))
+    m = idx.size
+    if m == 0:
+        return out
+    order = np.argsort(v[idx], kind="stable")
+    sorted_v = v[idx][order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_v[1:] != sorted_v[:-1])))
+    counts = np.diff(np.append(starts, m))
+    ranks = np.repeat(starts + (counts + 1) / 2.0, counts)
+    out[idx[order]] = ranks
+    return out
 
 
 def _srrc(
@@ -410,8 +502,6 @@ def _srrc(
     k_out = len(outputs)
     if n < 3 or d == 0 or k_out == 0:
         return [([], None) for _ in outputs]
-    from scipy.stats import rankdata
-
     centre = (n + 1) / 2.0
     cols = [*("in/" + p for p in inputs), *outputs]
     with tempfile.TemporaryDirectory(dir=spill_dir) as tmp:
@@ -430,7 +520,7 @@ def _srrc(
                 j = lo_col + k
                 v = np.ma.filled(np.ma.asarray(raw).astype(np.float64), np.nan)
                 v = np.where(np.isfinite(v), v, np.nan)
-                r = rankdata(v, method="average", nan_policy="omit")  # NaN stays NaN
+                r = average_ranks(v)  # NaN stays NaN
                 ranked[:, j] = r - centre if j < d else r
         ranked.flush()
         sx = np.zeros(d)

@@ -43,6 +43,7 @@ from mlf._atomic import (
     remove_leftovers,
     write_file,
 )
+from mlf._pool import pool_context
 from mlf._version import __version__
 from mlf.bargaining import MODELS
 from mlf.errors import UsageError
@@ -485,7 +486,10 @@ def verify_chunk(
     try:
         import pyarrow.parquet as pq
 
-        col = pq.read_table(path, columns=["draw"]).column("draw").to_pylist()
+        # ParquetFile reads the one column directly (read_table goes through pyarrow.dataset,
+        # which imports pandas: about a second, once per process)
+        with pq.ParquetFile(path) as pf:
+            col = pf.read(columns=["draw"]).column("draw").to_pylist()
     except Exception as exc:  # any damage pyarrow can meet: the chunk is simply redone
         return f"unreadable Parquet ({type(exc).__name__})"
     if col != list(range(start, stop)):
@@ -676,14 +680,10 @@ def open_executor(
         yield None
         return
     if kind == "process":
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        ctx = multiprocessing.get_context("forkserver")
-        # workers fork from a server that has imported the pipeline once
-        ctx.set_forkserver_preload(["mlf.sensitivity.sweep", "mlf.manning", "scipy.optimize"])
         pool = ProcessPoolExecutor(
-            max_workers=workers or os.cpu_count() or 1, mp_context=ctx,
+            max_workers=workers or os.cpu_count() or 1, mp_context=pool_context(),
             initializer=ignore_sigint,
         )
         try:
