@@ -493,8 +493,9 @@ def resolve_path(
         >>> data = {"settings": {"seed": 1}, "actors": {"U.K": {"capability": 1}}}
         >>> resolve_path(data, "actors.U.K.capability")
         ('actors', 'U.K', 'capability')
-        >>> resolve_path(data, "settings.ratification.anticipate",
-        ...              creates=lambda parent, key: parent == ("settings",) and key == "ratification")
+        >>> def may_create(parent, key):
+        ...     return parent == ("settings",) and key == "ratification"
+        >>> resolve_path(data, "settings.ratification.anticipate", creates=may_create)
         ('settings', 'ratification', 'anticipate')
         >>> resolve_path(data, "settings.ratification.anticipate")
         Traceback (most recent call last):

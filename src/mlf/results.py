@@ -1116,6 +1116,14 @@ def summary_document(summary: dict[str, Any]) -> dict[str, Any]:
     Raises:
         ResultFormatError: the summary is outside the stated shape (a bug: the models and
             :func:`mlf.sensitivity.summarise` disagree), named by field.
+
+    Examples:
+        A summary missing a field is refused before anything is written, named by field:
+
+        >>> summary_document({"alternatives": {}})
+        Traceback (most recent call last):
+            ...
+        mlf.results.ResultFormatError: summary.json (as written): draws: missing
     """
     validate_sweep_summary(summary, "summary.json (as written)")
     return summary

@@ -469,6 +469,12 @@ def average_ranks(
     The same numbers as ``scipy.stats.rankdata(v, method="average", nan_policy="omit")``
     (every rank is an integer or a half, exact in float64), without its per-call overhead:
     a stable sort, then each run of equal values ``k+1..k+c`` gets ``k + (c + 1) / 2``.
+
+    Examples:
+        The two 3s share ranks 3 and 4; the missing value stays missing:
+
+        >>> average_ranks(np.array([3.0, 1.0, np.nan, 3.0, 2.0])).tolist()
+        [3.5, 1.0, nan, 3.5, 2.0]
     """
     out = np.full(v.shape, np.nan)
     idx = np.flatnonzero(~np.isnan(v))

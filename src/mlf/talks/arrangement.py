@@ -886,7 +886,14 @@ def _clear_caches() -> None:
 
 def clear_game_caches() -> None:
     """Empty the caches of control games and their voice indices (this thread's scoped ones
-    included): what a benchmark of building them cold needs."""
+    included): what a benchmark of building them cold needs.
+
+    Examples:
+        >>> _GAMES[("example",)] = (UnanimityGame(["USA"]), False)
+        >>> clear_game_caches()
+        >>> ("example",) in _GAMES
+        False
+    """
     for cache in (_GAMES, _VOICES):
         cache.clear()
     _WEIGHTED_GAMES.current().clear()
