@@ -889,7 +889,7 @@ def clear_game_caches() -> None:
     included): what a benchmark of building them cold needs.
 
     Examples:
-        >>> _GAMES[("example",)] = (UnanimityGame(["USA"]), False)
+        >>> _GAMES[("example",)] = (UnanimityGame(["USA", "GBR"], ["USA"]), False)
         >>> clear_game_caches()
         >>> ("example",) in _GAMES
         False
