@@ -128,10 +128,10 @@ def _run_child(scenario: str, draws: int, executor: str, workers: int | None,
 
 
 def _tree_cpu(root: int, seen: dict[int, float]) -> None:
-    """Record (in ``seen``) the CPU seconds so far of ``root`` and every descendant (Linux
-    /proc): the sweep's fork server and its workers are grandchildren, never waited for by
-    this process, so their CPU is read while they run (a process's last fraction of a
-    polling interval is missed)."""
+    """Record (in ``seen``) the CPU seconds so far of ``root`` itself and of every descendant
+    (Linux /proc; each process's own utime + stime, never its reaped children's): the fork
+    server and its workers are grandchildren, never waited for by this process, so their CPU
+    is read while they run (a process's last fraction of a polling interval is missed)."""
     tick = os.sysconf("SC_CLK_TCK")
     parent: dict[int, int] = {}
     cpu: dict[int, float] = {}
@@ -155,9 +155,10 @@ def _tree_cpu(root: int, seen: dict[int, float]) -> None:
 def _cli_once(scenario: str, draws: int, executor: str, workers: int | None,
               chunk: int | None) -> dict[str, Any]:
     """One whole ``mlf sweep`` command in a fresh process, as a user runs it (imports, load,
-    pool start, chunks, summary, fragile pass, result): wall seconds, the command's own CPU
-    (``wait4``), the CPU of every process of it (read from /proc while it runs) and the load
-    average just before it."""
+    pool or cluster start, chunks, summary, fragile pass, result): wall seconds, the command's
+    own CPU and the CPU of every process of it (both read from /proc every 0.1 s while it
+    runs; the command's own excludes its children, e.g. a Dask cluster's worker processes)
+    and the load average just before it."""
     tmp = Path(tempfile.mkdtemp(prefix="mlf-bench-cli-"))
     cmd = [sys.executable, "-c", "from mlf.cli import main; main()",
            "sweep", scenario, "--draws", str(draws), "--executor", executor,
@@ -172,42 +173,116 @@ def _cli_once(scenario: str, draws: int, executor: str, workers: int | None,
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             _tree_cpu(proc.pid, seen)
-            time.sleep(0.25)
+            time.sleep(0.1)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         err = proc.stderr.read().decode() if proc.stderr else ""
         if proc.returncode != 0:
             raise SystemExit(f"mlf sweep failed ({proc.returncode}): {err.strip()}")
-        own = usage.ru_utime + usage.ru_stime
-        seen.pop(proc.pid, None)
-        return {"wall": wall, "parent_cpu": own, "cpu": own + sum(seen.values()),
+        return {"wall": wall, "parent_cpu": seen.get(proc.pid, 0.0), "cpu": sum(seen.values()),
                 "load": float(load)}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _cli(args: argparse.Namespace) -> None:
+    """Whole commands; with ``--executors``, each executor in turn within every repeat
+    (process, dask, process, dask, ...), so that a change in the machine's load falls on
+    every executor alike."""
     n = args.draws or 10_000
-    runs = []
+    executors = [e.strip() for e in (args.executors or args.executor).split(",") if e.strip()]
+    runs: dict[str, list[dict[str, Any]]] = {e: [] for e in executors}
     for r in range(args.repeat or 1):
-        res = _cli_once(args.scenario, n, args.executor, args.workers, args.chunk_size)
-        runs.append(res)
-        print(f"run {r + 1}: wall {res['wall']:.2f} s, parent CPU {res['parent_cpu']:.2f} s, "
-              f"all processes' CPU {res['cpu']:.1f} s, load average before {res['load']:.2f}",
-              flush=True)
+        for ex in executors:
+            res = _cli_once(args.scenario, n, ex, args.workers, args.chunk_size)
+            runs[ex].append(res)
+            print(f"run {r + 1} {ex:<8} wall {res['wall']:6.2f} s, parent CPU "
+                  f"{res['parent_cpu']:5.2f} s, all processes' CPU {res['cpu']:5.1f} s, "
+                  f"load average before {res['load']:.2f}", flush=True)
 
-    def med(key: str) -> float:
-        return float(statistics.median(r[key] for r in runs))
+    def med(ex: str, key: str) -> float:
+        return float(statistics.median(r[key] for r in runs[ex]))
 
-    print(f"\nmlf sweep {args.scenario} --draws {n:,} --executor {args.executor} "
-          f"({os.cpu_count()} cores), median of {len(runs)}: wall {med('wall'):.2f} s, "
-          f"parent CPU {med('parent_cpu'):.2f} s, all processes' CPU {med('cpu'):.1f} s; "
-          f"load average {med('load'):.2f} (median of the values before each run); "
-          f"target < 60 s at 10,000 draws")
+    print(f"\nmlf sweep {args.scenario} --draws {n:,} ({os.cpu_count()} cores, "
+          f"{args.workers or os.cpu_count()} workers), median of {args.repeat or 1}"
+          f"{' interleaved' if len(executors) > 1 else ''}:")
+    for ex in executors:
+        print(f"  {ex:<8} wall {med(ex, 'wall'):6.2f} s, parent CPU {med(ex, 'parent_cpu'):5.2f}"
+              f" s, all processes' CPU {med(ex, 'cpu'):5.1f} s; load average "
+              f"{med(ex, 'load'):.2f} (median of the values before each run)")
+    if "process" in runs and "dask" in runs:
+        pairs = [d["wall"] / p["wall"] for p, d in zip(runs["process"], runs["dask"],
+                                                       strict=True)]
+        print(f"  dask / process wall: {med('dask', 'wall') / med('process', 'wall'):.2f}x "
+              f"(ratio of the medians; median of the back-to-back pairs "
+              f"{statistics.median(pairs):.2f}x; target within 25%, i.e. <= 1.25x)")
+    if "process" in runs and n == 10_000:
+        print("  target: process < 60 s at 10,000 draws")
+
+
+def _startup_once(kind: str) -> dict[str, float]:
+    """In this (fresh) process: seconds from its start until a local Dask cluster of two
+    workers is ready, until both have run a first task that needs the pipeline's imports (a
+    chunk does), and to close it. ``kind``: ``spawn`` is Dask's default (each worker a fresh
+    interpreter that imports distributed, then the pipeline on its first task); ``mlf`` is
+    :func:`mlf._daskcluster.local_cluster`, forked from the fork server, which is started
+    first, as ``mlf sweep`` does."""
+    t0 = time.perf_counter()
+    if kind == "mlf":
+        from mlf._pool import DASK_PRELOAD, start_pool_server
+
+        start_pool_server(DASK_PRELOAD)
+    import logging
+
+    import distributed
+
+    from mlf._pool import POOL_PRELOAD
+
+    if kind == "mlf":
+        from mlf._daskcluster import local_cluster
+
+        cluster = local_cluster(2)
+    else:
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, silence_logs=logging.ERROR)
+    t1 = time.perf_counter()
+    with distributed.Client(cluster) as client:
+        futures = [client.submit(_import_all, POOL_PRELOAD, pure=False, workers=[w])
+                   for w in client.scheduler_info()["workers"]]
+        client.gather(futures)
+        t2 = time.perf_counter()
+    cluster.close()
+    t3 = time.perf_counter()
+    return {"ready": t1 - t0, "first_task": t2 - t0, "close": t3 - t2}
+
+
+def _import_all(names: tuple[str, ...]) -> None:
+    import importlib
+
+    for name in names:
+        importlib.import_module(name)
+
+
+def _startup(args: argparse.Namespace) -> None:
+    """Dask's default local cluster against mlf's, each in a fresh process, interleaved."""
+    runs: dict[str, list[dict[str, float]]] = {"spawn": [], "mlf": []}
+    for _ in range(args.repeat or 3):
+        for kind in runs:
+            cmd = [sys.executable, __file__, "--startup-child", kind]
+            res = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            runs[kind].append(json.loads(res.stdout.strip().splitlines()[-1]))
+    print(f"local Dask cluster of 2 workers, seconds from a fresh process's start, median of "
+          f"{args.repeat or 3} (interleaved); load average {_loadavg()}")
+    for kind, label in (("spawn", "Dask's default (spawned workers)"),
+                        ("mlf", "mlf (forked from the fork server)")):
+        m = {k: statistics.median(r[k] for r in runs[kind]) for k in ("ready", "first_task",
+                                                                       "close")}
+        print(f"  {label:<36} ready {m['ready']:.2f}, pipeline imported on both workers "
+              f"{m['first_task']:.2f}, close {m['close']:.2f}")
 
 
 def _profile(scenario: str, draws: int) -> None:
@@ -261,13 +336,23 @@ def main() -> None:
     p.add_argument("--profile", action="store_true")
     p.add_argument("--cli", action="store_true",
                    help="time the whole mlf sweep command (default 10,000 draws)")
-    p.add_argument("--executors", default="process,serial,dask",
-                   help="executors of the rate table, comma-separated (process first; the "
-                   "same-N process row comes with dask)")
+    p.add_argument("--startup", action="store_true",
+                   help="time a local Dask cluster's start: Dask's default against mlf's")
+    p.add_argument("--startup-child", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--executors", default=None,
+                   help="executors of the rate table, comma-separated (default "
+                   "process,serial,dask; process first; the same-N process row comes with "
+                   "dask); with --cli, the commands to run in turn in each repeat")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
         _child(args)
+        return
+    if args.startup_child:
+        print(json.dumps(_startup_once(args.startup_child)))
+        return
+    if args.startup:
+        _startup(args)
         return
     if args.profile:
         _profile(args.scenario, args.draws or 20)
@@ -281,7 +366,8 @@ def main() -> None:
     n_small = args.small_draws or min(n, 200 if args.quick else 1_000)
     rows: list[tuple[str, int, float, float, float, float | None, float]] = []
     load_before = _loadavg()
-    wanted = [e.strip() for e in args.executors.split(",") if e.strip()]
+    wanted = [e.strip() for e in (args.executors or "process,serial,dask").split(",")
+              if e.strip()]
     plan = [("process", n, "process")]
     if "serial" in wanted:
         plan.append(("serial", n_small, "serial"))

@@ -137,3 +137,63 @@ def test_missing_dask_extra_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
     code, text = _sweep(MINI, "--draws", "4", "--executor", "dask", "--out", str(tmp_path / "o"))
     _one_line_error(code, text, 2, r"mlf\[dask\]")
+
+
+def _dask_left_running() -> list[str]:
+    """What of a local Dask cluster is still alive in this process: worker processes, the
+    background start of :class:`mlf._daskcluster.ClusterStart`, clusters not closed."""
+    import multiprocessing
+    import threading
+
+    from distributed.deploy.spec import SpecCluster
+
+    left = [p.name for p in multiprocessing.active_children() if "Dask" in p.name]
+    left += [t.name for t in threading.enumerate() if t.name == "mlf-dask-cluster-start"]
+    left += [repr(c) for c in list(SpecCluster._instances) if c.status.name != "closed"]
+    return left
+
+
+def test_dask_local_cluster_gives_the_process_files(swept: Path, tmp_path: Path) -> None:
+    """``--executor dask`` with no scheduler: the local cluster started before the imports and
+    the load (workers forked from the fork server) writes the same bytes as processes, and is
+    closed afterwards."""
+    runs = {}
+    for ex in ("process", "dask"):
+        out = tmp_path / ex
+        code, text = _sweep(MINI, "--draws", "12", "--chunk-size", "4", "--seed", "5",
+                            "--executor", ex, "--workers", "2", "--out", str(out))
+        assert code == 0, text
+        runs[ex] = out
+    names = sorted(p.name for p in runs["process"].iterdir() if p.name != "manifest.json")
+    assert names == sorted(p.name for p in runs["dask"].iterdir() if p.name != "manifest.json")
+    assert len([n for n in names if n.startswith("chunk-")]) == 3
+    for name in names:
+        assert (runs["dask"] / name).read_bytes() == (runs["process"] / name).read_bytes(), name
+        assert (runs["dask"] / name).read_bytes() == (swept / name).read_bytes(), name
+    assert _dask_left_running() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "pattern"),
+    [
+        ("meta: [unclosed\n", 1, r"bad\.yaml"),  # a bad scenario file: after the start began
+        (None, 2, "already holds a sweep"),  # a folder that holds a sweep: also after it
+    ],
+)
+def test_dask_bad_input_leaves_no_cluster(
+    swept: Path, tmp_path: Path, text: str | None, code: int, pattern: str
+) -> None:
+    """Bad input found after the local cluster's start began: one line, and the cluster (its
+    start waited for, then closed) is not left running."""
+    if text is None:
+        args = [MINI, "--draws", "4", "--executor", "dask", "--out", str(swept)]
+    else:
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(text, encoding="utf-8")
+        args = [str(bad), "--draws", "4", "--executor", "dask", "--out", str(tmp_path / "o")]
+    got, out = _sweep(*args)
+    assert got == code, out
+    lines = [ln for ln in out.splitlines() if ln.strip()]
+    assert len(lines) == 1 and re.search(pattern, lines[0]), out
+    assert "Traceback" not in out
+    assert _dask_left_running() == []

@@ -119,9 +119,39 @@ def _will_run_on_processes(
 ) -> bool:
     """Whether the command will run on the process pool, as far as the flags alone tell
     (checked again in full below): only then is its fork server started early."""
+    return executor == "process" and _flags_can_run(
+        workers, scheduler, draws, resume, out, model, models
+    )
+
+
+def _will_run_on_a_local_cluster(
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
+    draws: int | None,
+    resume: Path | None,
+    out: Path | None,
+    model: str | None,
+    models: str | None,
+) -> bool:
+    """Whether the command will run on a local Dask cluster, as far as the flags alone tell:
+    only then is the cluster started early (and closed on any error)."""
+    return executor == "dask" and _flags_can_run(
+        workers, scheduler, draws, resume, out, model, models
+    )
+
+
+def _flags_can_run(
+    workers: int | None,
+    scheduler: str | None,
+    draws: int | None,
+    resume: Path | None,
+    out: Path | None,
+    model: str | None,
+    models: str | None,
+) -> bool:
     return (
-        executor == "process"
-        and (workers is None or workers > 0)
+        (workers is None or workers > 0)
         and scheduler is None
         and not (model is not None and models is not None)
         and (draws is not None or resume is not None)
@@ -146,17 +176,25 @@ class _PostPass:
         self.point = point
         self.fragile = fragile  # a future
 
-    @classmethod
-    def start(cls, ex: Any, loaded: Any, models: list[str]) -> _PostPass | None:
-        if ex is None:  # serial: nothing to overlap with
+    @staticmethod
+    def point_run(executor: str, loaded: Any, models: list[str]) -> Any:
+        """The point run, before the executor is opened (a local Dask cluster is still
+        starting meanwhile); None serially (nothing to overlap with) or on an error."""
+        if executor == "serial":
             return None
         from mlf.ensemble import run_models
-        from mlf.uncertainty.fragile import fragile_for_run
 
         try:
-            point = run_models(loaded, models)
+            return run_models(loaded, models)
         except MlfError:  # reported where it was before: after the sweep
             return None
+
+    @classmethod
+    def start(cls, ex: Any, loaded: Any, models: list[str], point: Any) -> _PostPass | None:
+        if ex is None or point is None:
+            return None
+        from mlf.uncertainty.fragile import fragile_for_run
+
         return cls(models, point, ex.submit(fragile_for_run, loaded.scenario, point.to_dict()))
 
     @staticmethod
@@ -207,10 +245,17 @@ def sweep(
     counterfactual: str | None = counterfactual_option(),
 ) -> None:
     """How sure is the forecast? Run many draws of the scenario's uncertain inputs."""
-    if _will_run_on_processes(executor, workers, scheduler, draws, resume, out, model, models):
+    flags = (executor, workers, scheduler, draws, resume, out, model, models)
+    cluster: Any = None  # a local Dask cluster being started (mlf._daskcluster)
+    if _will_run_on_processes(*flags):
         from mlf._pool import start_pool_server
 
         start_pool_server()  # the workers' imports run beside this process's imports and load
+    elif _will_run_on_a_local_cluster(*flags):
+        from mlf._daskcluster import ClusterStart
+
+        # scheduler, nannies and workers start in a thread beside the imports and the load
+        cluster = ClusterStart(workers or os.cpu_count() or 1)
     from mlf._atomic import json_text, locked_output, release_output, write_files
     from mlf.sensitivity import (
         EXECUTORS,
@@ -337,10 +382,13 @@ def sweep(
                     warned = None
                 progress.update(task, completed=done, total=total)
 
-            with open_executor(executor, workers=workers, scheduler=scheduler) as ex:
-                # the point run now (its models are the sweep's), and the fragile-decisions
-                # pass in the pool beside the chunks instead of after them
-                early = _PostPass.start(ex, loaded, point_models)
+            # the point run now (its models are the sweep's), and the fragile-decisions
+            # pass in the pool beside the chunks instead of after them
+            point_now = _PostPass.point_run(executor, loaded, point_models)
+            with open_executor(
+                executor, workers=workers, scheduler=scheduler, cluster=cluster
+            ) as ex:
+                early = _PostPass.start(ex, loaded, point_models, point_now)
                 if resume is not None:
                     ran = resume_sweep(resume, loaded, executor=ex, progress=tick, lock=lock)
                 else:
@@ -409,4 +457,6 @@ def sweep(
         raise typer.Exit(130) from None
     finally:
         release_output(lock, created)
+        if cluster is not None:  # bad input before the sweep: no cluster is left running
+            cluster.close()
 

@@ -43,6 +43,7 @@ from mlf._atomic import (
     remove_leftovers,
     write_file,
 )
+from mlf._daskcluster import ClusterStart, local_cluster
 from mlf._pool import pool_context
 from mlf._version import __version__
 from mlf.bargaining import MODELS
@@ -653,10 +654,22 @@ def ignore_sigint() -> None:
 
 @contextmanager
 def open_executor(
-    kind: str = "process", *, workers: int | None = None, scheduler: str | None = None
+    kind: str = "process",
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    cluster: ClusterStart | None = None,
 ) -> Iterator[Executor | None]:
     """An executor by name: ``serial`` (None), ``process`` (local processes, all cores by
-    default) or ``dask`` (a Dask cluster at ``scheduler``, or a LocalCluster); shut down on exit.
+    default) or ``dask`` (a Dask cluster at ``scheduler``, or a local cluster); shut down on
+    exit.
+
+    The local Dask cluster (:func:`mlf._daskcluster.local_cluster`: one single-threaded worker
+    process per core, forked from the fork server) is started here, or taken from ``cluster``,
+    a start already under way (:class:`mlf._daskcluster.ClusterStart`, as ``mlf sweep`` does
+    before its imports and load); either way it is closed on exit. Tasks are submitted as
+    impure (``pure=False``): Dask then does not hash each chunk's inputs (the whole scenario,
+    about 25 ms a chunk in the parent) to name it.
 
     Examples:
         ``serial`` runs in-process (no executor):
@@ -670,12 +683,26 @@ def open_executor(
         ...
         mlf.errors.UsageError: unknown executor 'threads' (known: serial, process, dask)
     """
+    try:  # a cluster start handed in is closed on every way out, errors included
+        with _executor(kind, workers, scheduler, cluster) as ex:
+            yield ex
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+@contextmanager
+def _executor(
+    kind: str, workers: int | None, scheduler: str | None, cluster: ClusterStart | None
+) -> Iterator[Executor | None]:
     if kind not in EXECUTORS:
         raise UsageError(f"unknown executor {kind!r} (known: {', '.join(EXECUTORS)})")
     if workers is not None and workers <= 0:
         raise UsageError(f"workers must be positive, got {workers}")
     if scheduler is not None and kind != "dask":
         raise UsageError("--scheduler needs --executor dask")
+    if cluster is not None and (kind != "dask" or scheduler is not None):
+        raise UsageError("a local Dask cluster was started, but the executor is not one")
     if kind == "serial":
         yield None
         return
@@ -692,7 +719,6 @@ def open_executor(
             pool.shutdown(wait=True, cancel_futures=True)
         return
     import importlib
-    import logging
 
     try:
         distributed: Any = importlib.import_module("distributed")
@@ -700,29 +726,28 @@ def open_executor(
         raise UsageError(
             "the dask executor needs the optional extra mlf[dask] (pip install 'mlf[dask]')"
         ) from None
-    cluster: Any = None
+    own: Any = None  # a local cluster started here (one handed in is closed by the caller)
     try:
-        if scheduler is None:
-            cluster = distributed.LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
-            client = distributed.Client(cluster)
-        else:
+        if scheduler is not None:
             client = distributed.Client(scheduler, timeout=10)
-    except (OSError, TimeoutError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        elif cluster is not None:
+            client = distributed.Client(cluster.result())
+        else:
+            own = local_cluster(workers or os.cpu_count() or 1)
+            client = distributed.Client(own)
+    except (OSError, TimeoutError, RuntimeError) as exc:
+        if own is not None:
+            own.close()
+        where = "start a local Dask cluster" if scheduler is None else (
+            f"reach the Dask scheduler {scheduler}"
+        )
+        raise UsageError(f"cannot {where}: {exc}") from None
     try:
-        yield client.get_executor()
+        yield client.get_executor(pure=False)
     finally:
         client.close()
-        if cluster is not None:
-            cluster.close()
+        if own is not None:
+            own.close()
 
 
 # --------------------------------------------------------------------------- running
