@@ -107,6 +107,17 @@ def _by_model_table(summary: dict[str, Any]) -> Table:
     return table
 
 
+def _varied_line(summary: dict[str, Any]) -> str:
+    """What the sweep varied and left fixed, and the interval its probabilities carry."""
+    origins = summary["varied_by_origin"]
+    return (
+        f"varied inputs: {summary['varied_inputs']} ({origins.get('range', 0)} with a "
+        f"written range, {origins.get('default', 0)} with the default range of their "
+        f"confidence); not varied: {len(summary['not_varied'])} (listed in summary.json); "
+        f"probabilities with the {summary['interval']}"
+    )
+
+
 def _will_run_on_processes(
     executor: str,
     workers: int | None,
@@ -376,14 +387,7 @@ def sweep(
         Console().print(_summary_table(summary))
         if summary.get("by_model"):
             Console().print(_by_model_table(summary))
-        origins = summary["varied_by_origin"]
-        console.print(
-            f"varied inputs: {summary['varied_inputs']} ({origins.get('range', 0)} with a "
-            f"written range, {origins.get('default', 0)} with the default range of their "
-            f"confidence); not varied: {len(summary['not_varied'])} (listed in summary.json); "
-            f"probabilities with the {summary['interval']}",
-            highlight=False, markup=False,
-        )
+        console.print(_varied_line(summary), highlight=False, markup=False)
         for w in summary["warnings"]:
             if w not in shown:
                 typer.echo(w, err=True)
