@@ -12,18 +12,18 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
 from _sweep_summary import alternative, summary
 from mlf.cli.sweep import _by_model_table, _summary_table, _varied_line
+from mlf.results import SweepSummary, validate_sweep_summary
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = DATA / "golden" / "sweep-tables.txt"
 
 
-def _summaries() -> dict[str, dict[str, Any]]:
+def _summaries() -> dict[str, SweepSummary]:
     stored = json.loads((DATA / "result-sweep.json").read_text(encoding="utf-8"))
     made = summary(
         10,
@@ -38,14 +38,17 @@ def _summaries() -> dict[str, dict[str, Any]]:
         },
     )
     made["pivotal_actor"] = "GBR"  # invited to the fleet only: "not invited" to the talks
-    return {"stored sweep (two models, pivot UK)": stored["sensitivity"], "made up": made}
+    return {
+        "stored sweep (two models, pivot UK)": validate_sweep_summary(stored["sensitivity"]),
+        "made up": validate_sweep_summary(made),
+    }
 
 
-def _render(data: dict[str, Any]) -> str:
+def _render(data: SweepSummary) -> str:
     buf = io.StringIO()
     console = Console(file=buf, width=100, color_system=None, legacy_windows=False)
     console.print(_summary_table(data))
-    if data.get("by_model"):
+    if data.by_model:
         console.print(_by_model_table(data))
     console.print(_varied_line(data), highlight=False, markup=False)
     return buf.getvalue()
