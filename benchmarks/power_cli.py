@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from power import EC
 from startup import print_medians, runner, time_once
 
+
 def _random_game(n: int, top: int, seed: int) -> tuple[int, list[int]]:
     """``n`` weights drawn from 1..top-1 (numpy's generator, seeded), the quota a majority."""
     import numpy as np
