@@ -32,7 +32,7 @@ from mlf.cli._changes import (
     overlay_option,
     set_option,
 )
-from mlf.cli._seedopt import check_seed
+from mlf.cli._seedopt import check_model, check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -256,6 +256,7 @@ def sweep(
         if sampling is not None and sampling not in SAMPLINGS:
             raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
         check_seed(seed)
+        check_model(model)
         if draws is not None or chunk_size is not None:
             check_draws(
                 draws if draws is not None else 1, 200 if chunk_size is None else chunk_size
