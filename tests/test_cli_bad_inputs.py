@@ -78,6 +78,11 @@ def _inputs(d: Path) -> dict[str, Path]:
     invited = ", ".join(f"X{i}" for i in range(10_000))
     put("actors10k.yaml", TOY.replace("actors:\n", "actors:\n" + actors).replace(
         "invited: [B, C, D]", f"invited: [{invited}]"))  # fmt: skip
+    # a lone surrogate from a YAML escape: valid UTF-8 bytes, text no output can hold
+    put("surrogate.yaml", TOY.replace("name: Leader", 'name: "Lead\\ud800er"'))
+    put("surrogate-overlay.yaml", 'meta: {title: "\\ud800"}\n')
+    known = (HERE / "data" / "backtest" / "synthetic-outcomes.yaml").read_text("utf-8")
+    put("surrogate-outcomes.yaml", known.replace("title: The known", 'title: "\\ud800"  #'))
     # overlays (extends)
     put("cycle-a.yaml", "extends: cycle-b.yaml\nmeta: {id: a}\n")
     put("cycle-b.yaml", "extends: cycle-a.yaml\nmeta: {id: b}\n")
@@ -102,6 +107,7 @@ def _inputs(d: Path) -> dict[str, Path]:
     put("nan.json", RESULT.replace('"support": ', '"support": NaN, "x": ', 1))
     put("deep.json", "[" * 100_000 + "]" * 100_000)
     put("good.json", RESULT)
+    put("surrogate.json", RESULT.replace('"title": "', '"title": "\\ud800', 1))
     f["file"] = d / "digits.json"  # an existing file where a folder is wanted
     return f
 
@@ -149,6 +155,16 @@ def _cases(f: dict[str, Path]) -> list[Case]:
         p = s[f"{name}.json"]
         add(f"diff-{name}", ["diff", p, p], 1, p)
         add(f"report-compare-{name}", ["report", s["good.json"], "--compare", p], 1, p)
+    for cmd in (["check"], ["show"], ["run"], ["sweep", "--draws", "4"],
+                ["sweep", "--draws", "4", "--executor", "serial"], ["forecast"]):  # fmt: skip
+        add(f"{'-'.join(cmd)}-surrogate", [cmd[0], s["surrogate.yaml"], *cmd[1:]], 1,
+            s["surrogate.yaml"])  # fmt: skip
+    add("run-overlay-surrogate", ["run", "mlf-1964-12", "--overlay", s["surrogate-overlay.yaml"]],
+        1, s["surrogate-overlay.yaml"])  # fmt: skip
+    add("run-set-surrogate", ["run", "mlf-1964-12", "--set", 'meta.title="\\ud800"'], 2, "--set")
+    for cid, cmd in (("report", ["report"]), ("report-md", ["report", "--format", "md"]),
+                     ("diff", ["diff", s["good.json"]])):  # fmt: skip
+        add(f"{cid}-surrogate", [cmd[0], s["surrogate.json"], *cmd[1:]], 1, s["surrogate.json"])
     # 10,000 actors all invited (1.2 MB): two limits, two lines (it took 5.2 GB)
     add("run-actors10k", ["run", s["actors10k.yaml"]], 1, s["actors10k.yaml"], 2)
     add("run-seed", ["run", "mlf-1963", "--seed", "-1"], 2, "--seed")
@@ -195,6 +211,8 @@ def _cases(f: dict[str, Path]) -> list[Case]:
     add("backtest-scenario-missing", ["backtest", outcomes, s["missing.yaml"]], 1,
         s["missing.yaml"])  # fmt: skip
     history = str(Path(__file__).parent / "data" / "backtest" / "mlf-history.yaml")
+    add("backtest-surrogate", ["backtest", s["surrogate-outcomes.yaml"], synth], 1,
+        s["surrogate-outcomes.yaml"])  # fmt: skip
     add("backtest-wrong-id", ["backtest", history, "mlf-1963"], 1, history, 5)  # 5 x 'anf'
 
     add("backtest-models", ["backtest", outcomes, synth, "--models", "nope"], 2, "--models")
