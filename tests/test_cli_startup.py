@@ -124,6 +124,18 @@ def test_power_on_a_small_game_imports_nothing_heavy(tmp_path: Path, args: tuple
     assert sorted(others) == []
 
 
+def test_power_on_25_players_with_small_weights_loads_no_numba(tmp_path: Path) -> None:
+    """A weighted game of 25 players whose weights are small goes to the generating-function
+    DP in numpy (a few thousand steps), not the numba enumeration of 2^25 coalitions, whose
+    import and kernel load alone cost about half a second (issue 12: under 0.15 s)."""
+    game = "[60; " + ",".join(str(i % 9 + 1) for i in range(25)) + "]"
+    code, modules = _modules_after(tmp_path, "power", game)
+    assert code == 0
+    assert "mlf.power" in modules and "mlf.cli._powerrun" in modules  # the full path ran
+    tops = {m.split(".")[0] for m in modules}
+    assert sorted(tops & POWER_NEVER) == []
+
+
 def test_power_int_options_still_use_typers_coercion() -> None:
     # Only plain strings skip typer's coercion: an int option given on the command line is
     # parsed (and refused) by typer as before, with its message, in one line, exit 2.

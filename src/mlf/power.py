@@ -40,6 +40,9 @@ Algorithms (the result's ``algorithm`` names the one used)
     deconvolution. Johnston and the minimal-winning indices use further exact DPs whose
     cost is O(D²·n·Q) and O(n³·Q) (D distinct weights, Q the quota); when these exceed a budget
     they are left out of an "all indices" request (see ``omitted``) and refused when named.
+    ``auto`` takes the DP for a weighted game of 16-30 players when its estimated steps cost
+    less than the numba enumeration of the 2^n coalitions (and numba's load, if not yet paid):
+    :func:`_dp_before_enumeration`, with the constants measured on this project's machine.
 ``closed-form``
     head counts (every player of the same positive weight, e.g. a ``majority`` rule) with
     more than 25 players: the winning coalitions are those of k0 members or more, so every
@@ -89,7 +92,7 @@ import importlib.util
 import itertools
 import math
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -155,6 +158,17 @@ _MAX_ENUM = _core.MAX_ENUM  # numpy enumeration of 2^n coalitions
 _MAX_ENUM_NUMBA = 30  # numba enumeration of threshold games (the kernel needs n ≤ 32)
 _DP_BUDGET = 4e9  # element operations allowed for one exact DP (int64; Python ints count 50)
 _OBJECT_COST = 50  # an operation on Python ints costs about 50 int64 operations
+# The choice between the DP and the numba enumeration for a weighted game of 16-30 players
+# (:func:`_dp_before_enumeration`), in DP steps: measured on this project's 2-core machine
+# (2026-11-30; random weights up to 10-10,000, n = 16-27, all indices), the enumeration takes
+# about 4.5 ns a coalition, the numpy DP about 0.7 ns a step plus about 15 ms of Python, and a
+# command that has not loaded numba pays about 0.5 s to import it and load its cached kernels.
+_ENUM_STEPS_PER_COALITION = 6.0
+_DP_FIXED_STEPS = 2e7
+_NUMBA_LOAD_STEPS = 7e8
+# The DP's own numba kernels pay for their load only on large tables (at 2e8 steps of the
+# Banzhaf and Shapley-Shubik tables they halve 2.2 s; at 2e7 they gain nothing).
+_DP_NUMBA_STEPS = 3e8
 
 MAX_SAMPLES = 100_000_000
 """Most Monte Carlo samples of one estimate."""
@@ -1119,8 +1133,17 @@ def power_indices(
     can_dp = form is not None and _dp_cheap(form, exact)
     weighted = form is not None and len(set(form[1])) == 1
     counts_only = not (want_j or want_m)
+    dp_steps = _dp_steps(form, want, exact) if can_dp and weighted and form is not None else None
     if algorithm == "auto":
-        if can_dp and weighted and (counts_only or n > _MAX_ENUM_NUMBA):
+        if (
+            can_dp
+            and weighted
+            and (
+                counts_only
+                or n > _MAX_ENUM_NUMBA
+                or (can_thr and _dp_before_enumeration(dp_steps, n, loaded))
+            )
+        ):
             algorithm = "generating-function"
         elif can_thr:
             algorithm = "enumeration-threshold"
@@ -1155,8 +1178,9 @@ def power_indices(
     elif algorithm == "generating-function":
         if not can_dp or form is None:
             raise GameError("generating-function needs a weighted (threshold) game")
-        # The DP's kernels are cheap in numpy for small games; numba's load costs ~1 s.
-        dp_numba = numba_ok and (n >= 16 or loaded)
+        # The DP's kernels are cheap in numpy for small tables; numba's load costs ~0.5 s.
+        big = dp_steps is None or dp_steps > _DP_NUMBA_STEPS
+        dp_numba = numba_ok and (loaded or (n >= 16 and big))
         raw, omitted = _dp_engine(
             form[0], form[1], set(want), explicit, exact, mwc_cap, dp_numba, progress
         )
@@ -1169,6 +1193,60 @@ def power_indices(
         game, raw, final, exact=exact, method="exact", algorithm=algorithm,
         mwc_cap=mwc_cap, omitted=omitted,
     )  # fmt: skip
+
+
+def _dp_steps(form: tuple[list[int], list[int]], want: Sequence[str], exact: bool) -> float | None:
+    """Estimated steps of the generating-function DP for ``want`` on a plain weighted game
+    (one quota), as :func:`_dp_engine` counts them; None when a part it would compute is over
+    its budget (the DP would leave that index out, where an enumeration gives it).
+
+    Examples:
+        The UN Security Council ``[39; 7x5, 1x10]``, every index:
+
+        >>> from mlf.power import INDEX_NAMES
+        >>> _dp_steps(([7] * 5 + [1] * 10, [39] * 15), INDEX_NAMES, False)
+        106612.0
+    """
+    w, t = form
+    n, total, levels = len(w), sum(w), len(set(w))
+    item, factor = _itemsize(n, exact)
+    steps = float((n + levels) * (min(t[0], total + 1) + 1) * factor)  # the swings
+    if "shapley_shubik" in want:
+        cells = (n + 1) * (total + 1)
+        ssi = cells * (n + levels) * factor
+        if cells > 1.2e8 or cells * item > MEMORY_BUDGET or ssi > 2 * _DP_BUDGET:
+            return None
+        steps += ssi
+    jitem, jfactor = _itemsize(n, True)
+    if "johnston" in want:
+        cost, mem = _johnston_cost(w, t[0])
+        if cost * jfactor > _DP_BUDGET or mem * jitem > MEMORY_BUDGET:
+            return None
+        steps += cost * jfactor
+    if "deegan_packel" in want or "holler" in want:
+        mcost = n**3 * (total + 1) / 2 * jfactor
+        if mcost > _DP_BUDGET or n * (n + 1) * (total + 1) * jitem > MEMORY_BUDGET:
+            return None
+        steps += mcost
+    return steps
+
+
+def _dp_before_enumeration(steps: float | None, n: int, numba_loaded: bool) -> bool:
+    """Whether the DP (``steps`` of it, :func:`_dp_steps`) is expected to finish before the
+    numba enumeration of the 2^n coalitions of a weighted game, counting numba's load when
+    the process has not paid it yet (the constants above say what was measured).
+
+    Examples:
+        A 25-player game with weights up to 10 (DP about 20 ms, enumeration 0.13 s) and one
+        with weights up to 1,000 (DP about 1.4 s):
+
+        >>> _dp_before_enumeration(1.2e6, 25, True), _dp_before_enumeration(1.9e9, 25, True)
+        (True, False)
+    """
+    if steps is None:
+        return False
+    enum = (1 << n) * _ENUM_STEPS_PER_COALITION + (0.0 if numba_loaded else _NUMBA_LOAD_STEPS)
+    return steps + _DP_FIXED_STEPS < enum
 
 
 def _itemsize(n: int, exact: bool, float_ok: bool = True) -> tuple[int, int]:
