@@ -1015,6 +1015,41 @@ def _size_problems(raw: Mapping[str, Any]) -> list[Problem]:
     return out
 
 
+def _text_problems(raw: Mapping[str, Any]) -> list[Problem]:
+    """Keys and strings that cannot be written as UTF-8 (a surrogate from a ``"\\ud800"``
+    escape: :func:`mlf._bounded.unwritable`), one problem each, checked before the schema.
+
+    Refused when the scenario is read, so that ``show``, ``run``, ``report`` and the web
+    exercises never meet such text when they write it; the field path shows a bad key
+    escaped (:func:`mlf._bounded.shown_text`).
+    """
+    from mlf._bounded import shown_text, unwritable
+
+    out: list[Problem] = []
+
+    def shown(loc: Loc) -> Loc:
+        return [shown_text(p) if isinstance(p, str) else p for p in loc]
+
+    def walk(node: object, at: Loc) -> None:
+        if isinstance(node, Mapping):
+            for k, v in node.items():
+                here: Loc = [*at, str(k)]
+                why = unwritable(str(k))
+                if why is not None:
+                    out.append(Problem(here, f"key: {why}", path=shown(here), at_key=True))
+                walk(v, here)
+        elif isinstance(node, list):
+            for j, v in enumerate(node):
+                walk(v, [*at, j])
+        elif isinstance(node, str):
+            why = unwritable(node)
+            if why is not None:
+                out.append(Problem(at, why, path=shown(at)))
+
+    walk(raw, [])
+    return out
+
+
 @dataclass(frozen=True)
 class LoadedScenario:
     """A validated scenario with where it came from."""
@@ -1522,7 +1557,7 @@ def _text_of(data: bytes | str, file: str) -> str:
         text = _decode(data, file)
     else:
         if len(data) > MAX_FILE_BYTES:
-            raise ScenarioErrors([_too_big(len(data.encode("utf-8")), file)])
+            raise ScenarioErrors([_too_big(len(data.encode("utf-8", "surrogatepass")), file)])
         text = data.removeprefix("\ufeff")
     if not text.strip():
         raise ScenarioErrors([ScenarioError("empty file: expected a YAML mapping", file=file)])
@@ -1602,6 +1637,9 @@ def _validate_one(
     too_many = _size_problems(raw)
     if too_many:  # before the schema and the cross-checks, whose cost grows with the sizes
         raise ScenarioErrors([located(p) for p in too_many])
+    unwritable = _text_problems(raw)
+    if unwritable:  # before the schema, whose messages may quote the text
+        raise ScenarioErrors(sorted((located(p) for p in unwritable), key=order))
     errors: list[ScenarioError] = []
     scenario: Scenario | None = None
     try:

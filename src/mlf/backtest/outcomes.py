@@ -49,6 +49,7 @@ from mlf.scenario import (
     _Plain,
     _pydantic_errors,
     _read_yaml,
+    _text_problems,
 )
 
 MAX_QUESTIONS = 1000
@@ -173,6 +174,17 @@ def parse_outcomes(data: bytes | str, file: str = "<outcomes>") -> LoadedOutcome
     plain = _Plain(file, locator)
     plain.measure(tree, [])
     raw = plain.convert(tree)
+    unwritable = _text_problems(raw)  # a "\\ud800" escape: refused before it is printed
+    if unwritable:
+        raise ScenarioErrors(
+            [
+                ScenarioError(
+                    p.reason, file=file, line=lc[0], col=lc[1], path=_dotted(p.path or p.loc)
+                )
+                for p in unwritable
+                for lc in [locator.find(p.loc, at_key=p.at_key)]
+            ]
+        )
     try:
         parsed = OutcomesFile.model_validate(raw)
     except ValidationError as exc:

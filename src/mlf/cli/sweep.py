@@ -144,6 +144,15 @@ def _will_run_on_processes(
     )
 
 
+def _stop_server(started: bool) -> None:
+    """Stop the fork server this command started (:func:`mlf._pool.stop_pool_server`): on
+    bad input or an interrupt its imports would otherwise run on after the command's exit."""
+    if started:
+        from mlf._pool import stop_pool_server
+
+        stop_pool_server()
+
+
 class _PostPass:
     """The point run and the fragile-decisions pass of a sweep, started before its chunks.
 
@@ -222,10 +231,11 @@ def sweep(
     counterfactual: str | None = counterfactual_option(),
 ) -> None:
     """How sure is the forecast? Run many draws of the scenario's uncertain inputs."""
+    started = False  # this command started the fork server: stopped again on bad input
     if _will_run_on_processes(executor, workers, scheduler, draws, resume, out, model, models):
         from mlf._pool import start_pool_server
 
-        start_pool_server()  # the workers' imports run beside this process's imports and load
+        started = start_pool_server()  # the workers' imports run beside this one's and load
     from mlf._atomic import json_text, locked_output, release_output, write_files
     from mlf.sensitivity import (
         EXECUTORS,
@@ -411,9 +421,11 @@ def sweep(
         )
     except MlfError as error:
         release_output(lock, created)
+        _stop_server(started)
         fail(error)
     except KeyboardInterrupt:
         release_output(lock, created)
+        _stop_server(started)
         where = f"mlf sweep --resume {directory}" if directory is not None else "mlf sweep"
         typer.echo(f"interrupted: finished chunks are kept; continue with {where}", err=True)
         raise typer.Exit(130) from None
