@@ -597,10 +597,12 @@ def _mwc_dp(w: list[int], t: list[int], exact_dtype: Any) -> tuple[int, list[lis
 
 
 def _johnston_cost(w: list[int], q: int) -> tuple[float, float]:
-    """(steps, table cells) of :func:`_johnston_dp`: per weight level v, a size-by-weight
-    table over the h players at least as heavy (h² · size updates) and, per distinct heavy
-    weight, one removal (h · size) and one product of h · q (the level's window of coalition
-    weights summed in the light players' table first)."""
+    """(steps, table cells) of :func:`_johnston_dp`: per weight level v, the size-by-weight
+    table over the h players at least as heavy grown by the players of weight v (h · size
+    updates each), the light players' table (n · size), and, per distinct heavy weight, one
+    removal (h · size) and one product of h · q (the level's window of coalition weights summed
+    in the light players' table first)."""
+    n = len(w)
     levels = sorted(set(w), reverse=True)
     size = q + (levels[0] if levels else 0) + 1
     steps = 0.0
@@ -613,7 +615,7 @@ def _johnston_cost(w: list[int], q: int) -> tuple[float, float]:
         if v == 0:
             break
         heavy += counts[v]
-        steps += heavy * heavy * size + (m + 1) * (heavy * size + heavy * (q + 1))
+        steps += (counts[v] * (n + 1) + n) * size + (m + 1) * (heavy * size + heavy * (q + 1))
         cells = max(cells, 2.0 * (heavy + 1) * size + size)
     return steps, cells
 
@@ -674,16 +676,22 @@ def _johnston_dp(w: list[int], q: int, exact_dtype: Any) -> list[list[int]]:
     total = sum(w)
     size = q + (levels[0] if levels else 0) + 1
     jc = [[0] * (n + 1) for _ in range(n)]
+    Hall = np.zeros((n + 1, size), dtype=exact_dtype)  # heavy coalitions by size and weight
+    Hall[0, 0] = 1
     for m, v in enumerate(levels):
         if v == 0:
             break
         nxt = levels[m + 1] if m + 1 < len(levels) else 0
         p_lo, p_hi = q + nxt, min(q + v - 1, total)
+        # the heavy players' table grows level by level (one update per player joining it)
+        for _ in range(w.count(v)):
+            if v < size:
+                Hall[1:, v:] = Hall[1:, v:] + Hall[:-1, : size - v]
         if p_hi < p_lo:
             continue
         heavy = [x for x in w if x >= v]
         light = [x for x in w if x < v]
-        H = K.dp2(np.array(heavy, dtype=np.int64), len(heavy), size, exact_dtype, False)
+        H = Hall[: len(heavy) + 1]
         L = K.dp1(np.array(light, dtype=np.int64), size, exact_dtype, False)
         cum = np.zeros(len(L) + 1, dtype=L.dtype)  # cum[k] = L[0] + ... + L[k-1]
         np.cumsum(L, out=cum[1:])
@@ -700,7 +708,7 @@ def _johnston_dp(w: list[int], q: int, exact_dtype: Any) -> list[list[int]]:
             a = np.arange(r_hi + 1)
             window = cum[r_hi - a + 1] - cum[np.maximum(r_lo - a, 0)]
             vals = (Hm[: len(heavy), : r_hi + 1] @ window).tolist()
-            counts = [0, *(int(v) for v in vals)] + [0] * (n - len(heavy))
+            counts = [0, *(int(c) for c in vals)] + [0] * (n - len(heavy))
             for i in range(n):
                 if w[i] == x:
                     for h in range(n + 1):
@@ -1225,7 +1233,7 @@ def _dp_steps(form: tuple[list[int], list[int]], want: Sequence[str], exact: boo
 
         >>> from mlf.power import INDEX_NAMES
         >>> _dp_steps(([7] * 5 + [1] * 10, [39] * 15), INDEX_NAMES, False)
-        105612.0
+        106552.0
     """
     w, t = form
     n, total, levels = len(w), sum(w), len(set(w))
