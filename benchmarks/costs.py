@@ -5,9 +5,10 @@ Run: ``.venv/bin/python benchmarks/costs.py [--quick]``. Prints medians (ms) and
 random integer cost games of 10 and 15 players, and the MLF manning instance (25 ships x
 8 nations) solved by the aggregate reduction and by the per-ship MILP.
 
-Each side pays only for its own work: both games are built before the clock starts (mlf's
-``CostGame`` once; the peer's ``coopgame.Game`` afresh for every timed call, untimed, in case
-the peer caches results on the game object), and only the solver calls are timed, in batches
+Each side pays only for its own work, and each gets a fresh game object for every timed
+call, built before the clock starts (mlf's ``CostGame`` with its own copy of the table, the
+peer's ``coopgame.Game``), so that neither side gains from anything kept on a game object by
+an earlier call; only the solver calls are timed, in batches
 of up to :data:`MAX_BATCH` calls per sample (a call of a microsecond, the float Shapley value
 at n = 6-7, cannot be timed one at a time). Earlier
 versions converted mlf's 2^n table to a Python list inside the peer's timed call (2.5 ms at
@@ -143,6 +144,11 @@ def games(quick: bool) -> list[tuple[str, CostGame]]:
     return out
 
 
+def fresh(game: CostGame) -> CostGame:
+    """A new game object equal to ``game``, with its own copy of the table (built untimed)."""
+    return CostGame(game.players, game.values.copy(), game.kind, game.exact)
+
+
 def peer_setup(game: CostGame) -> Callable[[], tuple[Any, ...]]:
     """A fresh peer game per timed call, built outside the clock from a prepared list."""
     values = [float(v) for v in game.values[1:]]
@@ -166,7 +172,7 @@ def main() -> None:
         peer = peer_setup(game) if have_peer else None
         # each side's call as (function, arguments): both are called as fn(*args), with the
         # arguments made before the clock starts (no wrapper on either side)
-        mine_args = (lambda game=game: (game,), lambda game=game: (game, True))  # exact=True
+        mine_args = (lambda game=game: (fresh(game),), lambda game=game: (fresh(game), True))
         cases: list[tuple[str, Callable[..., Any], Any, Callable[..., Any] | None, Any]] = [
             ("Shapley (float)", shapley_value, mine_args[0], _peer("shapley"), peer),
             ("nucleolus (float)", nucleolus, mine_args[0], _peer("cost_nucleolus"), peer),

@@ -6,8 +6,13 @@ from this one (which has imported :mod:`mlf.cli` once, so a case costs its own w
 Python's start-up), runs ``mlf.cli.main()`` with the case's arguments, its standard output
 and error going to files, and is reaped with ``os.wait4``: the result records the exit code,
 both outputs, the child's peak resident memory (``ru_maxrss``, which includes the pages it
-shares with this parent, about 100 MB) and its wall time. A child past its timeout is killed
-(exit code -9). Used by tests/test_cli_bad_inputs.py.
+shares with this parent, about 100 MB), its CPU time (``ru_utime + ru_stime``: the work it
+did, the same on a busy machine as on a quiet one) and its wall time. A child past its
+``timeout`` of wall time is killed (exit code -9). Used by tests/test_cli_bad_inputs.py.
+
+``MLF_BATCH_THROTTLE=F`` (0 <= F < 1) stands for a loaded machine without loading it: each
+child is stopped (``SIGSTOP``) for the fraction F of every 50 ms and runs for the rest, so
+its wall time grows about ``1 / (1 - F)`` times while its CPU time stays what it was.
 """
 
 from __future__ import annotations
@@ -48,8 +53,15 @@ def _child(args: list[str], out: str, err: str) -> None:
         os._exit(code)
 
 
+PERIOD = 0.05
+"""Seconds of one stop-and-run cycle of ``MLF_BATCH_THROTTLE``."""
+
+
 def run_case(args: list[str], timeout: float, tmp: Path) -> dict[str, object]:
     out, err = str(tmp / "out"), str(tmp / "err")
+    throttle = float(os.environ.get("MLF_BATCH_THROTTLE", "0"))
+    if not 0 <= throttle < 1:
+        raise SystemExit(f"MLF_BATCH_THROTTLE={throttle}: expected 0 <= F < 1")
     t0 = time.perf_counter()
     pid = os.fork()
     if pid == 0:
@@ -62,9 +74,16 @@ def run_case(args: list[str], timeout: float, tmp: Path) -> dict[str, object]:
             break
         if time.perf_counter() > deadline:
             os.kill(pid, signal.SIGKILL)
+            os.kill(pid, signal.SIGCONT)
             _, status, usage = os.wait4(pid, 0)
             break
-        time.sleep(0.01)
+        if throttle > 0:
+            os.kill(pid, signal.SIGSTOP)
+            time.sleep(throttle * PERIOD)
+            os.kill(pid, signal.SIGCONT)
+            time.sleep((1 - throttle) * PERIOD)
+        else:
+            time.sleep(0.01)
     seconds = time.perf_counter() - t0
     code = os.waitstatus_to_exitcode(status)
     return {
@@ -73,6 +92,7 @@ def run_case(args: list[str], timeout: float, tmp: Path) -> dict[str, object]:
         "stderr": Path(err).read_text(encoding="utf-8", errors="replace"),
         "maxrss_bytes": usage.ru_maxrss * 1024 if usage is not None else 0,
         "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime if usage is not None else 0.0,
     }
 
 

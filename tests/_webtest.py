@@ -7,11 +7,12 @@ client with its own cookie jar, remembering the CSRF token of the last page it r
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,13 +24,30 @@ LINK = re.compile(r'data-testid="(chair-link|seat-link-[^"]+)">([^<]+)<')
 
 
 @contextmanager
-def running(database: str, token: str = "organiser-secret") -> Iterator[str]:
-    """Serve the app on ``database`` at a free loopback port; yield its base URL."""
+def running(
+    database: str, token: str = "organiser-secret", *, slow: Mapping[str, float] | None = None
+) -> Iterator[str]:
+    """Serve the app on ``database`` at a free loopback port; yield its base URL.
+
+    ``slow`` maps a path suffix to seconds: a POST to a path ending so waits that long before
+    the app handles it (as on a loaded machine), so that a test meets the races a slow
+    server opens (an action that overtakes another, sent earlier, from another browser)."""
     import uvicorn
 
     from mlf.web.app import create_app
 
     app = create_app(database, token)
+    if slow:
+        delays = dict(slow)
+
+        @app.middleware("http")
+        async def _slowly(request: Any, call_next: Any) -> Any:
+            if request.method == "POST":
+                for suffix, seconds in delays.items():
+                    if request.url.path.endswith(suffix):
+                        await asyncio.sleep(seconds)
+            return await call_next(request)
+
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)

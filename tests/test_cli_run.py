@@ -84,8 +84,9 @@ def test_model_flag_changes_the_model() -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["run", "mlf-1963", "--model", "oracle"], 1, "unknown model 'oracle'"),
-        (["run", "mlf-1963", "--alternative", "nope"], 1, "unknown alternative 'nope'"),
+        (["run", "mlf-1963", "--model", "oracle"], 2, "--model: unknown model 'oracle'"),
+        (["run", "mlf-1963", "--alternative", "nope"], 2, "--alternative 'nope' is not in the"),
+        (["forecast", "mlf-1963", "--model", "oracle"], 2, "--model: unknown model 'oracle'"),
         (["run", "no-such-scenario"], 1, "no-such-scenario: no such file"),
         (["run", "mlf-1963", "--seed", "-3"], 2, "--seed must be a non-negative integer"),
     ],

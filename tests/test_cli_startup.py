@@ -9,6 +9,7 @@ The wall-clock figures are in benchmarks/startup.py.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +33,7 @@ OTHERS = {
 }  # fmt: skip
 
 PROBE = """
-import contextlib, io, json, sys
+import contextlib, io, json, os, sys
 sys.argv = ["mlf", *json.loads(sys.argv[1])]
 from mlf.cli import main
 code = None
@@ -42,7 +43,8 @@ with contextlib.redirect_stdout(io.StringIO()):
     except SystemExit as exc:
         code = exc.code
 with open(OUT, "w") as f:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, f)
+    json.dump({"code": code, "modules": sorted(sys.modules),
+               "blas": os.environ.get("OPENBLAS_NUM_THREADS")}, f)
 """
 
 
@@ -122,6 +124,37 @@ def test_power_on_a_small_game_imports_nothing_heavy(tmp_path: Path, args: tuple
         m for m in modules if m in POWER_OTHERS or any(m.startswith(o + ".") for o in POWER_OTHERS)
     }
     assert sorted(others) == []
+
+
+def test_power_on_25_players_with_small_weights_loads_no_numba(tmp_path: Path) -> None:
+    """A weighted game of 25 players whose weights are small goes to the generating-function
+    DP in numpy (a few thousand steps), not the numba enumeration of 2^25 coalitions, whose
+    import and kernel load alone cost about half a second (issue 12: under 0.15 s)."""
+    game = "[60; " + ",".join(str(i % 9 + 1) for i in range(25)) + "]"
+    code, modules = _modules_after(tmp_path, "power", game)
+    assert code == 0
+    assert "mlf.power" in modules and "mlf.cli._powerrun" in modules  # the full path ran
+    tops = {m.split(".")[0] for m in modules}
+    assert sorted(tops & POWER_NEVER) == []
+
+
+@pytest.mark.parametrize("preset", [None, "2"])
+def test_power_runs_numpy_with_one_blas_thread_unless_told(
+    tmp_path: Path, preset: str | None
+) -> None:
+    """mlf power sets OPENBLAS_NUM_THREADS=1 before numpy's import (its pool would only spin);
+    a value the user set is kept."""
+    out = tmp_path / "modules.json"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if preset is not None:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    game = "[60; " + ",".join(str(i % 9 + 1) for i in range(25)) + "]"
+    code = PROBE.replace("OUT", repr(str(out)))
+    run = [sys.executable, "-c", code, json.dumps(["power", game])]
+    subprocess.run(run, check=True, timeout=120, env=env)
+    got = json.loads(out.read_text("utf-8"))
+    assert got["code"] == 0 and "numpy" in got["modules"]
+    assert got["blas"] == (preset or "1")
 
 
 def test_power_int_options_still_use_typers_coercion() -> None:

@@ -82,7 +82,7 @@ def _one_line_error(code: int, text: str, want_code: int, pattern: str) -> None:
         (["--draws", "5", "--workers", "0"], "workers must be positive"),
         (["--draws", "5", "--seed", "-1"], "seed"),
         (["--draws", "5", "--scheduler", "tcp://127.0.0.1:1"], "needs --executor dask"),
-        (["--draws", "5", "--model", "nope", "--executor", "serial"], "unknown model"),
+        (["--draws", "5", "--model", "nope", "--executor", "serial"], "--model: unknown model"),
         ([], "--draws is required"),
     ],
 )

@@ -541,6 +541,47 @@ def test_float_shapley_agrees_with_exact_on_both_paths(n: int) -> None:
     assert_close(shapley_value(game), exact, tol=1e-9 * max(1.0, max(map(abs, exact))))
 
 
+def test_the_small_shapley_path_is_shared_by_size_and_holds_no_results() -> None:
+    """The float Shapley value of a small game is one product with its size's weight matrix,
+    whose ``dot`` the game keeps: a game built before the first call of its size gets it from
+    that call, one built after gets it when built; games of one size share it; a pickle or a
+    copy leaves it out and gets it back; and it never returns another game's value."""
+    import copy
+    import dataclasses
+    import pickle
+
+    from mlf import costs
+
+    n = 11  # a size no other test in this module uses for a float Shapley value
+    rng = np.random.default_rng(11)
+    tables = [[0, *(int(v) for v in rng.integers(0, 99, (1 << n) - 1))] for _ in range(2)]
+    players = [f"p{i}" for i in range(n)]
+    costs._SMALL_SHAPLEY.pop(1 << n, None)
+    before = CostGame.from_array(players, tables[0])
+    assert before._shapley_dot is None
+    want = [[float(v) for v in shapley_value(CostGame.from_array(players, t), exact=True)]
+            for t in tables]  # fmt: skip
+    assert_close(shapley_value(before), want[0], tol=1e-9)
+    dot = before._shapley_dot
+    assert dot is not None and costs._SMALL_SHAPLEY[1 << n] is dot
+    after = CostGame.from_array(players, tables[1])
+    assert after._shapley_dot is dot
+    assert_close(shapley_value(after), want[1], tol=1e-9)
+    assert_close(shapley_value(before), want[0], tol=1e-9)  # not the last call's answer
+    data = pickle.dumps(after)
+    assert len(data) < 8 * n * (1 << n) // 2  # the tables, not also the n x 2^n matrix
+    for clone in (pickle.loads(data), copy.copy(after), copy.deepcopy(after),
+                  dataclasses.replace(after)):  # fmt: skip
+        assert clone._shapley_dot is dot
+        assert_close(shapley_value(clone), want[1], tol=1e-9)
+    # a game whose size has no shared matrix yet still pickles and gets one on its first call
+    costs._SMALL_SHAPLEY.pop(1 << n)
+    lone = pickle.loads(pickle.dumps(CostGame.from_array(players, tables[0])))
+    assert lone._shapley_dot is None
+    assert_close(shapley_value(lone), want[0], tol=1e-9)
+    assert lone._shapley_dot is costs._SMALL_SHAPLEY[1 << n]
+
+
 def test_a_fixed_lead_share_and_the_rest_split_below_the_ceiling() -> None:
     from mlf.costs import ceiling_for_the_rest, rescaled, with_lead_share
 

@@ -30,7 +30,15 @@ ARGS = [
 ]  # fmt: skip
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 SEATS = ("FRG", "GBR", "ITA")
-WAIT = 30_000  # ms: a live update must arrive within this
+WAIT = 120_000
+"""ms: the most any one step may take (a page load, an action's answer, a live update): a
+second or two on a quiet machine, 30 s and more at load 20 on 2 cores (the default 30 s of
+Playwright failed there). Every page waits on an element or a response, never a sleep."""
+SLOW = {"/position": 0.5, "/decide": 0.5}
+"""Seconds the server waits before it handles these POSTs, as under load: an action that a
+test sent before another must be answered before the test sends the other, or the other
+may overtake it (a second identical position, still on its way when the chair closed the
+round, was refused with a 409 at load 17-21)."""
 
 
 def _phase(page: Any, phase: str, rnd: int) -> None:
@@ -40,8 +48,18 @@ def _phase(page: Any, phase: str, rnd: int) -> None:
     )
 
 
+def _answered(page: Any, selector: str, path: str) -> None:
+    """Click ``selector`` and wait for the answer to the POST it sends to ``path`` (a path
+    suffix): the action is stored, and accepted (200), before the test goes on."""
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith(path), timeout=WAIT
+    ) as answer:
+        page.click(selector)
+    assert answer.value.status == 200, f"{path}: {answer.value.status} {answer.value.text()}"
+
+
 def _chair(page: Any, action: str) -> None:
-    page.click(f'[data-testid="chair-{action}"]')
+    _answered(page, f'[data-testid="chair-{action}"]', f"/chair/{action}")
 
 
 def test_a_chair_and_three_delegations_play_to_the_debrief(tmp_path: Path) -> None:
@@ -49,13 +67,17 @@ def test_a_chair_and_three_delegations_play_to_the_debrief(tmp_path: Path) -> No
     shots = IMAGES if os.environ.get("MLF_UPDATE_SCREENSHOTS") == "1" else tmp_path
     token = "organiser-secret-for-the-browser-test"
     errors: list[str] = []
-    with running(f"sqlite:///{tmp_path / 'serve.db'}", token) as base, sync_playwright() as pw:
+    database = f"sqlite:///{tmp_path / 'serve.db'}"
+    with running(database, token, slow=SLOW) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
             contexts = {
                 who: browser.new_context(viewport={"width": 1200, "height": 1000})
                 for who in ("chair", *SEATS)
             }
+            for ctx in contexts.values():
+                ctx.set_default_timeout(WAIT)  # clicks, reads and page loads alike
+                ctx.set_default_navigation_timeout(WAIT)
             pages = {who: ctx.new_page() for who, ctx in contexts.items()}
             for who, page in pages.items():
                 page.on("pageerror", lambda exc, who=who: errors.append(f"{who}: {exc}"))
@@ -110,7 +132,7 @@ def test_a_chair_and_three_delegations_play_to_the_debrief(tmp_path: Path) -> No
                 pages[s].wait_for_selector('[data-testid="revealed-1"]', timeout=WAIT)
             pages["FRG"].screenshot(path=str(shots / "exercise-delegation.png"), full_page=False)
             for s in SEATS:
-                pages[s].click('[data-testid="decide-join"]')
+                _answered(pages[s], '[data-testid="decide-join"]', "/decide")
                 pages[s].wait_for_selector('[data-testid="decided"]', timeout=WAIT)
             _chair(chair, "build")
             for page in pages.values():
@@ -128,10 +150,10 @@ def test_a_chair_and_three_delegations_play_to_the_debrief(tmp_path: Path) -> No
             _chair(chair, "close_round")
             for page in pages.values():
                 _phase(page, "deciding", 2)
-            pages["GBR"].click('[data-testid="decide-stay-out"]')
+            _answered(pages["GBR"], '[data-testid="decide-stay-out"]', "/decide")
             pages["GBR"].wait_for_selector('[data-testid="decided"]', timeout=WAIT)
             for s in ("FRG", "ITA"):
-                pages[s].click('[data-testid="decide-join"]')
+                _answered(pages[s], '[data-testid="decide-join"]', "/decide")
                 pages[s].wait_for_selector('[data-testid="decided"]', timeout=WAIT)
             _chair(chair, "build")
             for page in pages.values():
@@ -157,7 +179,7 @@ def test_a_chair_and_three_delegations_play_to_the_debrief(tmp_path: Path) -> No
             report.wait_for_selector("h1", timeout=WAIT)
             assert "MLF with Polaris submarines" in report.inner_text("body")
             # the event log, as the chair exports it: every action once, in order
-            log = chair.request.get(chair.url.replace("/debrief", "/log.json")).json()
+            log = chair.request.get(chair.url.replace("/debrief", "/log.json"), timeout=WAIT).json()
             kinds = [e["type"] for e in log["events"]]
             assert kinds.count("decision") == 6
             assert kinds.count("close_round") == 2 and kinds.count("build") == 2
@@ -186,7 +208,7 @@ def _state(page: Any, values: dict[str, str]) -> None:
             field.select_option(v)
         else:
             field.fill(v)
-    page.click('[data-testid="submit-position"]')
+    _answered(page, '[data-testid="submit-position"]', "/position")
     ack = page.locator('[data-testid="stated-ack"]')
     for iid, v in values.items():
         ack.filter(has_text=re.compile(rf"{iid} = {re.escape(v)}\b")).wait_for(timeout=WAIT)

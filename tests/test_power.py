@@ -641,3 +641,47 @@ def test_threshold_enumeration_reports_progress_between_chunks() -> None:
     ref = power_indices(game, algorithm="generating-function")
     assert r.indices["banzhaf"] == pytest.approx(ref.indices["banzhaf"], abs=1e-12)
     assert r.winning_coalitions == ref.winning_coalitions
+
+
+@pytest.mark.numba
+@pytest.mark.parametrize(
+    ("top", "engine"), [(10, "generating-function"), (1000, "enumeration-threshold")]
+)
+def test_auto_takes_the_dp_for_a_weighted_game_of_25_when_it_is_the_cheaper(
+    top: int, engine: str
+) -> None:
+    """25 players, numba loaded: with weights below 10 the DP's ~1e6 steps beat the 2^25
+    coalitions; with weights below 1,000 its Johnston and minimal-winning tables (~3e8 steps)
+    do not. Either engine gives the other's exact result, minimal winning coalitions listed
+    included. (Where numba is not loaded yet, its load counts: tests/test_cli_startup.py.)"""
+    import numba  # noqa: F401  (the choice counts numba's load only where it is not loaded)
+
+    rng = np.random.default_rng(top)
+    w = [int(x) for x in rng.integers(1, top, 25)]
+    game = WeightedGame([f"P{i}" for i in range(25)], w, sum(w) // 2 + 1)
+    auto = power_indices(game, exact=True, mwc_cap=50)
+    assert auto.algorithm == engine
+    other = "enumeration-threshold" if engine == "generating-function" else "generating-function"
+    forced = power_indices(game, exact=True, mwc_cap=50, algorithm=other)
+    assert auto.omitted == forced.omitted == {}
+    assert auto.indices == forced.indices
+    assert (auto.winning_coalitions, auto.minimal_winning_count) == (
+        forced.winning_coalitions,
+        forced.minimal_winning_count,
+    )
+    for c in auto.minimal_winning:
+        s = set(c)
+        assert game.is_winning(s) and all(not game.is_winning(s - {p}) for p in s)
+
+
+def test_the_dp_step_estimate_refuses_what_the_dp_would_leave_out() -> None:
+    """A part over its budget makes the estimate None (the DP would omit that index, the
+    enumeration would not), so auto never trades an index for speed."""
+    from mlf.power import _dp_before_enumeration, _dp_steps
+
+    heavy = ([10**6 + i for i in range(20)], [10**7] * 20)
+    assert _dp_steps(heavy, ["banzhaf"], False) is not None
+    assert _dp_steps(heavy, ["johnston"], False) is None
+    assert not _dp_before_enumeration(None, 30, True)
+    # numba's load counts only when the process has not paid it
+    assert _dp_before_enumeration(3e8, 25, False) and not _dp_before_enumeration(3e8, 25, True)

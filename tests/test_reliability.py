@@ -118,13 +118,29 @@ def _summary(folder: Path) -> Any:
 
 @pytest.fixture
 def no_computation(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if the talks start: --out problems must be found before any work."""
+    """Fail the test if the talks start: --out problems must be found before any work.
+
+    ``mlf run`` reaches the talks through :func:`mlf.ensemble.run_models`, and mlf.ensemble
+    binds ``run_scenario`` when it is first imported. So both modules are imported before the
+    patch and the name is patched in each: patching mlf.talks alone missed an mlf.ensemble
+    imported earlier (the guard did nothing), and, when this was the first test to run the
+    CLI, leaked ``forbidden`` into the mlf.ensemble it imported, failing every later run of
+    the module (``pytest tests/test_reliability.py`` alone)."""
+    import mlf.ensemble
     import mlf.talks
 
     def forbidden(*a: object, **k: object) -> None:
         raise AssertionError("computation started before --out was checked")
 
     monkeypatch.setattr(mlf.talks, "run_scenario", forbidden)
+    monkeypatch.setattr(mlf.ensemble, "run_scenario", forbidden)
+
+
+@pytest.mark.usefixtures("no_computation")
+def test_the_no_computation_guard_stops_a_run(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["run", MINI, "--out", str(tmp_path / "out")])
+    assert isinstance(res.exception, AssertionError), res.output
+    assert "computation started" in str(res.exception)
 
 
 @pytest.mark.usefixtures("no_computation")

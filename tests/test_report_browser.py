@@ -20,6 +20,9 @@ ARGS = [
     "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 DATA = Path(__file__).parent / "data"
+WAIT = 120_000
+"""ms: the most the page load or the charts' drawing may take (seconds on a quiet machine;
+realistic at load 20 on 2 cores, where 30 s was not)."""
 
 
 def _minimal_with_sensitivity() -> dict[str, Any]:
@@ -80,6 +83,8 @@ def test_report_loads_offline_and_draws_every_chart(tmp_path: Path, which: str) 
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(WAIT)  # the page load and every read
+            page.set_default_navigation_timeout(WAIT)
 
             def route(r: Any) -> None:
                 if r.request.url.startswith("file://"):
@@ -98,7 +103,7 @@ def test_report_loads_offline_and_draws_every_chart(tmp_path: Path, which: str) 
             page.wait_for_function(
                 "() => Array.from(document.querySelectorAll('div.chart'))"
                 ".every(d => d.querySelector('svg.main-svg'))",
-                timeout=30_000,
+                timeout=WAIT,
             )
             missing = page.evaluate(
                 "() => Array.from(document.querySelectorAll('div.chart'))"

@@ -150,3 +150,31 @@ def test_the_parts_of_a_valid_scenario_are_its_own(sid: str) -> None:
     assert raw is not None
     scenario = scn.Scenario.model_validate(raw)
     assert scn._Parts.from_scenario(raw, scenario) == scn._Parts.from_raw(raw)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        # a lone surrogate written as a YAML escape in a double-quoted string
+        ("name: United Kingdom", 'name: "United\\ud800 Kingdom"',
+         "actors.GBR.name: a lone surrogate \\ud800 (character 7) is not a character"),
+        # a pair of escapes (as JSON writes U+1F600): YAML's \u is one character each
+        ("name: United Kingdom", 'name: "UK \\ud83d\\ude00"',
+         "actors.GBR.name: the surrogate pair \\ud83d\\ude00 (character 4) cannot be written as "
+         "UTF-8: write U+1F600 as one escape, \\U0001f600"),
+        # in a key (an actor id): the field path shows it escaped
+        ("\n  GBR:\n", '\n  "GB\\udc80":\n', "actors.GB\\udc80: key: a lone surrogate \\udc80"),
+    ],
+    ids=["lone", "pair", "key"],
+)  # fmt: skip
+def test_text_not_writable_as_utf8_is_one_located_line_on_both_reads(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, old: str, new: str, line: str
+) -> None:
+    # Such a string used to pass the check and end `mlf show` / `mlf run` in a traceback
+    # when the table or result.json was written.
+    path = _variant(tmp_path, "surrogate.yaml", old, new)
+    fast, slow, _ = _both(monkeypatch, path)
+    assert fast == slow
+    assert fast[0] == "errors" and len(fast[1]) == 1
+    assert fast[1][0].startswith(f"{path}:") and line in fast[1][0]
+    assert fast[1][0].encode("utf-8")  # the message itself can be printed

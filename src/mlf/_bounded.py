@@ -26,7 +26,15 @@ from pathlib import Path
 
 from mlf.errors import ScenarioError
 
-__all__ = ["InputFileError", "decode_text", "read_bounded", "read_text", "size_text"]
+__all__ = [
+    "InputFileError",
+    "decode_text",
+    "read_bounded",
+    "read_text",
+    "shown_text",
+    "size_text",
+    "unwritable",
+]
 
 _CHUNK = 1 << 16
 
@@ -167,3 +175,59 @@ def read_text(path: str | Path, *, limit: int, what: str, limit_name: str) -> st
     return decode_text(
         read_bounded(path, limit=limit, what=what, limit_name=limit_name), str(path), what
     )
+
+
+def unwritable(text: str) -> str | None:
+    r"""Why ``text`` cannot be written as UTF-8, or None when it can.
+
+    Text decoded from UTF-8 bytes always can; but YAML and JSON escapes (``"\ud800"``) can
+    put a *surrogate* (U+D800 to U+DFFF, half of a UTF-16 pair, not a character) into a
+    string, and such a string fails only later, when a table, report or result is written.
+    Readers call this on every string they take in, so that the file is refused in one line
+    naming the field. A well-formed pair written as two escapes (as JSON writes U+1F600,
+    ``"\ud83d\ude00"``) is refused too, with the one escape to write instead: YAML's ``\u``
+    escapes one character each (YAML 1.2, section 5.7), and guessing would make the two
+    readers of a scenario disagree.
+
+    Examples:
+        >>> unwritable("Bundesrepublik") is None
+        True
+        >>> print(unwritable("Lead\ud800er"))
+        a lone surrogate \ud800 (character 5) is not a character and cannot be written as UTF-8
+        >>> print(unwritable("smile \ud83d\ude00"))  # doctest: +NORMALIZE_WHITESPACE
+        the surrogate pair \ud83d\ude00 (character 7) cannot be written as UTF-8:
+        write U+1F600 as one escape, \U0001f600
+    """
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        at = exc.start
+    else:
+        return None
+    hi = ord(text[at])
+    lo = ord(text[at + 1]) if at + 1 < len(text) else 0
+    if 0xD800 <= hi <= 0xDBFF and 0xDC00 <= lo <= 0xDFFF:
+        point = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+        return (
+            f"the surrogate pair \\u{hi:04x}\\u{lo:04x} (character {at + 1}) cannot be written "
+            f"as UTF-8: write U+{point:04X} as one escape, \\U{point:08x}"
+        )
+    return (
+        f"a lone surrogate \\u{hi:04x} (character {at + 1}) is not a character and cannot be "
+        f"written as UTF-8"
+    )
+
+
+def shown_text(text: str) -> str:
+    r"""``text`` with anything UTF-8 cannot hold written as a ``\uXXXX`` escape, for a message
+    that names a field whose key is such text (see :func:`unwritable`).
+
+    Examples:
+        >>> print(shown_text("A\udc80B"))
+        A\udc80B
+    """
+    if unwritable(text) is None:
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -92,35 +92,19 @@ def label(result: Mapping[str, Any]) -> str:
     """A result named in one line: scenario id, counterfactual (if any), model, seed, hash.
 
     Examples:
-        Two nations settle the size of a force (a scenario file in a temporary directory):
+        Two nations settle the size of a force (:func:`mlf.examples.two_nations_fleet`):
 
-        >>> import tempfile
-        >>> from pathlib import Path
         >>> from mlf.scenario import load_scenario
         >>> from mlf.talks import run_scenario
-        >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name) / "two.yaml"
-        >>> _ = path.write_text('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
-        >>> loaded = load_scenario(path)
+        >>> from mlf import examples
+        >>> loaded = load_scenario(examples.path("two_nations_fleet"))
         >>> from mlf.results import result_document
         >>> from mlf.scenario import apply_changes
         >>> label(result_document(run_scenario(loaded, seed=7)))
-        'two, model compromise, seed 7, sha256 7954e41b769f'
+        'two, model compromise, seed 7, sha256 ca0d65514620'
         >>> changed = apply_changes(loaded, sets=["actors.DE.positions.size.position=80"])
         >>> label(result_document(run_scenario(changed, seed=7)))
-        'two (1 changed field), model compromise, seed 7, sha256 adbddac1890d'
-        >>> tmp.cleanup()
+        'two (1 changed field), model compromise, seed 7, sha256 0af425182d24'
     """
     man = _d(result.get("manifest"))
     text = str(man.get("scenario_id", "?"))
@@ -141,27 +125,12 @@ def compare_results(a: Mapping[str, Any], b: Mapping[str, Any]) -> Comparison:
     """Every row of the comparison of result ``a`` with result ``b`` (see the module doc).
 
     Examples:
-        Two nations settle the size of a force (a scenario file in a temporary directory):
+        Two nations settle the size of a force (:func:`mlf.examples.two_nations_fleet`):
 
-        >>> import tempfile
-        >>> from pathlib import Path
         >>> from mlf.scenario import load_scenario
         >>> from mlf.talks import run_scenario
-        >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name) / "two.yaml"
-        >>> _ = path.write_text('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
-        >>> loaded = load_scenario(path)
+        >>> from mlf import examples
+        >>> loaded = load_scenario(examples.path("two_nations_fleet"))
 
         The compromise model settles at the weighted mean (64), the median model at the
         weighted median (80); nothing else differs:
@@ -173,8 +142,7 @@ def compare_results(a: Mapping[str, Any], b: Mapping[str, Any]) -> Comparison:
         >>> [(row.section, row.item, row.a, row.b) for row in comparison.changes]
         [('terms', 'Size of the force', '64', '80')]
         >>> comparison.b_label
-        'two, model median, seed 7, sha256 7954e41b769f'
-        >>> tmp.cleanup()
+        'two, model median, seed 7, sha256 ca0d65514620'
     """
     alts_a, alts_b = _alternatives(a), _alternatives(b)
     ids = [*alts_a, *(i for i in alts_b if i not in alts_a)]

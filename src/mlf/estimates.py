@@ -177,33 +177,11 @@ def derive(sc: Scenario) -> list[Derived]:
 
     Examples:
         Germany demands a share in control and supports the fleet (a statement dated before
-        the scenario); the United States has no coded statement:
+        the scenario); the United States has no coded statement
+        (:func:`mlf.examples.coded_stances`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario('''
-        ... meta:
-        ...   id: one
-        ...   title: Coded stances
-        ...   date: 1963-07-15
-        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
-        ... actors:
-        ...   DE:
-        ...     name: Germany
-        ...     european: true
-        ...     capability: 0.4
-        ...     positions: {}
-        ...     stances:
-        ...       voice: {code: demands, sources: [S1], date: 1963-06}
-        ...       alternatives: {fleet: {code: supports, sources: [S1], date: 1963-06}}
-        ...     weights: {policy: 1, voice: 1, cost: 10}
-        ...     support: {fleet: {value: 0.8, range: [0.6, 0.8, 1.0], estimate: true}}
-        ...     outside_option: {fleet: {value: 0.6, range: [0.45, 0.6, 0.75], estimate: true}}
-        ...   US: {name: United States, european: false, capability: 0.6, positions: {}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
+        >>> from mlf import examples
+        >>> scenario = examples.coded_stances()
         >>> for d in derive(scenario)[:5]:
         ...     print(d.path, d.value, d.why)
         actors.DE.weights.policy 1.0 voice stance demands, cost stance no_statement
@@ -334,33 +312,11 @@ def differences(sc: Scenario) -> list[str]:
 
     Examples:
         Germany's numbers follow its coded stances; the United States' default weights and
-        missing support do not follow the rule for an actor with no statement:
+        missing support do not follow the rule for an actor with no statement
+        (:func:`mlf.examples.coded_stances`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario('''
-        ... meta:
-        ...   id: one
-        ...   title: Coded stances
-        ...   date: 1963-07-15
-        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
-        ... actors:
-        ...   DE:
-        ...     name: Germany
-        ...     european: true
-        ...     capability: 0.4
-        ...     positions: {}
-        ...     stances:
-        ...       voice: {code: demands, sources: [S1], date: 1963-06}
-        ...       alternatives: {fleet: {code: supports, sources: [S1], date: 1963-06}}
-        ...     weights: {policy: 1, voice: 1, cost: 10}
-        ...     support: {fleet: {value: 0.8, range: [0.6, 0.8, 1.0], estimate: true}}
-        ...     outside_option: {fleet: {value: 0.6, range: [0.45, 0.6, 0.75], estimate: true}}
-        ...   US: {name: United States, european: false, capability: 0.6, positions: {}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
+        >>> from mlf import examples
+        >>> scenario = examples.coded_stances()
         >>> for line in differences(scenario):
         ...     print(line.split(" (")[0])
         actors.US.weights.voice: holds 1, the rule gives 0.5

@@ -40,6 +40,9 @@ Algorithms (the result's ``algorithm`` names the one used)
     deconvolution. Johnston and the minimal-winning indices use further exact DPs whose
     cost is O(D²·n·Q) and O(n³·Q) (D distinct weights, Q the quota); when these exceed a budget
     they are left out of an "all indices" request (see ``omitted``) and refused when named.
+    ``auto`` takes the DP for a weighted game of 16-30 players when its estimated steps cost
+    less than the numba enumeration of the 2^n coalitions (and numba's load, if not yet paid):
+    :func:`_dp_before_enumeration`, with the constants measured on this project's machine.
 ``closed-form``
     head counts (every player of the same positive weight, e.g. a ``majority`` rule) with
     more than 25 players: the winning coalitions are those of k0 members or more, so every
@@ -89,9 +92,9 @@ import importlib.util
 import itertools
 import math
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -107,7 +110,9 @@ from mlf.games import (
     VectorWeightedGame,
     WeightedGame,
 )
-from mlf.seeds import SeedLike, generator, resolve_seed
+
+if TYPE_CHECKING:  # mlf.seeds (hashlib, numpy.random) only for Monte Carlo, imported there
+    from mlf.seeds import SeedLike
 
 _Raw = _core.Raw
 _q = _core.q
@@ -155,6 +160,17 @@ _MAX_ENUM = _core.MAX_ENUM  # numpy enumeration of 2^n coalitions
 _MAX_ENUM_NUMBA = 30  # numba enumeration of threshold games (the kernel needs n ≤ 32)
 _DP_BUDGET = 4e9  # element operations allowed for one exact DP (int64; Python ints count 50)
 _OBJECT_COST = 50  # an operation on Python ints costs about 50 int64 operations
+# The choice between the DP and the numba enumeration for a weighted game of 16-30 players
+# (:func:`_dp_before_enumeration`), in DP steps: measured on this project's 2-core machine
+# (2026-11-30; random weights up to 10-10,000, n = 16-29, all indices), the enumeration takes
+# about 4 ns a coalition, the numpy DP about 0.6-0.9 ns a step plus 10-20 ms of Python, and a
+# command that has not loaded numba pays about 0.5 s to import it and load its cached kernels.
+_ENUM_STEPS_PER_COALITION = 6.0
+_DP_FIXED_STEPS = 2e7
+_NUMBA_LOAD_STEPS = 7e8
+# The DP's own numba kernels pay for their load only on large tables (at 2e8 steps of the
+# Banzhaf and Shapley-Shubik tables they halve 2.2 s; at 2e7 they gain nothing).
+_DP_NUMBA_STEPS = 3e8
 
 MAX_SAMPLES = 100_000_000
 """Most Monte Carlo samples of one estimate."""
@@ -523,7 +539,9 @@ def _mwc_dp(w: list[int], t: list[int], exact_dtype: Any) -> tuple[int, list[lis
         return 1, [[0] * (n + 1) for _ in range(n)]
     order = sorted(range(n), key=lambda i: (w[i], i))
     ws = [w[i] for i in order]
-    size = sum(w) + 1  # full range: a size-c coalition may be minimal whatever its weight
+    # every window below ends under max(t), and adding a player only moves counts up in
+    # weight, so the cells at or above max(t) never reach one: the tables stop there
+    size = max(1, min(sum(w) + 1, max(t)))
 
     def add(F: NDArray[Any], x: int) -> NDArray[Any]:
         G = F.copy()
@@ -541,35 +559,50 @@ def _mwc_dp(w: list[int], t: list[int], exact_dtype: Any) -> tuple[int, list[lis
         cur = add(cur, ws[j])
     by = [[0] * (n + 1) for _ in range(n)]
     count = 0
+    constant = len(set(t)) == 1  # a weighted game: one quota for every size
 
-    def window_sum(F: NDArray[Any], k: int, lo: int, hi: int) -> int:
-        lo, hi = max(lo, 0), min(hi, size - 1)
-        if k < 0 or hi < lo:
-            return 0
-        return int(F[k, lo : hi + 1].sum())
+    def window_sums(
+        F: NDArray[Any], first: int, row: int, lo_shift: int, hi_shift: int
+    ) -> list[tuple[int, int]]:
+        """(c, #T) for c = first..n with |T| = c - row and w(T) in
+        [t[c] - lo_shift, t[c-1] - 1 - hi_shift]: the sizes that share a window (all of them
+        in a weighted game) summed in one numpy call."""
+        groups: dict[tuple[int, int], list[int]] = {}
+        if constant:  # one window for every size
+            lo, hi = max(t[0] - lo_shift, 0), min(t[0] - 1 - hi_shift, size - 1)
+            if hi >= lo:
+                groups[lo, hi] = list(range(first, n + 1))
+        for c in range(first, n + 1) if not constant else ():
+            lo, hi = max(t[c] - lo_shift, 0), min(t[c - 1] - 1 - hi_shift, size - 1)
+            if hi >= lo:
+                groups.setdefault((lo, hi), []).append(c)
+        out: list[tuple[int, int]] = []
+        for (lo, hi), cs in groups.items():
+            rows = np.array(cs, dtype=np.int64) - row
+            sums = F[rows, lo : hi + 1].sum(axis=1).tolist()
+            out.extend((c, int(v)) for c, v in zip(cs, sums, strict=True) if v)
+        return out
 
     for j in range(n):
-        for c in range(1, n + 1):
-            v = window_sum(suf[j], c - 1, t[c] - ws[j], t[c - 1] - 1)
-            if v:
-                by[order[j]][c] += v
-                count += v
+        for c, v in window_sums(suf[j], 1, 1, ws[j], 0):
+            by[order[j]][c] += v
+            count += v
     for x in range(1, n):
         F = suf[x]
         for j in range(x - 1, -1, -1):
-            for c in range(2, n + 1):
-                v = window_sum(F, c - 2, t[c] - ws[j] - ws[x], t[c - 1] - 1 - ws[x])
-                if v:
-                    by[order[x]][c] += v
+            for c, v in window_sums(F, 2, 2, ws[j] + ws[x], ws[x]):
+                by[order[x]][c] += v
             F = add(F, ws[j])
     return count, by
 
 
 def _johnston_cost(w: list[int], q: int) -> tuple[float, float]:
-    """(steps, table cells) of :func:`_johnston_dp`: per weight level v, a size-by-weight
-    table over the h players at least as heavy (h² · size updates) and, per distinct heavy
-    weight, one removal (h · size) and one product per coalition weight in the level's window
-    (up to v - next lower weight products of h · q)."""
+    """(steps, table cells) of :func:`_johnston_dp`: per weight level v, the size-by-weight
+    table over the h players at least as heavy grown by the players of weight v (h · size
+    updates each), the light players' table (n · size), and, per distinct heavy weight, one
+    removal (h · size) and one product of h · q (the level's window of coalition weights summed
+    in the light players' table first)."""
+    n = len(w)
     levels = sorted(set(w), reverse=True)
     size = q + (levels[0] if levels else 0) + 1
     steps = 0.0
@@ -582,9 +615,7 @@ def _johnston_cost(w: list[int], q: int) -> tuple[float, float]:
         if v == 0:
             break
         heavy += counts[v]
-        nxt = levels[m + 1] if m + 1 < len(levels) else 0
-        window = max(0, min(v - nxt, sum(w) - q - nxt + 1))
-        steps += heavy * heavy * size + (m + 1) * (heavy * size + window * heavy * (q + 1))
+        steps += (counts[v] * (n + 1) + n) * size + (m + 1) * (heavy * size + heavy * (q + 1))
         cells = max(cells, 2.0 * (heavy + 1) * size + size)
     return steps, cells
 
@@ -645,30 +676,39 @@ def _johnston_dp(w: list[int], q: int, exact_dtype: Any) -> list[list[int]]:
     total = sum(w)
     size = q + (levels[0] if levels else 0) + 1
     jc = [[0] * (n + 1) for _ in range(n)]
+    Hall = np.zeros((n + 1, size), dtype=exact_dtype)  # heavy coalitions by size and weight
+    Hall[0, 0] = 1
     for m, v in enumerate(levels):
         if v == 0:
             break
         nxt = levels[m + 1] if m + 1 < len(levels) else 0
         p_lo, p_hi = q + nxt, min(q + v - 1, total)
+        # the heavy players' table grows level by level (one update per player joining it)
+        for _ in range(w.count(v)):
+            if v < size:
+                Hall[1:, v:] = Hall[1:, v:] + Hall[:-1, : size - v]
         if p_hi < p_lo:
             continue
         heavy = [x for x in w if x >= v]
         light = [x for x in w if x < v]
-        H = K.dp2(np.array(heavy, dtype=np.int64), len(heavy), size, exact_dtype, False)
+        H = Hall[: len(heavy) + 1]
         L = K.dp1(np.array(light, dtype=np.int64), size, exact_dtype, False)
+        cum = np.zeros(len(L) + 1, dtype=L.dtype)  # cum[k] = L[0] + ... + L[k-1]
+        np.cumsum(L, out=cum[1:])
         for x in sorted(set(heavy)):
-            Hm = K.loo2(H, x, False)  # heavy coalitions without one player of weight x
-            counts = [0] * (n + 1)
-            for p in range(p_lo, p_hi + 1):
-                # S = {i} ∪ A ∪ B: A ⊆ heavy∖i, B ⊆ light, w(A) + w(B) = p - x
-                r = p - x
-                if r < 0:
-                    continue
-                seg = L[r::-1][: r + 1]
-                vals = Hm[:, : r + 1] @ seg
-                for h in range(len(heavy)):
-                    if vals[h]:
-                        counts[h + 1] += int(vals[h])
+            # S = {i} ∪ A ∪ B: A ⊆ heavy∖i, B ⊆ light, w(A) + w(B) = r in [p_lo - x, p_hi - x];
+            # summed over r at once: #S with |A| = h is Σ_a Hm[h, a] · #B of weight in
+            # [r_lo - a, r_hi - a] (a window sum of L)
+            r_lo, r_hi = p_lo - x, p_hi - x
+            if r_hi < 0:
+                continue
+            # heavy coalitions without one player of weight x, up to weight r_hi (the integer
+            # recursion of loo2 reads only lower weights, so the columns above can go)
+            Hm = K.loo2(H[:, : r_hi + 1], x, False)
+            a = np.arange(r_hi + 1)
+            window = cum[r_hi - a + 1] - cum[np.maximum(r_lo - a, 0)]
+            vals = (Hm[: len(heavy), : r_hi + 1] @ window).tolist()
+            counts = [0, *(int(c) for c in vals)] + [0] * (n - len(heavy))
             for i in range(n):
                 if w[i] == x:
                     for h in range(n + 1):
@@ -767,6 +807,8 @@ def _montecarlo(
     progress: Progress,
 ) -> tuple[_Raw, MonteCarloInfo]:
     n = game.n
+    from mlf.seeds import generator, resolve_seed
+
     seed = resolve_seed(seed)
     rng = generator(seed)
     batches = 20
@@ -1119,8 +1161,17 @@ def power_indices(
     can_dp = form is not None and _dp_cheap(form, exact)
     weighted = form is not None and len(set(form[1])) == 1
     counts_only = not (want_j or want_m)
+    dp_steps = _dp_steps(form, want, exact) if can_dp and weighted and form is not None else None
     if algorithm == "auto":
-        if can_dp and weighted and (counts_only or n > _MAX_ENUM_NUMBA):
+        if (
+            can_dp
+            and weighted
+            and (
+                counts_only
+                or n > _MAX_ENUM_NUMBA
+                or (can_thr and _dp_before_enumeration(dp_steps, n, loaded))
+            )
+        ):
             algorithm = "generating-function"
         elif can_thr:
             algorithm = "enumeration-threshold"
@@ -1155,8 +1206,9 @@ def power_indices(
     elif algorithm == "generating-function":
         if not can_dp or form is None:
             raise GameError("generating-function needs a weighted (threshold) game")
-        # The DP's kernels are cheap in numpy for small games; numba's load costs ~1 s.
-        dp_numba = numba_ok and (n >= 16 or loaded)
+        # The DP's kernels are cheap in numpy for small tables; numba's load costs ~0.5 s.
+        big = dp_steps is None or dp_steps > _DP_NUMBA_STEPS
+        dp_numba = numba_ok and (loaded or (n >= 16 and big))
         raw, omitted = _dp_engine(
             form[0], form[1], set(want), explicit, exact, mwc_cap, dp_numba, progress
         )
@@ -1169,6 +1221,63 @@ def power_indices(
         game, raw, final, exact=exact, method="exact", algorithm=algorithm,
         mwc_cap=mwc_cap, omitted=omitted,
     )  # fmt: skip
+
+
+def _dp_steps(form: tuple[list[int], list[int]], want: Sequence[str], exact: bool) -> float | None:
+    """Estimated steps of the generating-function DP for ``want`` on a plain weighted game
+    (one quota), as :func:`_dp_engine` counts them; None when a part it would compute is over
+    its budget (the DP would leave that index out, where an enumeration gives it).
+
+    Examples:
+        The UN Security Council ``[39; 7x5, 1x10]``, every index:
+
+        >>> from mlf.power import INDEX_NAMES
+        >>> _dp_steps(([7] * 5 + [1] * 10, [39] * 15), INDEX_NAMES, False)
+        106552.0
+    """
+    w, t = form
+    n, total, levels = len(w), sum(w), len(set(w))
+    item, factor = _itemsize(n, exact)
+    steps = float((n + levels) * (min(t[0], total + 1) + 1) * factor)  # the swings
+    if "shapley_shubik" in want:
+        cells = (n + 1) * (total + 1)
+        ssi = cells * (n + levels) * factor
+        if cells > 1.2e8 or cells * item > MEMORY_BUDGET or ssi > 2 * _DP_BUDGET:
+            return None
+        steps += ssi
+    jitem, jfactor = _itemsize(n, True)
+    if "johnston" in want:
+        cost, mem = _johnston_cost(w, t[0])
+        if cost * jfactor > _DP_BUDGET or mem * jitem > MEMORY_BUDGET:
+            return None
+        steps += cost * jfactor
+    if "deegan_packel" in want or "holler" in want:
+        mcost = n**3 * (total + 1) / 2 * jfactor
+        if mcost > _DP_BUDGET or n * (n + 1) * (total + 1) * jitem > MEMORY_BUDGET:
+            return None
+        steps += mcost
+    return steps
+
+
+def _dp_before_enumeration(steps: float | None, n: int, numba_loaded: bool) -> bool:
+    """Whether the DP (``steps`` of it, :func:`_dp_steps`) is expected to finish before the
+    numba enumeration of the 2^n coalitions of a weighted game, counting numba's load when
+    the process has not paid it yet (the constants above say what was measured).
+
+    Examples:
+        25 players with weights below 10 (about 1.4e6 steps: the DP takes 17 ms, the
+        enumeration 0.13 s), and with weights below 1,000 (2.9e8 steps, 0.2 s): the
+        enumeration, unless numba has yet to be loaded (0.5 s more):
+
+        >>> _dp_before_enumeration(1.4e6, 25, True)
+        True
+        >>> _dp_before_enumeration(2.9e8, 25, True), _dp_before_enumeration(2.9e8, 25, False)
+        (False, True)
+    """
+    if steps is None:
+        return False
+    enum = (1 << n) * _ENUM_STEPS_PER_COALITION + (0.0 if numba_loaded else _NUMBA_LOAD_STEPS)
+    return steps + _DP_FIXED_STEPS < enum
 
 
 def _itemsize(n: int, exact: bool, float_ok: bool = True) -> tuple[int, int]:

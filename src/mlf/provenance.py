@@ -175,29 +175,8 @@ def input_rows(sc: Scenario) -> list[dict[str, Any]]:
     Examples:
         A two-nation scenario; the United States' capability cites a source coded B:
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario('''
-        ... meta:
-        ...   id: two
-        ...   title: Two nations
-        ...   date: 1963-07-15
-        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
-        ... actors:
-        ...   US:
-        ...     name: United States
-        ...     european: false
-        ...     capability: {value: 0.6, sources: [S1]}
-        ...     positions: {size: {position: 80, salience: 1}}
-        ...   DE:
-        ...     name: Germany
-        ...     european: true
-        ...     capability: 0.4
-        ...     positions: {size: {position: 40, salience: 1}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
+        >>> from mlf import examples
+        >>> scenario = examples.two_nations_fleet()
         >>> rows = input_rows(scenario)
         >>> [row["path"] for row in rows][:5]  # doctest: +NORMALIZE_WHITESPACE
         ['settings.support_threshold', 'issues.size.status_quo', 'actors.US.capability',

@@ -49,7 +49,6 @@ from typing import Any
 from mlf.scenario import Issue, Position, Ratifier, Scenario
 
 __all__ = [
-    "EXAMPLE_SCENARIO",
     "NOT_RATIFIED",
     "TOL",
     "MemberRatification",
@@ -72,36 +71,6 @@ NOT_RATIFIED = "signed, not ratified"
 
 TOL = 1e-9
 """Tolerance of the comparisons ``u >= R`` and ``|v - p| <= d`` (floating-point sums)."""
-
-
-EXAMPLE_SCENARIO = """\
-meta: {id: two, title: Two parliaments, date: 1963-07-15}
-issues:
-  share: {title: A share, scale: {lo: 0, hi: 100}, status_quo: 0}
-actors:
-  A:
-    name: Nation A
-    european: true
-    capability: 0.5
-    positions: {share: {position: 50, salience: 1}}
-    ratifiers:
-      parl: {name: Parliament A, reservation: 0.7,
-             positions: {share: {position: 0, salience: 1}}}
-  B:
-    name: Nation B
-    european: true
-    capability: 0.5
-    positions: {share: {position: 100, salience: 1}}
-    ratifiers:
-      parl: {name: Parliament B, reservation: 0.6,
-             positions: {share: {position: 100, salience: 1}}}
-alternatives:
-  deal: {title: The deal, invited: [A, B], open: [share]}
-"""
-"""The two-nation scenario this module's examples use, written once: the nations bargain over
-a share (0 to 100); Parliament A wants it low and needs a satisfaction of 0.7, Parliament B
-wants it high and needs 0.6 (Nation A's negotiator stands at 50, more forthcoming than its
-parliament)."""
 
 
 @dataclass(frozen=True)
@@ -210,10 +179,10 @@ def ratifier_utility(sc: Scenario, ratifier: Ratifier, terms: Mapping[str, float
     """``u_r(x)`` (module docstring); None when it has no position on any settled issue.
 
     Examples:
-        On :data:`EXAMPLE_SCENARIO` (two nations; Parliament A wants the share low, B high):
+        On :func:`mlf.examples.two_parliaments` (Parliament A wants the share low, B high):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario(EXAMPLE_SCENARIO)
+        >>> from mlf import examples
+        >>> scenario = examples.two_parliaments()
         >>> parliament = scenario.actors["A"].ratifiers["parl"]
         >>> ratifier_utility(scenario, parliament, {"share": 25.0})
         0.75
@@ -229,10 +198,10 @@ def ratifies(sc: Scenario, ratifier: Ratifier, terms: Mapping[str, float]) -> bo
     """Whether ``u_r(x) >= R`` (a ratifier with nothing on record ratifies).
 
     Examples:
-        On :data:`EXAMPLE_SCENARIO` (two nations; Parliament A wants the share low, B high):
+        On :func:`mlf.examples.two_parliaments` (Parliament A wants the share low, B high):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario(EXAMPLE_SCENARIO)
+        >>> from mlf import examples
+        >>> scenario = examples.two_parliaments()
         >>> ratifies(scenario, scenario.actors["A"].ratifiers["parl"], {"share": 25.0})
         True
         >>> ratifies(scenario, scenario.actors["B"].ratifiers["parl"], {"share": 25.0})
@@ -250,10 +219,10 @@ def ratifier_winset(
     ``terms`` holds the other settled issues (its own entry for ``iid``, if any, is ignored).
 
     Examples:
-        On :data:`EXAMPLE_SCENARIO` (two nations; Parliament A wants the share low, B high):
+        On :func:`mlf.examples.two_parliaments` (Parliament A wants the share low, B high):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario(EXAMPLE_SCENARIO)
+        >>> from mlf import examples
+        >>> scenario = examples.two_parliaments()
         >>> ratifier_winset(scenario, scenario.actors["A"].ratifiers["parl"], "share", {})
         WinSet(issue='share', lo=0.0, hi=30.0, options=None)
         >>> ratifier_winset(scenario, scenario.actors["B"].ratifiers["parl"], "share", {})
@@ -286,10 +255,10 @@ def member_winset(sc: Scenario, actor: str, iid: str, terms: Mapping[str, float]
     """The intersection of the actor's required ratifiers' win-sets (whole scale if none).
 
     Examples:
-        On :data:`EXAMPLE_SCENARIO` (two nations; Parliament A wants the share low, B high):
+        On :func:`mlf.examples.two_parliaments` (Parliament A wants the share low, B high):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario(EXAMPLE_SCENARIO)
+        >>> from mlf import examples
+        >>> scenario = examples.two_parliaments()
         >>> member_winset(scenario, "B", "share", {})
         WinSet(issue='share', lo=60.0, hi=100.0, options=None)
     """
@@ -303,10 +272,10 @@ def has_ratifiers(sc: Scenario, actors: Iterable[str]) -> bool:
     """Whether any of ``actors`` has a ratifier.
 
     Examples:
-        On :data:`EXAMPLE_SCENARIO` (two nations; Parliament A wants the share low, B high):
+        On :func:`mlf.examples.two_parliaments` (Parliament A wants the share low, B high):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario(EXAMPLE_SCENARIO)
+        >>> from mlf import examples
+        >>> scenario = examples.two_parliaments()
         >>> has_ratifiers(scenario, ["A", "B"])
         True
     """
@@ -393,10 +362,10 @@ def check(sc: Scenario, members: Sequence[str], terms: Mapping[str, float]) -> R
     The win-sets are computed for every settled issue, each given the other terms.
 
     Examples:
-        On :data:`EXAMPLE_SCENARIO` (two nations; Parliament A wants the share low, B high):
+        On :func:`mlf.examples.two_parliaments` (Parliament A wants the share low, B high):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario(EXAMPLE_SCENARIO)
+        >>> from mlf import examples
+        >>> scenario = examples.two_parliaments()
 
         At a share of 25, Parliament A ratifies and Parliament B does not; no share would
         satisfy both:
@@ -436,10 +405,10 @@ def anticipated_position(
     nearest edge; an empty own win-set moves nothing (there is no edge to pull to).
 
     Examples:
-        On :data:`EXAMPLE_SCENARIO` (two nations; Parliament A wants the share low, B high):
+        On :func:`mlf.examples.two_parliaments` (Parliament A wants the share low, B high):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario(EXAMPLE_SCENARIO)
+        >>> from mlf import examples
+        >>> scenario = examples.two_parliaments()
 
         Tying hands pulls Nation A's negotiator from 50 to the edge of what its parliament
         accepts; Nation B's position (100) lies inside its own win-set and does not move:
@@ -475,10 +444,10 @@ def elements_refused(
     though its win-set is empty whenever the other terms are already refused.
 
     Examples:
-        On :data:`EXAMPLE_SCENARIO` (two nations; Parliament A wants the share low, B high):
+        On :func:`mlf.examples.two_parliaments` (Parliament A wants the share low, B high):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario(EXAMPLE_SCENARIO)
+        >>> from mlf import examples
+        >>> scenario = examples.two_parliaments()
         >>> ratification = check(scenario, ["A", "B"], {"share": 25.0})
         >>> elements_refused(scenario, ratification.members["B"], {"share": 25.0})
         ('share',)
@@ -501,10 +470,10 @@ def refusal_detail(sc: Scenario, members: Sequence[str], rat: Ratification) -> s
     per refusing member its required ratifiers' utilities below their reservations.
 
     Examples:
-        On :data:`EXAMPLE_SCENARIO` (two nations; Parliament A wants the share low, B high):
+        On :func:`mlf.examples.two_parliaments` (Parliament A wants the share low, B high):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> scenario, _ = parse_scenario(EXAMPLE_SCENARIO)
+        >>> from mlf import examples
+        >>> scenario = examples.two_parliaments()
         >>> ratification = check(scenario, ["A", "B"], {"share": 25.0})
         >>> detail = refusal_detail(scenario, ["A", "B"], ratification)
         >>> print(detail)  # doctest: +NORMALIZE_WHITESPACE

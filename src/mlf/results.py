@@ -977,27 +977,12 @@ def validate_result(data: Any, where: str = "result") -> ResultFile | ResultFile
     is missing, unknown or of the wrong type.
 
     Examples:
-        Two nations settle the size of a force (a scenario file in a temporary directory):
+        Two nations settle the size of a force (:func:`mlf.examples.two_nations_fleet`):
 
-        >>> import tempfile
-        >>> from pathlib import Path
         >>> from mlf.scenario import load_scenario
         >>> from mlf.talks import run_scenario
-        >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name) / "two.yaml"
-        >>> _ = path.write_text('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
-        >>> loaded = load_scenario(path)
+        >>> from mlf import examples
+        >>> loaded = load_scenario(examples.path("two_nations_fleet"))
         >>> document = result_document(run_scenario(loaded, seed=7))
         >>> validate_result(document, "result.json").alternatives[0].members
         ['US', 'DE']
@@ -1013,7 +998,6 @@ def validate_result(data: Any, where: str = "result") -> ResultFile | ResultFile
         Traceback (most recent call last):
             ...
         mlf.results.ResultFormatError: result.json: manifest: missing
-        >>> tmp.cleanup()
     """
     if not isinstance(data, dict):
         raise ResultFormatError(f"{where}: is not an mlf result: expected a JSON object")
@@ -1049,27 +1033,12 @@ def result_document(run: RunResult | Ensemble, **extra: Any) -> dict[str, Any]:
             models and the talks disagree), named by field.
 
     Examples:
-        Two nations settle the size of a force (a scenario file in a temporary directory):
+        Two nations settle the size of a force (:func:`mlf.examples.two_nations_fleet`):
 
-        >>> import tempfile
-        >>> from pathlib import Path
         >>> from mlf.scenario import load_scenario
         >>> from mlf.talks import run_scenario
-        >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name) / "two.yaml"
-        >>> _ = path.write_text('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
-        >>> loaded = load_scenario(path)
+        >>> from mlf import examples
+        >>> loaded = load_scenario(examples.path("two_nations_fleet"))
         >>> document = result_document(run_scenario(loaded, seed=7))
         >>> list(document)[:4]
         ['format_version', 'manifest', 'scenario', 'alternatives']
@@ -1078,7 +1047,6 @@ def result_document(run: RunResult | Ensemble, **extra: Any) -> dict[str, Any]:
         >>> fleet = document["alternatives"][0]
         >>> fleet["status"], fleet["members"], fleet["agreed"]["size"]["label"]
         ('agreement', ['US', 'DE'], '64')
-        >>> tmp.cleanup()
     """
     data: dict[str, Any] = {"format_version": FORMAT_VERSION, **run.to_dict(), **extra}
     validate_result(data, "result.json (as written)")

@@ -696,22 +696,8 @@ class Scenario(_Model):
     """A whole scenario file.
 
     Examples:
-        >>> scenario, _ = parse_scenario('''
-        ... meta:
-        ...   id: two
-        ...   title: Two nations
-        ...   date: 1963-07-15
-        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: {value: 0.6, sources: [S1]},
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4,
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
+        >>> from mlf import examples
+        >>> scenario = examples.two_nations_fleet()
         >>> scenario.source("S1").confidence, scenario.actors["US"].capability.sources
         ('B', ['S1'])
     """
@@ -1026,6 +1012,41 @@ def _size_problems(raw: Mapping[str, Any]) -> list[Problem]:
                 if isinstance(names, list):
                     over(["alternatives", str(aid), key], len(names), MAX_INVITED, key,
                          "MAX_INVITED")  # fmt: skip
+    return out
+
+
+def _text_problems(raw: Mapping[str, Any]) -> list[Problem]:
+    """Keys and strings that cannot be written as UTF-8 (a surrogate from a ``"\\ud800"``
+    escape: :func:`mlf._bounded.unwritable`), one problem each, checked before the schema.
+
+    Refused when the scenario is read, so that ``show``, ``run``, ``report`` and the web
+    exercises never meet such text when they write it; the field path shows a bad key
+    escaped (:func:`mlf._bounded.shown_text`).
+    """
+    from mlf._bounded import shown_text, unwritable
+
+    out: list[Problem] = []
+
+    def shown(loc: Loc) -> Loc:
+        return [shown_text(p) if isinstance(p, str) else p for p in loc]
+
+    def walk(node: object, at: Loc) -> None:
+        if isinstance(node, Mapping):
+            for k, v in node.items():
+                here: Loc = [*at, str(k)]
+                why = unwritable(str(k))
+                if why is not None:
+                    out.append(Problem(here, f"key: {why}", path=shown(here), at_key=True))
+                walk(v, here)
+        elif isinstance(node, list):
+            for j, v in enumerate(node):
+                walk(v, [*at, j])
+        elif isinstance(node, str):
+            why = unwritable(node)
+            if why is not None:
+                out.append(Problem(at, why, path=shown(at)))
+
+    walk(raw, [])
     return out
 
 
@@ -1536,7 +1557,7 @@ def _text_of(data: bytes | str, file: str) -> str:
         text = _decode(data, file)
     else:
         if len(data) > MAX_FILE_BYTES:
-            raise ScenarioErrors([_too_big(len(data.encode("utf-8")), file)])
+            raise ScenarioErrors([_too_big(len(data.encode("utf-8", "surrogatepass")), file)])
         text = data.removeprefix("\ufeff")
     if not text.strip():
         raise ScenarioErrors([ScenarioError("empty file: expected a YAML mapping", file=file)])
@@ -1616,6 +1637,9 @@ def _validate_one(
     too_many = _size_problems(raw)
     if too_many:  # before the schema and the cross-checks, whose cost grows with the sizes
         raise ScenarioErrors([located(p) for p in too_many])
+    unwritable = _text_problems(raw)
+    if unwritable:  # before the schema, whose messages may quote the text
+        raise ScenarioErrors(sorted((located(p) for p in unwritable), key=order))
     errors: list[ScenarioError] = []
     scenario: Scenario | None = None
     try:
@@ -2610,18 +2634,8 @@ def overlay_diff(ref: str | Path) -> OverlayDiff:
 
         >>> import tempfile
         >>> tmp = tempfile.TemporaryDirectory()
-        >>> _ = (Path(tmp.name) / "two.yaml").write_text('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4,
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
+        >>> from mlf import examples
+        >>> _ = (Path(tmp.name) / "two.yaml").write_text(examples.text("two_nations_fleet"))
         >>> _ = (Path(tmp.name) / "later.yaml").write_text('''extends: two.yaml
         ... meta: {id: later, date: 1963-10-11}
         ... actors: {DE: {capability: 0.5}}
@@ -2768,22 +2782,8 @@ def apply_changes(
         A ``--set`` on a scenario file (in a temporary directory); the result records what it
         changed and both hashes:
 
-        >>> import tempfile
-        >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name) / "two.yaml"
-        >>> _ = path.write_text('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4,
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
-        >>> loaded = load_scenario(path)
+        >>> from mlf import examples
+        >>> loaded = load_scenario(examples.path("two_nations_fleet"))
         >>> changed = apply_changes(loaded, sets=["actors.DE.capability=0.5"])
         >>> changed.scenario.actors["DE"].capability.value
         0.5
@@ -2801,7 +2801,6 @@ def apply_changes(
         ...     print("exit code", errors.exit_code)
         --set actors.DE.capability=-1: actors.DE.capability: -1 is negative: must be >= 0
         exit code 2
-        >>> tmp.cleanup()
     """
     from mlf.errors import UsageError
     from mlf.overlay import (
@@ -3036,31 +3035,19 @@ def dump_scenario(sc: Scenario) -> str:
     """The scenario as YAML text (loads back to an equal scenario); defaults are left out.
 
     Examples:
-        >>> scenario, _ = parse_scenario('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4,
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
+        >>> from mlf import examples
+        >>> scenario = examples.two_nations_fleet()
         >>> text = dump_scenario(scenario)
-        >>> print(text[: text.index("actors:")])
+        >>> print(text[: text.index("issues:")])
         meta:
           id: two
           title: Two nations
           date: 1963-07-15
-        issues:
-          size:
-            title: Size of the force
-            scale:
-              lo: 0.0
-              hi: 100.0
-            status_quo: 0.0
+          sources:
+          - key: S1
+            title: A memorandum
+            date: 1963-06
+            confidence: B
         <BLANKLINE>
         >>> parse_scenario(text)[0] == scenario
         True
@@ -3083,28 +3070,16 @@ def iter_quantities(sc: Scenario) -> Iterator[tuple[str, Quantity]]:
     """Every number of the actors that carries provenance, with its dotted path.
 
     Examples:
-        >>> scenario, _ = parse_scenario('''
-        ... meta:
-        ...   id: two
-        ...   title: Two nations
-        ...   date: 1963-07-15
-        ...   sources: [{key: S1, title: A memorandum, date: 1963-06, confidence: B}]
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: {value: 0.6, sources: [S1]},
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4,
-        ...        positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
+        >>> from mlf import examples
+        >>> scenario = examples.two_nations_fleet()
         >>> for path, q in iter_quantities(scenario):
         ...     print(path, q.value, q.sources)
         actors.US.capability 0.6 ['S1']
         actors.US.positions.size.salience 1.0 []
+        actors.US.support.fleet 1.0 []
         actors.DE.capability 0.4 []
-        actors.DE.positions.size.salience 0.5 []
+        actors.DE.positions.size.salience 1.0 []
+        actors.DE.support.fleet 1.0 []
     """
     for aid, actor in sc.actors.items():
         for name in ("capability", "gdp", "defence_budget", "contribution"):

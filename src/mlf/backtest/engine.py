@@ -59,25 +59,11 @@ def score_forecast(q: Question, sc: Scenario, f: Forecast) -> dict[str, float]:
     """The scores of forecast ``f`` of question ``q`` (on snapshot ``sc``).
 
     Examples:
-        A toy scenario: two nations negotiate the size of a force; A's position has a
-        range (the only uncertain input):
+        Two nations negotiate the size of a force; A's position has a range, the only
+        uncertain input (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
 
         A probability of 0.8 for an agreement that did not happen, and a size of 40 against
         an outcome of 50 on the issue's 0-100 scale:
@@ -105,25 +91,11 @@ def asked(q: Question, sc: Scenario) -> str | None:
     """Why ``q`` is not asked of snapshot ``sc`` (None: it is asked).
 
     Examples:
-        A toy scenario: two nations negotiate the size of a force; A's position has a
-        range (the only uncertain input):
+        Two nations negotiate the size of a force; A's position has a range, the only
+        uncertain input (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> import datetime as dt
         >>> q = Question(id="q", kind="agreement", alternative="force", outcome=False)
         >>> asked(q, sc) is None

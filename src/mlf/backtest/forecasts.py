@@ -126,25 +126,11 @@ def summarise(q: Question, sc: Scenario, answers: Sequence[Answer]) -> Forecast:
     """The forecast that a list of runs' answers makes (see the module doc).
 
     Examples:
-        A toy scenario: two nations negotiate the size of a force; A's position has a
-        range (the only uncertain input):
+        Two nations negotiate the size of a force; A's position has a range, the only
+        uncertain input (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
 
         Three draws in four ending in agreement; the median of three sizes:
 
@@ -170,25 +156,11 @@ def ensemble(q: Question, sc: Scenario, per_model: Mapping[str, Sequence[Answer]
     """The ensemble's forecast from every model's answers (see the module doc).
 
     Examples:
-        A toy scenario: two nations negotiate the size of a force; A's position has a
-        range (the only uncertain input):
+        Two nations negotiate the size of a force; A's position has a range, the only
+        uncertain input (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
 
         One model says yes in one draw of two, the other in both: the mean is 0.75:
 
@@ -218,25 +190,11 @@ def baseline(name: str, q: Question, sc: Scenario) -> Forecast:
     """The forecast of baseline ``name`` (one of :data:`BASELINES`) for ``q`` on ``sc``.
 
     Examples:
-        A toy scenario: two nations negotiate the size of a force; A's position has a
-        range (the only uncertain input):
+        Two nations negotiate the size of a force; A's position has a range, the only
+        uncertain input (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
 
         Will A join? And the size: the status quo, the middle of the scale, the median of
         the invited nations' positions (40 and 80):

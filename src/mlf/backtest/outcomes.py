@@ -49,6 +49,7 @@ from mlf.scenario import (
     _Plain,
     _pydantic_errors,
     _read_yaml,
+    _text_problems,
 )
 
 MAX_QUESTIONS = 1000
@@ -173,6 +174,17 @@ def parse_outcomes(data: bytes | str, file: str = "<outcomes>") -> LoadedOutcome
     plain = _Plain(file, locator)
     plain.measure(tree, [])
     raw = plain.convert(tree)
+    unwritable = _text_problems(raw)  # a "\\ud800" escape: refused before it is printed
+    if unwritable:
+        raise ScenarioErrors(
+            [
+                ScenarioError(
+                    p.reason, file=file, line=lc[0], col=lc[1], path=_dotted(p.path or p.loc)
+                )
+                for p in unwritable
+                for lc in [locator.find(p.loc, at_key=p.at_key)]
+            ]
+        )
     try:
         parsed = OutcomesFile.model_validate(raw)
     except ValidationError as exc:
@@ -273,25 +285,11 @@ def check_against(lo: LoadedOutcomes, scenarios: Sequence[Scenario]) -> None:
         ScenarioErrors: one located line per problem, in file order.
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
 
         A size outside the issue's 0-100 scale, and an alternative no snapshot has:
 

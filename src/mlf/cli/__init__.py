@@ -6,6 +6,7 @@ Each sub-module registers its commands on :data:`app`; the library below never p
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 from typing import TYPE_CHECKING, Any
@@ -87,6 +88,11 @@ def main() -> None:
     print ``error: ... (see 'mlf CMD --help')`` and exit 2, instead of click's boxed message.
     """
     if sys.argv[1:2] == ["power"]:  # a plain weighted game: no typer (start-up time)
+        # mlf power's engines are elementwise (int64 DPs, numba kernels), never a BLAS product
+        # worth threads; OpenBLAS would start its pool at numpy's import and spin it, about
+        # 60 ms of CPU and 50 ms of wall on 2 cores (benchmarks/power_cli.py). A user's own
+        # setting stands.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         from mlf.cli import _fastpower
 
         fast = _fastpower.run(sys.argv[2:])

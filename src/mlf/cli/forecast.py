@@ -15,7 +15,7 @@ from rich.table import Table
 from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
 from mlf.cli._app import app, fail
 from mlf.cli._changes import counterfactual_option, overlay_option, set_option
-from mlf.cli._seedopt import check_seed
+from mlf.cli._seedopt import check_model, check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -203,8 +203,7 @@ def forecast_command(
     """Forecast how talks settle each issue, round by round (of the changed scenario with
     --set, --overlay or --counterfactual)."""
     try:
-        if model is not None and model not in MODELS:
-            raise UsageError(f"--model {model!r} unknown (known: {', '.join(sorted(MODELS))})")
+        check_model(model)
         check_seed(seed)
         params: dict[str, Any] = {}
         changes = {"sets": set_, "overlays": overlay, "counterfactual": counterfactual}

@@ -20,7 +20,7 @@ from mlf.cli._changes import (
     overlay_option,
     set_option,
 )
-from mlf.cli._seedopt import check_seed
+from mlf.cli._seedopt import check_model, check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -196,9 +196,15 @@ def run(
     created: list[Path] = []
     try:
         check_seed(seed)
+        check_model(model)
         if model is not None and models is not None:
             raise UsageError("--model and --models: give one (--models lists the primary first)")
         loaded = load_changed(scenario, sets=set_, overlays=overlay, counterfactual=counterfactual)
+        if alternative is not None and alternative not in loaded.scenario.alternatives:
+            known = ", ".join(loaded.scenario.alternatives)
+            raise UsageError(
+                f"--alternative {alternative!r} is not in the scenario (known: {known})"
+            )
         names = (
             [model or loaded.scenario.settings.model]
             if models is None

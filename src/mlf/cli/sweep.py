@@ -6,7 +6,7 @@ import os
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -32,9 +32,12 @@ from mlf.cli._changes import (
     overlay_option,
     set_option,
 )
-from mlf.cli._seedopt import check_seed
+from mlf.cli._seedopt import check_model, check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
+
+if TYPE_CHECKING:
+    from mlf.results import SweepSummary
 
 
 class _RateColumn(ProgressColumn):
@@ -52,11 +55,14 @@ def _p(p: float | None, ci: list[float] | None) -> str:
     return f"{p:.1%}" if not ci else f"{p:.1%}\n[{ci[0]:.1%}, {ci[1]:.1%}]"
 
 
-def _summary_table(summary: dict[str, Any]) -> Table:
-    pivot = summary.get("pivotal_actor")
+def _summary_table(summary: SweepSummary) -> Table:
+    """Per alternative: P(agreement) and P(the pivotal actor joins), each with its Wilson 95%
+    interval, the settled values' medians with their 5%-95% range, and the three inputs that
+    matter most to agreement (SRRC)."""
+    pivot = summary.pivotal_actor
     table = Table(
-        title=f"{summary['scenario_id']}: {summary['draws']:,} draws, seed {summary['seed']}, "
-        f"{summary['sampling']} sampling, model {summary['model']}",
+        title=f"{summary.scenario_id}: {summary.draws:,} draws, seed {summary.seed}, "
+        f"{summary.sampling} sampling, model {summary.model}",
         show_lines=True,
     )
     table.add_column("alternative")
@@ -65,46 +71,55 @@ def _summary_table(summary: dict[str, Any]) -> Table:
         table.add_column(f"P({pivot} joins)\n[95% interval]", justify="right")
     table.add_column("forecast median [5%, 95%]", overflow="fold", max_width=40)
     table.add_column("inputs that matter most (SRRC)", overflow="fold", max_width=60)
-    for alt_id, a in summary["alternatives"].items():
-        row = [alt_id, _p(a["p_agreement"], a.get("p_agreement_ci"))]
+    for alt_id, a in summary.alternatives.items():
+        row = [alt_id, _p(a.p_agreement, a.p_agreement_ci)]
         if pivot:
-            p = a["p_join"].get(pivot)
-            row.append(
-                "not invited" if p is None else _p(p, a.get("p_join_ci", {}).get(pivot))
-            )
+            p = a.p_join.get(pivot)
+            row.append("not invited" if p is None else _p(p, a.p_join_ci.get(pivot)))
         fq = "\n".join(
-            f"{i}: {q['q50']:.4g} [{q['q05']:.4g}, {q['q95']:.4g}]"
-            for i, q in a["forecast_quantiles"].items()
-            if q["q50"] is not None
+            f"{i}: {q.q50:.4g} [{q.q05:.4g}, {q.q95:.4g}]"
+            for i, q in a.forecast_quantiles.items()
+            if q.q50 is not None
         )
-        top = "\n".join(f"{t['input']}: {t['effect']:+.2f}" for t in a["tornado"][:3])
+        top = "\n".join(f"{t.input}: {t.effect:+.2f}" for t in a.tornado[:3])
         row += [fq or "-", top or "(agreement does not vary)"]
         table.add_row(*row)
     return table
 
 
-def _by_model_table(summary: dict[str, Any]) -> Table:
+def _by_model_table(summary: SweepSummary) -> Table:
     """P(agreement) per alternative among the draws that drew each model, with its Wilson 95%
     interval among those draws (:mod:`mlf.sensitivity.intervals`)."""
-    by = summary["by_model"]
-    weights = summary.get("models") or {}
+    by = summary.by_model or {}
+    weights = summary.models or {}
     table = Table(title="P(agreement) by the model drawn", show_lines=False)
     table.add_column("model")
     table.add_column("weight", justify="right")
     table.add_column("draws", justify="right")
-    alts = list(summary["alternatives"])
+    alts = list(summary.alternatives)
     for a in alts:
         table.add_column(esc(a), justify="right", overflow="fold", max_width=16)
     for m, part in by.items():
         cells = []
         for a in alts:
-            pa = part["alternatives"].get(a, {})
-            p, ci = pa.get("p_agreement"), pa.get("p_agreement_ci")
+            pa = part.alternatives.get(a)
+            p, ci = (None, None) if pa is None else (pa.p_agreement, pa.p_agreement_ci)
             cells.append(
                 "-" if p is None else f"{p:.1%}" + (f" [{ci[0]:.1%}, {ci[1]:.1%}]" if ci else "")
             )
-        table.add_row(esc(m), f"{weights.get(m, 1.0):g}", f"{part['draws']:,}", *cells)
+        table.add_row(esc(m), f"{weights.get(m, 1.0):g}", f"{part.draws:,}", *cells)
     return table
+
+
+def _varied_line(summary: SweepSummary) -> str:
+    """What the sweep varied and left fixed, and the interval its probabilities carry."""
+    origins = summary.varied_by_origin
+    return (
+        f"varied inputs: {summary.varied_inputs} ({origins.get('range', 0)} with a "
+        f"written range, {origins.get('default', 0)} with the default range of their "
+        f"confidence); not varied: {len(summary.not_varied)} (listed in summary.json); "
+        f"probabilities with the {summary.interval}"
+    )
 
 
 def _will_run_on_processes(
@@ -157,6 +172,15 @@ def _flags_can_run(
         and (draws is not None or resume is not None)
         and (resume is None or out is None or out == resume)
     )
+
+
+def _stop_server(started: bool) -> None:
+    """Stop the fork server this command started (:func:`mlf._pool.stop_pool_server`): on
+    bad input or an interrupt its imports would otherwise run on after the command's exit."""
+    if started:
+        from mlf._pool import stop_pool_server
+
+        stop_pool_server()
 
 
 class _PostPass:
@@ -246,11 +270,12 @@ def sweep(
 ) -> None:
     """How sure is the forecast? Run many draws of the scenario's uncertain inputs."""
     flags = (executor, workers, scheduler, draws, resume, out, model, models)
+    started = False  # this command started the fork server: stopped again on bad input
     cluster: Any = None  # a local Dask cluster being started (mlf._daskcluster)
     if _will_run_on_processes(*flags):
         from mlf._pool import start_pool_server
 
-        start_pool_server()  # the workers' imports run beside this process's imports and load
+        started = start_pool_server()  # the workers' imports run beside this one's and load
     elif _will_run_on_a_local_cluster(*flags):
         from mlf._daskcluster import ClusterStart
 
@@ -286,6 +311,7 @@ def sweep(
         if sampling is not None and sampling not in SAMPLINGS:
             raise UsageError(f"unknown sampling {sampling!r} (known: {', '.join(SAMPLINGS)})")
         check_seed(seed)
+        check_model(model)
         if draws is not None or chunk_size is not None:
             check_draws(
                 draws if draws is not None else 1, 200 if chunk_size is None else chunk_size
@@ -413,26 +439,20 @@ def sweep(
                 wanted = list(drawn) if drawn else [str(ran.manifest["model"])]
                 progress.update(task, description="fragile decisions")
                 point, fragile = _PostPass.finish(early, loaded, wanted)
-            from mlf.results import result_document
+            from mlf.results import result_document, validate_sweep_summary
 
             result = result_document(point, sensitivity=summary, fragile=fragile)
+            typed = validate_sweep_summary(summary, f"{directory / 'summary.json'}")
             write_files([
                 (directory / "summary.json", json_text(summary)),
                 (directory / "result.json", json_text(result)),
             ])
         lock.release()
-        Console().print(_summary_table(summary))
-        if summary.get("by_model"):
-            Console().print(_by_model_table(summary))
-        origins = summary["varied_by_origin"]
-        console.print(
-            f"varied inputs: {summary['varied_inputs']} ({origins.get('range', 0)} with a "
-            f"written range, {origins.get('default', 0)} with the default range of their "
-            f"confidence); not varied: {len(summary['not_varied'])} (listed in summary.json); "
-            f"probabilities with the {summary['interval']}",
-            highlight=False, markup=False,
-        )
-        for w in summary["warnings"]:
+        Console().print(_summary_table(typed))
+        if typed.by_model:
+            Console().print(_by_model_table(typed))
+        console.print(_varied_line(typed), highlight=False, markup=False)
+        for w in typed.warnings:
             if w not in shown:
                 typer.echo(w, err=True)
         from mlf.uncertainty.fragile import fragile_lines
@@ -449,9 +469,11 @@ def sweep(
         )
     except MlfError as error:
         release_output(lock, created)
+        _stop_server(started)
         fail(error)
     except KeyboardInterrupt:
         release_output(lock, created)
+        _stop_server(started)
         where = f"mlf sweep --resume {directory}" if directory is not None else "mlf sweep"
         typer.echo(f"interrupted: finished chunks are kept; continue with {where}", err=True)
         raise typer.Exit(130) from None

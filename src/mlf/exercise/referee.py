@@ -115,20 +115,8 @@ def stated_scenario(sc: Scenario, stated: Mapping[str, Mapping[str, Value]]) -> 
         Germany states 120 where its brief says 150; nothing else changes:
 
         >>> from mlf.scenario import parse_scenario
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> scenario, _ = parse_scenario(text)
         >>> stated = stated_scenario(scenario, {"DE": {"size": 120}})
         >>> [sc.actors["DE"].positions["size"].position for sc in (stated, scenario)]
@@ -165,20 +153,8 @@ def settle(
 
         >>> from mlf.exercise import make_setup
         >>> from mlf.exercise.setup import context
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> ctx = context(make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"]))
         >>> settlement = settle(ctx, ["US", "DE"], ["US", "DE"], {"DE": {"size": 120}}, ["size"], 1)
         >>> settlement.agreed["size"].label, settlement.used
@@ -233,20 +209,8 @@ def build(
 
         >>> from mlf.exercise import make_setup
         >>> from mlf.exercise.setup import context
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> ctx = context(make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"]))
         >>> settlement = settle(ctx, ["US", "DE"], ["US", "DE"], {"DE": {"size": 120}}, ["size"], 1)
         >>> built = build(ctx, ["US", "DE"], settlement, {"DE": True}, [])

@@ -99,20 +99,8 @@ def context(setup: Setup) -> Context:
         outside option is high, stays away from the table):
 
         >>> from mlf.exercise import make_setup
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
         >>> ctx = context(setup)
         >>> ctx.scenario.meta.title, ctx.loaded.sha256 == setup.sha256
@@ -142,20 +130,8 @@ def make_setup(
         outside option is high, stays away from the table):
 
         >>> from mlf.exercise import make_setup
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
         >>> setup.seats, setup.model, setup.seed
         (('DE',), 'compromise', 0)
@@ -234,20 +210,8 @@ def table_of(ctx: Context) -> tuple[TableResult, TableResult]:
         outside option is high, stays away from the table):
 
         >>> from mlf.exercise import make_setup
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
         >>> table, model_table = table_of(context(setup))
         >>> table.at_table, model_table.stayed_away

@@ -97,20 +97,8 @@ def initial_state(setup: Setup) -> State:
         outside option is high, stays away from the table):
 
         >>> from mlf.exercise import make_setup
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
         >>> state = initial_state(setup)
         >>> state.phase, state.at_table, state.elements
@@ -305,20 +293,8 @@ def apply(state: State, event: Event) -> State:
 
         >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
         >>> from mlf.exercise import PositionStated, RoundClosed, make_setup
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
 
         Germany states 120 missiles (its brief says 150); the chair closes the round and the
@@ -365,20 +341,8 @@ def replay(setup: Setup, events: Iterable[Event]) -> State:
 
         >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
         >>> from mlf.exercise import PositionStated, RoundClosed, make_setup
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
         >>> state = replay(setup, [
         ...     PositionStated(seat="DE", issue="size", value=120),

@@ -104,27 +104,18 @@ def ratification_public(sc: Scenario, rnd: Round) -> dict[str, Any] | None:
     are public, so every view shows them.
 
     Examples:
-        Germany's Bundestag (invented here) wants the force at 150 and needs a satisfaction of
-        0.9; the signed 173.3 gives it 1 - 23.3 / 200 = 0.883:
+        Germany's Bundestag (invented here, added to
+        :func:`mlf.examples.three_nations_fleet` by a ``--set``) wants the force at 150 and
+        needs a satisfaction of 0.9; the signed 173.3 gives it 1 - 23.3 / 200 = 0.883:
 
+        >>> from mlf import examples
         >>> from mlf.exercise import ArrangementBuilt, DecisionMade, PositionStated, RoundClosed
         >>> from mlf.exercise import make_setup, replay
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}},
-        ...        ratifiers: {bt: {name: Bundestag, reservation: 0.9,
-        ...                         positions: {size: {position: 150, salience: 1}}}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf.scenario import apply_changes, dump_scenario, load_scenario
+        >>> bundestag = ("actors.DE.ratifiers.bt={name: Bundestag, reservation: 0.9,"
+        ...              " positions: {size: {position: 150, salience: 1}}}")
+        >>> trio = load_scenario(examples.path("three_nations_fleet"))
+        >>> text = dump_scenario(apply_changes(trio, sets=[bundestag]).scenario)
         >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
         >>> state = replay(setup, [
         ...     PositionStated(seat="DE", issue="size", value=120),
@@ -195,20 +186,8 @@ def public_view(state: State) -> dict[str, Any]:
 
         >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
         >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
         >>> state = replay(setup, [
         ...     PositionStated(seat="DE", issue="size", value=120),
@@ -326,20 +305,8 @@ def seat_view(state: State, seat: str) -> dict[str, Any]:
 
         >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
         >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
         >>> state = replay(setup, [
         ...     PositionStated(seat="DE", issue="size", value=120),
@@ -379,20 +346,8 @@ def chair_view(state: State) -> dict[str, Any]:
 
         >>> from mlf.exercise import ArrangementBuilt, DecisionMade, ExerciseEnded
         >>> from mlf.exercise import PositionStated, RoundClosed, make_setup, replay
-        >>> text = '''
-        ... meta: {id: trio, title: Three nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 200}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6,
-        ...        support: {fleet: 1}, positions: {size: {position: 200, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.3,
-        ...        support: {fleet: 1}, positions: {size: {position: 150, salience: 1}}}
-        ...   GB: {name: United Kingdom, european: true, capability: 0.1,
-        ...        outside_option: {fleet: 2}, positions: {size: {position: 50, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE, GB], open: [size]}
-        ... '''
+        >>> from mlf import examples
+        >>> text = examples.text("three_nations_fleet")
         >>> setup = make_setup(text, "trio.yaml", alternative="fleet", seats=["DE"])
         >>> state = replay(setup, [
         ...     PositionStated(seat="DE", issue="size", value=120),

@@ -68,27 +68,15 @@ def write_html(result: Mapping[str, Any] | ResultDoc, path: str | Path) -> None:
     """Write :func:`render_html` of ``result`` to ``path`` (UTF-8).
 
     Examples:
-        Two nations settle the size of a force (a scenario file in a temporary directory):
+        Two nations settle the size of a force (:func:`mlf.examples.two_nations_fleet`):
 
         >>> import tempfile
         >>> from pathlib import Path
         >>> from mlf.scenario import load_scenario
         >>> from mlf.talks import run_scenario
         >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name) / "two.yaml"
-        >>> _ = path.write_text('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
-        >>> loaded = load_scenario(path)
+        >>> from mlf import examples
+        >>> loaded = load_scenario(examples.path("two_nations_fleet"))
         >>> from mlf.results import result_document
         >>> result = result_document(run_scenario(loaded, seed=7))
         >>> write_html(result, Path(tmp.name) / "report.html")
@@ -104,27 +92,15 @@ def write_markdown(result: Mapping[str, Any] | ResultDoc, path: str | Path) -> N
     """Write :func:`render_markdown` of ``result`` to ``path`` (UTF-8).
 
     Examples:
-        Two nations settle the size of a force (a scenario file in a temporary directory):
+        Two nations settle the size of a force (:func:`mlf.examples.two_nations_fleet`):
 
         >>> import tempfile
         >>> from pathlib import Path
         >>> from mlf.scenario import load_scenario
         >>> from mlf.talks import run_scenario
         >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name) / "two.yaml"
-        >>> _ = path.write_text('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
-        >>> loaded = load_scenario(path)
+        >>> from mlf import examples
+        >>> loaded = load_scenario(examples.path("two_nations_fleet"))
         >>> from mlf.results import result_document
         >>> result = result_document(run_scenario(loaded, seed=7))
         >>> write_markdown(result, Path(tmp.name) / "report.md")

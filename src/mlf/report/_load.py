@@ -2,9 +2,10 @@
 
 Result files are inputs like any other: read with a bounded reader (:mod:`mlf._bounded`:
 a regular file of at most :data:`MAX_RESULT_BYTES`, UTF-8 with or without a byte-order
-mark), and every number checked as it is parsed (:data:`MAX_INT_DIGITS`,
-:data:`MAX_FLOAT_CHARS`, finite; ``NaN`` and ``Infinity`` are not JSON), so that a hostile or
-damaged file is one line naming the file and the field, never a traceback.
+mark), every number checked as it is parsed (:data:`MAX_INT_DIGITS`,
+:data:`MAX_FLOAT_CHARS`, finite; ``NaN`` and ``Infinity`` are not JSON) and every string
+checked to be writable as UTF-8 (no lone surrogate), so that a hostile or damaged file is
+one line naming the file and the field, never a traceback.
 """
 
 from __future__ import annotations
@@ -99,14 +100,28 @@ def _constant(text: str) -> Any:
     return _BadNumber(text, "not a number JSON allows")
 
 
-def _bad_number(data: Any) -> tuple[str, _BadNumber] | None:
-    """The dotted path and value of the first refused number in ``data``, if any."""
+def _bad_value(data: Any) -> tuple[str, str] | None:
+    """The dotted path of the first refused value in ``data``, and why, if any: a number
+    the parser refused (:class:`_BadNumber`), or a key or string that cannot be written as
+    UTF-8 (a lone surrogate from a ``"\\ud800"`` escape: :func:`mlf._bounded.unwritable`),
+    which would otherwise fail only when the report is written."""
+    from mlf._bounded import shown_text, unwritable
+
     stack: list[tuple[str, Any]] = [("", data)]
     while stack:
         where, node = stack.pop()
         if isinstance(node, _BadNumber):
-            return where or "(top)", node
+            shown = node.text if len(node.text) <= 24 else f"{node.text[:12]}...{node.text[-6:]}"
+            return where or "(top)", f"{shown} is {node.reason}"
+        if isinstance(node, str):
+            why = unwritable(node)
+            if why is not None:
+                return where or "(top)", why
         if isinstance(node, dict):
+            for k in node:
+                why = unwritable(k)
+                if why is not None:
+                    return (f"{where}.{shown_text(k)}" if where else shown_text(k)), f"key: {why}"
             items = [(f"{where}.{k}" if where else str(k), v) for k, v in node.items()]
         elif isinstance(node, list):
             items = [(f"{where}[{i}]", v) for i, v in enumerate(node)]
@@ -131,11 +146,10 @@ def _read_json(path: Path) -> Any:
         raise ReportError(f"{path}:{exc.lineno}:{exc.colno}: is not JSON: {exc.msg}") from None
     except RecursionError:
         raise ReportError(f"{path}: is not an mlf result: nested too deeply") from None
-    bad = _bad_number(data)
+    bad = _bad_value(data)
     if bad is not None:
-        where, num = bad
-        shown = num.text if len(num.text) <= 24 else f"{num.text[:12]}...{num.text[-6:]}"
-        raise ReportError(f"{path}: {where}: {shown} is {num.reason}")
+        where, why = bad
+        raise ReportError(f"{path}: {where}: {why}")
     return data
 
 

@@ -50,40 +50,16 @@ def brier_chart(data: Mapping[str, Any]) -> dict[str, Any]:
     each with its 95% bootstrap interval as an error bar.
 
     Examples:
-        A backtest of the compromise model on an invented two-nation case (the scenario in a
-        temporary directory), against what "happened": no agreement, a size of 50:
+        A backtest of the compromise model on an invented two-nation case
+        (:func:`mlf.examples.two_nations_fleet`), against what "happened"
+        (:func:`mlf.examples.fleet_outcomes`): no agreement, a size of 50:
 
-        >>> import tempfile
-        >>> from pathlib import Path
-        >>> from mlf.backtest import parse_outcomes, run_backtest
+        >>> from mlf import examples
+        >>> from mlf.backtest import run_backtest
         >>> from mlf.scenario import load_scenario
-        >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name) / "two.yaml"
-        >>> _ = path.write_text('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
-        >>> outcomes = parse_outcomes('''
-        ... meta:
-        ...   id: two-outcomes
-        ...   title: What happened to the fleet
-        ...   sources: [{key: S1, title: A history, date: 1970, confidence: B}]
-        ... questions:
-        ...   - {id: fleet_agreed, kind: agreement, alternative: fleet, outcome: false,
-        ...      sources: [S1]}
-        ...   - {id: fleet_size, kind: value, alternative: fleet, issue: size, outcome: 50,
-        ...      sources: [S1]}
-        ... ''')
-        >>> data = run_backtest(outcomes, [load_scenario(path)], ["compromise"]).to_dict()
-        >>> tmp.cleanup()
+        >>> loaded = load_scenario(examples.path("two_nations_fleet"))
+        >>> outcomes = examples.fleet_outcomes()
+        >>> data = run_backtest(outcomes, [loaded], ["compromise"]).to_dict()
         >>> figure = brier_chart(data)
         >>> [(trace["name"], trace["x"], trace["y"]) for trace in figure["data"]][:2]
         [('compromise', ['two'], [1.0]), ('ensemble', ['two'], [1.0])]
@@ -185,40 +161,16 @@ def render_backtest_html(data: Mapping[str, Any]) -> str:
     """The backtest as one self-contained HTML page (inline styles, plotly.js inlined).
 
     Examples:
-        A backtest of the compromise model on an invented two-nation case (the scenario in a
-        temporary directory), against what "happened": no agreement, a size of 50:
+        A backtest of the compromise model on an invented two-nation case
+        (:func:`mlf.examples.two_nations_fleet`), against what "happened"
+        (:func:`mlf.examples.fleet_outcomes`): no agreement, a size of 50:
 
-        >>> import tempfile
-        >>> from pathlib import Path
-        >>> from mlf.backtest import parse_outcomes, run_backtest
+        >>> from mlf import examples
+        >>> from mlf.backtest import run_backtest
         >>> from mlf.scenario import load_scenario
-        >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name) / "two.yaml"
-        >>> _ = path.write_text('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
-        >>> outcomes = parse_outcomes('''
-        ... meta:
-        ...   id: two-outcomes
-        ...   title: What happened to the fleet
-        ...   sources: [{key: S1, title: A history, date: 1970, confidence: B}]
-        ... questions:
-        ...   - {id: fleet_agreed, kind: agreement, alternative: fleet, outcome: false,
-        ...      sources: [S1]}
-        ...   - {id: fleet_size, kind: value, alternative: fleet, issue: size, outcome: 50,
-        ...      sources: [S1]}
-        ... ''')
-        >>> data = run_backtest(outcomes, [load_scenario(path)], ["compromise"]).to_dict()
-        >>> tmp.cleanup()
+        >>> loaded = load_scenario(examples.path("two_nations_fleet"))
+        >>> outcomes = examples.fleet_outcomes()
+        >>> data = run_backtest(outcomes, [loaded], ["compromise"]).to_dict()
         >>> html = render_backtest_html(data)
         >>> html.startswith("<!doctype html>"), "<script src=" in html  # offline: nothing fetched
         (True, False)
@@ -236,40 +188,16 @@ def render_backtest_markdown(data: Mapping[str, Any]) -> str:
     """The backtest as Markdown: the score table, then every forecast beside its outcome.
 
     Examples:
-        A backtest of the compromise model on an invented two-nation case (the scenario in a
-        temporary directory), against what "happened": no agreement, a size of 50:
+        A backtest of the compromise model on an invented two-nation case
+        (:func:`mlf.examples.two_nations_fleet`), against what "happened"
+        (:func:`mlf.examples.fleet_outcomes`): no agreement, a size of 50:
 
-        >>> import tempfile
-        >>> from pathlib import Path
-        >>> from mlf.backtest import parse_outcomes, run_backtest
+        >>> from mlf import examples
+        >>> from mlf.backtest import run_backtest
         >>> from mlf.scenario import load_scenario
-        >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name) / "two.yaml"
-        >>> _ = path.write_text('''
-        ... meta: {id: two, title: Two nations, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size of the force, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   US: {name: United States, european: false, capability: 0.6, support: {fleet: 1},
-        ...        positions: {size: {position: 80, salience: 1}}}
-        ...   DE: {name: Germany, european: true, capability: 0.4, support: {fleet: 1},
-        ...        positions: {size: {position: 40, salience: 1}}}
-        ... alternatives:
-        ...   fleet: {title: A fleet, invited: [US, DE], open: [size]}
-        ... ''')
-        >>> outcomes = parse_outcomes('''
-        ... meta:
-        ...   id: two-outcomes
-        ...   title: What happened to the fleet
-        ...   sources: [{key: S1, title: A history, date: 1970, confidence: B}]
-        ... questions:
-        ...   - {id: fleet_agreed, kind: agreement, alternative: fleet, outcome: false,
-        ...      sources: [S1]}
-        ...   - {id: fleet_size, kind: value, alternative: fleet, issue: size, outcome: 50,
-        ...      sources: [S1]}
-        ... ''')
-        >>> data = run_backtest(outcomes, [load_scenario(path)], ["compromise"]).to_dict()
-        >>> tmp.cleanup()
+        >>> loaded = load_scenario(examples.path("two_nations_fleet"))
+        >>> outcomes = examples.fleet_outcomes()
+        >>> data = run_backtest(outcomes, [loaded], ["compromise"]).to_dict()
         >>> lines = render_backtest_markdown(data).splitlines()
         >>> print(lines[0])
         # Backtest: What happened to the fleet

@@ -420,25 +420,11 @@ def apply_draw(sc: Scenario, inputs: Sequence[UncertainInput], values: Sequence[
     validated range), so a draw costs well under a millisecond.
 
     Examples:
-        A toy scenario: two nations negotiate the size of a force; A's position has a
-        range (the only uncertain input):
+        Two nations negotiate the size of a force; A's position has a range, the only
+        uncertain input (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
 
         A's position set to 90 in a copy; the original is untouched and B is shared, not
         copied:
@@ -517,25 +503,11 @@ def current_values(sc: Scenario, inputs: Sequence[UncertainInput]) -> list[float
     """The scenario's own values of the inputs (what the point run uses).
 
     Examples:
-        A toy scenario: two nations negotiate the size of a force; A's position has a
-        range (the only uncertain input):
+        Two nations negotiate the size of a force; A's position has a range, the only
+        uncertain input (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> xs = collect_inputs(sc)
         >>> current_values(sc, xs), current_values(apply_draw(sc, xs, [90.0]), xs)
         ([80.0], [90.0])

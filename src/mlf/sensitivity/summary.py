@@ -18,8 +18,9 @@ together) and suits monotone relations; ``R^2 = r_xy . b`` says how much of the 
 variance the inputs explain linearly. For a 0/1 output (agreement, a nation joining) it is a
 rank-based linear probability model. The correlations are DuckDB aggregates (window ``rank()``
 then ``corr``), so the data never sit in Python memory; only the small ``d x d`` system is solved
-with numpy. With no more draws than inputs + 1 the regression is undetermined and the effects
-are the plain rank (Spearman) correlations instead (``tornado_r2`` is then null).
+with numpy, without BLAS (:mod:`mlf.sensitivity.solve`), so that its bits do not depend on the
+machine's BLAS threads. With no more draws than inputs + 1 the regression is undetermined and
+the effects are the plain rank (Spearman) correlations instead (``tornado_r2`` is then null).
 
 References
 ----------
@@ -70,7 +71,14 @@ def _f(x: Any) -> float | None:
 def srrc_from_correlations(
     rxx: np.ndarray[Any, np.dtype[np.float64]], rxy: np.ndarray[Any, np.dtype[np.float64]]
 ) -> tuple[np.ndarray[Any, np.dtype[np.float64]], float]:
-    """Solve ``R_xx b = r_xy`` (least squares, for a singular ``R_xx``); return ``b, R^2``.
+    """Solve ``R_xx b = r_xy`` (least squares, minimum norm for a singular ``R_xx``); return
+    ``b, R^2``.
+
+    The solve is :func:`mlf.sensitivity.solve.min_norm_solve` and ``R^2`` a plain sum, no
+    BLAS call, so the bits are the same whatever the BLAS threads (``numpy.linalg.lstsq``
+    gave different last bits with 1 and 2 OpenBLAS threads). ``r_xy`` may also be ``d x K``
+    (``K`` outputs on the same inputs, one factorisation): ``b`` is then ``d x K`` and
+    :func:`srrc_many` gives the ``K`` values of ``R^2``.
 
     Examples:
         Uncorrelated inputs: the coefficients are the correlations themselves, and
@@ -80,8 +88,25 @@ def srrc_from_correlations(
         >>> b.tolist(), round(r2, 12)
         ([0.6, -0.3], 0.45)
     """
-    b, *_ = np.linalg.lstsq(rxx, rxy, rcond=None)
-    return b, float(rxy @ b)
+    b, r2 = srrc_many(rxx, rxy.reshape(-1, 1))
+    return b[:, 0], float(r2[0])
+
+
+def srrc_many(
+    rxx: np.ndarray[Any, np.dtype[np.float64]], rxy: np.ndarray[Any, np.dtype[np.float64]]
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.float64]]]:
+    """:func:`srrc_from_correlations` of ``K`` outputs at once: ``rxy`` is ``d x K``; returns
+    ``b`` (``d x K``) and ``R^2`` (``K``), with ``R_xx`` factorised once.
+
+    Examples:
+        >>> b, r2 = srrc_many(np.eye(2), np.array([[0.6, 0.1], [-0.3, 0.2]]))
+        >>> b.tolist(), r2.round(12).tolist()
+        ([[0.6, 0.1], [-0.3, 0.2]], [0.45, 0.05])
+    """
+    from mlf.sensitivity.solve import min_norm_solve
+
+    b = min_norm_solve(rxx, rxy)
+    return b, np.ascontiguousarray((rxy * b).T).sum(axis=1)  # each output's row, in order
 
 
 def _tornado(
@@ -537,8 +562,9 @@ def _srrc(
         sxy = np.zeros((d, k_out))
         sy = np.zeros(k_out)
         syy = np.zeros(k_out)
-        for lo in range(0, n, 8192):
-            block = np.asarray(ranked[lo : lo + 8192])
+        step = exact_rows(n)
+        for lo in range(0, n, step):
+            block = np.asarray(ranked[lo : lo + step])
             x = block[:, :d]
             y = block[:, d:]
             present = ~np.isnan(y)
@@ -561,6 +587,7 @@ def _srrc(
     rxx = np.where(np.isfinite(rxx), rxx, 0.0)
     np.fill_diagonal(rxx, 1.0)
     result: list[tuple[list[dict[str, Any]], float | None]] = []
+    solve: dict[int, np.ndarray[Any, np.dtype[np.float64]]] = {}  # output -> its r_xy
     for k in range(k_out):
         nk = cnt[k]
         if nk < 3:
@@ -579,6 +606,27 @@ def _srrc(
         if nk <= d + 1:  # too few draws to separate the inputs: their rank correlations
             result.append((_tornado(inputs, rxy), None))
             continue
-        b, r2 = srrc_from_correlations(rxx, rxy)
-        result.append((_tornado(inputs, b), r2))
+        solve[k] = rxy
+        result.append(([], None))  # filled in below, with every output's solve at once
+    if solve:
+        b, r2 = srrc_many(rxx, np.stack(list(solve.values()), axis=1))
+        for col, k in enumerate(solve):
+            result[k] = (_tornado(inputs, b[:, col]), float(r2[col]))
     return result
+
+
+def exact_rows(n: int) -> int:
+    """Rows per batch of :func:`_srrc`'s sums (at most 8192), few enough that every batch sum
+    is exact, so that it has the same bits whatever order BLAS adds in (threads, kernels).
+
+    Every value summed is a product of two of: a centred input rank (a multiple of 1/2 of size
+    at most ``n/2``), an output rank (a multiple of 1/2, at most ``n``), 0 or 1. So each is a
+    multiple of 1/4 of size at most ``n^2/2``, and any partial sum of ``B`` of them is a
+    multiple of 1/4 of size at most ``B n^2/2``: exact in float64 while ``4 B n^2/2 <= 2^53``.
+    The batches are then added in row order.
+
+    Examples:
+        >>> exact_rows(10_000), exact_rows(1_000_000), exact_rows(10_000_000)
+        (8192, 4503, 45)
+    """
+    return max(1, min(8192, 2**52 // max(1, n * n)))

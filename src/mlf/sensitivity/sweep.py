@@ -103,22 +103,8 @@ def alternative_issues(sc: Scenario, alt_id: str) -> list[str]:
     """The issues an alternative settles: its open ones, then its fixed ones.
 
     Examples:
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> alternative_issues(sc, "force")
         ['size']
     """
@@ -139,25 +125,11 @@ def layout(
     ``/cost/<actor>`` (a member's annual cost / defence budget), ``/guard/<name>``.
 
     Examples:
-        A toy scenario: two nations negotiate the size of a force; A's position has a
-        range (the only uncertain input):
+        Two nations negotiate the size of a force; A's position has a range, the only
+        uncertain input (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> from mlf.sensitivity.draws import collect_inputs
         >>> for c in layout(sc, collect_inputs(sc))[:10]:
         ...     print(c.name, c.type)
@@ -243,25 +215,11 @@ def draw_record(sc: Scenario, model: str, seed: int) -> dict[str, Any]:
     """The outcome columns of one draw (every alternative) for an already-patched scenario.
 
     Examples:
-        A toy scenario: two nations negotiate the size of a force; A's position has a
-        range (the only uncertain input):
+        Two nations negotiate the size of a force; A's position has a range, the only
+        uncertain input (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
 
         The compromise settles the size at ``(0.6 x 0.5 x 80 + 0.4 x 0.5 x 40) / 0.5 = 64``
         and both nations join:
@@ -323,25 +281,11 @@ def run_chunk(task: ChunkTask) -> dict[str, list[Any]]:
     them into a table (:func:`records_table`).
 
     Examples:
-        A toy scenario: two nations negotiate the size of a force; A's position has a
-        range (the only uncertain input):
+        Two nations negotiate the size of a force; A's position has a range, the only
+        uncertain input (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
 
         Two draws of A's position, 60 and 100: the compromise moves from 52 to 76:
 
@@ -555,35 +499,17 @@ def make_manifest(
     those not, and ``done``, the chunks finished so far (none yet).
 
     Examples:
-        A toy scenario (two nations negotiate the size of a force; A's position has a range,
-        and every other number gets a default range), written to a file and loaded:
+        The file of :func:`mlf.examples.two_nations_force` (two nations negotiate the size of
+        a force; A's position has a range, and every other number gets a default range), loaded:
 
-        >>> import tempfile
+        >>> from mlf import examples
         >>> from mlf.scenario import load_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name, "toy.yaml")
-        >>> _ = path.write_text(TOY)
-        >>> loaded = load_scenario(path)
+        >>> loaded = load_scenario(examples.path("two_nations_force"))
         >>> from mlf.sensitivity.draws import collect_inputs
         >>> m = make_manifest(loaded, collect_inputs(loaded.scenario), draws=5, seed=0,
         ...                   chunk_size=2, model="compromise", sampling="random")
         >>> m["scenario_id"], m["chunks"], m["done"], [x["path"] for x in m["inputs"]]
         ('toy', 3, {}, ['actors.A.positions.size.position'])
-        >>> tmp.cleanup()
     """
     sc = loaded.scenario
     return {
@@ -837,25 +763,11 @@ def check_sweep(
     estimated peak memory in bytes. Raises :class:`UsageError` (one line) if over a limit.
 
     Examples:
-        A toy scenario: two nations negotiate the size of a force; A's position has a
-        range (the only uncertain input):
+        Two nations negotiate the size of a force; A's position has a range, the only
+        uncertain input (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> from mlf.sensitivity.draws import collect_inputs
         >>> check_sweep(sc, collect_inputs(sc), draws=1000, chunk_size=100,
         ...             sampling="random", available=10**10)
@@ -914,29 +826,14 @@ def prepare_sweep(
         UsageError: a bad or too large value.
 
     Examples:
-        A toy scenario (two nations negotiate the size of a force; A's position has a range,
-        and every other number gets a default range), written to a file and loaded:
+        The file of :func:`mlf.examples.two_nations_force` (two nations negotiate the size of
+        a force; A's position has a range, and every other number gets a default range), loaded:
 
-        >>> import tempfile
+        >>> from mlf import examples
         >>> from mlf.scenario import load_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
+        >>> loaded = load_scenario(examples.path("two_nations_force"))
+        >>> import tempfile
         >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name, "toy.yaml")
-        >>> _ = path.write_text(TOY)
-        >>> loaded = load_scenario(path)
 
         The scenario's model and the 12 inputs a sweep of it varies (A's written range and the
         default ranges of every other number):
@@ -1007,29 +904,14 @@ def run_sweep(
         OutputError: a file could not be written (the disk is full, ...).
 
     Examples:
-        A toy scenario (two nations negotiate the size of a force; A's position has a range,
-        and every other number gets a default range), written to a file and loaded:
+        The file of :func:`mlf.examples.two_nations_force` (two nations negotiate the size of
+        a force; A's position has a range, and every other number gets a default range), loaded:
 
-        >>> import tempfile
+        >>> from mlf import examples
         >>> from mlf.scenario import load_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
+        >>> loaded = load_scenario(examples.path("two_nations_force"))
+        >>> import tempfile
         >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name, "toy.yaml")
-        >>> _ = path.write_text(TOY)
-        >>> loaded = load_scenario(path)
 
         Four draws in chunks of two, in-process:
 
@@ -1084,29 +966,14 @@ def resume_sweep(
         OutputError: a file could not be written.
 
     Examples:
-        A toy scenario (two nations negotiate the size of a force; A's position has a range,
-        and every other number gets a default range), written to a file and loaded:
+        The file of :func:`mlf.examples.two_nations_force` (two nations negotiate the size of
+        a force; A's position has a range, and every other number gets a default range), loaded:
 
-        >>> import tempfile
+        >>> from mlf import examples
         >>> from mlf.scenario import load_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
+        >>> loaded = load_scenario(examples.path("two_nations_force"))
+        >>> import tempfile
         >>> tmp = tempfile.TemporaryDirectory()
-        >>> path = Path(tmp.name, "toy.yaml")
-        >>> _ = path.write_text(TOY)
-        >>> loaded = load_scenario(path)
 
         A chunk lost from a finished sweep is run again; the other is kept:
 

@@ -284,25 +284,11 @@ def anticipation(sc: Scenario, alt: Alternative) -> dict[str, dict[str, float]]:
     ``settings.ratification.anticipate`` is on.
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
 
         The scenario leaves anticipation off (the default), so no position moves:
 
@@ -559,25 +545,11 @@ def analyse_outcome(
     final outcome and by :mod:`mlf.exercise` on an exercise's (one rule for both).
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> out = run_alternative(sc, "force", model="compromise", seed=1)
         >>> status, detail, power, european, manning, guards = analyse_outcome(
         ...     sc, sc.alternatives["force"], out.participation, out.arrangement,
@@ -646,25 +618,11 @@ def final_status(
     kind do not make a common force. Otherwise ``"agreement"``.
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> out = run_alternative(sc, "force", model="compromise", seed=1)
         >>> final_status(sc, sc.alternatives["force"], out.participation, out.arrangement,
         ...              out.fixed_point)
@@ -720,25 +678,11 @@ def participation_game(
     outside option (with any pressure). Cheap bounds on voice settle most decisions.
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
 
         Both want in on the terms they agreed, and the pair is stable:
 

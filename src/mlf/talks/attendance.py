@@ -59,25 +59,11 @@ def outside_option(sc: Scenario, actor: str, alt_id: str, alt: Alternative | Non
     """The actor's utility of staying out of ``alt_id``: its outside option plus any pressure.
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> outside_option(sc, "A", "force")
         0.0
 
@@ -129,25 +115,11 @@ def is_force_alternative(sc: Scenario, alt: Alternative) -> bool:
     kind do not count toward that test.
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> alt = sc.alternatives["force"]
         >>> is_force_alternative(sc, alt)
         True
@@ -182,25 +154,11 @@ def come_to_table(sc: Scenario, alt_id: str, alt: Alternative | None = None) -> 
     """Each invited nation's decision to come to the table (rule: :mod:`mlf.table`).
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> table = come_to_table(sc, "force")
         >>> [(d.actor, d.comes) for d in table.decisions]
         [('A', True), ('B', True)]

@@ -31,25 +31,11 @@ def open_issues_of(sc: Scenario, alt: Alternative) -> list[str]:
     them). A new list each call.
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> open_issues_of(sc, sc.alternatives["force"])
         ['size']
     """
@@ -143,25 +129,11 @@ def bargaining_input(
     (its salience and its own utility are unchanged: only what it bargains from moves).
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> bi = bargaining_input(sc, ["size"], ["A", "B"])
         >>> bi.position.ravel().tolist(), bi.salience.ravel().tolist(), bi.capability.tolist()
         ([80.0, 40.0], [0.5, 0.5], [0.6, 0.4])

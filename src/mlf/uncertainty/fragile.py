@@ -197,25 +197,11 @@ def decisions_of(sc: Scenario, alt_id: str, out: AlternativeOutcome) -> Outcome:
     """The decisions of one alternative's outcome, and the nations' margins.
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
 
         Both join; the margins are each nation's utility of joining over its outside option:
 
@@ -268,25 +254,11 @@ def touched_alternatives(sc: Scenario, x: UncertainInput) -> list[str]:
     option: only its own alternative); none for support.
 
     Examples:
-        A toy scenario: two nations, A (capability 0.6, position 80) and B (0.4, position
-        40), negotiate the size of a force on a 0-100 scale:
+        Two nations, A (capability 0.6, position 80) and B (0.4, position 40), negotiate
+        the size of a force on a 0-100 scale (:func:`mlf.examples.two_nations_force`):
 
-        >>> from mlf.scenario import parse_scenario
-        >>> TOY = '''
-        ... meta: {id: toy, title: Two nations and a force, date: 1963-07-15}
-        ... issues:
-        ...   size: {title: Size, scale: {lo: 0, hi: 100}, status_quo: 0, sets: units}
-        ... actors:
-        ...   A: {name: A, european: true, capability: 0.6, defence_budget: 10,
-        ...       positions: {size: {position: 80, salience: 0.5, range: [60, 80, 100]}}}
-        ...   B: {name: B, european: true, capability: 0.4, defence_budget: 5,
-        ...       positions: {size: {position: 40, salience: 0.5}}}
-        ... alternatives:
-        ...   force: {title: A force, invited: [A, B], open: [size],
-        ...           settings: {split: equal, capital_per_unit: 0.01,
-        ...                      operating_per_unit_year: 0.001, term_years: 10}}
-        ... '''
-        >>> sc, _ = parse_scenario(TOY)
+        >>> from mlf import examples
+        >>> sc = examples.two_nations_force()
         >>> from mlf.uncertainty.ranges import sweep_inputs
         >>> by_path = {x.path: x for x in sweep_inputs(sc)}
         >>> touched_alternatives(sc, by_path["actors.A.capability"])

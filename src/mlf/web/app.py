@@ -10,7 +10,8 @@ it with uvicorn. Every route, who may use it and what it answers is listed in do
 * each action is validated by :mod:`mlf.exercise` and stored by
   :class:`mlf.web.runtime.Exercises` (committed before the reply); an action refused by the
   exercise's rules answers ``409`` (out of turn) or ``422`` (invalid) with one line, and
-  nothing is stored;
+  nothing is stored (to htmx: a fragment for the page's fixed ``#messages`` area; to a plain
+  form post: the exercise's page as it is now, with the line in that area);
 * the state each person sees comes from :func:`mlf.exercise.seat_view` or
   :func:`mlf.exercise.chair_view` only, on pages and on the live stream alike.
 """
@@ -194,7 +195,12 @@ def create_app(
 
     @app.exception_handler(ExerciseError)
     async def _exercise_error(request: Request, exc: ExerciseError) -> Response:
-        return refusal(request, 409 if isinstance(exc, OutOfTurn) else 422, str(exc), [])
+        status = 409 if isinstance(exc, OutOfTurn) else 422
+        if request.headers.get("hx-request") != "true":
+            shown = await run_in_threadpool(refused_on_page, request, status, str(exc))
+            if shown is not None:
+                return shown
+        return refusal(request, status, str(exc), [])
 
     @app.exception_handler(NoSuchExercise)
     async def _missing(request: Request, exc: NoSuchExercise) -> Response:
@@ -624,6 +630,20 @@ def create_app(
             message=message,
         )
 
+    def refused_on_page(request: Request, status: int, message: str) -> Response | None:
+        """A refused action of a form posted without htmx (no script): the exercise's page as
+        it is now, with the refusal in its message area (None: not a member's request)."""
+        exercise_id = request.path_params.get("exercise_id")
+        session = current_session(request)
+        if not isinstance(exercise_id, str) or session is None:
+            return None
+        try:
+            viewer = auth.member(session, exercise_id)
+            live = exercises.live(exercise_id)
+        except (auth.Denied, NoSuchExercise):
+            return None
+        return exercise_page(request, session, viewer, live, status, message)
+
     @app.get("/x/{exercise_id}", response_class=HTMLResponse)
     def exercise(
         request: Request,
@@ -655,7 +675,10 @@ def create_app(
         live, _stored = exercises.act(viewer.exercise_id, events)
         if request.headers.get("hx-request") == "true":
             parts = fragments(viewer, live)
-            return HTMLResponse(parts["action"], headers={"HX-Trigger": "mlf-acted"})
+            # the state's number: the page's script never swaps an older state over a newer
+            return HTMLResponse(
+                parts["action"], headers={"HX-Trigger": "mlf-acted", "X-MLF-Seq": str(live.seq)}
+            )
         return RedirectResponse(f"/x/{viewer.exercise_id}", status_code=303)
 
     @app.post("/x/{exercise_id}/position")
