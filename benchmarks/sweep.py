@@ -11,6 +11,9 @@ processes; the parent's peak memory flat in the number of draws.
         # the whole command, as a user runs it: wall, the parent's CPU, every process's CPU
     .venv/bin/python benchmarks/sweep.py --draws 2000 --small-draws 2000 --repeat 3 \
         --executors process,dask --no-memory   # Dask against processes, interleaved
+    .venv/bin/python benchmarks/sweep.py --cli --executors process,dask --draws 2000 \
+        --workers 2 --repeat 4   # whole commands: process, dask, process, dask, ...
+    .venv/bin/python benchmarks/sweep.py --startup   # a local Dask cluster's start
 
 "cold" includes starting the pool and a warm-up sweep (its workers import the pipeline once);
 "warm" is the sweep alone on the warmed pool, writing Parquet; draws/s is from warm. Serial
@@ -22,24 +25,27 @@ and ``10,000 x CPU / cores`` is what the sweep would take on idle cores. The loa
 printed before and after. Memory is the parent's peak RSS (``getrusage``) in a fresh child
 process per size.
 
-Last measured (2026-11-30, this 2-core machine, shared: load average 13-15 throughout, so every
-wall time below is several times what idle cores give; mlf-1963 varies 240 inputs, 6
-alternatives)::
+Last measured (2026-11-30, this 2-core machine, shared with other engineers' work; 2 workers;
+mlf-1963 varies 240 inputs, 6 alternatives). Whole commands, each executor in turn within every
+repeat, medians::
 
-    benchmarks/sweep.py --draws 2000 --small-draws 2000 --no-memory
-    executor                     draws    cold s    warm s   draws/s  CPU ms/draw
-    process                       2000    157.26    146.81      13.6        13.26
-    serial                        2000    207.63    204.82       9.8        13.16
-    dask LocalCluster             2000     94.17     82.13      24.4            -
-    process (same N as dask)      2000    167.08    157.70      12.7        14.01
+    benchmarks/sweep.py --cli --executors process,dask --draws 2000 --workers 2 --repeat 4
+    (load average 2.3-2.9 before the runs)
+    process  wall  13.38 s, parent CPU  3.11 s, all processes' CPU  23.8 s
+    dask     wall  15.17 s, parent CPU  4.05 s, all processes' CPU  26.4 s
+    dask / process wall: 1.13x (median of the back-to-back pairs 1.12x; target <= 1.25x)
 
-CPU per draw, same load, the pipeline alone (``run_chunk``, 300 draws, 3 interleaved runs):
-16.0 ms before the issue-12 sweep work (main at c53e7fc), 12.4 ms after (-23%); at a lighter
-load (~5) the same code measured 12.3 ms before. 10,000 draws at 12.4-13.3 CPU ms on two idle
-cores: 62-66 s, over the 60 s target; the wall times above are dominated by the load. Dask
-ran *faster* than processes here (1.9x): under this contention its extra threads win a larger
-share of the CPU, which says nothing about idle cores; the earlier quiet measurement was
-1.03-1.06x, within the 25% target.
+Measured the same way (this file's ``_cli_once``, 4 interleaved repeats), beside the Dask path
+as it was before the local cluster forked its
+workers and started early (main at 238fa0a: spawned workers, each importing the pipeline at
+its first chunk; load average 2.3-2.6): process 12.67 s, Dask 15.00 s (1.18x), Dask before
+16.84 s (1.33x); all processes' CPU 22.5, 26.5 and 29.2 s. At a load average of 4.6-8.7
+(6 repeats) the wall times scatter by a factor of two: process 37.66 s, Dask 44.36 s (1.18x;
+median of the pairs 1.01x). The start of a local cluster of 2 workers, from a fresh process
+(``--startup``, 5 interleaved repeats, load average 4-5): Dask's defaults ready 1.53 s, the
+pipeline imported on both workers 3.17 s, close 0.64 s; mlf's (forked from the fork server)
+ready 1.94 s, imported 1.98 s, close 0.03 s. Where the rest goes:
+docs/models/sensitivity.md, "Dask: where its extra time goes".
 """
 
 from __future__ import annotations
