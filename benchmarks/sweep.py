@@ -30,17 +30,18 @@ mlf-1963 varies 240 inputs, 6 alternatives). Whole commands, each executor in tu
 repeat, medians::
 
     benchmarks/sweep.py --cli --executors process,dask --draws 2000 --workers 2 --repeat 4
-    (load average 2.3-2.9 before the runs)
-    process  wall  13.38 s, parent CPU  3.11 s, all processes' CPU  23.8 s
-    dask     wall  15.17 s, parent CPU  4.05 s, all processes' CPU  26.4 s
-    dask / process wall: 1.13x (median of the back-to-back pairs 1.12x; target <= 1.25x)
+    (load average 0.6-1.5 before the runs, mostly these runs' own)
+    process  wall  11.77 s, parent CPU  2.71 s, all processes' CPU  20.9 s
+    dask     wall  13.11 s, parent CPU  3.47 s, all processes' CPU  22.7 s
+    dask / process wall: 1.11x (median of the back-to-back pairs 1.13x; target <= 1.25x)
 
-Measured the same way (this file's ``_cli_once``, 4 interleaved repeats), beside the Dask path
-as it was before the local cluster forked its
-workers and started early (main at 238fa0a: spawned workers, each importing the pipeline at
-its first chunk; load average 2.3-2.6): process 12.67 s, Dask 15.00 s (1.18x), Dask before
-16.84 s (1.33x); all processes' CPU 22.5, 26.5 and 29.2 s. At a load average of 4.6-8.7
-(6 repeats) the wall times scatter by a factor of two: process 37.66 s, Dask 44.36 s (1.18x;
+Measured the same way (this file's ``_cli_once``, 4 interleaved repeats, load average about
+1.8), beside the Dask path as it was before the local cluster forked its workers and started
+early (main at 238fa0a: spawned workers, each importing the pipeline at its first chunk):
+process 12.22 s, Dask 13.50 s (1.10x), Dask before 15.03 s (1.23x); all processes' CPU 21.7,
+23.3 and 26.3 s; the command's own CPU 2.69, 3.65 and 4.38 s. Earlier the same day, busier:
+at a load average of 2.3-2.9, process 13.38 s and Dask 15.17 s (1.13x), Dask before 1.33x; at
+4.6-8.7 the wall times scatter by a factor of two (process 37.66 s, Dask 44.36 s: 1.18x, the
 median of the pairs 1.01x). The start of a local cluster of 2 workers, from a fresh process
 (``--startup``, 5 interleaved repeats, load average 4-5): Dask's defaults ready 1.53 s, the
 pipeline imported on both workers 3.17 s, close 0.64 s; mlf's (forked from the fork server)
