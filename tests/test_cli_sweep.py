@@ -197,3 +197,34 @@ def test_dask_bad_input_leaves_no_cluster(
     assert len(lines) == 1 and re.search(pattern, lines[0]), out
     assert "Traceback" not in out
     assert _dask_left_running() == []
+
+
+@pytest.mark.parametrize("case", ["missing", "holds a sweep"])
+def test_dask_bad_input_leaves_no_process_behind(
+    swept: Path, tmp_path: Path, case: str
+) -> None:
+    """The real console script, ``--executor dask``, under tests/_reaped.py (a subreaper that
+    lists what the command leaves behind): bad input found before the cluster starts (a
+    missing file: the fork server, started first, is stopped) or after (a folder that holds a
+    sweep: the cluster is closed, then the server stopped) leaves no fork server, nanny or
+    worker running."""
+    import subprocess
+    import sys
+
+    here = Path(__file__).parent
+    args = {
+        "missing": [str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "o")],
+        "holds a sweep": [MINI, "--out", str(swept)],
+    }[case]
+    out = tmp_path / "reaped.json"
+    subprocess.run(
+        [sys.executable, str(here / "_reaped.py"), str(out), str(Path(sys.executable).parent /
+         "mlf"), "sweep", *args, "--draws", "4", "--executor", "dask"],
+        check=True, timeout=600, cwd=tmp_path,
+    )  # fmt: skip
+    res = json.loads(out.read_text(encoding="utf-8"))
+    lines = str(res["stderr"]).strip().splitlines()
+    assert res["code"] == (1 if case == "missing" else 2), res
+    assert len(lines) == 1 and "Traceback" not in res["stderr"], res["stderr"]
+    others = [p for p in res["left"] if "multiprocessing.resource_tracker" not in p["cmdline"]]
+    assert len(others) <= 1 and all(p["state"] == "Z" for p in others), res["left"]

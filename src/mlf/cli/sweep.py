@@ -150,7 +150,9 @@ def _will_run_on_a_local_cluster(
     models: str | None,
 ) -> bool:
     """Whether the command will run on a local Dask cluster, as far as the flags alone tell:
-    only then is the cluster started early (and closed on any error)."""
+    only then is the fork server started early with the Dask worker's imports too
+    (:data:`mlf._pool.DASK_PRELOAD`), and the cluster once the inputs have passed their
+    checks."""
     return executor == "dask" and _flags_can_run(
         workers, scheduler, draws, resume, out, model, models
     )
@@ -174,9 +176,13 @@ def _flags_can_run(
     )
 
 
-def _stop_server(started: bool) -> None:
+def _stop_server(started: bool, cluster: Any = None) -> None:
     """Stop the fork server this command started (:func:`mlf._pool.stop_pool_server`): on
-    bad input or an interrupt its imports would otherwise run on after the command's exit."""
+    bad input or an interrupt its imports would otherwise run on after the command's exit.
+    A local Dask cluster forked from it (:class:`mlf._daskcluster.ClusterStart`) is closed
+    first: the server is stopped only once nothing runs on it."""
+    if cluster is not None:
+        cluster.close()
     if started:
         from mlf._pool import stop_pool_server
 
@@ -276,11 +282,11 @@ def sweep(
         from mlf._pool import start_pool_server
 
         started = start_pool_server()  # the workers' imports run beside this one's and load
-    elif _will_run_on_a_local_cluster(*flags):
-        from mlf._daskcluster import ClusterStart
+    local_dask = _will_run_on_a_local_cluster(*flags)
+    if local_dask:
+        from mlf._pool import DASK_PRELOAD, start_pool_server
 
-        # scheduler, nannies and workers start in a thread beside the imports and the load
-        cluster = ClusterStart(workers or os.cpu_count() or 1)
+        started = start_pool_server(DASK_PRELOAD)  # its workers will fork from this server
     from mlf._atomic import json_text, locked_output, release_output, write_files
     from mlf.sensitivity import (
         EXECUTORS,
@@ -378,6 +384,12 @@ def sweep(
             point_models = list(weights) if weights else [checked]
             warned = too_few_draws(draws, len(varied))  # printed once the sweep starts
             directory = out or Path(f"sweep-{loaded.id}")
+        if local_dask:
+            from mlf._daskcluster import ClusterStart
+
+            # the input has passed its checks: scheduler, nannies and workers start in a
+            # thread, beside the lock, the point run and the fork server's last imports
+            cluster = ClusterStart(workers or os.cpu_count() or 1)
         command = "mlf sweep " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         lock, created = locked_output(directory, command=command.strip(), force=force)
         if lock.taken_over is not None:
@@ -469,11 +481,11 @@ def sweep(
         )
     except MlfError as error:
         release_output(lock, created)
-        _stop_server(started)
+        _stop_server(started, cluster)
         fail(error)
     except KeyboardInterrupt:
         release_output(lock, created)
-        _stop_server(started)
+        _stop_server(started, cluster)
         where = f"mlf sweep --resume {directory}" if directory is not None else "mlf sweep"
         typer.echo(f"interrupted: finished chunks are kept; continue with {where}", err=True)
         raise typer.Exit(130) from None
