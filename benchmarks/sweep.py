@@ -30,13 +30,18 @@ mlf-1963 varies 240 inputs, 6 alternatives). Whole commands, each executor in tu
 repeat, medians::
 
     benchmarks/sweep.py --cli --executors process,dask --draws 2000 --workers 2 --repeat 4
-    (load average 0.6-1.5 before the runs, mostly these runs' own)
-    process  wall  11.77 s, parent CPU  2.71 s, all processes' CPU  20.9 s
-    dask     wall  13.11 s, parent CPU  3.47 s, all processes' CPU  22.7 s
-    dask / process wall: 1.11x (median of the back-to-back pairs 1.13x; target <= 1.25x)
+    (load average before the runs: median 1.94-1.98, about 1.5 of it these runs' own)
+    process  wall  12.25 s, parent CPU  2.79 s, all processes' CPU  21.4 s
+    dask     wall  13.35 s, parent CPU  3.70 s, all processes' CPU  23.4 s
+    dask / process wall: 1.09x (median of the back-to-back pairs 1.09x; target <= 1.25x)
+
+With the cluster started at the command's start instead of after the input's checks (the
+same code otherwise; load average 0.6-1.5): process 11.77 s, Dask 13.11 s (1.11x, pairs
+1.13x); starting it after the checks measured within noise of that (3 interleaved pairs:
+12.99 s against 12.58 s) and lets bad input exit in 0.6 s instead of 1.8 s.
 
 Measured the same way (this file's ``_cli_once``, 4 interleaved repeats, load average about
-1.8), beside the Dask path as it was before the local cluster forked its workers and started
+1.8; the cluster then started at the command's start), beside the Dask path as it was before the local cluster forked its workers and started
 early (main at 238fa0a: spawned workers, each importing the pipeline at its first chunk):
 process 12.22 s, Dask 13.50 s (1.10x), Dask before 15.03 s (1.23x); all processes' CPU 21.7,
 23.3 and 26.3 s; the command's own CPU 2.69, 3.65 and 4.38 s. Earlier the same day, busier:

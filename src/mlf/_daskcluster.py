@@ -8,9 +8,11 @@ of it while the sweep waits. Two changes remove that wait without changing a num
 - the workers fork from the fork server of :mod:`mlf._pool` (Dask's
   ``distributed.worker.multiprocessing-method: forkserver``), which imports the pipeline and
   :mod:`distributed` once (:data:`mlf._pool.DASK_PRELOAD`), in its own process;
-- :class:`ClusterStart` starts the cluster (scheduler, nannies, workers) in a background
-  thread, so that the command's imports, the scenario's load and the point run go on meanwhile
-  (the process pool's own workers start lazily, at its first task, so it needs no such step).
+- ``mlf sweep`` starts that server first, beside its own imports and the scenario's load, and
+  :class:`ClusterStart` starts the cluster (scheduler, nannies, workers) in a background
+  thread once the input has passed its checks, beside the lock and the point run (bad input
+  found before then leaves no cluster to close; the process pool's own workers start lazily,
+  at its first task, so it needs no such step).
 
 Each worker is single-threaded (``threads_per_worker=1``; one process per core, like the process
 pool) and the chunks are the same function on the same inputs as on every other executor, so
