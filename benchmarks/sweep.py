@@ -40,18 +40,18 @@ same code otherwise; load average 0.6-1.5): process 11.77 s, Dask 13.11 s (1.11x
 1.13x); starting it after the checks measured within noise of that (3 interleaved pairs:
 12.99 s against 12.58 s) and lets bad input exit in 0.6 s instead of 1.8 s.
 
-Measured the same way (this file's ``_cli_once``, 4 interleaved repeats, load average about
-1.8; the cluster then started at the command's start), beside the Dask path as it was before the local cluster forked its workers and started
-early (main at 238fa0a: spawned workers, each importing the pipeline at its first chunk):
-process 12.22 s, Dask 13.50 s (1.10x), Dask before 15.03 s (1.23x); all processes' CPU 21.7,
-23.3 and 26.3 s; the command's own CPU 2.69, 3.65 and 4.38 s. Earlier the same day, busier:
-at a load average of 2.3-2.9, process 13.38 s and Dask 15.17 s (1.13x), Dask before 1.33x; at
-4.6-8.7 the wall times scatter by a factor of two (process 37.66 s, Dask 44.36 s: 1.18x, the
-median of the pairs 1.01x). The start of a local cluster of 2 workers, from a fresh process
-(``--startup``, 5 interleaved repeats, load average 4-5): Dask's defaults ready 1.53 s, the
-pipeline imported on both workers 3.17 s, close 0.64 s; mlf's (forked from the fork server)
-ready 1.94 s, imported 1.98 s, close 0.03 s. Where the rest goes:
-docs/models/sensitivity.md, "Dask: where its extra time goes".
+Measured the same way (this file's ``_cli_once``, 4 interleaved repeats, load average about 1.8;
+the cluster then started at the command's start), beside the Dask path as it was before the
+local cluster forked its workers and started early (main at 238fa0a: spawned workers, each
+importing the pipeline at its first chunk): process 12.22 s, Dask 13.50 s (1.10x), Dask before
+15.03 s (1.23x); all processes' CPU 21.7, 23.3 and 26.3 s; the command's own CPU 2.69, 3.65 and
+4.38 s. Earlier the same day, busier: at a load average of 2.3-2.9, process 13.38 s and Dask
+15.17 s (1.13x), Dask before 1.33x; at 4.6-8.7 the wall times scatter by a factor of two
+(process 37.66 s, Dask 44.36 s: 1.18x, the median of the pairs 1.01x). The start of a local
+cluster of 2 workers, from a fresh process (``--startup``, 5 interleaved repeats, load average
+4-5): Dask's defaults ready 1.53 s, the pipeline imported on both workers 3.17 s, close 0.64 s;
+mlf's (forked from the fork server) ready 1.94 s, imported 1.98 s, close 0.03 s. Where the rest
+goes: docs/models/sensitivity.md, "Dask: where its extra time goes".
 """
 
 from __future__ import annotations
