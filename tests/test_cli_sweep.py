@@ -226,5 +226,8 @@ def test_dask_bad_input_leaves_no_process_behind(
     lines = str(res["stderr"]).strip().splitlines()
     assert res["code"] == (1 if case == "missing" else 2), res
     assert len(lines) == 1 and "Traceback" not in res["stderr"], res["stderr"]
-    others = [p for p in res["left"] if "multiprocessing.resource_tracker" not in p["cmdline"]]
-    assert len(others) <= 1 and all(p["state"] == "Z" for p in others), res["left"]
+    # a process without a command line has released its memory: it is exiting (a zombie, or
+    # about to be one on a loaded machine); a process still at work has its command line
+    left = res["left"]
+    live = [p for p in left if p["cmdline"] and "resource_tracker" not in p["cmdline"]]
+    assert live == [], left

@@ -65,5 +65,9 @@ def test_bad_input_leaves_no_fork_server_running(
     # Nothing else either: multiprocessing's resource tracker, which stops by itself when
     # the command exits, is the one process that may still be on its way out (as a zombie,
     # its command line gone, or sleeping).
-    others = [p for p in left if "multiprocessing.resource_tracker" not in p["cmdline"]]
-    assert len(others) <= 1 and all(p["state"] == "Z" for p in others), left
+    # a process without a command line has released its memory: it is exiting (a zombie, or
+    # about to be one on a loaded machine); a process still at work has its command line
+    live = [
+        p for p in left if p["cmdline"] and "multiprocessing.resource_tracker" not in p["cmdline"]
+    ]
+    assert live == [], left
