@@ -12,6 +12,16 @@ from typing import Any
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+"""Chromium's flags for every browser test: headless, no sandbox (CI runs as root), and none
+of the background traffic a fresh profile would start."""
+WAIT = 120_000
+"""ms: the most any one step may take (a page load, an action's answer, a live update, the
+report's charts): seconds on a quiet machine, realistic at load 20 on 2 cores, where
+Playwright's 30 s default was not."""
 
 
 def playwright_or_skip(what: str) -> Any:

@@ -217,11 +217,9 @@ def test_check_of_a_valid_scenario_skips_typer_click_and_rich(tmp_path: Path) ->
     assert sorted({m.split(".")[0] for m in modules} & {"typer", "click", "rich"}) == []
 
 
-def test_check_fast_path_prints_the_typer_commands_bytes(tmp_path: Path) -> None:
-    # Every form the fast path answers (and some it hands back), with MLF_CLI_FAST=0 (the
-    # typer command) and without: same stdout, stderr and exit code.
-    import os
-
+def _warn_and_bad_files(tmp_path: Path) -> None:
+    """``warn é.yaml`` (mlf-1963 with one source undated: one warning, and a name that is not
+    ASCII) and ``bad.yaml`` (an unknown model: one error) in ``tmp_path``."""
     from mlf.scenario import builtin_text
 
     text = builtin_text("mlf-1963")
@@ -229,6 +227,14 @@ def test_check_fast_path_prints_the_typer_commands_bytes(tmp_path: Path) -> None
     assert dated in text  # the undated source below makes one warning
     (tmp_path / "warn é.yaml").write_text(text.replace(dated, "", 1), "utf-8")
     (tmp_path / "bad.yaml").write_text(text.replace("model: compromise", "model: x"), "utf-8")
+
+
+def test_check_fast_path_prints_the_typer_commands_bytes(tmp_path: Path) -> None:
+    # Every form the fast path answers (and some it hands back), with MLF_CLI_FAST=0 (the
+    # typer command) and without: same stdout, stderr and exit code.
+    import os
+
+    _warn_and_bad_files(tmp_path)
     cases = [
         ["mlf-1963"], ["--strict", "mlf-1963"], ["mlf-1964-12", "--strict"], ["warn é.yaml"],
         ["warn é.yaml", "--strict"], ["bad.yaml"], ["missing.yaml"], ["--strict"],
@@ -267,13 +273,7 @@ def test_show_fast_path_prints_the_typer_commands_bytes(tmp_path: Path) -> None:
     # with colours forced at another width, and on a stream that is not UTF-8.
     import os
 
-    from mlf.scenario import builtin_text
-
-    text = builtin_text("mlf-1963")
-    dated = "      date: 1963-07\n"
-    assert dated in text  # the undated source below makes one warning
-    (tmp_path / "warn é.yaml").write_text(text.replace(dated, "", 1), "utf-8")
-    (tmp_path / "bad.yaml").write_text(text.replace("model: compromise", "model: x"), "utf-8")
+    _warn_and_bad_files(tmp_path)
     plain = [
         ["mlf-1963"], ["mlf-1964-12"], ["warn é.yaml"], ["bad.yaml"], ["missing.yaml"],
         ["--diff", "mlf-1964-12"], ["--bogus", "mlf-1963"], ["a.yaml", "b.yaml"],

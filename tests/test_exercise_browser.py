@@ -19,21 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests._browser import CHROMIUM, playwright_or_skip
+from tests._browser import ARGS, CHROMIUM, WAIT, playwright_or_skip
 from tests._webtest import running
 
 pytestmark = pytest.mark.browser
 
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 SEATS = ("FRG", "GBR", "ITA")
-WAIT = 120_000
-"""ms: the most any one step may take (a page load, an action's answer, a live update): a
-second or two on a quiet machine, 30 s and more at load 20 on 2 cores (the default 30 s of
-Playwright failed there). Every page waits on an element or a response, never a sleep."""
 SLOW = {"/position": 0.5, "/decide": 0.5}
 """Seconds the server waits before it handles these POSTs, as under load: an action that a
 test sent before another must be answered before the test sends the other, or the other

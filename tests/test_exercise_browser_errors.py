@@ -12,16 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests._browser import CHROMIUM, playwright_or_skip
+from tests._browser import ARGS, CHROMIUM, WAIT, playwright_or_skip
 from tests._webtest import Browser, make_exercise, organiser, running
 
 pytestmark = pytest.mark.browser
 
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-WAIT = 120_000  # ms: any one step, realistic at load 20 on 2 cores (as test_exercise_browser)
 
 
 def _error(page: Any) -> str:

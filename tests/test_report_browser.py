@@ -9,20 +9,13 @@ from typing import Any
 
 import pytest
 import tests._sweep_summary as sweep_summary
-from tests._browser import CHROMIUM, playwright_or_skip
+from tests._browser import ARGS, CHROMIUM, WAIT, playwright_or_skip
 
 from mlf.report import write_html
 
 pytestmark = pytest.mark.browser
 
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 DATA = Path(__file__).parent / "data"
-WAIT = 120_000
-"""ms: the most the page load or the charts' drawing may take (seconds on a quiet machine;
-realistic at load 20 on 2 cores, where 30 s was not)."""
 
 
 def _minimal_with_sensitivity() -> dict[str, Any]:

@@ -223,7 +223,7 @@ def test_a_seed_flag_out_of_range_is_one_line_and_exit_2(command: str, bad: str)
 
 
 def test_the_cli_seed_bound_is_the_library_bound() -> None:
-    from mlf.cli._seedopt import MAX_SEED as CLI_MAX
+    from mlf.cli._flagchecks import MAX_SEED as CLI_MAX
     from mlf.seeds import MAX_SEED
 
     assert CLI_MAX == MAX_SEED

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mlf.cli._app import app, fail
-from mlf.cli._seedopt import check_seed
+from mlf.cli._flagchecks import check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 

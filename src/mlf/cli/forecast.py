@@ -15,7 +15,7 @@ from rich.table import Table
 from mlf.bargaining import MODELS, BargainingInput, Forecast, forecast
 from mlf.cli._app import app, fail
 from mlf.cli._changes import counterfactual_option, overlay_option, set_option
-from mlf.cli._seedopt import check_model, check_seed
+from mlf.cli._flagchecks import check_model, check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 

@@ -20,7 +20,7 @@ from mlf.cli._changes import (
     overlay_option,
     set_option,
 )
-from mlf.cli._seedopt import check_model, check_seed
+from mlf.cli._flagchecks import check_model, check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 

@@ -32,7 +32,7 @@ from mlf.cli._changes import (
     overlay_option,
     set_option,
 )
-from mlf.cli._seedopt import check_model, check_seed
+from mlf.cli._flagchecks import check_model, check_seed
 from mlf.cli._text import esc
 from mlf.errors import MlfError, UsageError
 
@@ -122,42 +122,6 @@ def _varied_line(summary: SweepSummary) -> str:
     )
 
 
-def _will_run_on_processes(
-    executor: str,
-    workers: int | None,
-    scheduler: str | None,
-    draws: int | None,
-    resume: Path | None,
-    out: Path | None,
-    model: str | None,
-    models: str | None,
-) -> bool:
-    """Whether the command will run on the process pool, as far as the flags alone tell
-    (checked again in full below): only then is its fork server started early."""
-    return executor == "process" and _flags_can_run(
-        workers, scheduler, draws, resume, out, model, models
-    )
-
-
-def _will_run_on_a_local_cluster(
-    executor: str,
-    workers: int | None,
-    scheduler: str | None,
-    draws: int | None,
-    resume: Path | None,
-    out: Path | None,
-    model: str | None,
-    models: str | None,
-) -> bool:
-    """Whether the command will run on a local Dask cluster, as far as the flags alone tell:
-    only then is the fork server started early with the Dask worker's imports too
-    (:data:`mlf._pool.DASK_PRELOAD`), and the cluster once the inputs have passed their
-    checks."""
-    return executor == "dask" and _flags_can_run(
-        workers, scheduler, draws, resume, out, model, models
-    )
-
-
 def _flags_can_run(
     workers: int | None,
     scheduler: str | None,
@@ -167,6 +131,10 @@ def _flags_can_run(
     model: str | None,
     models: str | None,
 ) -> bool:
+    """Whether the command will run, as far as the flags alone tell (checked again in full
+    below): only then is the fork server started early (with the Dask worker's imports too,
+    :data:`mlf._pool.DASK_PRELOAD`, for a local Dask cluster, which starts once the inputs
+    have passed their checks)."""
     return (
         (workers is None or workers > 0)
         and scheduler is None
@@ -275,18 +243,16 @@ def sweep(
     counterfactual: str | None = counterfactual_option(),
 ) -> None:
     """How sure is the forecast? Run many draws of the scenario's uncertain inputs."""
-    flags = (executor, workers, scheduler, draws, resume, out, model, models)
+    can_run = _flags_can_run(workers, scheduler, draws, resume, out, model, models)
     started = False  # this command started the fork server: stopped again on bad input
     cluster: Any = None  # a local Dask cluster being started (mlf._daskcluster)
-    if _will_run_on_processes(*flags):
-        from mlf._pool import start_pool_server
-
-        started = start_pool_server()  # the workers' imports run beside this one's and load
-    local_dask = _will_run_on_a_local_cluster(*flags)
-    if local_dask:
+    local_dask = can_run and executor == "dask"
+    if can_run and executor in ("process", "dask"):
         from mlf._pool import DASK_PRELOAD, start_pool_server
 
-        started = start_pool_server(DASK_PRELOAD)  # its workers will fork from this server
+        # the workers' imports run beside this one's and the load; a local Dask cluster's
+        # workers will fork from this server
+        started = start_pool_server(DASK_PRELOAD) if local_dask else start_pool_server()
     from mlf._atomic import json_text, locked_output, release_output, write_files
     from mlf.sensitivity import (
         EXECUTORS,

@@ -832,8 +832,6 @@ def prepare_sweep(
         >>> from mlf import examples
         >>> from mlf.scenario import load_scenario
         >>> loaded = load_scenario(examples.path("two_nations_force"))
-        >>> import tempfile
-        >>> tmp = tempfile.TemporaryDirectory()
 
         The scenario's model and the 12 inputs a sweep of it varies (A's written range and the
         default ranges of every other number):
@@ -847,7 +845,6 @@ def prepare_sweep(
         Traceback (most recent call last):
         ...
         mlf.errors.UsageError: unknown sampling 'sobol' (known: random, lhs)
-        >>> tmp.cleanup()
     """
     sc = loaded.scenario
     check_draws(draws, chunk_size)
